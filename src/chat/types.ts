@@ -1,0 +1,124 @@
+/**
+ * The contract between the engine (src/) and its users: the VS Code extension (extension/), the
+ * training worker and the terminal CLI. Pure types, no vscode, no DOM.
+ *
+ * Implementations live beside this file (src/chat/*.ts); this file only fixes the shapes so that
+ * the extension and the engine can be built side by side.
+ */
+
+/** One question/answer pair read from a pairs file. `line` is 1-based, in the source file. */
+export interface Pair {
+  readonly question: string;
+  readonly answer: string;
+  readonly line: number;
+}
+
+export interface PairWarning {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface PairsReadResult {
+  readonly format: 'tsv' | 'csv' | 'json' | 'jsonl' | 'fixed';
+  readonly pairs: Pair[];
+  readonly warnings: PairWarning[];
+}
+
+export type ModelKind = 'simple' | 'peeky' | 'attention';
+
+export interface NormalizeOptions {
+  /** Unicode NFKC (full-width → half-width etc.). Default true. */
+  readonly nfkc: boolean;
+  /** Case folding (toLowerCase). Default true. */
+  readonly lowercase: boolean;
+  /** Trim and collapse runs of white space into one space. Default true. */
+  readonly collapseSpaces: boolean;
+  /** Drop trailing punctuation (?!.。？！ etc.) from questions. Default true. */
+  readonly stripTrailingPunctuation: boolean;
+}
+
+export type DecodeOptions =
+  | { readonly strategy: 'greedy'; readonly maxLength?: number }
+  | { readonly strategy: 'beam'; readonly beamWidth: number; readonly maxLength?: number }
+  | { readonly strategy: 'sample'; readonly temperature: number; readonly seed?: number; readonly maxLength?: number };
+
+export interface ReplyToken {
+  readonly text: string;
+  /** Probability the model gave this token when it was chosen. */
+  readonly prob: number;
+}
+
+export interface Reply {
+  readonly text: string;
+  readonly tokens: ReplyToken[];
+  /** Beam search: n-best alternatives, best first, with length-normalised log-probability scores. */
+  readonly alternatives?: { readonly text: string; readonly score: number }[];
+  /** Attention models: weights[answerStep][questionToken], for showing to a user. */
+  readonly attention?: number[][];
+  /** Whether the reply stopped at the end token (false: cut at maxLength). */
+  readonly finished: boolean;
+}
+
+/** Hyperparameters of one training run; every field has a documented default in src/chat/defaults.ts. */
+export interface TrainOptions {
+  readonly model: ModelKind;
+  readonly reverse: boolean;
+  readonly tokenizer: 'char' | 'word';
+  readonly normalize: NormalizeOptions;
+  readonly wordvec: number;
+  readonly hidden: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly optimizer: 'adam' | 'sgd';
+  readonly clip: number;
+  /** Fraction of pairs held out for validation (0 = validate on the training pairs). */
+  readonly validation: number;
+  /** Stop after this many epochs without validation improvement (0 = never). */
+  readonly patience: number;
+  readonly seed: number;
+}
+
+export interface TrainProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly iteration: number;
+  readonly iterations: number;
+  readonly loss: number;
+  readonly samplesPerSecond: number;
+  /** Seconds left, estimated. */
+  readonly eta: number;
+}
+
+export interface EpochReport {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly valLoss?: number;
+  /** Exact-match accuracy on the validation pairs, 0..1. */
+  readonly accuracy: number;
+  readonly seconds: number;
+}
+
+/** Something shaped like vscode.CancellationToken, so the trainer never imports vscode. */
+export interface CancellationTokenLike {
+  readonly isCancellationRequested: boolean;
+}
+
+export type CancelSignal = AbortSignal | CancellationTokenLike;
+
+export interface TrainCallbacks {
+  onProgress?(p: TrainProgress): void;
+  onEpoch?(r: EpochReport): void;
+}
+
+export interface TrainingReport {
+  readonly dataHash: string;
+  readonly pairs: number;
+  readonly epochs: number;
+  readonly stoppedBy: 'completed' | 'early-stopping' | 'cancelled' | 'non-finite';
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly date: string;
+  readonly seconds: number;
+}
