@@ -1,0 +1,77 @@
+/**
+ * Text normalisation, applied identically when training and when replying (the options are stored in
+ * the model file, so a saved model normalises a question exactly as its training questions were).
+ *
+ * Questions and answers are normalised the same way except that trailing punctuation is dropped from
+ * questions only: "How are you?" and "how are you" ask the same thing, but an answer's final "." or "。"
+ * is part of what the model should say back. Exact-match compares a reply with the normalised answer.
+ */
+import type { NormalizeOptions } from '../chat/types';
+
+/** NFKC, lowercase, collapsed spaces, trailing punctuation stripped from questions. */
+export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
+  nfkc: true,
+  lowercase: true,
+  collapseSpaces: true,
+  stripTrailingPunctuation: true,
+};
+
+/** Characters dropped from the end of a question (ASCII and CJK full stops, question and exclamation marks, ellipses). */
+const TRAILING_PUNCTUATION = new Set(Array.from('?!.,;:。？！、，；：…‥・~〜'));
+
+function isSpace(ch: string): boolean {
+  return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\f' || ch === '\v' || ch === '\u3000' || ch === '\u00a0';
+}
+
+/** Collapses every run of white space into one ASCII space and trims both ends (one linear pass, no regex). */
+export function collapseSpaces(text: string): string {
+  let out = '';
+  let pendingSpace = false;
+  for (const ch of text) {
+    if (isSpace(ch)) {
+      pendingSpace = out.length > 0;
+      continue;
+    }
+    if (pendingSpace) out += ' ';
+    pendingSpace = false;
+    out += ch;
+  }
+  return out;
+}
+
+/** Drops trailing punctuation and the spaces between it (a loop from the end: linear, unlike a `[…]+$` regex). */
+export function stripTrailingPunctuation(text: string): string {
+  const chars = Array.from(text);
+  let end = chars.length;
+  while (end > 0 && (TRAILING_PUNCTUATION.has(chars[end - 1]) || isSpace(chars[end - 1]))) end--;
+  return chars.slice(0, end).join('');
+}
+
+function normalizeCommon(text: string, options: NormalizeOptions): string {
+  let s = text;
+  if (options.nfkc) s = s.normalize('NFKC');
+  if (options.lowercase) s = s.toLowerCase();
+  if (options.collapseSpaces) s = collapseSpaces(s);
+  return s;
+}
+
+/** A question as the model sees it, at training and at reply time. */
+export function normalizeQuestion(text: string, options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS): string {
+  const s = normalizeCommon(text, options);
+  return options.stripTrailingPunctuation ? stripTrailingPunctuation(s) : s;
+}
+
+/** An answer as the model learns to say it (trailing punctuation kept). */
+export function normalizeAnswer(text: string, options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS): string {
+  return normalizeCommon(text, options);
+}
+
+/** Checks that a value read from a file is a complete NormalizeOptions; returns a message naming what is wrong, or undefined. */
+export function normalizeOptionsProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return `expected an object of normalisation options, got ${value === null ? 'null' : typeof value}`;
+  const record = value as Record<string, unknown>;
+  for (const key of ['nfkc', 'lowercase', 'collapseSpaces', 'stripTrailingPunctuation'] as const) {
+    if (typeof record[key] !== 'boolean') return `expected normalize.${key} to be a boolean, got ${typeof record[key]}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+/**
+ * Token ↔ id tables (the book's `char_to_id` / `id_to_char`, ch. 7.1), with four reserved ids first:
+ * PAD=0 (batch padding, ignored by the loss), START=1 (the decoder's first input), END=2 (the decoder's
+ * last target: a reply stops here), UNK=3 (anything the training pairs never showed).
+ * These ids match the engine's `src/models/tokens.ts`.
+ */
+
+export const PAD_ID = 0;
+export const START_ID = 1;
+export const END_ID = 2;
+export const UNK_ID = 3;
+export const SPECIAL_TOKENS: readonly string[] = ['<pad>', '<s>', '</s>', '<unk>'];
+
+export class Vocabulary {
+  private readonly ids = new Map<string, number>();
+
+  /** `tokens` lists every token by id, the four special tokens first. */
+  private constructor(readonly tokens: readonly string[]) {
+    tokens.forEach((t, i) => {
+      if (this.ids.has(t)) throw new Error(`vocabulary: token ${JSON.stringify(t)} appears twice (ids ${this.ids.get(t)} and ${i})`);
+      this.ids.set(t, i);
+    });
+  }
+
+  /** Builds the table from token sequences: special tokens, then tokens in order of first appearance (deterministic). */
+  static build(sequences: Iterable<readonly string[]>): Vocabulary {
+    const seen = new Set<string>(SPECIAL_TOKENS);
+    const tokens = [...SPECIAL_TOKENS];
+    for (const seq of sequences) {
+      for (const t of seq) {
+        if (!seen.has(t)) {
+          seen.add(t);
+          tokens.push(t);
+        }
+      }
+    }
+    return new Vocabulary(tokens);
+  }
+
+  /** Restores a table saved with `tokens`; throws when the special tokens are not first or a token repeats. */
+  static fromTokens(tokens: readonly string[]): Vocabulary {
+    SPECIAL_TOKENS.forEach((s, i) => {
+      if (tokens[i] !== s) throw new Error(`vocabulary: expected ${JSON.stringify(s)} at id ${i}, got ${JSON.stringify(tokens[i])}`);
+    });
+    return new Vocabulary([...tokens]);
+  }
+
+  get size(): number {
+    return this.tokens.length;
+  }
+
+  /** Id of a token; UNK for a token never seen in training (never throws). */
+  id(token: string): number {
+    return this.ids.get(token) ?? UNK_ID;
+  }
+
+  encode(tokens: readonly string[]): number[] {
+    return tokens.map((t) => this.id(t));
+  }
+
+  /** Tokens for ids, stopping at END and skipping PAD/START; UNK shows as `unknown` (default U+FFFD). */
+  decode(ids: readonly number[], unknown = '\ufffd'): string[] {
+    const out: string[] = [];
+    for (const id of ids) {
+      if (id === END_ID) break;
+      if (id === PAD_ID || id === START_ID) continue;
+      if (id === UNK_ID || id < 0 || id >= this.tokens.length) out.push(unknown);
+      else out.push(this.tokens[id]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,28 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normalizeQuestion, normalizeAnswer, DEFAULT_NORMALIZE_OPTIONS } from '../../../src/text/normalize';
+
+describe('normalizeQuestion', () => {
+  test('applies NFKC, case folding and space collapsing', () => {
+    assert.equal(normalizeQuestion('  ＨＥＬＬＯ\t  Ｗｏｒｌｄ  '), 'hello world');
+  });
+
+  test('drops trailing punctuation from questions but not from answers', () => {
+    assert.equal(normalizeQuestion('How are you ?!'), 'how are you');
+    assert.equal(normalizeQuestion('元気ですか？'), '元気ですか');
+    assert.equal(normalizeAnswer('Fine, thanks.'), 'fine, thanks.');
+  });
+
+  test('each option can be turned off', () => {
+    const off = { nfkc: false, lowercase: false, collapseSpaces: false, stripTrailingPunctuation: false };
+    assert.equal(normalizeQuestion(' Ａ  b? ', off), ' Ａ  b? ');
+    assert.equal(normalizeQuestion('Ａ', { ...DEFAULT_NORMALIZE_OPTIONS, nfkc: false }), 'ａ');
+  });
+
+  test('stays linear on long runs of punctuation', () => {
+    const text = '?'.repeat(200_000) + 'a' + '?'.repeat(200_000);
+    const t0 = Date.now();
+    assert.equal(normalizeQuestion(text).length, 200_001);
+    assert.ok(Date.now() - t0 < 2000);
+  });
+});
