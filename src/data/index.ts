@@ -1,0 +1,6 @@
+export { readPairs, detectFormat, findDuplicates } from './read';
+export type { PairFormat } from './read';
+export { PairFileError } from './errors';
+export { DEFAULT_PAIR_LIMITS, resolveLimits, limitFlag } from './limits';
+export type { PairLimits } from './limits';
+export { FIELD_NAMES } from './fields';
