@@ -1,0 +1,197 @@
+/**
+ * The model file: a versioned binary container (pure: bytes in, bytes out; no fs here).
+ *
+ *   offset  size  field
+ *   0       8     magic "S2SCHAT\0"
+ *   8       4     format version, uint32 LE (this code writes 1 and reads up to MODEL_FORMAT_VERSION)
+ *   12      4     header length L in bytes, uint32 LE
+ *   16      L     header: UTF-8 JSON (ModelFileHeader: kind, config, reverse, tokenizer, vocabulary,
+ *                 normalisation, parameter shapes in `model.params` order, options, training report)
+ *   16+L    4·W   weights: every parameter in header order, row-major, float32 little-endian
+ *   end-4   4     CRC-32 of every byte before it, uint32 LE
+ *
+ * Weights are stored as float32 (the engine computes in float64; a saved model replies the same up to
+ * float32 rounding). Loading validates everything and throws ModelFileError with one clear message.
+ */
+import type { ModelKind, NormalizeOptions, TrainOptions, TrainingReport } from '../chat/types';
+import { normalizeOptionsProblem } from '../text/normalize';
+import { crc32 } from './crc32';
+
+export const MODEL_FILE_MAGIC = 'S2SCHAT\0';
+export const MODEL_FORMAT_VERSION = 1;
+const PREFIX_BYTES = 16;
+const MAX_HEADER_BYTES = 64 * 1024 * 1024;
+
+export class ModelFileError extends Error {
+  constructor(
+    readonly source: string,
+    readonly reason: string,
+  ) {
+    super(`${source}: ${reason}`);
+    this.name = 'ModelFileError';
+  }
+}
+
+/** The engine's size hyperparameters, as stored. `vocabSize` must equal the vocabulary's length. */
+export interface ModelFileConfig {
+  readonly vocabSize: number;
+  readonly wordvec: number;
+  readonly hidden: number;
+}
+
+export interface ModelFileHeader {
+  readonly kind: ModelKind;
+  readonly config: ModelFileConfig;
+  readonly reverse: boolean;
+  readonly tokenizer: 'char' | 'word';
+  /** Every token by id; ids 0–3 are <pad>, <s>, </s>, <unk>. */
+  readonly vocabulary: readonly string[];
+  readonly normalize: NormalizeOptions;
+  /** [rows, columns] of each parameter, in the model's `params` order. */
+  readonly shapes: readonly (readonly [number, number])[];
+  readonly options?: TrainOptions;
+  readonly report?: TrainingReport;
+  /** e.g. "seq2seq-chat 0.1.0". */
+  readonly createdBy?: string;
+}
+
+export interface ModelFileContent {
+  readonly header: ModelFileHeader;
+  /** One flat row-major array per parameter, matching header.shapes. */
+  readonly weights: readonly ArrayLike<number>[];
+}
+
+const KINDS: readonly ModelKind[] = ['simple', 'peeky', 'attention'];
+
+function isPositiveInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0;
+}
+
+function weightCount(shapes: readonly (readonly [number, number])[]): number {
+  return shapes.reduce((s, [r, c]) => s + r * c, 0);
+}
+
+export function encodeModelFile(content: ModelFileContent): Uint8Array {
+  const { header, weights } = content;
+  const problem = headerProblem(header);
+  if (problem) throw new ModelFileError('encode', problem);
+  if (weights.length !== header.shapes.length) throw new ModelFileError('encode', `expected ${header.shapes.length} weight arrays, got ${weights.length}`);
+  weights.forEach((w, i) => {
+    const [r, c] = header.shapes[i];
+    if (w.length !== r * c) throw new ModelFileError('encode', `parameter ${i}: expected ${r}×${c} = ${r * c} weights, got ${w.length}`);
+  });
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const count = weightCount(header.shapes);
+  const total = PREFIX_BYTES + json.length + 4 * count + 4;
+  const bytes = new Uint8Array(total);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < 8; i++) bytes[i] = MODEL_FILE_MAGIC.charCodeAt(i);
+  view.setUint32(8, MODEL_FORMAT_VERSION, true);
+  view.setUint32(12, json.length, true);
+  bytes.set(json, PREFIX_BYTES);
+  let at = PREFIX_BYTES + json.length;
+  for (const w of weights) {
+    for (let i = 0; i < w.length; i++, at += 4) {
+      const v = w[i];
+      if (!Number.isFinite(v)) throw new ModelFileError('encode', `weights must be finite numbers, got ${v}`);
+      view.setFloat32(at, v, true);
+    }
+  }
+  view.setUint32(at, crc32(bytes.subarray(0, at)), true);
+  return bytes;
+}
+
+/** What is wrong with a parsed header, or undefined when it is complete and consistent. */
+export function headerProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected the header to be a JSON object';
+  const h = value as Record<string, unknown>;
+  if (typeof h.kind !== 'string' || !KINDS.includes(h.kind as ModelKind)) return `expected model kind ${KINDS.join(', ')}, got ${JSON.stringify(h.kind)}`;
+  if (typeof h.reverse !== 'boolean') return `expected "reverse" to be a boolean, got ${typeof h.reverse}`;
+  if (h.tokenizer !== 'char' && h.tokenizer !== 'word') return `expected tokenizer "char" or "word", got ${JSON.stringify(h.tokenizer)}`;
+  const config = h.config as Record<string, unknown> | null;
+  if (typeof config !== 'object' || config === null) return 'expected "config" to be an object';
+  for (const key of ['vocabSize', 'wordvec', 'hidden'] as const) {
+    if (!isPositiveInt(config[key])) return `expected config.${key} to be a positive integer, got ${JSON.stringify(config[key])}`;
+  }
+  const vocab = h.vocabulary;
+  if (!Array.isArray(vocab) || !vocab.every((t) => typeof t === 'string')) return 'expected "vocabulary" to be an array of strings';
+  if (vocab.length !== config.vocabSize) return `vocabulary has ${vocab.length} tokens but config.vocabSize is ${String(config.vocabSize)}`;
+  if (new Set(vocab).size !== vocab.length) return 'vocabulary lists a token twice';
+  const norm = normalizeOptionsProblem(h.normalize);
+  if (norm) return norm;
+  const shapes = h.shapes;
+  if (!Array.isArray(shapes) || shapes.length === 0) return 'expected "shapes" to be a non-empty array';
+  for (let i = 0; i < shapes.length; i++) {
+    const s: unknown = shapes[i];
+    if (!Array.isArray(s) || s.length !== 2 || !isPositiveInt(s[0]) || !isPositiveInt(s[1])) return `expected shapes[${i}] to be [rows, columns] of positive integers, got ${JSON.stringify(s)}`;
+  }
+  return undefined;
+}
+
+/** Reads and validates a model file. `source` (a path or name) prefixes every error message. */
+export function decodeModelFile(bytes: Uint8Array, source = 'model file'): ModelFileContent {
+  const fail = (reason: string): never => {
+    throw new ModelFileError(source, reason);
+  };
+  const magic = Array.from(MODEL_FILE_MAGIC, (c) => c.charCodeAt(0));
+  const head = Math.min(bytes.length, 8);
+  for (let i = 0; i < head; i++) {
+    if (bytes[i] !== magic[i]) fail(`not a Seq2Seq Chat model file (expected it to start with "S2SCHAT", got ${JSON.stringify(String.fromCharCode(...bytes.subarray(0, head)))})`);
+  }
+  if (bytes.length < PREFIX_BYTES + 4) fail(`truncated: ${bytes.length} bytes, too short for a model file`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version === 0) fail('invalid format version 0');
+  if (version > MODEL_FORMAT_VERSION) fail(`made by a newer version of Seq2Seq Chat (format ${version}, this reads up to ${MODEL_FORMAT_VERSION}); update the extension`);
+  const headerLength = view.getUint32(12, true);
+  const end = bytes.length - 4;
+  if (headerLength > MAX_HEADER_BYTES) fail(`corrupted: header length ${headerLength} bytes is implausible`);
+  if (PREFIX_BYTES + headerLength > end) fail(`truncated: ${bytes.length} bytes, but the header alone needs ${PREFIX_BYTES + headerLength + 4}`);
+  let header: unknown;
+  let headerError: string | undefined;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength)));
+  } catch (e) {
+    headerError = e instanceof Error ? e.message : String(e);
+  }
+  const problem = headerError === undefined ? headerProblem(header) : undefined;
+  const h = header as ModelFileHeader;
+  if (headerError === undefined && problem === undefined) {
+    const expected = PREFIX_BYTES + headerLength + 4 * weightCount(h.shapes) + 4;
+    if (bytes.length < expected) fail(`truncated: ${bytes.length} bytes, expected ${expected}`);
+    if (bytes.length > expected) fail(`corrupted: ${bytes.length - expected} unexpected bytes after the weights (expected ${expected} bytes)`);
+  }
+  const stored = view.getUint32(end, true);
+  const actual = crc32(bytes.subarray(0, end));
+  if (stored !== actual) fail(`corrupted: checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)})`);
+  if (headerError !== undefined) fail(`invalid header JSON: ${headerError}`);
+  if (problem !== undefined) fail(`invalid header: ${problem}`);
+  const weights: Float32Array[] = [];
+  let at = PREFIX_BYTES + headerLength;
+  h.shapes.forEach(([r, c], p) => {
+    const w = new Float32Array(r * c);
+    for (let i = 0; i < w.length; i++, at += 4) {
+      const v = view.getFloat32(at, true);
+      if (!Number.isFinite(v)) fail(`parameter ${p} holds a non-finite weight (${v}) at index ${i}`);
+      w[i] = v;
+    }
+    weights.push(w);
+  });
+  return { header: h, weights };
+}
+
+function hex(n: number): string {
+  return '0x' + n.toString(16).padStart(8, '0');
+}
+
+/** Checks stored shapes against the shapes a freshly built model of the same config has. */
+export function checkShapes(source: string, header: ModelFileHeader, expected: readonly (readonly [number, number])[]): void {
+  const what = `a ${header.kind} model with vocabulary ${header.config.vocabSize}, wordvec ${header.config.wordvec}, hidden ${header.config.hidden}`;
+  if (expected.length !== header.shapes.length) {
+    throw new ModelFileError(source, `invalid shapes: ${header.shapes.length} parameters stored, expected ${expected.length} for ${what}`);
+  }
+  expected.forEach(([r, c], i) => {
+    const [sr, sc] = header.shapes[i];
+    if (sr !== r || sc !== c) throw new ModelFileError(source, `invalid shapes: parameter ${i} is ${sr}×${sc}, expected ${r}×${c} for ${what}`);
+  });
+}
