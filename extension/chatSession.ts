@@ -1,0 +1,183 @@
+/**
+ * The conversation shared by every chat surface (side panel view and editor panels): one list of
+ * entries, kept in workspaceState so it survives hiding, moving and window reloads, and broadcast to
+ * every attached webview. Replies are computed by the current model and streamed token by token.
+ */
+import * as vscode from 'vscode';
+import type { ChatEntry, ChatViewState, ExtensionMessage, TrainingStatus } from '../src/chat/protocol';
+import type { Logger } from './log';
+import type { ModelStore } from './modelStore';
+import { readDecodeOptions } from './settings';
+
+const ENTRIES_KEY = 'seq2seqChat.conversation';
+/** Oldest entries are dropped past this many, so workspaceState stays small. */
+const MAX_ENTRIES = 200;
+/** Delay between streamed tokens; total streaming time is capped by STREAM_BUDGET_MS. */
+const TOKEN_DELAY_MS = 25;
+const STREAM_BUDGET_MS = 1500;
+
+export interface ChatSurface {
+  post(message: ExtensionMessage): void;
+}
+
+interface Stream {
+  readonly id: number;
+  readonly pieces: string[];
+  shown: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class ChatSession implements vscode.Disposable {
+  private entries: ChatEntry[];
+  private nextId: number;
+  private readonly surfaces = new Set<ChatSurface>();
+  private stream: Stream | null = null;
+  private training: TrainingStatus | null = null;
+  private readonly finished = new vscode.EventEmitter<ChatEntry>();
+  /** Fires with each finished bot reply (tests and the bench wait on it). */
+  readonly onDidFinishReply = this.finished.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly models: ModelStore,
+    private readonly log: Logger,
+  ) {
+    this.entries = context.workspaceState.get<ChatEntry[]>(ENTRIES_KEY) ?? [];
+    this.nextId = this.entries.reduce((m, e) => Math.max(m, e.id), 0) + 1;
+  }
+
+  dispose(): void {
+    this.stopStream(false);
+    this.finished.dispose();
+    this.surfaces.clear();
+  }
+
+  attach(surface: ChatSurface): vscode.Disposable {
+    this.surfaces.add(surface);
+    return new vscode.Disposable(() => this.surfaces.delete(surface));
+  }
+
+  get surfaceCount(): number {
+    return this.surfaces.size;
+  }
+
+  state(): ChatViewState {
+    const m = this.models.model;
+    return {
+      entries: this.entries,
+      model: m ? { label: m.meta.label, kind: m.model.kind } : null,
+      training: this.training,
+      streaming: this.stream ? this.stream.id : null,
+    };
+  }
+
+  /** Sends the whole state to every surface (model changed, new chat, ...). */
+  refresh(): void {
+    this.broadcast({ type: 'state', state: this.state() });
+  }
+
+  setTraining(t: TrainingStatus | null): void {
+    this.training = t;
+    this.broadcast({ type: 'training', training: t });
+  }
+
+  async clear(): Promise<void> {
+    this.stopStream(false);
+    this.entries = [];
+    await this.persist();
+    this.refresh();
+  }
+
+  /** Adds the question, computes the reply with the current model and streams it. Returns the reply entry. */
+  ask(question: string): Promise<ChatEntry> {
+    const text = question.trim();
+    if (text === '') return Promise.reject(new Error('expected a non-empty question, got only white space'));
+    this.stopStream(true);
+    this.push({ id: this.nextId++, role: 'user', text });
+    const current = this.models.model;
+    if (!current) {
+      const note: ChatEntry = { id: this.nextId++, role: 'note', text: 'No model yet: train one from a pairs file, or use the default model.' };
+      this.push(note);
+      void this.persist();
+      return Promise.resolve(note);
+    }
+    const started = Date.now();
+    const reply = current.model.reply(text, readDecodeOptions());
+    this.log.info(`reply in ${Date.now() - started} ms (${current.meta.label}): ${JSON.stringify(text)} -> ${JSON.stringify(reply.text)}`);
+    const id = this.nextId++;
+    this.push({ id, role: 'bot', text: '' });
+    const pieces = splitForStreaming(reply.text, reply.tokens.map((t) => t.text));
+    return new Promise<ChatEntry>((resolve) => {
+      const dispose = this.onDidFinishReply((e) => {
+        if (e.id === id) {
+          dispose.dispose();
+          resolve(e);
+        }
+      });
+      this.stream = { id, pieces, shown: 0, timer: undefined };
+      this.tick();
+    });
+  }
+
+  /** Stops the reply being streamed; the entry keeps the tokens shown so far, marked stopped. */
+  stop(): void {
+    this.stopStream(true);
+  }
+
+  private tick(): void {
+    const s = this.stream;
+    if (!s) return;
+    if (s.shown >= s.pieces.length) {
+      this.finishStream(false);
+      return;
+    }
+    const piece = s.pieces[s.shown++];
+    this.broadcast({ type: 'token', id: s.id, text: piece });
+    const delay = Math.min(TOKEN_DELAY_MS, Math.floor(STREAM_BUDGET_MS / Math.max(1, s.pieces.length)));
+    s.timer = setTimeout(() => this.tick(), delay);
+  }
+
+  private stopStream(markStopped: boolean): void {
+    if (!this.stream) return;
+    if (markStopped) this.finishStream(true);
+    else {
+      clearTimeout(this.stream.timer);
+      this.stream = null;
+    }
+  }
+
+  private finishStream(stopped: boolean): void {
+    const s = this.stream;
+    if (!s) return;
+    clearTimeout(s.timer);
+    this.stream = null;
+    const entry: ChatEntry = { id: s.id, role: 'bot', text: s.pieces.slice(0, s.shown).join(''), ...(stopped ? { stopped } : {}) };
+    this.entries = this.entries.map((e) => (e.id === s.id ? entry : e));
+    void this.persist();
+    this.broadcast({ type: 'replyEnd', entry });
+    this.finished.fire(entry);
+  }
+
+  private push(entry: ChatEntry): void {
+    this.entries = [...this.entries, entry].slice(-MAX_ENTRIES);
+    this.broadcast({ type: 'entry', entry });
+  }
+
+  private persist(): Thenable<void> {
+    return this.context.workspaceState.update(ENTRIES_KEY, this.entries);
+  }
+
+  private broadcast(m: ExtensionMessage): void {
+    for (const s of this.surfaces) s.post(m);
+  }
+}
+
+/**
+ * Pieces whose concatenation is exactly `text`: the model's tokens when they already concatenate to it
+ * (character tokenizer), else the text cut at word boundaries with the spaces kept (word tokenizer).
+ */
+export function splitForStreaming(text: string, tokens: readonly string[]): string[] {
+  if (tokens.length > 0 && tokens.join('') === text) return tokens.slice();
+  const parts = text.split(/(?<=\s)/u);
+  return parts.filter((p) => p.length > 0);
+}

@@ -1,0 +1,134 @@
+/**
+ * The command palette's "Seq2Seq Chat" commands, each registered through `registerSafeCommand` so
+ * that failures end in one `handleError`. Commands that take a file accept a URI argument (explorer
+ * context menu, tests) and otherwise ask.
+ */
+import * as vscode from 'vscode';
+import { deserializeModel, evaluateChatModel, serializeModel } from '../src/chat';
+import type { ChatSession } from './chatSession';
+import type { ChatPanels } from './chatWebview';
+import { VIEW_ID } from './chatWebview';
+import type { DiagnosticsMonitor } from './diagnostics';
+import { registerSafeCommand, UserFacingError, type Logger } from './log';
+import type { ModelStore } from './modelStore';
+import { choosePairsFile, loadPairs } from './pairsFile';
+import { readDecodeOptions } from './settings';
+import type { TrainingController } from './training';
+
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: Logger;
+  readonly models: ModelStore;
+  readonly session: ChatSession;
+  readonly panels: ChatPanels;
+  readonly training: TrainingController;
+  readonly diagnostics: DiagnosticsMonitor;
+}
+
+function asUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg !== '') return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  return undefined;
+}
+
+function requireModel(s: Services): NonNullable<ModelStore['model']> {
+  const m = s.models.model;
+  if (!m) {
+    throw new UserFacingError('there is no model yet: train one from a pairs file first', {
+      label: 'Train…',
+      run: () => vscode.commands.executeCommand('seq2seqChat.train'),
+    });
+  }
+  return m;
+}
+
+export function registerChatCommands(s: Services): void {
+  const { context, log } = s;
+  registerSafeCommand(context, log, 'seq2seqChat.openChat', 'Open Chat', async () => {
+    await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    return true;
+  });
+  registerSafeCommand(context, log, 'seq2seqChat.openChatInEditor', 'Open Chat in Editor', () => {
+    s.panels.open();
+    return true;
+  });
+  registerSafeCommand(context, log, 'seq2seqChat.newChat', 'New Chat', async () => {
+    await s.session.clear();
+    return true;
+  });
+  registerSafeCommand(context, log, 'seq2seqChat.showLog', 'Show Training Log', () => log.show());
+  // Hidden helpers for the in-host tests and the bench (not in the palette).
+  registerSafeCommand(context, log, 'seq2seqChat.ask', 'Ask', async (question: unknown) => {
+    if (typeof question !== 'string') throw new Error(`expected a question string, got ${typeof question}`);
+    return (await s.session.ask(question)).text;
+  });
+  registerSafeCommand(context, log, 'seq2seqChat.diagnostics', 'Diagnostics', (what: unknown) => {
+    if (what === 'reset') s.diagnostics.reset();
+    return { ...s.diagnostics.snapshot(s.training.running), surfaces: s.session.surfaceCount, panels: s.panels.count };
+  });
+}
+
+export function registerTrainingCommands(s: Services): void {
+  const { context, log } = s;
+  registerSafeCommand(context, log, 'seq2seqChat.train', 'Train Model', async (arg: unknown, opts: unknown) => {
+    const uri = await choosePairsFile(arg, 'Train Seq2Seq Chat model from a pairs file');
+    if (!uri) return undefined;
+    const interactive = !(typeof opts === 'object' && opts !== null && (opts as { interactive?: unknown }).interactive === false);
+    return s.training.train(uri, { interactive });
+  });
+  registerSafeCommand(context, log, 'seq2seqChat.stopTraining', 'Stop Training', () => s.training.stop());
+  registerSafeCommand(context, log, 'seq2seqChat.evaluate', 'Evaluate Model', async (arg: unknown) => {
+    const current = requireModel(s);
+    const uri = await choosePairsFile(arg, 'Evaluate the Seq2Seq Chat model on a pairs file');
+    if (!uri) return undefined;
+    const { result } = await loadPairs(uri);
+    const ev = evaluateChatModel(current.model, result.pairs, readDecodeOptions());
+    log.info(`evaluation of ${current.meta.label} on ${uri.toString(true)}: ${ev.correct}/${ev.total} exact matches`);
+    for (const f of ev.failures.slice(0, 50)) {
+      log.info(`  line ${f.line}: ${JSON.stringify(f.question)} expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.got)}`);
+    }
+    const pct = ev.total === 0 ? 0 : (100 * ev.correct) / ev.total;
+    void vscode.window.showInformationMessage(`Seq2Seq Chat: ${ev.correct}/${ev.total} answers exactly right (${pct.toFixed(0)}%).`, 'Show Log').then((b) => {
+      if (b === 'Show Log') log.show();
+    });
+    return { correct: ev.correct, total: ev.total };
+  });
+}
+
+export function registerModelCommands(s: Services): void {
+  const { context, log } = s;
+  const after = (): void => {
+    s.session.refresh();
+    s.training.showIdle();
+  };
+  registerSafeCommand(context, log, 'seq2seqChat.exportModel', 'Export Model', async (arg: unknown) => {
+    const current = requireModel(s);
+    const uri = asUri(arg) ?? (await vscode.window.showSaveDialog({ title: 'Export Seq2Seq Chat model', filters: { 'Seq2Seq model': ['s2s'] } }));
+    if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, serializeModel(current.model));
+    log.info(`exported ${current.meta.label} to ${uri.toString(true)}`);
+    return uri.toString(true);
+  });
+  registerSafeCommand(context, log, 'seq2seqChat.importModel', 'Import Model', async (arg: unknown) => {
+    if (s.training.running) throw new UserFacingError('a training is running; stop it before importing a model', { label: 'Stop Training', run: () => s.training.stop() });
+    const uri =
+      asUri(arg) ??
+      (await vscode.window.showOpenDialog({ title: 'Import Seq2Seq Chat model', canSelectMany: false, filters: { 'Seq2Seq model': ['s2s'] } }))?.[0];
+    if (!uri) return undefined;
+    const name = uri.path.split('/').pop() ?? uri.path;
+    const model = deserializeModel(await vscode.workspace.fs.readFile(uri), name);
+    await s.models.replace(model, { source: 'imported', label: `imported from ${name}` });
+    after();
+    return model.kind;
+  });
+  registerSafeCommand(context, log, 'seq2seqChat.resetModel', 'Reset to Default Model', async () => {
+    const m = await s.models.reset();
+    after();
+    return m ? m.meta.label : null;
+  });
+  registerSafeCommand(context, log, 'seq2seqChat.useDefaultModel', 'Use Default Model', async () => {
+    const m = await s.models.useDefault();
+    after();
+    return m ? m.meta.label : null;
+  });
+}

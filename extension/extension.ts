@@ -1,0 +1,51 @@
+/**
+ * Seq2Seq Chat: the VS Code side of a small LSTM encoder–decoder ("Deep Learning from Scratch 2",
+ * ch. 7–8). `activate` wires one service per feature; every disposable goes on context.subscriptions.
+ */
+import * as vscode from 'vscode';
+import { ChatSession } from './chatSession';
+import { ChatPanels, ChatViewProvider, PANEL_VIEW_TYPE, VIEW_ID, type WebviewActions } from './chatWebview';
+import { registerChatCommands, registerModelCommands, registerTrainingCommands, type Services } from './commands';
+import { DiagnosticsMonitor } from './diagnostics';
+import { createLogger, handleError } from './log';
+import { ModelStore } from './modelStore';
+import { TrainingController } from './training';
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const started = performance.now();
+  const log = createLogger(context);
+  const models = new ModelStore(context, log);
+  const session = new ChatSession(context, models, log);
+  const actions: WebviewActions = {
+    train: () => void vscode.commands.executeCommand('seq2seqChat.train'),
+    useDefault: () => void vscode.commands.executeCommand('seq2seqChat.useDefaultModel'),
+    showLog: () => log.show(),
+  };
+  const panels = new ChatPanels(context.extensionUri, session, actions, log);
+  const training = new TrainingController(context.extensionUri, models, session, log);
+  context.subscriptions.push(models, session, panels, training);
+  context.subscriptions.push(
+    vscode.window.registerWebviewViewProvider(VIEW_ID, new ChatViewProvider(context.extensionUri, session, actions, log)),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels),
+    models.onDidChange(() => {
+      session.refresh();
+      training.showIdle();
+    }),
+  );
+  try {
+    await models.load();
+  } catch (err) {
+    handleError(log, 'Loading the model', err);
+  }
+  const diagnostics = new DiagnosticsMonitor(Math.round((performance.now() - started) * 100) / 100);
+  context.subscriptions.push(diagnostics);
+  const services: Services = { context, log, models, session, panels, training, diagnostics };
+  registerChatCommands(services);
+  registerTrainingCommands(services);
+  registerModelCommands(services);
+  log.info(`activated in ${diagnostics.activationMs} ms (extension host node ${process.versions.node})`);
+}
+
+export function deactivate(): void {
+  // everything is on context.subscriptions
+}

@@ -1,0 +1,72 @@
+/**
+ * The extension's output channel ("Seq2Seq Chat") and its one error boundary: every command runs
+ * through `handleError`, which shows an actionable message with a button and writes details here.
+ */
+import * as vscode from 'vscode';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, err?: unknown): void;
+  show(): void;
+}
+
+export function createLogger(context: vscode.ExtensionContext): Logger {
+  const channel = vscode.window.createOutputChannel('Seq2Seq Chat');
+  context.subscriptions.push(channel);
+  const line = (level: string, message: string): void =>
+    channel.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${level} ${message}`);
+  return {
+    info: (m) => line('INFO ', m),
+    warn: (m) => line('WARN ', m),
+    error: (m, err) => {
+      line('ERROR', m);
+      if (err instanceof Error && err.stack) channel.appendLine(err.stack);
+      else if (err !== undefined) channel.appendLine(String(err));
+    },
+    show: () => channel.show(true),
+  };
+}
+
+/** An error whose message is already written for the user, with an optional action button. */
+export class UserFacingError extends Error {
+  constructor(
+    message: string,
+    readonly action?: { readonly label: string; readonly run: () => unknown },
+  ) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}
+
+/** Shows `err` to the user with a button (its own action, else "Show Log"), details to the log. */
+export function handleError(log: Logger, what: string, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  log.error(`${what}: ${message}`, err);
+  const action = err instanceof UserFacingError ? err.action : undefined;
+  const buttons = action ? [action.label, 'Show Log'] : ['Show Log'];
+  void vscode.window.showErrorMessage(`Seq2Seq Chat — ${what}: ${message}`, ...buttons).then((picked) => {
+    if (picked === 'Show Log') log.show();
+    else if (action && picked === action.label) void action.run();
+  });
+}
+
+/** Registers a command whose exceptions end in `handleError` instead of an unhandled rejection. */
+export function registerSafeCommand<A extends unknown[], R>(
+  context: vscode.ExtensionContext,
+  log: Logger,
+  id: string,
+  what: string,
+  run: (...args: A) => R | Promise<R>,
+): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await run(...(args as A));
+      } catch (err) {
+        handleError(log, what, err);
+        return undefined;
+      }
+    }),
+  );
+}

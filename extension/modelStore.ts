@@ -1,0 +1,138 @@
+/**
+ * Which model answers: the one saved in extension storage (global by default, workspace storage when
+ * `seq2seqChat.storage.scope` says so), else the default model shipped in the .vsix
+ * (data/default/model.s2s). Saving is atomic, so a crash mid-save never leaves half a model.
+ */
+import * as vscode from 'vscode';
+import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel } from '../src/chat';
+import { writeFileAtomic } from '../src/io/atomic';
+import type { Logger } from './log';
+import { readStorageScope } from './settings';
+
+export const MODEL_FILE_NAME = 'model.s2s';
+const META_KEY = 'seq2seqChat.modelMeta';
+
+export type ModelSource = 'default' | 'trained' | 'imported';
+
+export interface ModelMeta {
+  readonly source: ModelSource;
+  /** What the user sees: "default model", "trained on faq.tsv", "imported from x.s2s". */
+  readonly label: string;
+}
+
+export interface CurrentModel {
+  readonly model: ChatModel;
+  readonly meta: ModelMeta;
+}
+
+export class ModelStore implements vscode.Disposable {
+  private current: CurrentModel | null = null;
+  private readonly changed = new vscode.EventEmitter<CurrentModel | null>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Logger,
+  ) {}
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  get model(): CurrentModel | null {
+    return this.current;
+  }
+
+  /** Folder that holds the saved model for the configured scope (workspace falls back to global without a folder). */
+  storageDir(): vscode.Uri {
+    const scope = readStorageScope();
+    return scope === 'workspace' && this.context.storageUri ? this.context.storageUri : this.context.globalStorageUri;
+  }
+
+  storedModelUri(): vscode.Uri {
+    return vscode.Uri.joinPath(this.storageDir(), MODEL_FILE_NAME);
+  }
+
+  defaultModelUri(): vscode.Uri {
+    return vscode.Uri.joinPath(this.context.extensionUri, ...DEFAULT_MODEL_RELATIVE_PATH.split('/'));
+  }
+
+  /** Loads the stored model, else the default one; a broken stored file is logged and skipped. */
+  async load(): Promise<CurrentModel | null> {
+    const stored = this.storedModelUri();
+    const bytes = await readIfExists(stored);
+    if (bytes) {
+      try {
+        const meta = this.context.globalState.get<ModelMeta>(META_KEY) ?? { source: 'trained', label: 'saved model' };
+        this.set({ model: deserializeModel(bytes, stored.fsPath), meta });
+        this.log.info(`loaded ${meta.label} from ${stored.toString(true)}`);
+        return this.current;
+      } catch (err) {
+        this.log.error(`stored model ${stored.toString(true)} is unreadable; using the default model`, err);
+      }
+    }
+    return this.useDefault();
+  }
+
+  async useDefault(): Promise<CurrentModel | null> {
+    const uri = this.defaultModelUri();
+    const bytes = await readIfExists(uri);
+    if (!bytes) {
+      this.log.warn(`no default model at ${uri.toString(true)}`);
+      this.set(null);
+      return null;
+    }
+    this.set({ model: deserializeModel(bytes, DEFAULT_MODEL_RELATIVE_PATH), meta: { source: 'default', label: 'default model' } });
+    this.log.info('using the default model');
+    return this.current;
+  }
+
+  /** Replaces the answering model and saves it atomically in the configured storage. */
+  async replace(model: ChatModel, meta: ModelMeta): Promise<vscode.Uri> {
+    const uri = this.storedModelUri();
+    await writeModelFile(uri, serializeModel(model));
+    await this.context.globalState.update(META_KEY, meta);
+    this.set({ model, meta });
+    this.log.info(`saved ${meta.label} to ${uri.toString(true)}`);
+    return uri;
+  }
+
+  /** Forgets the saved model (both scopes) and answers with the default model again. */
+  async reset(): Promise<CurrentModel | null> {
+    const dirs = [this.context.globalStorageUri, this.context.storageUri].filter((u): u is vscode.Uri => u !== undefined);
+    for (const dir of dirs) {
+      try {
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(dir, MODEL_FILE_NAME));
+      } catch {
+        // not there: nothing to forget
+      }
+    }
+    await this.context.globalState.update(META_KEY, undefined);
+    return this.useDefault();
+  }
+
+  private set(m: CurrentModel | null): void {
+    this.current = m;
+    this.changed.fire(m);
+  }
+}
+
+export async function readIfExists(uri: vscode.Uri): Promise<Uint8Array | null> {
+  try {
+    return await vscode.workspace.fs.readFile(uri);
+  } catch (err) {
+    if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return null;
+    if (err instanceof Error && /ENOENT|FileNotFound|EntryNotFound/.test(err.message + (err as { code?: string }).code)) return null;
+    throw err;
+  }
+}
+
+/** Local files: write-to-temp + rename (writeFileAtomic); other schemes: the file system provider. */
+export async function writeModelFile(uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
+  if (uri.scheme === 'file') {
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+    await writeFileAtomic(uri.fsPath, bytes);
+  } else {
+    await vscode.workspace.fs.writeFile(uri, bytes);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Choosing and reading a pairs file for training or evaluation. Files are read through
+ * `vscode.workspace.fs`, so virtual workspaces (and remote ones) work; parse errors and warnings are
+ * shown before anything trains, with a button that opens the file at the offending line.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readPairs } from '../src/chat';
+import type { PairsReadResult } from '../src/chat/types';
+import { UserFacingError } from './log';
+
+export const PAIRS_EXTENSIONS = ['tsv', 'csv', 'json', 'jsonl', 'txt'];
+
+export function isPairsFile(uri: vscode.Uri): boolean {
+  return PAIRS_EXTENSIONS.includes(path.posix.extname(uri.path).slice(1).toLowerCase());
+}
+
+/**
+ * The file to use: the command's argument (explorer context menu, tests), else a quick pick offering
+ * the active editor's pairs file, else an open dialog. Undefined when the user cancels.
+ */
+export async function choosePairsFile(arg: unknown, title: string): Promise<vscode.Uri | undefined> {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg !== '') return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active && isPairsFile(active)) {
+    const useActive = `$(file) ${path.posix.basename(active.path)}`;
+    const picked = await vscode.window.showQuickPick([useActive, '$(folder-opened) Choose a pairs file…'], {
+      title,
+      placeHolder: 'Pairs file to use',
+    });
+    if (picked === undefined) return undefined;
+    if (picked === useActive) return active;
+  }
+  const uris = await vscode.window.showOpenDialog({
+    title,
+    canSelectMany: false,
+    openLabel: 'Use Pairs File',
+    filters: { 'Pairs files': PAIRS_EXTENSIONS },
+  });
+  return uris?.[0];
+}
+
+export async function openAtLine(uri: vscode.Uri, line: number): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const pos = new vscode.Position(Math.max(0, line - 1), 0);
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
+}
+
+interface LineError {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+function asLineError(err: unknown): LineError | null {
+  if (!(err instanceof Error)) return null;
+  const line = (err as { line?: unknown }).line;
+  const file = (err as { file?: unknown }).file;
+  return typeof line === 'number' && typeof file === 'string' ? { file, line, message: err.message } : null;
+}
+
+/** Reads and parses a pairs file; a parse error becomes a UserFacingError with "Open File at Line N". */
+export async function loadPairs(uri: vscode.Uri): Promise<{ bytes: Uint8Array; result: PairsReadResult }> {
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  try {
+    return { bytes, result: readPairs(bytes, path.posix.basename(uri.path)) };
+  } catch (err) {
+    const e = asLineError(err);
+    if (!e) throw err;
+    throw new UserFacingError(e.message, { label: `Open File at Line ${e.line}`, run: () => openAtLine(uri, e.line) });
+  }
+}
+
+/**
+ * Shows the file's warnings before training; resolves true to go on. With `interactive` false (tests)
+ * the warnings are only logged and training goes on.
+ */
+export async function confirmWarnings(uri: vscode.Uri, result: PairsReadResult, interactive: boolean): Promise<boolean> {
+  const n = result.warnings.length;
+  if (n === 0) return true;
+  if (!interactive) return true;
+  const first = result.warnings[0];
+  const open = `Open File at Line ${first.line}`;
+  const picked = await vscode.window.showWarningMessage(
+    `${n} warning${n === 1 ? '' : 's'} in ${first.file}: ${first.file}:${first.line}: ${first.message}` +
+      (n > 1 ? ` (and ${n - 1} more in the log)` : ''),
+    'Train Anyway',
+    open,
+  );
+  if (picked === open) await openAtLine(uri, first.line);
+  return picked === 'Train Anyway';
+}

@@ -1,0 +1,66 @@
+/**
+ * User settings (`seq2seqChat.*`, declared in package.json `contributes.configuration`) turned into the
+ * engine's option objects. The only place that reads settings: src/ takes plain option objects.
+ */
+import * as vscode from 'vscode';
+import type { DecodeOptions, ModelKind, NormalizeOptions, TrainOptions } from '../src/chat/types';
+
+export type StorageScope = 'global' | 'workspace';
+
+function cfg(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('seq2seqChat');
+}
+
+function pick<T>(c: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
+  const v = c.get<T>(key);
+  return v === undefined || v === null ? fallback : v;
+}
+
+/** Training options from settings; each falls back to the engine's documented default. */
+export function readTrainOptions(defaults: TrainOptions): TrainOptions {
+  const c = cfg();
+  const normalize: NormalizeOptions = {
+    nfkc: pick(c, 'normalize.nfkc', defaults.normalize.nfkc),
+    lowercase: pick(c, 'normalize.lowercase', defaults.normalize.lowercase),
+    collapseSpaces: pick(c, 'normalize.collapseSpaces', defaults.normalize.collapseSpaces),
+    stripTrailingPunctuation: pick(c, 'normalize.stripTrailingPunctuation', defaults.normalize.stripTrailingPunctuation),
+  };
+  return {
+    ...defaults,
+    model: pick<ModelKind>(c, 'model.kind', defaults.model),
+    reverse: pick(c, 'model.reverseInput', defaults.reverse),
+    tokenizer: pick<'char' | 'word'>(c, 'model.tokenizer', defaults.tokenizer),
+    hidden: pick(c, 'model.hiddenSize', defaults.hidden),
+    wordvec: pick(c, 'model.embeddingSize', defaults.wordvec),
+    epochs: pick(c, 'training.epochs', defaults.epochs),
+    batchSize: pick(c, 'training.batchSize', defaults.batchSize),
+    learningRate: pick(c, 'training.learningRate', defaults.learningRate),
+    validation: pick(c, 'training.validationSplit', defaults.validation),
+    patience: pick(c, 'training.patience', defaults.patience),
+    seed: pick(c, 'training.seed', defaults.seed),
+    normalize,
+  };
+}
+
+/** Decoding options from settings. */
+export function readDecodeOptions(): DecodeOptions {
+  const c = cfg();
+  const maxLength = pick(c, 'decoding.maxReplyLength', 40);
+  const strategy = pick<'greedy' | 'beam' | 'sample'>(c, 'decoding.strategy', 'greedy');
+  switch (strategy) {
+    case 'beam':
+      return { strategy, beamWidth: pick(c, 'decoding.beamWidth', 3), maxLength };
+    case 'sample':
+      return { strategy, temperature: pick(c, 'decoding.temperature', 1), maxLength };
+    case 'greedy':
+      return { strategy, maxLength };
+    default: {
+      const never: never = strategy;
+      throw new Error(`seq2seqChat.decoding.strategy: expected greedy, beam or sample, got ${String(never)}`);
+    }
+  }
+}
+
+export function readStorageScope(): StorageScope {
+  return pick<StorageScope>(cfg(), 'storage.scope', 'global') === 'workspace' ? 'workspace' : 'global';
+}

@@ -1,0 +1,162 @@
+/**
+ * Training from a pairs file without blocking the extension host: the engine's `trainChatModel` runs
+ * in a worker_threads Worker (dist/worker.js). A cancellable progress notification shows epoch, loss,
+ * validation accuracy and ETA; the status bar item shows the state and opens the log; the output
+ * channel keeps one line per epoch. Chat keeps answering with the current model meanwhile; on success
+ * the new model replaces it (saved atomically), on failure or cancel the current one stays.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_TRAIN_OPTIONS, deserializeModel, sha256Hex } from '../src/chat';
+import type { EpochReport, TrainingReport } from '../src/chat/types';
+import { startTrainingJob, type TrainingJob } from '../src/worker/trainingJob';
+import type { ChatSession } from './chatSession';
+import type { Logger } from './log';
+import type { ModelStore } from './modelStore';
+import { confirmWarnings, loadPairs } from './pairsFile';
+import { readTrainOptions } from './settings';
+
+export const TRAINING_CONTEXT_KEY = 'seq2seqChat.training';
+
+export type TrainResult =
+  | { readonly status: 'completed'; readonly report: TrainingReport; readonly epochs: readonly EpochReport[]; readonly savedTo: string }
+  | { readonly status: 'cancelled' }
+  | { readonly status: 'refused' }
+  | { readonly status: 'aborted' };
+
+export interface TrainCommandOptions {
+  /** false: no modal questions (warnings are only logged); used by tests and the bench. */
+  readonly interactive?: boolean;
+}
+
+function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '…';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+export class TrainingController implements vscode.Disposable {
+  private job: { readonly job: TrainingJob; readonly file: string } | null = null;
+  private readonly statusItem: vscode.StatusBarItem;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly models: ModelStore,
+    private readonly session: ChatSession,
+    private readonly log: Logger,
+  ) {
+    this.statusItem = vscode.window.createStatusBarItem('seq2seqChat.status', vscode.StatusBarAlignment.Right, 100);
+    this.statusItem.name = 'Seq2Seq Chat';
+    this.statusItem.command = 'seq2seqChat.showLog';
+    this.showIdle();
+    this.statusItem.show();
+    void vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, false);
+  }
+
+  get running(): boolean {
+    return this.job !== null;
+  }
+
+  dispose(): void {
+    this.job?.job.cancel();
+    this.statusItem.dispose();
+  }
+
+  showIdle(): void {
+    const m = this.models.model;
+    this.statusItem.text = `$(comment-discussion) Seq2Seq: ${m ? m.meta.label : 'no model'}`;
+    this.statusItem.tooltip = 'Seq2Seq Chat — click to show the training log';
+  }
+
+  stop(): boolean {
+    if (!this.job) {
+      void vscode.window.showInformationMessage('Seq2Seq Chat: no training is running.');
+      return false;
+    }
+    this.log.info('stop requested');
+    this.job.job.cancel();
+    return true;
+  }
+
+  async train(uri: vscode.Uri, opts: TrainCommandOptions = {}): Promise<TrainResult> {
+    const interactive = opts.interactive ?? true;
+    const file = path.posix.basename(uri.path);
+    if (this.job) {
+      const msg = `A training is already running (${this.job.file}). Stop it first, or wait for it to finish.`;
+      this.log.warn(`refused a second training on ${file}: ${msg}`);
+      void vscode.window.showWarningMessage(`Seq2Seq Chat: ${msg}`, 'Stop Training', 'Show Log').then((b) => {
+        if (b === 'Stop Training') this.stop();
+        else if (b === 'Show Log') this.log.show();
+      });
+      return { status: 'refused' };
+    }
+    // Pre-flight: parse first, show errors (thrown as UserFacingError) and warnings before any training.
+    const { bytes, result } = await loadPairs(uri);
+    for (const w of result.warnings) this.log.warn(`${w.file}:${w.line}: ${w.message}`);
+    if (result.pairs.length === 0) throw new Error(`${file}: expected at least 1 question/answer pair, got 0`);
+    if (!(await confirmWarnings(uri, result, interactive))) return { status: 'aborted' };
+
+    const options = readTrainOptions(DEFAULT_TRAIN_OPTIONS);
+    this.log.info(`training on ${uri.toString(true)}: ${result.pairs.length} pairs (${result.format}), options ${JSON.stringify(options)}`);
+    const workerFile = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
+    const job = startTrainingJob(workerFile, result.pairs, options, sha256Hex(bytes), {
+      onProgress: (p) => this.progressSink?.onProgress(p),
+      onEpoch: (r) => {
+        this.log.info(
+          `epoch ${r.epoch}/${options.epochs}  loss ${r.loss.toFixed(4)}` +
+            (r.valLoss !== undefined ? `  val loss ${r.valLoss.toFixed(4)}` : '') +
+            `  val acc ${(r.accuracy * 100).toFixed(1)}%  ${r.seconds.toFixed(2)} s`,
+        );
+        this.progressSink?.onEpoch(r);
+      },
+    });
+    this.job = { job, file };
+    await vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, true);
+    this.session.setTraining({ file, epoch: 0, epochs: options.epochs, loss: NaN, eta: NaN });
+    this.statusItem.text = `$(sync~spin) Seq2Seq: training ${file}`;
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Seq2Seq Chat: training on ${file}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => job.cancel());
+          let lastAccuracy: number | undefined;
+          let lastEpoch = 0;
+          const onProgress = (p: { epoch: number; epochs: number; loss: number; eta: number }): void => {
+            const acc = lastAccuracy === undefined ? '' : ` · val acc ${(lastAccuracy * 100).toFixed(0)}%`;
+            const increment = p.epoch > lastEpoch ? ((p.epoch - lastEpoch) / p.epochs) * 100 : undefined;
+            lastEpoch = Math.max(lastEpoch, p.epoch);
+            progress.report({ message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${acc} · ETA ${formatEta(p.eta)}`, increment });
+            this.statusItem.text = `$(sync~spin) Seq2Seq: epoch ${p.epoch}/${p.epochs}`;
+            this.session.setTraining({ file, epoch: p.epoch, epochs: p.epochs, loss: p.loss, accuracy: lastAccuracy, eta: p.eta });
+          };
+          this.progressSink = { onProgress, onEpoch: (r) => (lastAccuracy = r.accuracy) };
+          const outcome = await job.result;
+          if (outcome.status === 'cancelled') {
+            this.log.info(`training on ${file} cancelled after ${outcome.epochs.length} epoch(s); keeping ${this.models.model?.meta.label ?? 'no model'}`);
+            void vscode.window.showInformationMessage(`Seq2Seq Chat: training cancelled; the previous model keeps answering.`);
+            return { status: 'cancelled' } as const;
+          }
+          const model = deserializeModel(outcome.model, `${file} (trained)`);
+          const savedTo = await this.models.replace(model, { source: 'trained', label: `trained on ${file}` });
+          const r = outcome.report;
+          const summary = `trained on ${file}: ${r.pairs} pairs, ${r.epochs} epochs, accuracy ${(r.accuracy * 100).toFixed(0)}%, ${r.seconds.toFixed(1)} s (${r.stoppedBy})`;
+          this.log.info(summary);
+          void vscode.window.showInformationMessage(`Seq2Seq Chat: ${summary}`, 'Open Chat').then((b) => {
+            if (b === 'Open Chat') void vscode.commands.executeCommand('seq2seqChat.openChat');
+          });
+          return { status: 'completed', report: r, epochs: outcome.epochs, savedTo: savedTo.toString(true) } as const;
+        },
+      );
+    } finally {
+      this.job = null;
+      this.progressSink = null;
+      await vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, false);
+      this.session.setTraining(null);
+      this.session.refresh();
+      this.showIdle();
+    }
+  }
+
+  /** Set while a progress notification is open; the worker's callbacks write through it. */
+  private progressSink: { onProgress(p: { epoch: number; epochs: number; loss: number; eta: number }): void; onEpoch(r: EpochReport): void } | null = null;
+}

@@ -1,0 +1,210 @@
+/**
+ * The chat webview's script (bundled by webpack to dist/chat.js, target web). Draws the conversation
+ * from the extension's state messages, streams replies token by token, and keeps its own copy of the
+ * state (vscode.setState) so a hidden or moved view redraws at once. Model text is only ever set with
+ * `textContent`, never parsed as HTML.
+ */
+import type { ChatEntry, ChatViewState, ExtensionMessage, TrainingStatus, WebviewMessage } from '../src/chat/protocol';
+import { MAX_QUESTION_LENGTH } from '../src/chat/protocol';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: ChatViewState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function isState(x: unknown): x is ChatViewState {
+  return typeof x === 'object' && x !== null && Array.isArray((x as { entries?: unknown }).entries);
+}
+
+let state: ChatViewState = isState(vscode.getState())
+  ? (vscode.getState() as ChatViewState)
+  : { entries: [], model: null, training: null, streaming: null };
+let lastQuestion = '';
+
+// ---- layout ----------------------------------------------------------------------------------
+const app = document.getElementById('app') ?? document.body;
+const header = el('div', 'header');
+const modelLabel = el('span', 'model-label');
+const newChat = el('button', 'secondary', 'New chat');
+newChat.title = 'Start a new conversation';
+header.append(modelLabel, newChat);
+
+const trainingBar = el('div', 'training');
+trainingBar.setAttribute('role', 'status');
+const trainingText = el('span', 'training-text');
+const trainingMeter = el('progress', 'training-meter');
+trainingMeter.max = 1;
+trainingBar.append(trainingText, trainingMeter);
+
+const empty = el('div', 'empty');
+empty.append(
+  el('p', undefined, 'No model yet. Train one on your own question/answer pairs, or use the default model.'),
+);
+const trainButton = el('button', undefined, 'Train…');
+trainButton.id = 'train';
+const defaultButton = el('button', 'secondary', 'Use default model');
+defaultButton.id = 'use-default';
+empty.append(trainButton, defaultButton);
+
+const log = el('div', 'log');
+log.id = 'log';
+log.setAttribute('role', 'log');
+log.setAttribute('aria-label', 'Conversation');
+
+const announce = el('div', 'visually-hidden');
+announce.id = 'announce';
+announce.setAttribute('aria-live', 'polite');
+
+const form = el('div', 'composer');
+const input = el('textarea', 'input');
+input.id = 'question';
+input.rows = 2;
+input.maxLength = MAX_QUESTION_LENGTH;
+input.placeholder = 'Ask a question (Enter sends, Shift+Enter new line)';
+input.setAttribute('aria-label', 'Question');
+const send = el('button', undefined, 'Send');
+send.id = 'send';
+const stop = el('button', 'secondary', 'Stop');
+stop.id = 'stop';
+stop.hidden = true;
+form.append(input, send, stop);
+
+app.append(header, trainingBar, empty, log, form, announce);
+
+// ---- rendering -------------------------------------------------------------------------------
+const bubbles = new Map<number, HTMLElement>();
+
+function entryElement(e: ChatEntry): HTMLElement {
+  const div = el('div', `entry ${e.role}${e.stopped ? ' stopped' : ''}`);
+  div.dataset.id = String(e.id);
+  const text = el('div', 'text', e.text);
+  div.append(text);
+  if (e.stopped) div.append(el('span', 'badge', 'stopped'));
+  return div;
+}
+
+function textOf(id: number): HTMLElement | undefined {
+  return bubbles.get(id)?.querySelector<HTMLElement>('.text') ?? undefined;
+}
+
+function renderTraining(t: TrainingStatus | null): void {
+  trainingBar.hidden = t === null;
+  if (!t) return;
+  const parts = [`Training on ${t.file}…`];
+  if (t.epoch > 0) parts.push(`epoch ${t.epoch}/${t.epochs}`);
+  if (Number.isFinite(t.loss)) parts.push(`loss ${t.loss.toFixed(3)}`);
+  if (t.accuracy !== undefined) parts.push(`val acc ${(t.accuracy * 100).toFixed(0)}%`);
+  if (Number.isFinite(t.eta) && t.eta > 0) parts.push(`ETA ${Math.round(t.eta)} s`);
+  trainingText.textContent = parts.join(' · ') + ' (you can keep chatting)';
+  trainingMeter.value = t.epochs > 0 ? t.epoch / t.epochs : 0;
+}
+
+function renderAll(): void {
+  modelLabel.textContent = state.model ? `Model: ${state.model.label} (${state.model.kind})` : 'No model';
+  empty.hidden = state.model !== null;
+  renderTraining(state.training);
+  log.replaceChildren();
+  bubbles.clear();
+  for (const e of state.entries) {
+    const div = entryElement(e);
+    if (e.id === state.streaming) div.classList.add('streaming');
+    bubbles.set(e.id, div);
+    log.append(div);
+  }
+  stop.hidden = state.streaming === null;
+  log.scrollTop = log.scrollHeight;
+}
+
+function save(next: ChatViewState): void {
+  state = next;
+  vscode.setState(state);
+}
+
+function onMessage(m: ExtensionMessage): void {
+  switch (m.type) {
+    case 'state':
+      save(m.state);
+      renderAll();
+      return;
+    case 'entry': {
+      save({ ...state, entries: [...state.entries, m.entry], streaming: m.entry.role === 'bot' && m.entry.text === '' ? m.entry.id : state.streaming });
+      const div = entryElement(m.entry);
+      if (state.streaming === m.entry.id) div.classList.add('streaming');
+      bubbles.set(m.entry.id, div);
+      log.append(div);
+      stop.hidden = state.streaming === null;
+      log.scrollTop = log.scrollHeight;
+      return;
+    }
+    case 'token': {
+      const t = textOf(m.id);
+      if (t) t.textContent = (t.textContent ?? '') + m.text;
+      bubbles.get(m.id)?.classList.add('streaming');
+      log.scrollTop = log.scrollHeight;
+      return;
+    }
+    case 'replyEnd': {
+      save({ ...state, entries: state.entries.map((e) => (e.id === m.entry.id ? m.entry : e)), streaming: null });
+      const old = bubbles.get(m.entry.id);
+      const div = entryElement(m.entry);
+      bubbles.set(m.entry.id, div);
+      if (old) old.replaceWith(div);
+      else log.append(div);
+      stop.hidden = true;
+      announce.textContent = m.entry.stopped ? `Reply stopped: ${m.entry.text}` : `Reply: ${m.entry.text}`;
+      log.scrollTop = log.scrollHeight;
+      return;
+    }
+    case 'training':
+      save({ ...state, training: m.training });
+      renderTraining(m.training);
+      return;
+    default: {
+      const never: never = m;
+      console.warn('seq2seq-chat webview: unknown message', never);
+    }
+  }
+}
+
+// ---- input -------------------------------------------------------------------------------------
+function submit(): void {
+  const text = input.value.trim();
+  if (text === '') return;
+  lastQuestion = text;
+  input.value = '';
+  vscode.postMessage({ type: 'ask', text });
+}
+
+input.addEventListener('keydown', (ev: KeyboardEvent) => {
+  // IME composition: Enter confirms the candidate, it must not send (keyCode 229 on some browsers).
+  if (ev.isComposing || ev.keyCode === 229) return;
+  if (ev.key === 'Enter' && !ev.shiftKey) {
+    ev.preventDefault();
+    submit();
+  } else if (ev.key === 'ArrowUp' && input.value === '' && lastQuestion !== '') {
+    ev.preventDefault();
+    input.value = lastQuestion;
+  }
+});
+send.addEventListener('click', submit);
+stop.addEventListener('click', () => vscode.postMessage({ type: 'stop' }));
+newChat.addEventListener('click', () => vscode.postMessage({ type: 'newChat' }));
+trainButton.addEventListener('click', () => vscode.postMessage({ type: 'train' }));
+defaultButton.addEventListener('click', () => vscode.postMessage({ type: 'useDefault' }));
+window.addEventListener('message', (ev: MessageEvent<ExtensionMessage>) => onMessage(ev.data));
+
+const lastUser = [...state.entries].reverse().find((e) => e.role === 'user');
+if (lastUser) lastQuestion = lastUser.text;
+renderAll();
+vscode.postMessage({ type: 'ready' });

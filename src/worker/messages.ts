@@ -1,0 +1,30 @@
+/**
+ * Messages between the extension host and the training worker (src/worker/trainWorker.ts).
+ * Pure Node types: the worker runs the engine's `trainChatModel` off the extension host's event loop
+ * so that chat keeps answering while a model trains.
+ */
+import type { EpochReport, Pair, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
+
+/** `workerData` of a training worker. */
+export interface TrainRequest {
+  readonly pairs: readonly Pair[];
+  readonly options: Partial<TrainOptions>;
+  readonly dataHash: string;
+  /**
+   * Int32Array(1) view target: the host stores 1 to cancel. Shared memory, so cancelling works even
+   * while the trainer runs a long synchronous stretch and never lets the worker read messages.
+   */
+  readonly cancel: SharedArrayBuffer;
+}
+
+export type WorkerMessage =
+  | { readonly type: 'progress'; readonly progress: TrainProgress }
+  | { readonly type: 'epoch'; readonly report: EpochReport }
+  | {
+      readonly type: 'done';
+      /** serializeModel(model), transferred; absent when the run stopped with no usable model. */
+      readonly model: Uint8Array;
+      readonly report: TrainingReport;
+      readonly epochs: readonly EpochReport[];
+    }
+  | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack?: string };

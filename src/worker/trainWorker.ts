@@ -1,0 +1,44 @@
+/**
+ * Training worker entry (bundled by webpack as dist/worker.js; also runs from out/ in unit tests).
+ * Runs `trainChatModel` (book ch. 7–8 seq2seq training loop) on the pairs in `workerData` and posts
+ * progress, per-epoch reports and finally the serialized model back to the extension host.
+ * No vscode here: cancellation arrives through shared memory, the model leaves as bytes.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { serializeModel, trainChatModel } from '../chat';
+import type { CancellationTokenLike } from '../chat/types';
+import type { TrainRequest, WorkerMessage } from './messages';
+
+function post(m: WorkerMessage, transfer?: ArrayBuffer[]): void {
+  if (!parentPort) throw new Error('trainWorker: expected to run inside a worker_threads Worker, got no parentPort');
+  parentPort.postMessage(m, transfer);
+}
+
+async function main(req: TrainRequest): Promise<void> {
+  const flag = new Int32Array(req.cancel);
+  const signal: CancellationTokenLike = {
+    get isCancellationRequested(): boolean {
+      return Atomics.load(flag, 0) !== 0;
+    },
+  };
+  try {
+    const { model, report, epochs } = await trainChatModel(
+      req.pairs.slice(),
+      req.options,
+      {
+        onProgress: (progress) => post({ type: 'progress', progress }),
+        onEpoch: (r) => post({ type: 'epoch', report: r }),
+      },
+      signal,
+      req.dataHash,
+    );
+    const bytes = serializeModel(model);
+    const copy = bytes.slice(); // own buffer, so it can be transferred without detaching shared storage
+    post({ type: 'done', model: copy, report, epochs }, [copy.buffer as ArrayBuffer]);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    post({ type: 'error', name: err.name, message: err.message, stack: err.stack });
+  }
+}
+
+void main(workerData as TrainRequest);
