@@ -3,66 +3,23 @@
  *
  * ml-matrix's `mmul` checks no shapes and allocates; the layers instead call `matmul`, `matmulTN`
  * and `matmulNT` here, which check shapes, name both operands in the error, and dispatch to the
- * active kernel. A faster kernel (WebAssembly SIMD, see issue 4) is swapped in with `setKernel`
- * without touching any layer; ml-matrix's own `mmul` stays the reference the tests compare against.
+ * active kernel. The WebAssembly SIMD kernels (wasmKernel.ts) are selected at import when the runtime
+ * runs them, and `setKernel`/`withKernel` swap kernels without touching any layer; ml-matrix's own
+ * `mmul` stays the reference the tests compare against.
  */
 import { Matrix } from 'ml-matrix';
+import { MatmulKernel, rowsOf, typescriptKernel } from './kernel';
+import { KernelName, kernelByName, selectFastestKernel } from './wasmKernel';
 
-/** ml-matrix keeps a dense matrix as one Float64Array per row; this reads that storage without a copy. */
-export function rowsOf(m: Matrix): Float64Array[] {
-  return (m as unknown as { data: Float64Array[] }).data;
-}
+export { rowsOf, typescriptKernel };
+export type { MatmulKernel };
 
-/** A matrix-product implementation. Shapes are already checked when `product` is called. */
-export interface MatmulKernel {
-  readonly name: string;
-  /**
-   * out = op(a) · op(b), where op(x) is x or xᵀ as `transA`/`transB` say.
-   * `out` has the result's shape and is overwritten.
-   */
-  product(a: Matrix, b: Matrix, transA: boolean, transB: boolean, out: Matrix): void;
-}
-
-/** Plain TypeScript kernel on ml-matrix's row storage (i-k-j loop order, so the inner loop is contiguous). */
-export const typescriptKernel: MatmulKernel = {
-  name: 'typescript',
-  product(a, b, transA, transB, out) {
-    const A = rowsOf(a);
-    const B = rowsOf(b);
-    const C = rowsOf(out);
-    const m = out.rows;
-    const n = out.columns;
-    const k = transA ? a.rows : a.columns;
-    for (let i = 0; i < m; i++) C[i].fill(0);
-    if (!transB) {
-      for (let i = 0; i < m; i++) {
-        const ci = C[i];
-        for (let p = 0; p < k; p++) {
-          const aip = transA ? A[p][i] : A[i][p];
-          if (aip === 0) continue;
-          const bp = B[p];
-          for (let j = 0; j < n; j++) ci[j] += aip * bp[j];
-        }
-      }
-    } else {
-      for (let i = 0; i < m; i++) {
-        const ci = C[i];
-        for (let j = 0; j < n; j++) {
-          const bj = B[j];
-          let s = 0;
-          if (transA) for (let p = 0; p < k; p++) s += A[p][i] * bj[p];
-          else {
-            const ai = A[i];
-            for (let p = 0; p < k; p++) s += ai[p] * bj[p];
-          }
-          ci[j] = s;
-        }
-      }
-    }
-  },
-};
-
-let active: MatmulKernel = typescriptKernel;
+/**
+ * The active kernel, chosen at import: the fastest this runtime runs (relaxed-SIMD wasm, SIMD wasm,
+ * TypeScript), or the one SEQ2SEQ_KERNEL=typescript|simd|relaxed names. The wasm kernels compute in
+ * float32; float64 numerical gradient checks wrap themselves in `withKernel('typescript', ...)`.
+ */
+let active: MatmulKernel = selectFastestKernel();
 
 /** Replaces the kernel used by every product; returns the previous one (handy in tests). */
 export function setKernel(kernel: MatmulKernel): MatmulKernel {
@@ -73,6 +30,25 @@ export function setKernel(kernel: MatmulKernel): MatmulKernel {
 
 export function currentKernel(): MatmulKernel {
   return active;
+}
+
+/**
+ * Runs `fn` with the given kernel active and restores the previous one afterwards (after the promise
+ * settles when `fn` is async). Gradient checks: `withKernel('typescript', () => { ... })`.
+ */
+export function withKernel<T>(kernel: KernelName | MatmulKernel, fn: () => T): T {
+  const previous = setKernel(typeof kernel === 'string' ? kernelByName(kernel) : kernel);
+  let restoreNow = true;
+  try {
+    const result = fn();
+    if (result instanceof Promise) {
+      restoreNow = false;
+      return result.finally(() => setKernel(previous)) as T;
+    }
+    return result;
+  } finally {
+    if (restoreNow) setKernel(previous);
+  }
 }
 
 export class ShapeError extends Error {

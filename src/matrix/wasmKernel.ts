@@ -1,0 +1,283 @@
+/**
+ * WebAssembly SIMD matrix-product kernels (float32) behind the `MatmulKernel` seam, and run-time selection.
+ *
+ * The layers keep ml-matrix matrices (one Float64Array per row); a product here copies both operands into
+ * wasm memory as float32, runs the register-blocked GEMM of src/matrix/asm/gemm.ts and copies the result
+ * back. The copies are O(mk + kn + mn) next to the product's O(mnk), so they cost little on this model's
+ * shapes. Results are float32-accurate (relative error ~1e-6): numerical gradient checks, which run in
+ * float64, must use the TypeScript kernel — `withKernel('typescript', fn)` in ops.ts.
+ *
+ * Two builds: 'relaxed' (relaxed SIMD, fused multiply-add; Node 22+ validate it, Node 20 needs
+ * --experimental-wasm-relaxed-simd) and 'simd' (plain SIMD 128, every Node ≥ 16). `selectFastestKernel`
+ * takes the first that `WebAssembly.validate` accepts, else the TypeScript kernel; the environment
+ * variable SEQ2SEQ_KERNEL=typescript|simd|relaxed forces one.
+ *
+ * `WasmArena` and `WasmGemm` are exported for reuse by float32 code that wants to keep its data in wasm
+ * memory between calls (e.g. fused element-wise layer kernels).
+ */
+import { Matrix } from 'ml-matrix';
+import { MatmulKernel, rowsOf, typescriptKernel } from './kernel';
+
+export type KernelName = 'typescript' | 'simd' | 'relaxed';
+
+/** Fastest first: the order `selectFastestKernel` tries. */
+export const KERNEL_NAMES: readonly KernelName[] = ['relaxed', 'simd', 'typescript'];
+
+// --- the few WebAssembly JS-API types we use (lib.dom is not in this project's lib) ---
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface GemmExports {
+  readonly memory: WasmMemory;
+  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
+  workBytes(n: number, k: number): number;
+  heapBase(): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
+}
+
+const PAGE = 65536;
+
+function wasmApi(): WasmApi | undefined {
+  return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+interface Binaries {
+  readonly simdWasm: string;
+  readonly relaxedWasm: string;
+}
+
+let binaries: Binaries | null | undefined;
+
+/**
+ * The generated module (scripts/build-wasm.js, run by `npm run build`). A missing file leaves only the
+ * TypeScript kernel rather than breaking every import of the matrix module.
+ */
+function loadBinaries(): Binaries | null {
+  if (binaries === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      binaries = require('./generated/wasmBinaries') as Binaries;
+    } catch {
+      binaries = null;
+    }
+  }
+  return binaries;
+}
+
+function bytesOf(name: 'simd' | 'relaxed'): Uint8Array | null {
+  const b = loadBinaries();
+  if (b === null) return null;
+  return decodeBase64(name === 'simd' ? b.simdWasm : b.relaxedWasm);
+}
+
+const validated = new Map<KernelName, boolean>();
+
+/** Whether this runtime can run the named kernel (compiles nothing; `WebAssembly.validate` only). */
+export function isKernelAvailable(name: KernelName): boolean {
+  if (name === 'typescript') return true;
+  let ok = validated.get(name);
+  if (ok === undefined) {
+    const api = wasmApi();
+    const bytes = bytesOf(name);
+    ok = api !== undefined && bytes !== null && api.validate(bytes);
+    validated.set(name, ok);
+  }
+  return ok;
+}
+
+/** The kernels this runtime can run, fastest first; always ends with 'typescript'. */
+export function availableKernels(): KernelName[] {
+  return KERNEL_NAMES.filter(isKernelAvailable);
+}
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
+}
+
+/**
+ * A bump allocator over one wasm memory. Addresses are byte offsets; `mark`/`release` nest. The memory
+ * grows on demand and is never shrunk, so steady-state training reuses it with no allocation.
+ * Growing detaches earlier views: take `f32()` after the last `alloc` of a step.
+ */
+export class WasmArena {
+  private top: number;
+  private view: Float32Array;
+
+  constructor(
+    private readonly memory: WasmMemory,
+    /** First byte the arena may use. */
+    readonly base: number,
+  ) {
+    this.top = align16(base);
+    this.view = new Float32Array(memory.buffer);
+  }
+
+  /** Reserves `bytes` (rounded up to 16) and returns its 16-byte-aligned address. */
+  alloc(bytes: number): number {
+    if (!(bytes >= 0)) throw new RangeError(`WasmArena.alloc: expected a byte count ≥ 0, got ${bytes}`);
+    const at = align16(this.top);
+    this.top = at + align16(bytes);
+    const have = this.memory.buffer.byteLength;
+    if (this.top > have) this.memory.grow(Math.ceil((this.top - have) / PAGE));
+    return at;
+  }
+
+  /** The current top, to hand to `release`. */
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /** Frees everything. */
+  reset(): void {
+    this.top = align16(this.base);
+  }
+
+  /** Bytes of wasm memory (grows, never shrinks). */
+  get capacity(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** A Float32Array over the whole memory, index = byte address / 4; re-created after the memory grew. */
+  f32(): Float32Array {
+    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+}
+
+/** One instantiated GEMM module and its memory arena. */
+export class WasmGemm {
+  readonly arena: WasmArena;
+  private readonly exports: GemmExports;
+
+  constructor(readonly name: 'simd' | 'relaxed') {
+    const api = wasmApi();
+    const bytes = bytesOf(name);
+    if (api === undefined || bytes === null || !isKernelAvailable(name)) {
+      throw new Error(`WasmGemm: the '${name}' kernel is not available in this runtime (available: ${availableKernels().join(', ')})`);
+    }
+    const instance = new api.Instance(new api.Module(bytes), {});
+    this.exports = instance.exports as GemmExports;
+    this.arena = new WasmArena(this.exports.memory, this.exports.heapBase());
+  }
+
+  /**
+   * C = op(A)·op(B) on float32 data already in this module's memory: A stored (m×k), or (k×m) when
+   * transA; B stored (k×n), or (n×k) when transB; C (m×n); all row-major at byte addresses from `arena`.
+   * C must not overlap A or B. Takes its scratch from the arena and gives it back.
+   */
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number): void {
+    const mark = this.arena.mark();
+    const work = this.arena.alloc(this.workBytes(n, k));
+    this.gemmWith(transA, transB, m, n, k, a, b, c, work);
+    this.arena.release(mark);
+  }
+
+  /** As `gemm`, with caller-provided scratch of `workBytes(n, k)` bytes at 16-byte-aligned `work`. */
+  gemmWith(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void {
+    this.exports.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, b, c, work);
+  }
+
+  /** Scratch bytes `gemm` needs for an n-column, depth-k product (op(B) packed in panels of 8 columns). */
+  workBytes(n: number, k: number): number {
+    return this.exports.workBytes(n, k);
+  }
+}
+
+/** Copies ml-matrix rows into wasm memory at byte address `at` as row-major float32. */
+function copyIn(f32: Float32Array, rows: Float64Array[], columns: number, at: number): void {
+  let o = at >> 2;
+  for (const row of rows) {
+    f32.set(row, o);
+    o += columns;
+  }
+}
+
+/** A `MatmulKernel` over a `WasmGemm`: float64 rows → float32 wasm memory → product → float64 rows. */
+class WasmKernel implements MatmulKernel {
+  private gemmModule: WasmGemm | undefined;
+
+  constructor(readonly name: 'simd' | 'relaxed') {}
+
+  /** The instantiated module (compiled on first use). */
+  get module(): WasmGemm {
+    if (this.gemmModule === undefined) this.gemmModule = new WasmGemm(this.name);
+    return this.gemmModule;
+  }
+
+  product(a: Matrix, b: Matrix, transA: boolean, transB: boolean, out: Matrix): void {
+    const g = this.module;
+    const arena = g.arena;
+    const m = out.rows;
+    const n = out.columns;
+    const k = transA ? a.rows : a.columns;
+    arena.reset();
+    const pa = arena.alloc(a.rows * a.columns * 4);
+    const pb = arena.alloc(b.rows * b.columns * 4);
+    const pc = arena.alloc(m * n * 4);
+    const work = arena.alloc(g.workBytes(n, k));
+    const f32 = arena.f32(); // after the last alloc: growing the memory detaches older views
+    copyIn(f32, rowsOf(a), a.columns, pa);
+    copyIn(f32, rowsOf(b), b.columns, pb);
+    g.gemmWith(transA, transB, m, n, k, pa, pb, pc, work);
+    const C = rowsOf(out);
+    let o = pc >> 2;
+    for (let i = 0; i < m; i++) {
+      C[i].set(f32.subarray(o, o + n));
+      o += n;
+    }
+  }
+}
+
+function defaultEnv(): Record<string, string | undefined> {
+  return typeof process === 'undefined' ? {} : process.env;
+}
+
+const kernels = new Map<KernelName, MatmulKernel>([['typescript', typescriptKernel]]);
+
+/** The named kernel; throws, naming the available ones, when this runtime cannot run it. */
+export function kernelByName(name: KernelName): MatmulKernel {
+  if (!KERNEL_NAMES.includes(name)) {
+    throw new Error(`unknown kernel '${String(name)}': expected one of ${KERNEL_NAMES.join(', ')}`);
+  }
+  let kernel = kernels.get(name);
+  if (kernel === undefined) {
+    if (!isKernelAvailable(name)) {
+      const hint = name === 'relaxed' ? ' (Node 20 needs --experimental-wasm-relaxed-simd; Node 22+ has it)' : '';
+      throw new Error(`kernel '${name}' is not available in this runtime${hint}; available: ${availableKernels().join(', ')}`);
+    }
+    kernel = new WasmKernel(name as 'simd' | 'relaxed');
+    kernels.set(name, kernel);
+  }
+  return kernel;
+}
+
+/**
+ * The kernel to use: the one SEQ2SEQ_KERNEL names if set (throws if it is unknown or unavailable),
+ * else the fastest available (relaxed SIMD, then SIMD, then TypeScript).
+ */
+export function selectFastestKernel(env: Record<string, string | undefined> = defaultEnv()): MatmulKernel {
+  const forced = env.SEQ2SEQ_KERNEL;
+  if (forced !== undefined && forced !== '') {
+    if (!(KERNEL_NAMES as readonly string[]).includes(forced)) {
+      throw new Error(`SEQ2SEQ_KERNEL: expected one of ${KERNEL_NAMES.join(', ')}, got '${forced}'`);
+    }
+    return kernelByName(forced as KernelName);
+  }
+  return kernelByName(availableKernels()[0]);
+}
