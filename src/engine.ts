@@ -1,0 +1,33 @@
+/**
+ * The seq2seq engine's public API (book "Deep Learning from Scratch 2", ch. 5–8). Import from here.
+ *
+ * Tokens:   PAD = 0, START = 1, END = 2, UNK = 3, FIRST_TOKEN_ID = 4            (src/models/tokens.ts)
+ * Models:   createModel(kind: 'simple'|'peeky'|'attention', config: ModelConfig, rng: Random): Seq2seqModel
+ *           ModelConfig = { vocabSize, wordvec, hidden, reverse }
+ *           Seq2seqModel: kind, config, params: Matrix[], grads: Matrix[],
+ *             forward(xs: number[][], ts: number[][]): number   xs: questions N×Tq in reading order, PAD-padded;
+ *                                                              ts: answers N×Ta = [START, …, END, PAD…]
+ *             backward(dout = 1): void                          grads written in place
+ *             generate(xs, startId, sampleSize): number[][]     the book's batched greedy generate
+ *             encode(xs): DecoderState;  step(state, ids: number[]): { probs (N×V), state, attention? (N×Tq) }
+ *           classes Seq2seq, PeekySeq2seq, AttentionSeq2seq (constructor(config, rng)), Encoder, Decoder,
+ *           PeekyDecoder, AttentionEncoder, AttentionDecoder (constructor(V, D, H, rng));
+ *           AttentionSeq2seq.attentionWeights: Matrix[] — per answer step (N×Tq), reading order.
+ *           params order: encoder [embed.W, lstm.Wx, lstm.Wh, lstm.b] then decoder
+ *           [embed.W, lstm.Wx, lstm.Wh, lstm.b, affine.W, affine.b]; biases are 1×n matrices.
+ * Optim:    new Adam({ lr = 0.001, beta1 = 0.9, beta2 = 0.999 }), new SGD(lr = 0.01): Optimizer
+ *           { lr; update(params, grads) };  clipGrads(grads, maxNorm = 5): number (norm before clipping)
+ * Layers:   Embedding, TimeEmbedding, LSTM, TimeLSTM, TimeAffine, TimeSoftmaxWithLoss, WeightSum,
+ *           AttentionWeight, Attention, TimeAttention, softmax  (src/layers)
+ */
+export { PAD, START, END, UNK, FIRST_TOKEN_ID } from './models/tokens';
+export type { ModelConfig, DecoderState, StepResult, Seq2seqModel } from './models/types';
+export { Encoder, Decoder, Seq2seq } from './models/seq2seq';
+export { PeekyDecoder, PeekySeq2seq } from './models/peeky';
+export { AttentionEncoder, AttentionDecoder, AttentionSeq2seq } from './models/attention';
+export { createModel } from './models/factory';
+export { paddingMask, reverseReal, greedyGenerate } from './models/common';
+export { Adam, SGD, clipGrads, globalNorm } from './optim';
+export type { AdamOptions, Optimizer } from './optim';
+export * from './layers';
+export { Random } from './random';

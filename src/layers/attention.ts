@@ -1,0 +1,217 @@
+/**
+ * Attention pieces (book ch. 8.1–8.2, `ch08/attention_layer.py`): WeightSum, AttentionWeight, Attention,
+ * TimeAttention. None has parameters.
+ *
+ * Encoder states hs are a time series T × (N×H); attention weights a are one (N×T) matrix per decoder
+ * step. Addition for padded questions: an optional encoder mask (mask[t][n] false at PAD) gives those
+ * positions a score of −∞, hence weight exactly 0 and no gradient.
+ */
+import { Matrix } from 'ml-matrix';
+import { rowsOf, ShapeError } from '../matrix';
+import { softmaxRow } from './softmax';
+import { expectSeries, expectShape } from './util';
+import type { TimeMask } from './time-lstm';
+
+/** c = Σ_t a[:, t] ⊙ hs_t : hs T × (N×H), a (N×T) → c (N×H). */
+export class WeightSum {
+  readonly params: Matrix[] = [];
+  readonly grads: Matrix[] = [];
+  private hs: Matrix[] = [];
+  private a: Matrix | null = null;
+
+  forward(hs: Matrix[], a: Matrix): Matrix {
+    const T = hs.length;
+    const [N, H] = expectSeries('WeightSum.forward', 'hs', hs);
+    expectShape('WeightSum.forward', 'a', a, N, T);
+    this.hs = hs;
+    this.a = a;
+    const c = new Matrix(N, H);
+    const C = rowsOf(c);
+    const A = rowsOf(a);
+    for (let t = 0; t < T; t++) {
+      const Hs = rowsOf(hs[t]);
+      for (let n = 0; n < N; n++) {
+        const w = A[n][t];
+        if (w === 0) continue;
+        const cn = C[n];
+        const hn = Hs[n];
+        for (let j = 0; j < H; j++) cn[j] += w * hn[j];
+      }
+    }
+    return c;
+  }
+
+  /** dc (N×H) → dhs T × (N×H) = a ⊙ dc, da (N×T) = Σ_j dc ⊙ hs_t. */
+  backward(dc: Matrix): { dhs: Matrix[]; da: Matrix } {
+    if (this.a === null) throw new Error('WeightSum.backward called before forward');
+    const T = this.hs.length;
+    const N = this.a.rows;
+    const H = dc.columns;
+    expectShape('WeightSum.backward', 'dc', dc, N, T === 0 ? H : this.hs[0].columns);
+    const A = rowsOf(this.a);
+    const DC = rowsOf(dc);
+    const da = new Matrix(N, T);
+    const DA = rowsOf(da);
+    const dhs: Matrix[] = [];
+    for (let t = 0; t < T; t++) {
+      const Hs = rowsOf(this.hs[t]);
+      const dh = new Matrix(N, H);
+      const DH = rowsOf(dh);
+      for (let n = 0; n < N; n++) {
+        const w = A[n][t];
+        let s = 0;
+        for (let j = 0; j < H; j++) {
+          DH[n][j] = w * DC[n][j];
+          s += DC[n][j] * Hs[n][j];
+        }
+        DA[n][t] = s;
+      }
+      dhs.push(dh);
+    }
+    return { dhs, da };
+  }
+}
+
+/** a = softmax_t(hs_t · h) : hs T × (N×H), h (N×H) → a (N×T). */
+export class AttentionWeight {
+  readonly params: Matrix[] = [];
+  readonly grads: Matrix[] = [];
+  private hs: Matrix[] = [];
+  private h: Matrix | null = null;
+  private a: Matrix | null = null;
+
+  /** `real[t][n]` false at padded encoder positions (optional). */
+  forward(hs: Matrix[], h: Matrix, mask?: TimeMask): Matrix {
+    const T = hs.length;
+    const [N, H] = expectSeries('AttentionWeight.forward', 'hs', hs, h.columns);
+    expectShape('AttentionWeight.forward', 'h', h, T === 0 ? h.rows : N, H);
+    if (mask !== undefined && (mask.length !== T || mask.some((m) => m.length !== h.rows))) {
+      throw new ShapeError(`AttentionWeight.forward: mask expected ${T}×${h.rows} (T×N), got ${mask.length}×${mask[0]?.length ?? 0}`);
+    }
+    const Nh = h.rows;
+    this.hs = hs;
+    this.h = h;
+    const s = new Matrix(Nh, T); // scores (N×T)
+    const S = rowsOf(s);
+    const Hh = rowsOf(h);
+    for (let t = 0; t < T; t++) {
+      const Hs = rowsOf(hs[t]);
+      for (let n = 0; n < Nh; n++) {
+        if (mask !== undefined && !mask[t][n]) {
+          S[n][t] = -Infinity;
+          continue;
+        }
+        let dot = 0;
+        for (let j = 0; j < H; j++) dot += Hs[n][j] * Hh[n][j];
+        S[n][t] = dot;
+      }
+    }
+    const a = new Matrix(Nh, T);
+    const A = rowsOf(a);
+    for (let n = 0; n < Nh; n++) softmaxRow(S[n], A[n]);
+    this.a = a;
+    return a;
+  }
+
+  /** da (N×T) → dhs T × (N×H), dh (N×H). */
+  backward(da: Matrix): { dhs: Matrix[]; dh: Matrix } {
+    if (this.a === null || this.h === null) throw new Error('AttentionWeight.backward called before forward');
+    const a = this.a;
+    const N = a.rows;
+    const T = a.columns;
+    const H = this.h.columns;
+    expectShape('AttentionWeight.backward', 'da', da, N, T);
+    // softmax backward: ds = a ⊙ (da − Σ_t a·da)
+    const ds = new Matrix(N, T);
+    const A = rowsOf(a);
+    const DA = rowsOf(da);
+    const DS = rowsOf(ds);
+    for (let n = 0; n < N; n++) {
+      let dot = 0;
+      for (let t = 0; t < T; t++) dot += A[n][t] * DA[n][t];
+      for (let t = 0; t < T; t++) DS[n][t] = A[n][t] * (DA[n][t] - dot);
+    }
+    const Hh = rowsOf(this.h);
+    const dh = new Matrix(N, H);
+    const DH = rowsOf(dh);
+    const dhs: Matrix[] = [];
+    for (let t = 0; t < T; t++) {
+      const Hs = rowsOf(this.hs[t]);
+      const dhst = new Matrix(N, H);
+      const D = rowsOf(dhst);
+      for (let n = 0; n < N; n++) {
+        const d = DS[n][t];
+        if (d === 0) continue;
+        for (let j = 0; j < H; j++) {
+          D[n][j] = d * Hh[n][j]; // ∂s/∂hs_t = h
+          DH[n][j] += d * Hs[n][j]; // ∂s/∂h = hs_t
+        }
+      }
+      dhs.push(dhst);
+    }
+    return { dhs, dh };
+  }
+}
+
+/** AttentionWeight then WeightSum: hs T × (N×H), h (N×H) → context c (N×H). */
+export class Attention {
+  readonly params: Matrix[] = [];
+  readonly grads: Matrix[] = [];
+  private readonly weight = new AttentionWeight();
+  private readonly sum = new WeightSum();
+  /** The attention weights of the last forward (N×T). */
+  attentionWeight: Matrix | null = null;
+
+  forward(hs: Matrix[], h: Matrix, mask?: TimeMask): Matrix {
+    const a = this.weight.forward(hs, h, mask);
+    this.attentionWeight = a;
+    return this.sum.forward(hs, a);
+  }
+
+  backward(dout: Matrix): { dhs: Matrix[]; dh: Matrix } {
+    const { dhs: dhs0, da } = this.sum.backward(dout);
+    const { dhs: dhs1, dh } = this.weight.backward(da);
+    for (let t = 0; t < dhs0.length; t++) dhs0[t].add(dhs1[t]); // hs feeds both branches
+    return { dhs: dhs0, dh };
+  }
+}
+
+/** One Attention per decoder step: hsEnc Tₑ × (N×H), hsDec T_d × (N×H) → contexts T_d × (N×H). */
+export class TimeAttention {
+  readonly params: Matrix[] = [];
+  readonly grads: Matrix[] = [];
+  private layers: Attention[] = [];
+  private encShape: [number, number, number] = [0, 0, 0]; // [Tₑ, N, H]
+  /** attentionWeights[t] is (N×Tₑ): decoder step t's weights over encoder positions. */
+  attentionWeights: Matrix[] = [];
+
+  forward(hsEnc: Matrix[], hsDec: Matrix[], mask?: TimeMask): Matrix[] {
+    this.layers = [];
+    this.attentionWeights = [];
+    this.encShape = [hsEnc.length, hsEnc[0]?.rows ?? 0, hsEnc[0]?.columns ?? 0];
+    return hsDec.map((h) => {
+      const layer = new Attention();
+      const c = layer.forward(hsEnc, h, mask);
+      this.layers.push(layer);
+      this.attentionWeights.push(layer.attentionWeight as Matrix);
+      return c;
+    });
+  }
+
+  /** dout T_d × (N×H) → dhsEnc Tₑ × (N×H) (summed over decoder steps), dhsDec T_d × (N×H). */
+  backward(dout: Matrix[]): { dhsEnc: Matrix[]; dhsDec: Matrix[] } {
+    if (dout.length !== this.layers.length) {
+      throw new RangeError(`TimeAttention.backward: expected ${this.layers.length} time steps of dout, got ${dout.length}`);
+    }
+    let dhsEnc: Matrix[] | null = null;
+    const dhsDec: Matrix[] = [];
+    for (let t = 0; t < dout.length; t++) {
+      const { dhs, dh } = this.layers[t].backward(dout[t]);
+      if (dhsEnc === null) dhsEnc = dhs;
+      else for (let k = 0; k < dhs.length; k++) dhsEnc[k].add(dhs[k]);
+      dhsDec.push(dh);
+    }
+    const [Te, N, H] = this.encShape;
+    return { dhsEnc: dhsEnc ?? Array.from({ length: Te }, () => new Matrix(N, H)), dhsDec };
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * LSTM, one time step (book ch. 6.3, `common/time_layers.py` LSTM).
+ *
+ * Gate layout of the fused weights: the 4H columns of Wx (D×4H), Wh (H×4H) and b (1×4H) are
+ * [f | g | i | o] — forget, candidate (tanh), input, output — the book's order. (tfjs uses i, f, c, o.)
+ *
+ *   A = x·Wx + h_prev·Wh + b
+ *   f = σ(A_f)  g = tanh(A_g)  i = σ(A_i)  o = σ(A_o)
+ *   c = f⊙c_prev + g⊙i        h = o⊙tanh(c)
+ *
+ * The step functions are shared by `LSTM` (one step, own weight gradients) and `TimeLSTM` (which stacks
+ * the per-step dA and takes each weight gradient with one product over all steps).
+ */
+import { Matrix } from 'ml-matrix';
+import { matmul, matmulNT, matmulTN, rowsOf } from '../matrix';
+import { addInPlace, addRowVector, copyInto, expectShape, sigmoid, sumRowsInto } from './util';
+
+/** What a step's backward needs: inputs, post-activation gates (N×4H, [f|g|i|o]) and tanh(c). */
+export interface LstmStepCache {
+  readonly x: Matrix; // (N×D)
+  readonly hPrev: Matrix; // (N×H)
+  readonly cPrev: Matrix; // (N×H)
+  readonly gates: Matrix; // (N×4H)
+  readonly tanhC: Matrix; // (N×H)
+}
+
+export interface LstmStepOutput {
+  readonly h: Matrix; // (N×H)
+  readonly c: Matrix; // (N×H)
+  readonly cache: LstmStepCache;
+}
+
+export interface LstmStepGradients {
+  readonly dA: Matrix; // (N×4H), pre-activation gradient [df|dg|di|do]
+  readonly dx: Matrix; // (N×D)
+  readonly dhPrev: Matrix; // (N×H)
+  readonly dcPrev: Matrix; // (N×H)
+}
+
+/** Checks Wx (D×4H), Wh (H×4H), b (1×4H) agree; returns [D, H]. */
+export function lstmDims(where: string, Wx: Matrix, Wh: Matrix, b: Matrix): [number, number] {
+  const H = Wh.rows;
+  expectShape(where, 'Wh', Wh, H, 4 * H);
+  expectShape(where, 'Wx', Wx, undefined, 4 * H);
+  expectShape(where, 'b', b, 1, 4 * H);
+  return [Wx.rows, H];
+}
+
+export function lstmStepForward(x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Matrix, Wh: Matrix, b: Matrix): LstmStepOutput {
+  const D = Wx.rows;
+  const H = Wh.rows;
+  const N = x.rows;
+  expectShape('LSTM.forward', 'x', x, N, D);
+  expectShape('LSTM.forward', 'h_prev', hPrev, N, H);
+  expectShape('LSTM.forward', 'c_prev', cPrev, N, H);
+  const gates = matmul(x, Wx); // (N×D)(D×4H) → (N×4H)
+  addInPlace(gates, matmul(hPrev, Wh)); // + (N×H)(H×4H)
+  addRowVector(gates, b);
+  const h = new Matrix(N, H);
+  const c = new Matrix(N, H);
+  const tanhC = new Matrix(N, H);
+  const G = rowsOf(gates);
+  const Cp = rowsOf(cPrev);
+  const Hn = rowsOf(h);
+  const Cn = rowsOf(c);
+  const Tc = rowsOf(tanhC);
+  for (let n = 0; n < N; n++) {
+    const a = G[n];
+    const cp = Cp[n];
+    for (let j = 0; j < H; j++) {
+      const f = sigmoid(a[j]);
+      const g = Math.tanh(a[H + j]);
+      const i = sigmoid(a[2 * H + j]);
+      const o = sigmoid(a[3 * H + j]);
+      a[j] = f;
+      a[H + j] = g;
+      a[2 * H + j] = i;
+      a[3 * H + j] = o;
+      const cn = f * cp[j] + g * i;
+      const tc = Math.tanh(cn);
+      Cn[n][j] = cn;
+      Tc[n][j] = tc;
+      Hn[n][j] = o * tc;
+    }
+  }
+  return { h, c, cache: { x, hPrev, cPrev, gates, tanhC } };
+}
+
+export function lstmStepBackward(cache: LstmStepCache, dhNext: Matrix, dcNext: Matrix, Wx: Matrix, Wh: Matrix): LstmStepGradients {
+  const { gates, tanhC, cPrev } = cache;
+  const N = gates.rows;
+  const H = Wh.rows;
+  expectShape('LSTM.backward', 'dh_next', dhNext, N, H);
+  expectShape('LSTM.backward', 'dc_next', dcNext, N, H);
+  const dA = new Matrix(N, 4 * H);
+  const dcPrev = new Matrix(N, H);
+  const G = rowsOf(gates);
+  const Tc = rowsOf(tanhC);
+  const Cp = rowsOf(cPrev);
+  const Dh = rowsOf(dhNext);
+  const Dc = rowsOf(dcNext);
+  const DA = rowsOf(dA);
+  const DCp = rowsOf(dcPrev);
+  for (let n = 0; n < N; n++) {
+    const a = G[n];
+    const da = DA[n];
+    for (let j = 0; j < H; j++) {
+      const f = a[j];
+      const g = a[H + j];
+      const i = a[2 * H + j];
+      const o = a[3 * H + j];
+      const tc = Tc[n][j];
+      const dh = Dh[n][j];
+      // c flows to h through tanh: ds = dc + dh·o·(1 − tanh²c)
+      const ds = Dc[n][j] + dh * o * (1 - tc * tc);
+      DCp[n][j] = ds * f;
+      da[j] = ds * Cp[n][j] * f * (1 - f); // σ' = σ(1 − σ)
+      da[H + j] = ds * i * (1 - g * g); // tanh' = 1 − tanh²
+      da[2 * H + j] = ds * g * i * (1 - i);
+      da[3 * H + j] = dh * tc * o * (1 - o);
+    }
+  }
+  const dx = matmulNT(dA, Wx); // (N×4H)(D×4H)ᵀ → (N×D)
+  const dhPrev = matmulNT(dA, Wh); // (N×4H)(H×4H)ᵀ → (N×H)
+  return { dA, dx, dhPrev, dcPrev };
+}
+
+/** One LSTM step as a layer. params: [Wx (D×4H), Wh (H×4H), b (1×4H)]. */
+export class LSTM {
+  readonly params: Matrix[];
+  readonly grads: Matrix[];
+  private cache: LstmStepCache | null = null;
+
+  constructor(Wx: Matrix, Wh: Matrix, b: Matrix) {
+    lstmDims('LSTM', Wx, Wh, b);
+    this.params = [Wx, Wh, b];
+    this.grads = [new Matrix(Wx.rows, Wx.columns), new Matrix(Wh.rows, Wh.columns), new Matrix(1, b.columns)];
+  }
+
+  /** x (N×D), h_prev (N×H), c_prev (N×H) → h_next, c_next (N×H). */
+  forward(x: Matrix, hPrev: Matrix, cPrev: Matrix): { h: Matrix; c: Matrix } {
+    const [Wx, Wh, b] = this.params;
+    const out = lstmStepForward(x, hPrev, cPrev, Wx, Wh, b);
+    this.cache = out.cache;
+    return { h: out.h, c: out.c };
+  }
+
+  backward(dhNext: Matrix, dcNext: Matrix): { dx: Matrix; dhPrev: Matrix; dcPrev: Matrix } {
+    if (this.cache === null) throw new Error('LSTM.backward called before forward');
+    const [Wx, Wh] = this.params;
+    const { dA, dx, dhPrev, dcPrev } = lstmStepBackward(this.cache, dhNext, dcNext, Wx, Wh);
+    copyInto(this.grads[0], matmulTN(this.cache.x, dA)); // dWx = xᵀ·dA
+    copyInto(this.grads[1], matmulTN(this.cache.hPrev, dA)); // dWh = h_prevᵀ·dA
+    sumRowsInto(dA, this.grads[2]); // db = Σ_n dA
+    return { dx, dhPrev, dcPrev };
+  }
+}

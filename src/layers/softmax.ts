@@ -1,0 +1,98 @@
+/**
+ * Softmax and TimeSoftmaxWithLoss (book ch. 5.4, `common/time_layers.py` TimeSoftmaxWithLoss).
+ *
+ * The book masks targets equal to -1 (`ignore_label`); here targets equal to PAD (0) are masked: they add
+ * no loss and no gradient, and the loss is the mean over the non-pad targets only.
+ */
+import { Matrix } from 'ml-matrix';
+import { rowsOf, ShapeError } from '../matrix';
+import { PAD } from '../models/tokens';
+import { expectIds, expectSeries } from './util';
+
+/** Row-wise softmax, max-subtracted for stability: (N×V) → (N×V). */
+export function softmax(x: Matrix): Matrix {
+  const out = new Matrix(x.rows, x.columns);
+  const X = rowsOf(x);
+  const O = rowsOf(out);
+  for (let n = 0; n < x.rows; n++) softmaxRow(X[n], O[n]);
+  return out;
+}
+
+/** out = softmax(x) for one row; entries equal to −Infinity get probability 0 (all −Infinity: all 0). */
+export function softmaxRow(x: ArrayLike<number>, out: Float64Array): void {
+  let max = -Infinity;
+  for (let j = 0; j < x.length; j++) if (x[j] > max) max = x[j];
+  if (max === -Infinity) {
+    out.fill(0);
+    return;
+  }
+  let sum = 0;
+  for (let j = 0; j < x.length; j++) {
+    const e = Math.exp(x[j] - max);
+    out[j] = e;
+    sum += e;
+  }
+  for (let j = 0; j < x.length; j++) out[j] /= sum;
+}
+
+/** log softmax(x)[k] = x[k] − max − log Σ exp(x − max): finite even where softmax underflows to 0. */
+function logSoftmaxAt(x: Float64Array, k: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < x.length; j++) if (x[j] > max) max = x[j];
+  let sum = 0;
+  for (let j = 0; j < x.length; j++) sum += Math.exp(x[j] - max);
+  return x[k] - max - Math.log(sum);
+}
+
+export class TimeSoftmaxWithLoss {
+  readonly params: Matrix[] = [];
+  readonly grads: Matrix[] = [];
+  private ys: Matrix[] = [];
+  private ts: number[][] = [];
+  private count = 0;
+
+  /** xs: T × (N×V) scores, ts: N×T target ids → mean cross-entropy over non-PAD targets. */
+  forward(xs: Matrix[], ts: number[][]): number {
+    const T = xs.length;
+    const [N, V] = expectSeries('TimeSoftmaxWithLoss.forward', 'xs', xs);
+    const [tn, tt] = expectIds('TimeSoftmaxWithLoss.forward', ts, V);
+    if (tn !== N || (N > 0 && tt !== T)) {
+      throw new ShapeError(`TimeSoftmaxWithLoss.forward: targets expected ${N}×${T} (N×T), got ${tn}×${tt}`);
+    }
+    this.ts = ts;
+    this.ys = xs.map(softmax); // T × (N×V)
+    let loss = 0;
+    let count = 0;
+    for (let t = 0; t < T; t++) {
+      const X = rowsOf(xs[t]);
+      for (let n = 0; n < N; n++) {
+        const target = ts[n][t];
+        if (target === PAD) continue;
+        loss -= logSoftmaxAt(X[n], target); // exact log-sum-exp instead of the book's log(y + 1e-7)
+        count++;
+      }
+    }
+    this.count = count;
+    return count === 0 ? 0 : loss / count;
+  }
+
+  /** dL/dx = (y − onehot(t)) · dout / count, zero at PAD targets. */
+  backward(dout = 1): Matrix[] {
+    const scale = this.count === 0 ? 0 : dout / this.count;
+    return this.ys.map((y, t) => {
+      const dx = y.clone();
+      const D = rowsOf(dx);
+      for (let n = 0; n < dx.rows; n++) {
+        const target = this.ts[n][t];
+        const row = D[n];
+        if (target === PAD) {
+          row.fill(0);
+          continue;
+        }
+        row[target] -= 1;
+        for (let j = 0; j < row.length; j++) row[j] *= scale;
+      }
+      return dx;
+    });
+  }
+}

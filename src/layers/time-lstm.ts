@@ -1,0 +1,148 @@
+/**
+ * TimeLSTM (book ch. 6.3.3, `common/time_layers.py` TimeLSTM): T LSTM steps sharing Wx, Wh, b, with
+ * Truncated-BPTT state kept between calls when `stateful`.
+ *
+ * Addition for padded batches (the book's data has none): an optional mask, mask[t][n] = false where
+ * row n has PAD at step t. There the state is carried through unchanged (h_t = h_{t−1}, c_t = c_{t−1})
+ * and the gradient passes straight back through, so padding changes neither outputs nor weight grads.
+ */
+import { Matrix } from 'ml-matrix';
+import { matmulTN, ShapeError, rowsOf } from '../matrix';
+import { lstmDims, lstmStepBackward, lstmStepForward, LstmStepCache } from './lstm';
+import { addInPlace, copyInto, expectSeries, expectShape, shapeOf, stackTime, sumRowsInto } from './util';
+
+/** mask[t][n]: true where row n has a real token at step t. */
+export type TimeMask = ReadonlyArray<ReadonlyArray<boolean>>;
+
+export class TimeLSTM {
+  /** [Wx (D×4H), Wh (H×4H), b (1×4H)], gates [f|g|i|o]. */
+  readonly params: Matrix[];
+  readonly grads: Matrix[];
+  readonly stateful: boolean;
+  /** Hidden and cell state after the last forward (N×H), or null before any / after resetState. */
+  h: Matrix | null = null;
+  c: Matrix | null = null;
+  /** Gradient of the loss with respect to the initial hidden state, set by backward (N×H). */
+  dh: Matrix | null = null;
+  private caches: LstmStepCache[] = [];
+  private mask: TimeMask | undefined;
+
+  constructor(Wx: Matrix, Wh: Matrix, b: Matrix, stateful = false) {
+    lstmDims('TimeLSTM', Wx, Wh, b);
+    this.params = [Wx, Wh, b];
+    this.grads = [new Matrix(Wx.rows, Wx.columns), new Matrix(Wh.rows, Wh.columns), new Matrix(1, b.columns)];
+    this.stateful = stateful;
+  }
+
+  get hiddenSize(): number {
+    return this.params[1].rows;
+  }
+
+  /** Sets the state the next forward starts from (a stateful decoder starts from the encoder's h). */
+  setState(h: Matrix, c?: Matrix): void {
+    const H = this.hiddenSize;
+    expectShape('TimeLSTM.setState', 'h', h, undefined, H);
+    if (c !== undefined) expectShape('TimeLSTM.setState', 'c', c, h.rows, H);
+    this.h = h;
+    this.c = c ?? null;
+  }
+
+  resetState(): void {
+    this.h = null;
+    this.c = null;
+  }
+
+  /** xs: T × (N×D) → hs: T × (N×H). */
+  forward(xs: Matrix[], mask?: TimeMask): Matrix[] {
+    const [Wx, Wh, b] = this.params;
+    const D = Wx.rows;
+    const H = Wh.rows;
+    const T = xs.length;
+    const [N] = expectSeries('TimeLSTM.forward', 'xs', xs, D);
+    if (mask !== undefined) checkMask(mask, T, N);
+    if (!this.stateful || this.h === null) this.h = new Matrix(N, H);
+    if (!this.stateful || this.c === null) this.c = new Matrix(N, H);
+    if (this.h.rows !== N) throw new ShapeError(`TimeLSTM.forward: state h is ${shapeOf(this.h)} but xs has N=${N} rows`);
+    this.mask = mask;
+    this.caches = [];
+    const hs: Matrix[] = [];
+    let h = this.h;
+    let c = this.c;
+    for (let t = 0; t < T; t++) {
+      const step = lstmStepForward(xs[t], h, c, Wx, Wh, b);
+      if (mask !== undefined) carryPadded(mask[t], h, c, step.h, step.c);
+      this.caches.push(step.cache);
+      h = step.h;
+      c = step.c;
+      hs.push(h);
+    }
+    this.h = h;
+    this.c = c;
+    return hs;
+  }
+
+  /** dhs: T × (N×H) → dxs: T × (N×D); weight grads written in place, `dh` set. */
+  backward(dhs: Matrix[]): Matrix[] {
+    const [Wx, Wh] = this.params;
+    const H = Wh.rows;
+    const T = this.caches.length;
+    if (dhs.length !== T) throw new RangeError(`TimeLSTM.backward: expected ${T} time steps of dhs, got ${dhs.length}`);
+    const N = T === 0 ? (this.h?.rows ?? 0) : this.caches[0].x.rows;
+    expectSeries('TimeLSTM.backward', 'dhs', dhs, H);
+    const dxs: Matrix[] = new Array<Matrix>(T);
+    const dAs: Matrix[] = new Array<Matrix>(T);
+    let dh = new Matrix(N, H);
+    let dc = new Matrix(N, H);
+    for (let t = T - 1; t >= 0; t--) {
+      const dhTotal = dhs[t].clone();
+      addInPlace(dhTotal, dh); // the step's h feeds both the output and the next step
+      const real = this.mask?.[t];
+      const dhStep = real === undefined ? dhTotal : zeroPadded(real, dhTotal);
+      const dcStep = real === undefined ? dc : zeroPadded(real, dc);
+      const g = lstmStepBackward(this.caches[t], dhStep, dcStep, Wx, Wh);
+      if (real !== undefined) carryPadded(real, dhTotal, dc, g.dhPrev, g.dcPrev); // identity path at PAD
+      dxs[t] = g.dx;
+      dAs[t] = g.dA;
+      dh = g.dhPrev;
+      dc = g.dcPrev;
+    }
+    if (T > 0) {
+      const dA = stackTime(dAs, 4 * H); // (T·N×4H)
+      copyInto(this.grads[0], matmulTN(stackTime(this.caches.map((k) => k.x), Wx.rows), dA)); // dWx = Σ_t x_tᵀ·dA_t
+      copyInto(this.grads[1], matmulTN(stackTime(this.caches.map((k) => k.hPrev), H), dA)); // dWh = Σ_t h_{t−1}ᵀ·dA_t
+      sumRowsInto(dA, this.grads[2]);
+    } else {
+      for (const g of this.grads) g.mul(0);
+    }
+    this.dh = dh;
+    return dxs;
+  }
+}
+
+function checkMask(mask: TimeMask, T: number, N: number): void {
+  if (mask.length !== T) throw new ShapeError(`TimeLSTM.forward: mask has ${mask.length} time steps, expected ${T}`);
+  for (let t = 0; t < T; t++) {
+    if (mask[t].length !== N) throw new ShapeError(`TimeLSTM.forward: mask[${t}] has ${mask[t].length} rows, expected ${N}`);
+  }
+}
+
+/** For rows where real[n] is false, copies prevH/prevC rows into nextH/nextC (in place). */
+function carryPadded(real: ReadonlyArray<boolean>, prevH: Matrix, prevC: Matrix, nextH: Matrix, nextC: Matrix): void {
+  const Hp = rowsOf(prevH);
+  const Cp = rowsOf(prevC);
+  const Hn = rowsOf(nextH);
+  const Cn = rowsOf(nextC);
+  for (let n = 0; n < real.length; n++) {
+    if (real[n]) continue;
+    Hn[n].set(Hp[n]);
+    Cn[n].set(Cp[n]);
+  }
+}
+
+/** A copy of m with the rows where real[n] is false set to zero. */
+function zeroPadded(real: ReadonlyArray<boolean>, m: Matrix): Matrix {
+  const out = m.clone();
+  const O = rowsOf(out);
+  for (let n = 0; n < real.length; n++) if (!real[n]) O[n].fill(0);
+  return out;
+}

@@ -1,0 +1,147 @@
+/**
+ * Small helpers shared by the layers: shape checks with errors that name expected and received
+ * shapes, and element-wise loops on ml-matrix's row storage (`rowsOf`, no copies).
+ */
+import { Matrix } from 'ml-matrix';
+import { rowsOf, ShapeError } from '../matrix';
+
+export function shapeOf(m: Matrix): string {
+  return `(${m.rows}×${m.columns})`;
+}
+
+/** Throws a ShapeError unless `m` is rows×columns (`undefined` means "any"). */
+export function expectShape(where: string, what: string, m: Matrix, rows: number | undefined, columns: number | undefined): void {
+  if ((rows !== undefined && m.rows !== rows) || (columns !== undefined && m.columns !== columns)) {
+    const want = `(${rows ?? 'any'}×${columns ?? 'any'})`;
+    throw new ShapeError(`${where}: ${what} expected ${want}, got ${shapeOf(m)}`);
+  }
+}
+
+/** Checks a time series is non-empty-compatible: every step N×D with the same N and D; returns [N, D]. */
+export function expectSeries(where: string, what: string, xs: Matrix[], columns?: number): [number, number] {
+  if (xs.length === 0) return [0, columns ?? 0];
+  const N = xs[0].rows;
+  const D = columns ?? xs[0].columns;
+  for (let t = 0; t < xs.length; t++) {
+    if (xs[t].rows !== N || xs[t].columns !== D) {
+      throw new ShapeError(`${where}: ${what}[${t}] expected (${N}×${D}), got ${shapeOf(xs[t])}`);
+    }
+  }
+  return [N, D];
+}
+
+/** Checks a batch of token ids is N rows of T ids each, all integers in [0, V); returns [N, T]. */
+export function expectIds(where: string, xs: number[][], V: number): [number, number] {
+  const N = xs.length;
+  const T = N === 0 ? 0 : xs[0].length;
+  for (let n = 0; n < N; n++) {
+    const row = xs[n];
+    if (row.length !== T) throw new ShapeError(`${where}: row ${n} has ${row.length} ids, expected ${T} like row 0`);
+    for (let t = 0; t < T; t++) {
+      const id = row[t];
+      if (!Number.isInteger(id) || id < 0 || id >= V) {
+        throw new RangeError(`${where}: id at [${n}][${t}] must be an integer in [0, ${V}), got ${id}`);
+      }
+    }
+  }
+  return [N, T];
+}
+
+/** Copies `src` into `dst` (same shape), the book's `grads[0][...] = dW`. */
+export function copyInto(dst: Matrix, src: Matrix): void {
+  const d = rowsOf(dst);
+  const s = rowsOf(src);
+  for (let i = 0; i < d.length; i++) d[i].set(s[i]);
+}
+
+export function fill(m: Matrix, value: number): void {
+  for (const row of rowsOf(m)) row.fill(value);
+}
+
+/** a += b, element-wise, in place. */
+export function addInPlace(a: Matrix, b: Matrix): void {
+  const A = rowsOf(a);
+  const B = rowsOf(b);
+  for (let i = 0; i < A.length; i++) {
+    const ai = A[i];
+    const bi = B[i];
+    for (let j = 0; j < ai.length; j++) ai[j] += bi[j];
+  }
+}
+
+/** Adds the 1×n row vector `b` to every row of `m`, in place (NumPy broadcasting of a bias). */
+export function addRowVector(m: Matrix, b: Matrix): void {
+  const bias = rowsOf(b)[0];
+  for (const row of rowsOf(m)) for (let j = 0; j < row.length; j++) row[j] += bias[j];
+}
+
+/** Column sums of `m` written into the 1×n matrix `out` (db = dout.sum(axis=0)). */
+export function sumRowsInto(m: Matrix, out: Matrix): void {
+  const o = rowsOf(out)[0];
+  o.fill(0);
+  for (const row of rowsOf(m)) for (let j = 0; j < row.length; j++) o[j] += row[j];
+}
+
+/** Stacks a time series of N×D matrices into one (T·N)×D matrix, time-major (row t·N + n). */
+export function stackTime(xs: Matrix[], columns: number): Matrix {
+  const N = xs.length === 0 ? 0 : xs[0].rows;
+  const out = new Matrix(xs.length * N, columns);
+  const O = rowsOf(out);
+  for (let t = 0; t < xs.length; t++) {
+    const X = rowsOf(xs[t]);
+    for (let n = 0; n < N; n++) O[t * N + n].set(X[n]);
+  }
+  return out;
+}
+
+/** Inverse of stackTime: splits a (T·N)×D matrix into T matrices of N×D. */
+export function unstackTime(m: Matrix, T: number, N: number): Matrix[] {
+  const M = rowsOf(m);
+  const out: Matrix[] = [];
+  for (let t = 0; t < T; t++) {
+    const x = new Matrix(N, m.columns);
+    const X = rowsOf(x);
+    for (let n = 0; n < N; n++) X[n].set(M[t * N + n]);
+    out.push(x);
+  }
+  return out;
+}
+
+/** Concatenates a and b along columns: (N×A), (N×B) → (N×(A+B)). */
+export function hconcat(a: Matrix, b: Matrix): Matrix {
+  if (a.rows !== b.rows) throw new ShapeError(`hconcat: both sides need the same rows, got ${shapeOf(a)} and ${shapeOf(b)}`);
+  const out = new Matrix(a.rows, a.columns + b.columns);
+  const O = rowsOf(out);
+  const A = rowsOf(a);
+  const B = rowsOf(b);
+  for (let n = 0; n < a.rows; n++) {
+    O[n].set(A[n], 0);
+    O[n].set(B[n], a.columns);
+  }
+  return out;
+}
+
+/** Splits columns [0, k) and [k, end): (N×(A+B)) → (N×A), (N×B). */
+export function hsplit(m: Matrix, k: number): [Matrix, Matrix] {
+  const a = new Matrix(m.rows, k);
+  const b = new Matrix(m.rows, m.columns - k);
+  const M = rowsOf(m);
+  const A = rowsOf(a);
+  const B = rowsOf(b);
+  for (let n = 0; n < m.rows; n++) {
+    A[n].set(M[n].subarray(0, k));
+    B[n].set(M[n].subarray(k));
+  }
+  return [a, b];
+}
+
+/** A rows×columns matrix of N(0,1) draws times `scale` (the book's `randn(...) / s`). */
+export function randn(rows: number, columns: number, scale: number, rng: { normal(): number }): Matrix {
+  const m = new Matrix(rows, columns);
+  for (const row of rowsOf(m)) for (let j = 0; j < row.length; j++) row[j] = rng.normal() * scale;
+  return m;
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}

@@ -1,0 +1,186 @@
+/**
+ * AttentionEncoder, AttentionDecoder, AttentionSeq2seq (book ch. 8.2, `ch08/attention_seq2seq.py`).
+ *
+ * The encoder hands all its hidden states to the decoder; each decoder step attends over them and the
+ * affine layer reads (context, h) concatenated, in the book's order. PAD positions of the question get
+ * zero attention (mask) and, as in Encoder, carry the state, so encHs[Tₑ−1] is the state after the last
+ * real token and starts the decoder.
+ *
+ * Params order: encoder [embed.W (V×D), Wx (D×4H), Wh (H×4H), b (1×4H)], then decoder
+ * [embed.W (V×D), Wx (D×4H), Wh (H×4H), b (1×4H), affine.W (2H×V), affine.b (1×V)].
+ */
+import { Matrix } from 'ml-matrix';
+import { rowsOf } from '../matrix';
+import { Random } from '../random';
+import { lstmStepForward } from '../layers/lstm';
+import { TimeLSTM, TimeMask } from '../layers/time-lstm';
+import { TimeEmbedding } from '../layers/embedding';
+import { TimeAffine } from '../layers/affine';
+import { Attention, TimeAttention } from '../layers/attention';
+import { softmax, TimeSoftmaxWithLoss } from '../layers/softmax';
+import { addInPlace, hconcat, hsplit, randn } from '../layers/util';
+import {
+  affineRows, checkStep, argmaxRows, checkConfig, embedRows, lstmWeights, paddingMask, prepareQuestions, teacherForcing,
+} from './common';
+import { Encoder } from './seq2seq';
+import type { DecoderState, ModelConfig, Seq2seqModel, StepResult } from './types';
+
+/** The Encoder, returning every hidden state: ids N×Tₑ → Tₑ × (N×H). */
+export class AttentionEncoder {
+  private readonly base: Encoder;
+  readonly params: Matrix[];
+  readonly grads: Matrix[];
+
+  constructor(V: number, D: number, H: number, rng: Random) {
+    this.base = new Encoder(V, D, H, rng);
+    this.params = this.base.params;
+    this.grads = this.base.grads;
+  }
+
+  forward(xs: number[][]): Matrix[] {
+    return this.base.forwardAll(xs);
+  }
+
+  backward(dhs: Matrix[]): void {
+    this.base.backwardAll(dhs);
+  }
+}
+
+export class AttentionDecoder {
+  readonly embed: TimeEmbedding;
+  readonly lstm: TimeLSTM;
+  readonly attention = new TimeAttention();
+  readonly affine: TimeAffine;
+  readonly params: Matrix[];
+  readonly grads: Matrix[];
+  private readonly H: number;
+  private Te = 0;
+
+  constructor(V: number, D: number, H: number, rng: Random) {
+    this.H = H;
+    this.embed = new TimeEmbedding(randn(V, D, 1 / 100, rng));
+    const [Wx, Wh, b] = lstmWeights(D, H, rng);
+    this.lstm = new TimeLSTM(Wx, Wh, b, true);
+    this.affine = new TimeAffine(randn(2 * H, V, 1 / Math.sqrt(2 * H), rng), new Matrix(1, V));
+    const layers = [this.embed, this.lstm, this.attention, this.affine];
+    this.params = layers.flatMap((l) => l.params);
+    this.grads = layers.flatMap((l) => l.grads);
+  }
+
+  /** xs: N×T ids, encHs Tₑ × (N×H), mask over encoder positions → scores T × (N×V). */
+  forward(xs: number[][], encHs: Matrix[], mask?: TimeMask): Matrix[] {
+    this.Te = encHs.length;
+    const h = encHs.length > 0 ? encHs[encHs.length - 1] : new Matrix(xs.length, this.H);
+    this.lstm.setState(h);
+    const emb = this.embed.forward(xs); // → T × (N×D)
+    const decHs = this.lstm.forward(emb); // → T × (N×H)
+    const cs = this.attention.forward(encHs, decHs, mask); // → T × (N×H)
+    return this.affine.forward(cs.map((c, t) => hconcat(c, decHs[t]))); // T × (N×2H) → T × (N×V)
+  }
+
+  /** dscore T × (N×V) → dEncHs Tₑ × (N×H). */
+  backward(dscore: Matrix[]): Matrix[] {
+    const dout = this.affine.backward(dscore); // T × (N×2H)
+    const split = dout.map((d) => hsplit(d, this.H)); // [dc, ddec]
+    const { dhsEnc, dhsDec } = this.attention.backward(split.map((s) => s[0]));
+    const ddec = split.map((s, t) => {
+      addInPlace(s[1], dhsDec[t]); // dec_hs feeds both the attention and the affine layer
+      return s[1];
+    });
+    this.embed.backward(this.lstm.backward(ddec));
+    if (this.Te > 0 && this.lstm.dh !== null) addInPlace(dhsEnc[this.Te - 1], this.lstm.dh); // last enc h started the LSTM
+    return dhsEnc;
+  }
+
+  /** One step: ids (N) → scores (N×V), attention weights (N×Tₑ, encoder order), next state. */
+  stepScores(ids: number[], encHs: Matrix[], mask: TimeMask | undefined, h: Matrix, c: Matrix): { scores: Matrix; weights: Matrix; h: Matrix; c: Matrix } {
+    const [W, Wx, Wh, b, Wa, ba] = this.params;
+    const next = lstmStepForward(embedRows(W, ids), h, c, Wx, Wh, b); // (N×D) → (N×H)
+    const attention = new Attention();
+    const ctx = attention.forward(encHs, next.h, mask); // (N×H)
+    const scores = affineRows(hconcat(ctx, next.h), Wa, ba); // (N×2H) → (N×V)
+    return { scores, weights: attention.attentionWeight as Matrix, h: next.h, c: next.c };
+  }
+}
+
+/** Maps attention over encoder positions back to question positions: out[n][perm[n][k]] = a[n][k]. */
+function toReadingOrder(a: Matrix, perm: number[][]): Matrix {
+  const out = new Matrix(a.rows, a.columns);
+  const A = rowsOf(a);
+  const O = rowsOf(out);
+  for (let n = 0; n < a.rows; n++) for (let k = 0; k < a.columns; k++) O[n][perm[n][k]] = A[n][k];
+  return out;
+}
+
+export class AttentionSeq2seq implements Seq2seqModel {
+  readonly kind = 'attention' as const;
+  readonly config: ModelConfig;
+  readonly encoder: AttentionEncoder;
+  readonly decoder: AttentionDecoder;
+  readonly softmax = new TimeSoftmaxWithLoss();
+  readonly params: Matrix[];
+  readonly grads: Matrix[];
+  /**
+   * The attention weights of the last forward or generate: one (N×Tₑ) matrix per answer step, over the
+   * question's positions in reading order (the reverse option already undone).
+   */
+  attentionWeights: Matrix[] = [];
+
+  constructor(config: ModelConfig, rng: Random) {
+    checkConfig('AttentionSeq2seq', config);
+    this.config = { ...config };
+    const { vocabSize: V, wordvec: D, hidden: H } = config;
+    this.encoder = new AttentionEncoder(V, D, H, rng);
+    this.decoder = new AttentionDecoder(V, D, H, rng);
+    this.params = [...this.encoder.params, ...this.decoder.params];
+    this.grads = [...this.encoder.grads, ...this.decoder.grads];
+  }
+
+  forward(xs: number[][], ts: number[][]): number {
+    const q = prepareQuestions('AttentionSeq2seq.forward', xs, this.config);
+    const { input, target } = teacherForcing('AttentionSeq2seq.forward', ts, this.config.vocabSize);
+    const encHs = this.encoder.forward(q.xs);
+    const score = this.decoder.forward(input, encHs, paddingMask(q.xs));
+    this.attentionWeights = this.decoder.attention.attentionWeights.map((a) => toReadingOrder(a, q.perm));
+    return this.softmax.forward(score, target);
+  }
+
+  backward(dout = 1): void {
+    this.encoder.backward(this.decoder.backward(this.softmax.backward(dout)));
+  }
+
+  generate(xs: number[][], startId: number, sampleSize: number): number[][] {
+    let state = this.encode(xs);
+    let ids = xs.map(() => startId);
+    const out: number[][] = xs.map(() => []);
+    this.attentionWeights = [];
+    for (let s = 0; s < sampleSize; s++) {
+      const r = this.step(state, ids);
+      ids = argmaxRows(r.probs);
+      ids.forEach((id, n) => out[n].push(id));
+      if (r.attention !== undefined) this.attentionWeights.push(r.attention);
+      state = r.state;
+    }
+    return out;
+  }
+
+  encode(xs: number[][]): DecoderState {
+    const q = prepareQuestions('AttentionSeq2seq.encode', xs, this.config);
+    const encHs = this.encoder.forward(q.xs);
+    const H = this.config.hidden;
+    const h = encHs.length > 0 ? encHs[encHs.length - 1] : new Matrix(xs.length, H);
+    return { h, c: new Matrix(h.rows, H), encHs, encMask: paddingMask(q.xs), perm: q.perm };
+  }
+
+  step(state: DecoderState, ids: number[]): StepResult {
+    checkStep('AttentionSeq2seq.step', state, ids);
+    const encHs = state.encHs ?? [];
+    const perm = state.perm ?? state.h.to2DArray().map(() => encHs.map((_, k) => k));
+    const r = this.decoder.stepScores(ids, encHs, state.encMask, state.h, state.c);
+    return {
+      probs: softmax(r.scores),
+      state: { h: r.h, c: r.c, encHs, encMask: state.encMask, perm },
+      attention: toReadingOrder(r.weights, perm),
+    };
+  }
+}

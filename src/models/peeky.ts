@@ -1,0 +1,126 @@
+/**
+ * PeekyDecoder and PeekySeq2seq (book ch. 7.4.2, `ch07/peeky_seq2seq.py`): the encoder's final h is
+ * concatenated to the decoder's input at every step and to the affine layer's input, so the whole
+ * decoder "peeks" at the question's summary, not only its first LSTM step.
+ *
+ * Params order: encoder [embed.W (V×D), Wx (D×4H), Wh (H×4H), b (1×4H)], then decoder
+ * [embed.W (V×D), Wx ((H+D)×4H), Wh (H×4H), b (1×4H), affine.W (2H×V), affine.b (1×V)].
+ * Concatenation order is (h, x) for the LSTM and (h, hs) for the affine layer, as in the book.
+ */
+import { Matrix } from 'ml-matrix';
+import { Random } from '../random';
+import { lstmStepForward } from '../layers/lstm';
+import { TimeLSTM } from '../layers/time-lstm';
+import { TimeEmbedding } from '../layers/embedding';
+import { TimeAffine } from '../layers/affine';
+import { softmax, TimeSoftmaxWithLoss } from '../layers/softmax';
+import { addInPlace, hconcat, hsplit, randn } from '../layers/util';
+import { affineRows, checkStep, checkConfig, embedRows, greedyGenerate, lstmWeights, prepareQuestions, teacherForcing } from './common';
+import { Encoder } from './seq2seq';
+import type { DecoderState, ModelConfig, Seq2seqModel, StepResult } from './types';
+
+export class PeekyDecoder {
+  readonly embed: TimeEmbedding;
+  readonly lstm: TimeLSTM;
+  readonly affine: TimeAffine;
+  readonly params: Matrix[];
+  readonly grads: Matrix[];
+  private readonly H: number;
+
+  constructor(V: number, D: number, H: number, rng: Random) {
+    this.H = H;
+    this.embed = new TimeEmbedding(randn(V, D, 1 / 100, rng));
+    const [Wx, Wh, b] = lstmWeights(H + D, H, rng);
+    this.lstm = new TimeLSTM(Wx, Wh, b, true);
+    this.affine = new TimeAffine(randn(2 * H, V, 1 / Math.sqrt(2 * H), rng), new Matrix(1, V));
+    const layers = [this.embed, this.lstm, this.affine];
+    this.params = layers.flatMap((l) => l.params);
+    this.grads = layers.flatMap((l) => l.grads);
+  }
+
+  /** xs: N×T ids, h (N×H) → scores T × (N×V). */
+  forward(xs: number[][], h: Matrix): Matrix[] {
+    this.lstm.setState(h);
+    const emb = this.embed.forward(xs); // → T × (N×D)
+    const hs = this.lstm.forward(emb.map((e) => hconcat(h, e))); // T × (N×(H+D)) → T × (N×H)
+    return this.affine.forward(hs.map((o) => hconcat(h, o))); // T × (N×2H) → T × (N×V)
+  }
+
+  /** dscore T × (N×V) → dh (N×H): the initial-state gradient plus every step's peek gradient. */
+  backward(dscore: Matrix[]): Matrix {
+    const H = this.H;
+    const dout = this.affine.backward(dscore); // T × (N×2H)
+    const dh = new Matrix(dout[0]?.rows ?? 0, H);
+    const dlstm = dout.map((d) => {
+      const [dpeek, dhs] = hsplit(d, H);
+      addInPlace(dh, dpeek); // h was copied to every step: its gradients add up
+      return dhs;
+    });
+    const dxs = this.lstm.backward(dlstm); // T × (N×(H+D))
+    const dembed = dxs.map((d) => {
+      const [dpeek, de] = hsplit(d, H);
+      addInPlace(dh, dpeek);
+      return de;
+    });
+    this.embed.backward(dembed);
+    if (this.lstm.dh !== null && dout.length > 0) addInPlace(dh, this.lstm.dh);
+    return dh;
+  }
+
+  /** One step with the peeked h: ids (N) → scores (N×V) and the next state. */
+  stepScores(ids: number[], peek: Matrix, h: Matrix, c: Matrix): { scores: Matrix; h: Matrix; c: Matrix } {
+    const [W, Wx, Wh, b, Wa, ba] = this.params;
+    const x = hconcat(peek, embedRows(W, ids)); // (N×(H+D))
+    const next = lstmStepForward(x, h, c, Wx, Wh, b);
+    return { scores: affineRows(hconcat(peek, next.h), Wa, ba), h: next.h, c: next.c }; // (N×2H) → (N×V)
+  }
+}
+
+export class PeekySeq2seq implements Seq2seqModel {
+  readonly kind = 'peeky' as const;
+  readonly config: ModelConfig;
+  readonly encoder: Encoder;
+  readonly decoder: PeekyDecoder;
+  readonly softmax = new TimeSoftmaxWithLoss();
+  readonly params: Matrix[];
+  readonly grads: Matrix[];
+
+  constructor(config: ModelConfig, rng: Random) {
+    checkConfig('PeekySeq2seq', config);
+    this.config = { ...config };
+    const { vocabSize: V, wordvec: D, hidden: H } = config;
+    this.encoder = new Encoder(V, D, H, rng);
+    this.decoder = new PeekyDecoder(V, D, H, rng);
+    this.params = [...this.encoder.params, ...this.decoder.params];
+    this.grads = [...this.encoder.grads, ...this.decoder.grads];
+  }
+
+  forward(xs: number[][], ts: number[][]): number {
+    const q = prepareQuestions('PeekySeq2seq.forward', xs, this.config);
+    const { input, target } = teacherForcing('PeekySeq2seq.forward', ts, this.config.vocabSize);
+    const h = this.encoder.forward(q.xs);
+    return this.softmax.forward(this.decoder.forward(input, h), target);
+  }
+
+  backward(dout = 1): void {
+    const dh = this.decoder.backward(this.softmax.backward(dout));
+    this.encoder.backward(dh);
+  }
+
+  generate(xs: number[][], startId: number, sampleSize: number): number[][] {
+    return greedyGenerate(this, xs, startId, sampleSize);
+  }
+
+  encode(xs: number[][]): DecoderState {
+    const q = prepareQuestions('PeekySeq2seq.encode', xs, this.config);
+    const h = this.encoder.forward(q.xs);
+    return { h, c: new Matrix(h.rows, h.columns), peek: h };
+  }
+
+  step(state: DecoderState, ids: number[]): StepResult {
+    checkStep('PeekySeq2seq.step', state, ids);
+    const peek = state.peek ?? state.h;
+    const r = this.decoder.stepScores(ids, peek, state.h, state.c);
+    return { probs: softmax(r.scores), state: { h: r.h, c: r.c, peek } };
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Encoder, Decoder, Seq2seq (book ch. 7.2–7.3, `ch07/seq2seq.py`).
+ *
+ * Additions for variable-length dialog data: the encoder masks PAD (state carried through, see TimeLSTM),
+ * so "the last hidden state" is the state after each row's last real token; the reverse option reverses
+ * real tokens inside the model; PAD targets add no loss.
+ *
+ * Params order (serialisation relies on it):
+ *   encoder: [embed.W (V×D), lstm.Wx (D×4H), lstm.Wh (H×4H), lstm.b (1×4H)]
+ *   decoder: [embed.W (V×D), lstm.Wx (D×4H), lstm.Wh (H×4H), lstm.b (1×4H), affine.W (H×V), affine.b (1×V)]
+ */
+import { Matrix } from 'ml-matrix';
+import { Random } from '../random';
+import { lstmStepForward } from '../layers/lstm';
+import { TimeLSTM } from '../layers/time-lstm';
+import { TimeEmbedding } from '../layers/embedding';
+import { TimeAffine } from '../layers/affine';
+import { softmax, TimeSoftmaxWithLoss } from '../layers/softmax';
+import { randn } from '../layers/util';
+import {
+  affineRows, checkStep, argmaxRows, checkConfig, embedRows, greedyGenerate, lstmWeights, paddingMask, prepareQuestions, teacherForcing,
+} from './common';
+import type { DecoderState, ModelConfig, Seq2seqModel, StepResult } from './types';
+
+export class Encoder {
+  readonly embed: TimeEmbedding;
+  readonly lstm: TimeLSTM;
+  readonly params: Matrix[];
+  readonly grads: Matrix[];
+  private hs: Matrix[] = [];
+
+  constructor(V: number, D: number, H: number, rng: Random) {
+    this.embed = new TimeEmbedding(randn(V, D, 1 / 100, rng));
+    const [Wx, Wh, b] = lstmWeights(D, H, rng);
+    this.lstm = new TimeLSTM(Wx, Wh, b, false);
+    this.params = [...this.embed.params, ...this.lstm.params];
+    this.grads = [...this.embed.grads, ...this.lstm.grads];
+  }
+
+  /** All hidden states, Tₑ × (N×H); PAD positions carry the previous state. */
+  forwardAll(xs: number[][]): Matrix[] {
+    const xsEmb = this.embed.forward(xs); // N×T ids → T × (N×D)
+    this.hs = this.lstm.forward(xsEmb, paddingMask(xs)); // → T × (N×H)
+    return this.hs;
+  }
+
+  /** The hidden state after each row's last real token (N×H). */
+  forward(xs: number[][]): Matrix {
+    const hs = this.forwardAll(xs);
+    const H = this.lstm.hiddenSize;
+    return hs.length === 0 ? new Matrix(xs.length, H) : hs[hs.length - 1];
+  }
+
+  backwardAll(dhs: Matrix[]): void {
+    const dout = this.lstm.backward(dhs);
+    this.embed.backward(dout);
+  }
+
+  /** dh (N×H) goes to the last step only. */
+  backward(dh: Matrix): void {
+    const T = this.hs.length;
+    const dhs = Array.from({ length: T }, (_, t) => (t === T - 1 ? dh : new Matrix(dh.rows, dh.columns)));
+    this.backwardAll(dhs);
+  }
+}
+
+export class Decoder {
+  readonly embed: TimeEmbedding;
+  readonly lstm: TimeLSTM;
+  readonly affine: TimeAffine;
+  readonly params: Matrix[];
+  readonly grads: Matrix[];
+
+  constructor(V: number, D: number, H: number, rng: Random) {
+    this.embed = new TimeEmbedding(randn(V, D, 1 / 100, rng));
+    const [Wx, Wh, b] = lstmWeights(D, H, rng);
+    this.lstm = new TimeLSTM(Wx, Wh, b, true);
+    this.affine = new TimeAffine(randn(H, V, 1 / Math.sqrt(H), rng), new Matrix(1, V));
+    const layers = [this.embed, this.lstm, this.affine];
+    this.params = layers.flatMap((l) => l.params);
+    this.grads = layers.flatMap((l) => l.grads);
+  }
+
+  /** xs: N×T ids, h (N×H) → scores T × (N×V). */
+  forward(xs: number[][], h: Matrix): Matrix[] {
+    this.lstm.setState(h);
+    const out = this.embed.forward(xs); // → T × (N×D)
+    const hs = this.lstm.forward(out); // → T × (N×H)
+    return this.affine.forward(hs); // → T × (N×V)
+  }
+
+  /** dscore T × (N×V) → dh (N×H), the gradient for the encoder's last state. */
+  backward(dscore: Matrix[]): Matrix {
+    const dout = this.affine.backward(dscore);
+    const dembed = this.lstm.backward(dout);
+    this.embed.backward(dembed);
+    return this.lstm.dh as Matrix;
+  }
+
+  /** One step: ids (N), state → scores (N×V) and the next state. */
+  stepScores(ids: number[], h: Matrix, c: Matrix): { scores: Matrix; h: Matrix; c: Matrix } {
+    const [W, Wx, Wh, b, Wa, ba] = this.params;
+    const x = embedRows(W, ids); // (N×D)
+    const next = lstmStepForward(x, h, c, Wx, Wh, b); // → (N×H)
+    return { scores: affineRows(next.h, Wa, ba), h: next.h, c: next.c }; // → (N×V)
+  }
+
+  /** The book's greedy generate, for a batch: sampleSize ids per row. */
+  generate(h: Matrix, startId: number, sampleSize: number): number[][] {
+    let state = { h, c: new Matrix(h.rows, h.columns) };
+    let ids = Array.from({ length: h.rows }, () => startId);
+    const out: number[][] = ids.map(() => []);
+    for (let s = 0; s < sampleSize; s++) {
+      const r = this.stepScores(ids, state.h, state.c);
+      ids = argmaxRows(r.scores);
+      ids.forEach((id, n) => out[n].push(id));
+      state = r;
+    }
+    return out;
+  }
+}
+
+export class Seq2seq implements Seq2seqModel {
+  readonly kind = 'simple' as const;
+  readonly config: ModelConfig;
+  readonly encoder: Encoder;
+  readonly decoder: Decoder;
+  readonly softmax = new TimeSoftmaxWithLoss();
+  readonly params: Matrix[];
+  readonly grads: Matrix[];
+
+  constructor(config: ModelConfig, rng: Random) {
+    checkConfig('Seq2seq', config);
+    this.config = { ...config };
+    const { vocabSize: V, wordvec: D, hidden: H } = config;
+    this.encoder = new Encoder(V, D, H, rng);
+    this.decoder = new Decoder(V, D, H, rng);
+    this.params = [...this.encoder.params, ...this.decoder.params];
+    this.grads = [...this.encoder.grads, ...this.decoder.grads];
+  }
+
+  forward(xs: number[][], ts: number[][]): number {
+    const q = prepareQuestions('Seq2seq.forward', xs, this.config);
+    const { input, target } = teacherForcing('Seq2seq.forward', ts, this.config.vocabSize);
+    const h = this.encoder.forward(q.xs); // (N×H)
+    const score = this.decoder.forward(input, h); // T × (N×V)
+    return this.softmax.forward(score, target);
+  }
+
+  backward(dout = 1): void {
+    const dscore = this.softmax.backward(dout);
+    const dh = this.decoder.backward(dscore);
+    this.encoder.backward(dh);
+  }
+
+  generate(xs: number[][], startId: number, sampleSize: number): number[][] {
+    return greedyGenerate(this, xs, startId, sampleSize);
+  }
+
+  encode(xs: number[][]): DecoderState {
+    const q = prepareQuestions('Seq2seq.encode', xs, this.config);
+    const h = this.encoder.forward(q.xs);
+    return { h, c: new Matrix(h.rows, h.columns) };
+  }
+
+  step(state: DecoderState, ids: number[]): StepResult {
+    checkStep('Seq2seq.step', state, ids);
+    const r = this.decoder.stepScores(ids, state.h, state.c);
+    return { probs: softmax(r.scores), state: { h: r.h, c: r.c } };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Adam (book `common/optimizer.py`, Kingma & Ba 2015) in the book's form: the bias correction is folded
+ * into the step size, lr_t = lr·√(1−β₂ᵗ)/(1−β₁ᵗ), and ε = 1e-7 is added to √v.
+ *
+ * The book de-duplicates shared weights before updating (`remove_duplicate`); our models share no
+ * weights, so params and grads are used as they are.
+ */
+import { Matrix } from 'ml-matrix';
+import { rowsOf, ShapeError } from '../matrix';
+import type { Optimizer } from './optimizer';
+
+export interface AdamOptions {
+  /** Learning rate, default 0.001. */
+  lr?: number;
+  /** Decay of the first moment, default 0.9. */
+  beta1?: number;
+  /** Decay of the second moment, default 0.999. */
+  beta2?: number;
+}
+
+export class Adam implements Optimizer {
+  lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  /** Number of updates done so far (t in the bias correction). */
+  iter = 0;
+  private m: Matrix[] | null = null;
+  private v: Matrix[] | null = null;
+
+  constructor(options: AdamOptions = {}) {
+    this.lr = options.lr ?? 0.001;
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+  }
+
+  update(params: Matrix[], grads: Matrix[]): void {
+    checkPairs('Adam.update', params, grads);
+    if (this.m === null || this.v === null) {
+      this.m = params.map((p) => new Matrix(p.rows, p.columns));
+      this.v = params.map((p) => new Matrix(p.rows, p.columns));
+    }
+    if (this.m.length !== params.length) {
+      throw new ShapeError(`Adam.update: optimizer state is for ${this.m.length} params, got ${params.length}`);
+    }
+    this.iter++;
+    const { beta1, beta2 } = this;
+    const lrT = (this.lr * Math.sqrt(1 - beta2 ** this.iter)) / (1 - beta1 ** this.iter);
+    for (let i = 0; i < params.length; i++) {
+      const P = rowsOf(params[i]);
+      const G = rowsOf(grads[i]);
+      const M = rowsOf(this.m[i]);
+      const V = rowsOf(this.v[i]);
+      for (let r = 0; r < P.length; r++) {
+        const p = P[r];
+        const g = G[r];
+        const m = M[r];
+        const v = V[r];
+        for (let j = 0; j < p.length; j++) {
+          m[j] += (1 - beta1) * (g[j] - m[j]);
+          v[j] += (1 - beta2) * (g[j] * g[j] - v[j]);
+          p[j] -= (lrT * m[j]) / (Math.sqrt(v[j]) + 1e-7);
+        }
+      }
+    }
+  }
+}
+
+/** Params and grads must pair up one to one with equal shapes. */
+export function checkPairs(where: string, params: Matrix[], grads: Matrix[]): void {
+  if (params.length !== grads.length) throw new ShapeError(`${where}: ${params.length} params but ${grads.length} grads`);
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    const g = grads[i];
+    if (p.rows !== g.rows || p.columns !== g.columns) {
+      throw new ShapeError(`${where}: grads[${i}] expected (${p.rows}×${p.columns}) like params[${i}], got (${g.rows}×${g.columns})`);
+    }
+  }
+}
