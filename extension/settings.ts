@@ -45,7 +45,7 @@ export function readTrainOptions(defaults: TrainOptions): TrainOptions {
 /** Decoding options from settings. */
 export function readDecodeOptions(): DecodeOptions {
   const c = cfg();
-  const maxLength = pick(c, 'decoding.maxReplyLength', 40);
+  const maxLength = pick(c, 'decoding.maxReplyLength', 80);
   const strategy = pick<'greedy' | 'beam' | 'sample'>(c, 'decoding.strategy', 'greedy');
   switch (strategy) {
     case 'beam':

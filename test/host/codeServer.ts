@@ -69,8 +69,8 @@ export function makeHostDirs(prefix: string): HostDirs {
   return dirs;
 }
 
-function env(dirs: HostDirs): NodeJS.ProcessEnv {
-  return { ...process.env, HOME: dirs.home, EXTENSIONS_GALLERY: '{}', PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}` };
+function env(dirs: HostDirs, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra, HOME: dirs.home, EXTENSIONS_GALLERY: '{}', PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}` };
 }
 
 function commonArgs(dirs: HostDirs): string[] {
@@ -96,14 +96,14 @@ export interface CodeServer {
   stop(): void;
 }
 
-export async function startCodeServer(dirs: HostDirs, workspace: string, opts: { smokeTestDriver?: boolean } = {}): Promise<CodeServer> {
+export async function startCodeServer(dirs: HostDirs, workspace: string, opts: { smokeTestDriver?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CodeServer> {
   const port = await freePort();
   const args = [...commonArgs(dirs), '--bind-addr', `127.0.0.1:${port}`];
   if (opts.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   args.push(workspace);
   const launchedAt = Date.now();
   // detached: own process group, so stop() can end code-server and all its children at once
-  const child: ChildProcess = spawn(CODE_SERVER, args, { env: env(dirs), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(CODE_SERVER, args, { env: env(dirs, opts.env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));

@@ -1,0 +1,150 @@
+/**
+ * End-to-end scenarios in a real VS Code (code-server + Debian chromium via Playwright), against the
+ * packaged .vsix installed with --install-extension. Each scenario is one named check; a failure is
+ * recorded and the next scenario still runs, so one run reports them all.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ROOT, type CodeServer } from './codeServer';
+import { ask, chatFrame, modelLabel, openBrowser, openFromExplorer, openSidePanel, openWorkbench, runCommand, waitForNotification } from './workbench';
+
+export interface ScenarioResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly seconds: number;
+  readonly error?: string;
+}
+
+export const SHOTS = join(ROOT, 'test-results');
+
+/** The trained pairs of test/fixtures/workspace/train.tsv, as the scenarios ask them. */
+export const TRAINED = {
+  hello: 'hi there',
+  name: 'seq2seq bot',
+  markup: '<b>bold</b> <script>x</script>',
+};
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+async function trainFromPalette(page: Page, file: string): Promise<void> {
+  await openFromExplorer(page, file);
+  await runCommand(page, 'Seq2Seq Chat: Train Model from Pairs File');
+  // the active editor holds a pairs file: a quick pick offers it first
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+function expectEqual(got: string, expected: string, what: string): void {
+  if (got !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
+}
+
+export async function runE2E(server: CodeServer, workspace: string, log: (m: string) => void): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  const s = await openBrowser();
+  const page = s.page;
+  const scenario = async (name: string, body: () => Promise<void>): Promise<void> => {
+    const t0 = Date.now();
+    try {
+      await body();
+      results.push({ name, ok: true, seconds: (Date.now() - t0) / 1000 });
+      log(`PASS ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      results.push({ name, ok: false, seconds: (Date.now() - t0) / 1000, error });
+      log(`FAIL ${name}: ${error.split('\n')[0]}`);
+      await shot(page, `FAIL-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+    }
+  };
+  try {
+    await scenario('workbench loads with the extension contributed', async () => {
+      await openWorkbench(page, server.url, workspace, 'train.tsv');
+      await openSidePanel(page);
+    });
+
+    await scenario('the default model answers in the side panel right after install', async () => {
+      const f = await chatFrame(page, 'view');
+      await f.locator('.model-label', { hasText: 'default model' }).waitFor({ timeout: 30_000 });
+      const reply = await ask(f, 'hello');
+      if (reply.trim() === '') throw new Error('expected a non-empty reply from the default model, got ""');
+      await shot(page, 'side-panel-default-model');
+    });
+
+    await scenario('training from the command palette shows progress and finishes', async () => {
+      await trainFromPalette(page, 'train.tsv');
+      await waitForNotification(page, /training on train\.tsv/, 30_000);
+      const done = await waitForNotification(page, /trained on train\.tsv/, 240_000);
+      log(`  ${done.slice(0, 160)}`);
+    });
+
+    await scenario('a trained question gets the trained answer in the side panel', async () => {
+      await openSidePanel(page);
+      const f = await chatFrame(page, 'view');
+      await f.locator('.model-label', { hasText: 'trained on train.tsv' }).waitFor({ timeout: 15_000 });
+      expectEqual(await ask(f, 'hello'), TRAINED.hello, 'reply to "hello"');
+    });
+
+    await scenario('the editor chat shows the same conversation and answers trained questions', async () => {
+      await runCommand(page, 'Seq2Seq Chat: Open Chat in Editor');
+      const f = await chatFrame(page, 'panel');
+      await f.locator('.entry.user', { hasText: 'hello' }).first().waitFor({ timeout: 15_000 });
+      expectEqual(await ask(f, 'what is your name'), TRAINED.name, 'reply to "what is your name" (editor)');
+      await shot(page, 'editor-panel-trained');
+    });
+
+    await scenario('a reply containing <script> and <b> is shown as literal text', async () => {
+      const f = await chatFrame(page, 'panel');
+      const reply = await ask(f, 'markup');
+      expectEqual(reply, TRAINED.markup, 'reply to "markup"');
+      const dom = await f.evaluate(() => ({
+        bold: document.querySelectorAll('#log b').length,
+        scripts: document.querySelectorAll('#log script').length,
+        allScripts: document.querySelectorAll('script').length,
+      }));
+      if (dom.bold !== 0 || dom.scripts !== 0) throw new Error(`expected no <b>/<script> elements in the log, got ${JSON.stringify(dom)}`);
+      if (dom.allScripts !== 1) throw new Error(`expected only our own script element, got ${dom.allScripts}`);
+      await shot(page, 'editor-panel-markup-literal');
+    });
+
+    await scenario('cancelling a training keeps the previous model answering', async () => {
+      await trainFromPalette(page, 'big.tsv');
+      const toast = page.locator('.notification-toast', { hasText: /training on big\.tsv/ }).first();
+      await toast.waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(1500);
+      await toast.hover();
+      await toast.locator('.monaco-button', { hasText: 'Cancel' }).first().click({ timeout: 10_000 });
+      await waitForNotification(page, /training cancelled/, 60_000);
+      await openSidePanel(page);
+      const f = await chatFrame(page, 'view');
+      await f.locator('.model-label', { hasText: 'trained on train.tsv' }).waitFor({ timeout: 15_000 });
+      expectEqual(await ask(f, 'hello'), TRAINED.hello, 'reply to "hello" after cancel');
+    });
+
+    await scenario('a malformed pairs file shows its error with the line number', async () => {
+      await trainFromPalette(page, 'bad.tsv');
+      const text = await waitForNotification(page, /bad\.tsv:3/, 30_000);
+      if (!/Open File at Line 3/.test(text)) throw new Error(`expected an "Open File at Line 3" button, got: ${text}`);
+      await shot(page, 'malformed-pairs-error');
+    });
+
+    await scenario('the conversation survives a window reload', async () => {
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await openSidePanel(page);
+      const f = await chatFrame(page, 'view', 60_000);
+      await f.locator('.entry.user', { hasText: 'what is your name' }).first().waitFor({ timeout: 30_000 });
+      await f.locator('.entry.bot', { hasText: TRAINED.name }).first().waitFor({ timeout: 10_000 });
+    });
+
+    if (s.blocked.length > 0) log(`note: ${s.blocked.length} non-local request(s) blocked, e.g. ${s.blocked.slice(0, 3).join(', ')}`);
+    if (s.pageErrors.length > 0) log(`note: page errors: ${s.pageErrors.slice(0, 3).join(' | ')}`);
+  } finally {
+    await s.browser.close();
+  }
+  return results;
+}
+
+export { modelLabel };

@@ -1,0 +1,107 @@
+/**
+ * The extension manifest (package.json `contributes`) against the engine and the sources: setting
+ * defaults equal DEFAULT_TRAIN_OPTIONS, every command is implemented, `when` clauses use our context key,
+ * and the .vsix ships only what it should. Plain Node: reads files, imports no vscode.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_DECODE_OPTIONS, DEFAULT_TRAIN_OPTIONS } from '../../../src/chat/defaults';
+
+const ROOT = join(__dirname, '../../../..');
+interface Prop { readonly default: unknown; readonly description?: string; readonly enum?: unknown[] }
+interface Pkg {
+  readonly main: string;
+  readonly contributes: {
+    readonly commands: { command: string; title: string; category: string }[];
+    readonly configuration: { properties: Record<string, Prop> };
+    readonly menus: Record<string, { command: string; when?: string }[]>;
+  };
+  readonly capabilities: { untrustedWorkspaces: { supported: unknown }; virtualWorkspaces: { supported: unknown } };
+}
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Pkg;
+const props = pkg.contributes.configuration.properties;
+const extensionSources = readdirSync(join(ROOT, 'extension')).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(ROOT, 'extension', f), 'utf8')).join('\n');
+
+describe('package.json settings', () => {
+  test('training defaults equal the engine\'s DEFAULT_TRAIN_OPTIONS', () => {
+    const d = DEFAULT_TRAIN_OPTIONS;
+    const expected: Record<string, unknown> = {
+      'seq2seqChat.model.kind': d.model,
+      'seq2seqChat.model.reverseInput': d.reverse,
+      'seq2seqChat.model.tokenizer': d.tokenizer,
+      'seq2seqChat.model.hiddenSize': d.hidden,
+      'seq2seqChat.model.embeddingSize': d.wordvec,
+      'seq2seqChat.training.epochs': d.epochs,
+      'seq2seqChat.training.batchSize': d.batchSize,
+      'seq2seqChat.training.learningRate': d.learningRate,
+      'seq2seqChat.training.validationSplit': d.validation,
+      'seq2seqChat.training.patience': d.patience,
+      'seq2seqChat.training.seed': d.seed,
+      'seq2seqChat.normalize.nfkc': d.normalize.nfkc,
+      'seq2seqChat.normalize.lowercase': d.normalize.lowercase,
+      'seq2seqChat.normalize.collapseSpaces': d.normalize.collapseSpaces,
+      'seq2seqChat.normalize.stripTrailingPunctuation': d.normalize.stripTrailingPunctuation,
+      'seq2seqChat.decoding.strategy': DEFAULT_DECODE_OPTIONS.strategy,
+      'seq2seqChat.decoding.maxReplyLength': DEFAULT_DECODE_OPTIONS.maxLength,
+    };
+    for (const [key, value] of Object.entries(expected)) {
+      assert.ok(props[key], `expected setting ${key}`);
+      assert.equal(props[key].default, value, `${key}: expected default ${String(value)}, got ${String(props[key].default)}`);
+    }
+  });
+
+  test('every setting has a description, and every setting is read in extension/settings.ts', () => {
+    const settingsSource = readFileSync(join(ROOT, 'extension/settings.ts'), 'utf8');
+    for (const [key, p] of Object.entries(props)) {
+      assert.ok(p.description && p.description.length > 10, `${key}: expected a description`);
+      const short = key.slice('seq2seqChat.'.length);
+      assert.ok(settingsSource.includes(`'${short}'`), `${key}: expected extension/settings.ts to read '${short}'`);
+    }
+  });
+});
+
+describe('package.json commands and menus', () => {
+  test('every command is in the Seq2Seq Chat category and registered in extension/', () => {
+    for (const c of pkg.contributes.commands) {
+      assert.equal(c.category, 'Seq2Seq Chat', c.command);
+      assert.ok(extensionSources.includes(`'${c.command}'`), `expected extension/ to register ${c.command}`);
+    }
+  });
+
+  test('menus only name contributed commands, and training commands depend on seq2seqChat.training', () => {
+    const ids = new Set(pkg.contributes.commands.map((c) => c.command));
+    for (const [menu, items] of Object.entries(pkg.contributes.menus)) {
+      for (const it of items) assert.ok(ids.has(it.command), `${menu}: ${it.command} is not a contributed command`);
+    }
+    const palette = pkg.contributes.menus['commandPalette'];
+    assert.equal(palette.find((m) => m.command === 'seq2seqChat.stopTraining')?.when, 'seq2seqChat.training');
+    assert.equal(palette.find((m) => m.command === 'seq2seqChat.train')?.when, '!seq2seqChat.training');
+    assert.ok(pkg.contributes.menus['explorer/context'].some((m) => m.command === 'seq2seqChat.train' && /tsv\|csv\|json\|jsonl\|txt/.test(m.when ?? '')));
+  });
+
+  test('capabilities declare untrusted (supported) and virtual (limited) workspaces', () => {
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+    assert.equal(pkg.capabilities.virtualWorkspaces.supported, 'limited');
+    assert.equal(pkg.main, './dist/extension.js');
+  });
+});
+
+describe('.vscodeignore', () => {
+  test('ships only the bundles, webview assets, the default model and the package files', () => {
+    const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
+    assert.deepEqual(lines.map((l) => l.slice(1)).sort(), [
+      'LICENSE', 'README.md', 'data/default/model.s2s', 'dist/chat.js', 'dist/extension.js', 'dist/worker.js', 'media/chat.css', 'media/chat.svg', 'package.json',
+    ]);
+  });
+});
+
+describe('layering', () => {
+  test('src/ never imports vscode and media/ never imports extension code', () => {
+    const walk = (dir: string): string[] =>
+      readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    for (const f of walk('src')) assert.doesNotMatch(readFileSync(join(ROOT, f), 'utf8'), /from 'vscode'|require\('vscode'\)/, f);
+    for (const f of walk('media')) assert.doesNotMatch(readFileSync(join(ROOT, f), 'utf8'), /from '\.\.\/extension|from 'vscode'/, f);
+  });
+});
