@@ -1,0 +1,20 @@
+/**
+ * The chat facade: what the VS Code extension, the training worker and the CLI call. Nothing here
+ * imports vscode or touches the DOM.
+ */
+export type {
+  Pair, PairWarning, PairsReadResult, DecodeOptions, Reply, ReplyToken, TrainOptions, TrainProgress, EpochReport, TrainCallbacks,
+  TrainingReport, CancelSignal, CancellationTokenLike, ModelKind, NormalizeOptions,
+} from './types';
+export { DEFAULT_TRAIN_OPTIONS, DEFAULT_DECODE_OPTIONS, DEFAULT_MODEL_RELATIVE_PATH, DEFAULT_PAIRS_RELATIVE_PATH } from './defaults';
+export { ChatModel } from './model';
+export { trainChatModel, resolveTrainOptions } from './train';
+export { evaluateChatModel } from './evaluate';
+export type { EvaluationFailure, EvaluationResult } from './evaluate';
+export { serializeModel, deserializeModel } from './serialize';
+export { TrainingError } from './errors';
+export { readPairs, PairFileError, DEFAULT_PAIR_LIMITS } from '../data';
+export type { PairLimits } from '../data';
+export { ModelFileError } from '../io/model-file';
+export { sha256Hex } from '../io/hash';
+export { DEFAULT_NORMALIZE_OPTIONS, normalizeQuestion, normalizeAnswer } from '../text';

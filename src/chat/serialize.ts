@@ -1,0 +1,70 @@
+/**
+ * ChatModel ↔ model-file bytes (container in src/io/model-file.ts). Weights are stored as float32; the
+ * network is rebuilt with `createModel` from the stored config and every stored shape is checked against it.
+ */
+import { Matrix } from 'ml-matrix';
+import { checkShapes, decodeModelFile, encodeModelFile, ModelFileError, type ModelFileHeader } from '../io/model-file';
+import { rowsOf } from '../matrix';
+import { createModel } from '../models';
+import { Random } from '../random';
+import { Vocabulary } from '../text';
+import { DEFAULT_TRAIN_OPTIONS } from './defaults';
+import { ChatModel } from './model';
+import type { TrainOptions } from './types';
+
+export const CREATED_BY = 'seq2seq-chat 0.1.0';
+
+export function serializeModel(model: ChatModel): Uint8Array {
+  const { engine } = model;
+  const header: ModelFileHeader = {
+    kind: model.kind,
+    config: { vocabSize: engine.config.vocabSize, wordvec: engine.config.wordvec, hidden: engine.config.hidden },
+    reverse: engine.config.reverse,
+    tokenizer: model.options.tokenizer,
+    vocabulary: model.vocabulary.tokens,
+    normalize: model.options.normalize,
+    shapes: engine.params.map((p) => [p.rows, p.columns] as const),
+    options: model.options,
+    ...(model.report ? { report: model.report } : {}),
+    createdBy: CREATED_BY,
+  };
+  const weights = engine.params.map((p) => {
+    const flat = new Float32Array(p.rows * p.columns);
+    rowsOf(p).forEach((row, i) => flat.set(row, i * p.columns));
+    return flat;
+  });
+  return encodeModelFile({ header, weights });
+}
+
+export function deserializeModel(bytes: Uint8Array, source = 'model file'): ChatModel {
+  const { header, weights } = decodeModelFile(bytes, source);
+  let vocabulary: Vocabulary;
+  try {
+    vocabulary = Vocabulary.fromTokens(header.vocabulary);
+  } catch (e) {
+    throw new ModelFileError(source, `invalid header: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const config = { vocabSize: header.config.vocabSize, wordvec: header.config.wordvec, hidden: header.config.hidden, reverse: header.reverse };
+  const engine = createModel(header.kind, config, new Random(0));
+  checkShapes(source, header, engine.params.map((p) => [p.rows, p.columns] as const));
+  engine.params.forEach((p: Matrix, i) => {
+    const w = weights[i];
+    rowsOf(p).forEach((row, r) => {
+      for (let c = 0; c < p.columns; c++) row[c] = w[r * p.columns + c];
+    });
+  });
+  // The stored options win; fields a file lacks (older writer) fall back to the defaults, but the parts
+  // that shape the model always come from the header itself.
+  const stored: Partial<TrainOptions> = typeof header.options === 'object' && header.options !== null ? header.options : {};
+  const options: TrainOptions = {
+    ...DEFAULT_TRAIN_OPTIONS,
+    ...stored,
+    model: header.kind,
+    reverse: header.reverse,
+    tokenizer: header.tokenizer,
+    normalize: header.normalize,
+    wordvec: header.config.wordvec,
+    hidden: header.config.hidden,
+  };
+  return new ChatModel(engine, vocabulary, options, header.report);
+}

@@ -1,0 +1,326 @@
+/**
+ * `seq2seq-chat`: train, chat with and evaluate models from a terminal (the same facade the extension uses).
+ *
+ * Exit codes: 0 success, 1 bad input (a pairs or model file; the message names file:line:reason),
+ * 2 usage, 130 training interrupted by Ctrl+C (the best model so far is still saved).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  DEFAULT_DECODE_OPTIONS,
+  DEFAULT_MODEL_RELATIVE_PATH,
+  DEFAULT_TRAIN_OPTIONS,
+  deserializeModel,
+  evaluateChatModel,
+  ModelFileError,
+  PairFileError,
+  readPairs,
+  serializeModel,
+  sha256Hex,
+  trainChatModel,
+  TrainingError,
+  type ChatModel,
+  type DecodeOptions,
+  type PairLimits,
+  type TrainOptions,
+} from '../chat';
+import { writeFileAtomic } from '../io/atomic';
+import { parseArgs, UsageError, type FlagSpec, type ParsedArgs } from './args';
+import { ProgressPrinter } from './progress';
+
+export const EXIT_OK = 0;
+export const EXIT_BAD_INPUT = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+export const USAGE = `Usage:
+  seq2seq-chat train <pairs-file> --out <model-file> [options]
+  seq2seq-chat chat [model-file] ["question"] [--beam K | --temperature X] [--max-length N]
+  seq2seq-chat eval <model-file> <pairs-file> [--show N] [--beam K]
+  seq2seq-chat --help
+
+Pairs files: TSV (question<TAB>answer), CSV, JSON, JSONL, or the book's fixed-width format.
+
+train options:
+  --out FILE              model file to write (required)
+  --model KIND            simple | peeky | attention (default ${DEFAULT_TRAIN_OPTIONS.model})
+  --reverse, --no-reverse reverse questions (default ${DEFAULT_TRAIN_OPTIONS.reverse ? 'on' : 'off'})
+  --tokenizer KIND        char | word (default ${DEFAULT_TRAIN_OPTIONS.tokenizer})
+  --epochs N              most epochs (default ${DEFAULT_TRAIN_OPTIONS.epochs}; stops early at 100% exact-match)
+  --batch N               batch size (default ${DEFAULT_TRAIN_OPTIONS.batchSize})
+  --hidden N              LSTM width (default ${DEFAULT_TRAIN_OPTIONS.hidden})
+  --wordvec N             embedding width (default ${DEFAULT_TRAIN_OPTIONS.wordvec})
+  --lr X                  Adam learning rate (default ${DEFAULT_TRAIN_OPTIONS.learningRate})
+  --seed N                random seed (default ${DEFAULT_TRAIN_OPTIONS.seed})
+  --val X                 fraction held out for validation, 0 = training pairs (default ${DEFAULT_TRAIN_OPTIONS.validation})
+  --patience N            epochs without improvement before stopping, 0 = never (default ${DEFAULT_TRAIN_OPTIONS.patience})
+
+chat options: the model defaults to the embedded default model; with a question, prints one reply,
+  otherwise opens a prompt (empty line or Ctrl+D quits).
+  --beam K                beam search with K beams (default greedy)
+  --temperature X         sample with temperature X
+  --seed N                seed for sampling
+  --max-length N          longest reply in tokens (default ${DEFAULT_DECODE_OPTIONS.maxLength ?? 80})
+
+eval: prints the first failures (--show N, default 10), then "exact-match: K/N (P%)".
+
+Limits (train and eval): --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N.
+
+Exit codes: 0 success, 1 bad input, 2 usage, 130 interrupted.`;
+
+const LIMIT_FLAGS: Record<string, FlagSpec> = {
+  'max-file-bytes': { type: 'int', min: 1 },
+  'max-line-length': { type: 'int', min: 1 },
+  'max-pairs': { type: 'int', min: 1 },
+  'max-field-length': { type: 'int', min: 1 },
+};
+
+const DECODE_FLAGS: Record<string, FlagSpec> = {
+  beam: { type: 'int', min: 1 },
+  temperature: { type: 'number', min: 0 },
+  seed: { type: 'int', min: 0 },
+  'max-length': { type: 'int', min: 1 },
+};
+
+const TRAIN_FLAGS: Record<string, FlagSpec> = {
+  out: { type: 'string' },
+  model: { type: 'string', choices: ['simple', 'peeky', 'attention'] },
+  reverse: { type: 'boolean', negatable: true },
+  tokenizer: { type: 'string', choices: ['char', 'word'] },
+  epochs: { type: 'int', min: 1 },
+  batch: { type: 'int', min: 1 },
+  hidden: { type: 'int', min: 1 },
+  wordvec: { type: 'int', min: 1 },
+  lr: { type: 'number', min: 0 },
+  seed: { type: 'int', min: 0 },
+  val: { type: 'number', min: 0, max: 0.9 },
+  patience: { type: 'int', min: 0 },
+  ...LIMIT_FLAGS,
+};
+
+const EVAL_FLAGS: Record<string, FlagSpec> = { show: { type: 'int', min: 0 }, ...DECODE_FLAGS, ...LIMIT_FLAGS };
+
+export interface Io {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly stdin: NodeJS.ReadStream;
+}
+
+/** The embedded default model, next to the compiled CLI (out/src/cli → package root). */
+export function defaultModelPath(): string {
+  return join(__dirname, '..', '..', '..', DEFAULT_MODEL_RELATIVE_PATH);
+}
+
+function num(args: ParsedArgs, name: string): number | undefined {
+  const v = args.flags.get(name);
+  return typeof v === 'number' ? v : undefined;
+}
+
+function str(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function limitsFrom(args: ParsedArgs): Partial<PairLimits> {
+  const limits: { -readonly [K in keyof PairLimits]?: number } = {};
+  const map: [string, keyof PairLimits][] = [
+    ['max-file-bytes', 'maxFileBytes'],
+    ['max-line-length', 'maxLineLength'],
+    ['max-pairs', 'maxPairs'],
+    ['max-field-length', 'maxFieldLength'],
+  ];
+  for (const [flag, key] of map) {
+    const v = num(args, flag);
+    if (v !== undefined) limits[key] = v;
+  }
+  return limits;
+}
+
+function decodeFrom(args: ParsedArgs): DecodeOptions {
+  const beam = num(args, 'beam');
+  const temperature = num(args, 'temperature');
+  const maxLength = num(args, 'max-length') ?? DEFAULT_DECODE_OPTIONS.maxLength;
+  if (beam !== undefined && temperature !== undefined) throw new UsageError('--beam and --temperature cannot be used together');
+  if (beam !== undefined) return { strategy: 'beam', beamWidth: beam, maxLength };
+  if (temperature !== undefined) {
+    if (temperature <= 0) throw new UsageError(`--temperature: expected a number above 0, got ${temperature}`);
+    return { strategy: 'sample', temperature, seed: num(args, 'seed'), maxLength };
+  }
+  return { strategy: 'greedy', maxLength };
+}
+
+function readBytes(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BadInput(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/** Bad input that is not a pairs or model file error (unreadable file, unwritable output). Exit code 1. */
+class BadInput extends Error {}
+
+function loadModel(path: string): ChatModel {
+  return deserializeModel(readBytes(path), path);
+}
+
+async function train(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, TRAIN_FLAGS);
+  if (args.positionals.length !== 1) throw new UsageError(`train: expected one pairs file, got ${args.positionals.length} arguments`);
+  const out = str(args, 'out');
+  if (out === undefined) throw new UsageError('train: --out <model-file> is required');
+  const pairsPath = args.positionals[0];
+  const bytes = readBytes(pairsPath);
+  const read = readPairs(bytes, pairsPath, limitsFrom(args));
+  for (const w of read.warnings) io.stderr.write(`warning: ${w.file}:${w.line}: ${w.message}\n`);
+  const options: { -readonly [K in keyof TrainOptions]?: TrainOptions[K] } = {};
+  const model = str(args, 'model');
+  if (model === 'simple' || model === 'peeky' || model === 'attention') options.model = model;
+  const tokenizer = str(args, 'tokenizer');
+  if (tokenizer === 'char' || tokenizer === 'word') options.tokenizer = tokenizer;
+  const reverse = args.flags.get('reverse');
+  if (typeof reverse === 'boolean') options.reverse = reverse;
+  const numeric: [string, 'epochs' | 'batchSize' | 'hidden' | 'wordvec' | 'learningRate' | 'seed' | 'validation' | 'patience'][] = [
+    ['epochs', 'epochs'],
+    ['batch', 'batchSize'],
+    ['hidden', 'hidden'],
+    ['wordvec', 'wordvec'],
+    ['lr', 'learningRate'],
+    ['seed', 'seed'],
+    ['val', 'validation'],
+    ['patience', 'patience'],
+  ];
+  for (const [flag, key] of numeric) {
+    const v = num(args, flag);
+    if (v !== undefined) options[key] = v;
+  }
+  const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
+  io.stderr.write(`${pairsPath}: ${read.pairs.length} pairs (${read.format})\n`);
+  const printer = new ProgressPrinter(io.stderr, epochs);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
+    printer.clear();
+    io.stderr.write('interrupted: stopping after this batch and saving the best model so far (Ctrl+C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await trainChatModel(read.pairs, options, { onProgress: (p) => printer.progress(p), onEpoch: (r) => printer.epoch(r) }, controller.signal, sha256Hex(bytes));
+    printer.clear();
+    try {
+      writeFileAtomic(resolve(out), serializeModel(result.model));
+    } catch (e) {
+      throw new BadInput(`${out}: cannot write the model (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const r = result.report;
+    io.stdout.write(`saved ${out}: ${r.epochs} epochs, loss ${r.loss.toFixed(4)}, exact-match ${(r.accuracy * 100).toFixed(1)}% (${r.stoppedBy}, ${r.seconds.toFixed(1)}s)\n`);
+    return r.stoppedBy === 'cancelled' ? EXIT_INTERRUPTED : EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function printReply(model: ChatModel, question: string, decode: DecodeOptions, io: Io): void {
+  const reply = model.reply(question, decode);
+  io.stdout.write(reply.text + (reply.finished ? '' : ' …') + '\n');
+}
+
+async function chat(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, DECODE_FLAGS);
+  const pos = args.positionals;
+  if (pos.length > 2) throw new UsageError(`chat: expected at most a model file and a question, got ${pos.length} arguments`);
+  let modelPath = defaultModelPath();
+  let question: string | undefined;
+  if (pos.length === 2) [modelPath, question] = pos;
+  else if (pos.length === 1) {
+    // One argument: a model file if it names one, else a question for the default model.
+    if (pos[0].endsWith('.s2s') || existsSync(pos[0])) modelPath = pos[0];
+    else question = pos[0];
+  }
+  const decode = decodeFrom(args);
+  const model = loadModel(modelPath);
+  if (question !== undefined) {
+    printReply(model, question, decode, io);
+    return EXIT_OK;
+  }
+  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: io.stdin.isTTY === true });
+  const prompt = (): void => {
+    if (io.stdin.isTTY) rl.prompt();
+  };
+  rl.setPrompt('> ');
+  prompt();
+  for await (const line of rl) {
+    const q = line.trim();
+    if (q === '' && io.stdin.isTTY) break;
+    if (q !== '') printReply(model, q, decode, io);
+    prompt();
+  }
+  rl.close();
+  return EXIT_OK;
+}
+
+function evaluate(argv: readonly string[], io: Io): number {
+  const args = parseArgs(argv, EVAL_FLAGS);
+  if (args.positionals.length !== 2) throw new UsageError(`eval: expected <model-file> <pairs-file>, got ${args.positionals.length} arguments`);
+  const [modelPath, pairsPath] = args.positionals;
+  const model = loadModel(modelPath);
+  const read = readPairs(readBytes(pairsPath), pairsPath, limitsFrom(args));
+  const result = evaluateChatModel(model, read.pairs, decodeFrom(args));
+  const show = num(args, 'show') ?? 10;
+  for (const f of result.failures.slice(0, show)) {
+    io.stdout.write(`${pairsPath}:${f.line}: ${JSON.stringify(f.question)}\n  expected ${JSON.stringify(f.expected)}\n  got      ${JSON.stringify(f.got)}\n`);
+  }
+  if (result.failures.length > show) io.stdout.write(`… and ${result.failures.length - show} more failures\n`);
+  const pct = result.total > 0 ? (100 * result.correct) / result.total : 0;
+  io.stdout.write(`exact-match: ${result.correct}/${result.total} (${pct.toFixed(1)}%)\n`);
+  return EXIT_OK;
+}
+
+/** Runs one command; returns the exit code (never calls process.exit except on a second Ctrl+C). */
+export async function main(argv: readonly string[], io: Io = process): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined) throw new UsageError('expected a command: train, chat or eval');
+    if (command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
+      io.stdout.write(USAGE + '\n');
+      return EXIT_OK;
+    }
+    switch (command) {
+      case 'train':
+        return await train(rest, io);
+      case 'chat':
+        return await chat(rest, io);
+      case 'eval':
+        return evaluate(rest, io);
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (expected train, chat or eval)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`seq2seq-chat: ${e.message}\nRun seq2seq-chat --help for usage.\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof PairFileError || e instanceof ModelFileError || e instanceof BadInput || e instanceof TrainingError) {
+      io.stderr.write(`error: ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`seq2seq-chat: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
