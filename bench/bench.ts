@@ -1,0 +1,301 @@
+/**
+ * `npm run bench`: speed of the matrix kernels on this model's shapes, then (when src/engine.ts is there)
+ * training speed on the book's ch. 7 addition task and reply latency, and the NumPy reference
+ * (bench/numpy_seq2seq.py) run on the same machine in the same run. Prints figures only, asserts nothing.
+ *
+ * The model is the book's PeekySeq2seq with reversed input (ch. 7.3–7.4): wordvec D = 16, hidden H = 128,
+ * batch N = 128, questions of 7 chars, answers of 5 (start + 4), 45,000 questions an epoch, ~840 MFLOP of
+ * matrix products per iteration (the 11 shapes below, forward and backward).
+ *
+ *   node out/bench/bench.js [--seconds S] [--iters N] [--no-engine] [--no-numpy]
+ *
+ * --seconds: time per GEMM measurement (default 0.2); --iters: timed training iterations (default 6).
+ * On Node 20 the bench reruns itself with --experimental-wasm-relaxed-simd so the relaxed kernel is measured.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { Matrix } from 'ml-matrix';
+import {
+  availableKernels,
+  isKernelAvailable,
+  kernelByName,
+  matmul,
+  matmulNT,
+  matmulTN,
+  setKernel,
+  currentKernel,
+} from '../src/matrix';
+import { Random } from '../src/random';
+
+// ------------------------------------------------------------------------------------------- options
+
+interface Options {
+  readonly seconds: number;
+  readonly iters: number;
+  readonly engine: boolean;
+  readonly numpy: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const number = (flag: string, fallback: number): number => {
+    const i = argv.indexOf(flag);
+    if (i < 0) return fallback;
+    const value = Number(argv[i + 1]);
+    if (!(value > 0)) throw new Error(`${flag}: expected a positive number, got '${argv[i + 1]}'`);
+    return value;
+  };
+  return {
+    seconds: number('--seconds', 0.2),
+    iters: Math.round(number('--iters', 6)),
+    engine: !argv.includes('--no-engine'),
+    numpy: !argv.includes('--no-numpy'),
+  };
+}
+
+// ------------------------------------------------------------------------------------------- GEMM
+
+type Form = 'nn' | 'tn' | 'nt';
+
+/** The model's products: op(a) is m×k, op(b) is k×n. Same list as GEMM_SHAPES in bench/numpy_seq2seq.py. */
+const GEMM_SHAPES: readonly { name: string; m: number; k: number; n: number; form: Form }[] = [
+  { name: 'x·Wx (encoder)', m: 128, k: 16, n: 512, form: 'nn' },
+  { name: '[h;x]·Wx (peeky decoder)', m: 128, k: 144, n: 512, form: 'nn' },
+  { name: 'h·Wh', m: 128, k: 128, n: 512, form: 'nn' },
+  { name: '[h;h]·W affine (one step)', m: 128, k: 256, n: 13, form: 'nn' },
+  { name: '[h;h]·W affine (N·T rows)', m: 640, k: 256, n: 13, form: 'nn' },
+  { name: 'dWx = xᵀ·dA', m: 16, k: 128, n: 512, form: 'tn' },
+  { name: 'dWh = hᵀ·dA', m: 128, k: 128, n: 512, form: 'tn' },
+  { name: 'dW affine = xᵀ·dscore', m: 256, k: 640, n: 13, form: 'tn' },
+  { name: 'dx = dA·Wxᵀ', m: 128, k: 512, n: 16, form: 'nt' },
+  { name: 'dh = dA·Whᵀ', m: 128, k: 512, n: 128, form: 'nt' },
+  { name: 'dx affine = dscore·Wᵀ', m: 640, k: 13, n: 256, form: 'nt' },
+];
+
+function randomMatrix(rng: Random, rows: number, columns: number): Matrix {
+  const m = new Matrix(rows, columns);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) m.set(i, j, rng.normal());
+  return m;
+}
+
+/** Calls `fn` repeatedly for about `seconds` (after one warm-up call); returns calls per second. */
+function rate(fn: () => void, seconds: number): number {
+  fn();
+  let calls = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < seconds * 1000) {
+    fn();
+    calls++;
+    now = performance.now();
+  }
+  return calls / ((now - start) / 1000);
+}
+
+function gemmRates(seconds: number, numpyGflops: Map<string, number> | null): void {
+  const rng = new Random(1);
+  const kernels = availableKernels();
+  const columns = [...kernels, 'ml-matrix', ...(numpyGflops ? ['numpy(1 thr)'] : [])];
+  console.log(`\nGFLOP/s per product (float32 wasm, float64 typescript/ml-matrix; ${seconds}s each)`);
+  console.log(`${'product'.padEnd(28)} ${'shape'.padEnd(22)} ${columns.map((c) => c.padStart(12)).join(' ')}`);
+  const before = currentKernel();
+  const totals = new Map<string, number>(); // seconds for one pass over all shapes
+  for (const { name, m, k, n, form } of GEMM_SHAPES) {
+    const a = form === 'tn' ? randomMatrix(rng, k, m) : randomMatrix(rng, m, k);
+    const b = form === 'nt' ? randomMatrix(rng, n, k) : randomMatrix(rng, k, n);
+    const out = new Matrix(m, n);
+    const flop = 2 * m * n * k;
+    const product = form === 'nn' ? () => matmul(a, b, out) : form === 'tn' ? () => matmulTN(a, b, out) : () => matmulNT(a, b, out);
+    const cells: string[] = [];
+    const record = (column: string, gflops: number): void => {
+      cells.push(gflops.toFixed(1).padStart(12));
+      totals.set(column, (totals.get(column) ?? 0) + flop / (gflops * 1e9));
+    };
+    for (const kernel of kernels) {
+      setKernel(kernelByName(kernel));
+      record(kernel, (rate(product, seconds) * flop) / 1e9);
+    }
+    setKernel(before);
+    // ml-matrix as a layer would use it: mmul, with an explicit transpose for the backward forms
+    const mmul = form === 'nn' ? () => a.mmul(b) : form === 'tn' ? () => a.transpose().mmul(b) : () => a.mmul(b.transpose());
+    record('ml-matrix', (rate(mmul, Math.min(seconds, 0.3)) * flop) / 1e9);
+    if (numpyGflops) record('numpy(1 thr)', numpyGflops.get(name) ?? NaN);
+    const shape = `${form === 'tn' ? `(${k}×${m})ᵀ` : `(${m}×${k})`}${form === 'nt' ? `(${n}×${k})ᵀ` : `(${k}×${n})`}`;
+    console.log(`${name.padEnd(28)} ${shape.padEnd(22)} ${cells.join(' ')}`);
+  }
+  // the mix of one pass over all shapes, weighted by their flop, as one figure per kernel
+  const flopAll = GEMM_SHAPES.reduce((s, { m, k, n }) => s + 2 * m * n * k, 0);
+  const mix = columns.map((c) => (flopAll / (totals.get(c) ?? NaN) / 1e9).toFixed(1).padStart(12));
+  console.log(`${'all shapes, flop-weighted'.padEnd(28)} ${''.padEnd(22)} ${mix.join(' ')}`);
+}
+
+// ------------------------------------------------------------------------------------------- NumPy
+
+interface NumpyTraining {
+  readonly secondsPerIteration: number;
+  readonly secondsPerEpoch: number;
+  readonly numpy: string;
+}
+
+const numpyScript = path.resolve(__dirname, '..', '..', 'bench', 'numpy_seq2seq.py');
+
+function hasNumpy(): boolean {
+  const r = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+function runNumpy(args: string[], threads: string | undefined): unknown {
+  const env = { ...process.env };
+  if (threads === undefined) delete env.OPENBLAS_NUM_THREADS;
+  else env.OPENBLAS_NUM_THREADS = threads;
+  const r = spawnSync('python3', [numpyScript, ...args], { encoding: 'utf8', env, timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`${numpyScript} ${args.join(' ')} failed (exit ${r.status}): ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as unknown;
+}
+
+function numpyGemm(seconds: number): Map<string, number> {
+  const result = runNumpy(['--gemm', '--seconds', String(seconds)], '1') as { gemm: { name: string; gflops: number }[] };
+  return new Map(result.gemm.map((g) => [g.name, g.gflops]));
+}
+
+// ------------------------------------------------------------------------------------------- engine
+
+/** What the bench needs from src/engine.ts (H1's API), checked at run time. */
+interface EngineModel {
+  readonly params: Matrix[];
+  readonly grads: Matrix[];
+  forward(xs: number[][], ts: number[][]): number;
+  backward(dout?: number): void;
+  generate(xs: number[][], startId: number, sampleSize: number): number[][];
+}
+interface Engine {
+  createModel(kind: 'peeky', config: { vocabSize: number; wordvec: number; hidden: number; reverse: boolean }, rng: Random): EngineModel;
+  Adam: new (lr?: number) => { update(params: Matrix[], grads: Matrix[]): void };
+  clipGrads(grads: Matrix[], maxNorm: number): unknown;
+}
+
+function loadEngine(): Engine | string {
+  let mod: Record<string, unknown>;
+  try {
+    // dynamic, so that the bench builds and runs without src/engine.ts
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(path.resolve(__dirname, '..', 'src', 'engine')) as Record<string, unknown>;
+  } catch (e) {
+    return `src/engine.ts is absent or failed to load (${(e as Error).message.split('\n')[0]})`;
+  }
+  const missing = ['createModel', 'Adam', 'clipGrads'].filter((name) => typeof mod[name] !== 'function');
+  if (missing.length > 0) return `src/engine.ts lacks ${missing.join(', ')}`;
+  return mod as unknown as Engine;
+}
+
+const PAD_IDS = 4; // ids 0..3 are PAD, START, END, UNK (src/models/tokens.ts)
+const START = 1;
+const CHARS = '0123456789+ ';
+
+/** The book's addition questions: `16+75  ` (7 chars), answers START + `91  ` (sum padded to 4). */
+function additionBatch(rng: Random, n: number): { xs: number[][]; ts: number[][] } {
+  const id = (c: string): number => PAD_IDS + CHARS.indexOf(c);
+  const xs: number[][] = [];
+  const ts: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const a = rng.int(1000);
+    const b = rng.int(1000);
+    xs.push([...`${a}+${b}`.padEnd(7)].map(id));
+    ts.push([START, ...`${a + b}`.padEnd(4)].map((c) => (typeof c === 'number' ? c : id(c))));
+  }
+  return { xs, ts };
+}
+
+function trainingFigures(engine: Engine, iters: number): { secondsPerEpoch: number } | null {
+  const N = 128;
+  const epochQuestions = 45000;
+  const itersPerEpoch = Math.floor(epochQuestions / N); // 351, the book's max_iters
+  const rng = new Random(1984);
+  let model: EngineModel;
+  try {
+    model = engine.createModel('peeky', { vocabSize: PAD_IDS + CHARS.length, wordvec: 16, hidden: 128, reverse: true }, rng);
+  } catch (e) {
+    console.log(`engine: createModel('peeky', ...) failed: ${(e as Error).message}`);
+    return null;
+  }
+  const optimizer = new engine.Adam(0.001);
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = (): void => {
+    const u = process.memoryUsage();
+    peakRss = Math.max(peakRss, u.rss);
+    peakHeap = Math.max(peakHeap, u.heapUsed);
+  };
+  const step = (): number => {
+    const { xs, ts } = additionBatch(rng, N);
+    const loss = model.forward(xs, ts);
+    model.backward();
+    engine.clipGrads(model.grads, 5.0);
+    optimizer.update(model.params, model.grads);
+    sample();
+    return loss;
+  };
+  for (let i = 0; i < 2; i++) step(); // warm-up: JIT, wasm compile, memory growth
+  const start = performance.now();
+  let loss = 0;
+  for (let i = 0; i < iters; i++) loss = step();
+  const perIter = (performance.now() - start) / 1000 / iters;
+  const secondsPerEpoch = perIter * itersPerEpoch;
+  console.log(`\nTraining (PeekySeq2seq, reverse, D=16, H=128, N=${N}, kernel ${currentKernel().name}), ${iters} iterations after 2 warm-up:`);
+  console.log(`  ${(perIter * 1000).toFixed(1)} ms/iteration, ${(N / perIter).toFixed(0)} samples/s, last loss ${loss.toFixed(3)}`);
+  console.log(`  ${secondsPerEpoch.toFixed(1)} s/epoch extrapolated to ${epochQuestions} questions (${itersPerEpoch} iterations)`);
+
+  // reply latency: one question, 40 generated characters, greedy
+  const question = additionBatch(rng, 1).xs;
+  const latencies: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    model.generate(question, START, 40);
+    latencies.push(performance.now() - t0);
+    sample();
+  }
+  latencies.sort((x, y) => x - y);
+  console.log(`  reply latency, 40 characters greedy: median ${latencies[3].toFixed(1)} ms (min ${latencies[0].toFixed(1)})`);
+  console.log(`  peak memory: rss ${(peakRss / 2 ** 20).toFixed(0)} MiB, heap used ${(peakHeap / 2 ** 20).toFixed(0)} MiB`);
+  return { secondsPerEpoch };
+}
+
+// ------------------------------------------------------------------------------------------- main
+
+function main(): void {
+  const options = parseOptions(process.argv.slice(2));
+  console.log(`Node ${process.version}, kernels available: ${availableKernels().join(', ')} (active: ${currentKernel().name})`);
+  const numpy = options.numpy && hasNumpy();
+  if (!numpy) console.log(options.numpy ? 'NumPy is absent (python3 -c "import numpy" failed): no NumPy reference.' : 'NumPy skipped (--no-numpy).');
+
+  gemmRates(options.seconds, numpy ? numpyGemm(Math.min(options.seconds, 0.2)) : null);
+
+  let ours: { secondsPerEpoch: number } | null = null;
+  if (options.engine) {
+    const engine = loadEngine();
+    if (typeof engine === 'string') console.log(`\nTraining figures skipped: ${engine}.`);
+    else ours = trainingFigures(engine, options.iters);
+  }
+
+  if (numpy) {
+    console.log(`\nNumPy reference (bench/numpy_seq2seq.py, float32, same model and batch):`);
+    for (const threads of [undefined, '1']) {
+      const r = runNumpy(['--iters', '20'], threads) as NumpyTraining;
+      const label = threads === undefined ? 'default threads' : `OPENBLAS_NUM_THREADS=${threads}`;
+      const ratio = ours ? `; ours/NumPy epoch time = ${(ours.secondsPerEpoch / r.secondsPerEpoch).toFixed(2)}` : '';
+      console.log(`  NumPy ${r.numpy}, ${label}: ${(r.secondsPerIteration * 1000).toFixed(1)} ms/iteration, ${r.secondsPerEpoch.toFixed(1)} s/epoch${ratio}`);
+    }
+  }
+}
+
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+if (!isKernelAvailable('relaxed') && process.versions.node.startsWith('20.') && !process.execArgv.includes(RELAXED_FLAG) && !process.env.SEQ2SEQ_BENCH_CHILD) {
+  // Node 20 runs relaxed SIMD only behind a flag: rerun with it so all kernels are measured
+  const r = spawnSync(process.execPath, [...process.execArgv, RELAXED_FLAG, __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, SEQ2SEQ_BENCH_CHILD: '1' },
+  });
+  process.exitCode = r.status ?? 1;
+} else {
+  main();
+}
