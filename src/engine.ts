@@ -17,6 +17,20 @@
  *           [embed.W, lstm.Wx, lstm.Wh, lstm.b, affine.W, affine.b]; biases are 1×n matrices.
  * Optim:    new Adam({ lr = 0.001, beta1 = 0.9, beta2 = 0.999 }), new SGD(lr = 0.01): Optimizer
  *           { lr; update(params, grads) };  clipGrads(grads, maxNorm = 5): number (norm before clipping)
+ * Decode:   greedyDecode(model, question: number[], { maxLength = 50, startId = START, endId = END }?): DecodeResult
+ *           beamSearch(model, question, { beamWidth, nBest = beamWidth, maxLength? }): DecodeResult[] (best first)
+ *           sampleDecode(model, question, { temperature (0 = greedy), rng: Random, maxLength? }): DecodeResult
+ *           DecodeResult = { ids (no START/END), probs (per id), finished (END reached), score (Σlog p / length,
+ *                            END counted when finished), attention? [step][questionPosition] (attention models) }
+ * Train:    train<S>(task: TrainTask<S>, options: TrainerOptions): Promise<TrainResult>
+ *           TrainTask = { model: {params, grads}, samples: S[], computeGradients(batch: S[]): number,
+ *                         evaluate?(): { accuracy, valLoss? } | Promise<…> }
+ *           TrainerOptions = { epochs, batchSize, optimizer, rng, clip = 5 (0 off), patience = 0 (off),
+ *                              signal?: CancelSignal, callbacks?: TrainCallbacks, yieldEveryMs = 50,
+ *                              progressEveryMs = 100, now? }
+ *           TrainResult = { stoppedBy: 'completed'|'early-stopping'|'cancelled'|'non-finite', epochs, bestEpoch,
+ *                           best?: EpochReport, history: EpochReport[], seconds, message? } — the model holds the
+ *                           best epoch's weights afterwards (initial ones after a non-finite first epoch).
  * Layers:   Embedding, TimeEmbedding, LSTM, TimeLSTM, TimeAffine, TimeSoftmaxWithLoss, WeightSum,
  *           AttentionWeight, Attention, TimeAttention, softmax  (src/layers)
  */
@@ -29,5 +43,9 @@ export { createModel } from './models/factory';
 export { paddingMask, reverseReal, greedyGenerate } from './models/common';
 export { Adam, SGD, clipGrads, globalNorm } from './optim';
 export type { AdamOptions, Optimizer } from './optim';
+export { greedyDecode, beamSearch, sampleDecode, sampleIndex, DEFAULT_MAX_LENGTH } from './decode';
+export type { DecodeResult, DecodeOptions, BeamOptions, SampleOptions } from './decode';
+export { train, isCancelled } from './train';
+export type { Trainable, Evaluation, TrainTask, TrainerOptions, TrainResult, StopReason } from './train';
 export * from './layers';
 export { Random } from './random';

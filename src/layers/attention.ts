@@ -162,13 +162,17 @@ export class Attention {
   /** The attention weights of the last forward (N×T). */
   attentionWeight: Matrix | null = null;
 
+  private empty: Matrix | null = null; // (N×H) zeros when there is nothing to attend to (Tₑ = 0)
+
   forward(hs: Matrix[], h: Matrix, mask?: TimeMask): Matrix {
     const a = this.weight.forward(hs, h, mask);
     this.attentionWeight = a;
-    return this.sum.forward(hs, a);
+    this.empty = hs.length === 0 ? new Matrix(h.rows, h.columns) : null;
+    return this.empty ?? this.sum.forward(hs, a); // an empty question gives a zero context
   }
 
   backward(dout: Matrix): { dhs: Matrix[]; dh: Matrix } {
+    if (this.empty !== null) return { dhs: [], dh: this.empty.clone() };
     const { dhs: dhs0, da } = this.sum.backward(dout);
     const { dhs: dhs1, dh } = this.weight.backward(da);
     for (let t = 0; t < dhs0.length; t++) dhs0[t].add(dhs1[t]); // hs feeds both branches

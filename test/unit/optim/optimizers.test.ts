@@ -1,0 +1,59 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Matrix } from 'ml-matrix';
+import { Adam } from '../../../src/optim/adam';
+import { SGD } from '../../../src/optim/sgd';
+import { clipGrads, globalNorm } from '../../../src/optim/clip';
+import { ShapeError } from '../../../src/matrix';
+
+describe('optimizers and clipping', () => {
+  test('SGD steps against the gradient by lr', () => {
+    const p = new Matrix([[1, 2]]);
+    new SGD(0.1).update([p], [new Matrix([[10, -5]])]);
+    assert.deepEqual(p.to2DArray(), [[0, 2.5]]);
+  });
+
+  test('Adam follows the book: two steps computed by hand', () => {
+    const lr = 0.1, b1 = 0.9, b2 = 0.999;
+    const p = new Matrix([[1]]);
+    const adam = new Adam({ lr });
+    let m = 0, v = 0, x = 1;
+    for (const [t, g] of [[1, 2], [2, -1]]) {
+      adam.update([p], [new Matrix([[g]])]);
+      m += (1 - b1) * (g - m);
+      v += (1 - b2) * (g * g - v);
+      x -= ((lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t)) * (m / (Math.sqrt(v) + 1e-7));
+      assert.ok(Math.abs(p.get(0, 0) - x) < 1e-15, `step ${t}: ${p.get(0, 0)} vs ${x}`);
+    }
+    assert.equal(adam.iter, 2);
+  });
+
+  test('Adam defaults are the book\'s and it minimises a quadratic', () => {
+    const adam = new Adam();
+    assert.deepEqual([adam.lr, adam.beta1, adam.beta2], [0.001, 0.9, 0.999]);
+    adam.lr = 0.05;
+    const p = new Matrix([[3, -4]]);
+    const g = new Matrix(1, 2);
+    for (let i = 0; i < 500; i++) {
+      g.set(0, 0, 2 * p.get(0, 0));
+      g.set(0, 1, 2 * p.get(0, 1));
+      adam.update([p], [g]);
+    }
+    assert.ok(p.norm() < 0.05, `|p| = ${p.norm()}`);
+  });
+
+  test('clipGrads scales by maxNorm/‖g‖ only above the threshold and returns the norm', () => {
+    const a = new Matrix([[3, 0]]);
+    const b = new Matrix([[0], [4]]);
+    assert.equal(clipGrads([a, b], 10), 5);
+    assert.deepEqual(a.to2DArray(), [[3, 0]]);
+    assert.equal(clipGrads([a, b], 1), 5);
+    assert.ok(Math.abs(globalNorm([a, b]) - 1) < 1e-6);
+    assert.ok(Math.abs(a.get(0, 0) - 3 / (5 + 1e-6)) < 1e-15);
+  });
+
+  test('rejects grads that do not pair up with params', () => {
+    assert.throws(() => new Adam().update([new Matrix(2, 2)], [new Matrix(2, 3)]), (e: unknown) => e instanceof ShapeError && /grads\[0\] expected \(2×2\)/.test(e.message));
+    assert.throws(() => new SGD().update([new Matrix(1, 1)], []), /1 params but 0 grads/);
+  });
+});
