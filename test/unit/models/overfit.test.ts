@@ -6,7 +6,7 @@ import { createModel } from '../../../src/models/factory';
 import { Adam } from '../../../src/optim/adam';
 import { clipGrads } from '../../../src/optim/clip';
 import { Random } from '../../../src/random';
-import { batchOf, TINY_PAIRS, TINY_V } from '../helpers/pairs';
+import { batchOf, TINY_PAIRS, TINY_V } from './tiny-pairs';
 
 const kinds: ModelKind[] = ['simple', 'peeky', 'attention'];
 
