@@ -32,6 +32,8 @@ interface GemmExports {
   readonly memory: WasmMemory;
   gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
   workBytes(n: number, k: number): number;
+  gemm64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
+  work64Bytes(m: number, n: number, k: number): number;
   heapBase(): number;
 }
 interface WasmApi {
@@ -114,6 +116,7 @@ function align16(n: number): number {
 export class WasmArena {
   private top: number;
   private view: Float32Array;
+  private view64: Float64Array;
 
   constructor(
     private readonly memory: WasmMemory,
@@ -122,6 +125,7 @@ export class WasmArena {
   ) {
     this.top = align16(base);
     this.view = new Float32Array(memory.buffer);
+    this.view64 = new Float64Array(memory.buffer);
   }
 
   /** Reserves `bytes` (rounded up to 16) and returns its 16-byte-aligned address. */
@@ -157,6 +161,12 @@ export class WasmArena {
   f32(): Float32Array {
     if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
     return this.view;
+  }
+
+  /** A Float64Array over the whole memory, index = byte address / 8 (addresses from `alloc` are 16-aligned). */
+  f64(): Float64Array {
+    if (this.view64.buffer !== this.memory.buffer) this.view64 = new Float64Array(this.memory.buffer);
+    return this.view64;
   }
 }
 
@@ -197,18 +207,48 @@ export class WasmGemm {
   workBytes(n: number, k: number): number {
     return this.exports.workBytes(n, k);
   }
+
+  /**
+   * As `gemmWith`, for float64 A, B (stored as for `gemm`) and C: they are converted to float32 inside
+   * wasm, multiplied in float32, and C is written back as float64. `work` holds `work64Bytes(m, n, k)`.
+   * Copying float64 rows in and out is a plain memory copy on the JS side, faster than converting there.
+   */
+  gemm64With(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void {
+    this.exports.gemm64(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, b, c, work);
+  }
+
+  work64Bytes(m: number, n: number, k: number): number {
+    return this.exports.work64Bytes(m, n, k);
+  }
 }
 
-/** Copies ml-matrix rows into wasm memory at byte address `at` as row-major float32. */
-function copyIn(f32: Float32Array, rows: Float64Array[], columns: number, at: number): void {
-  let o = at >> 2;
+/** Copies ml-matrix rows into wasm memory at byte address `at` (8-aligned) as row-major float64. */
+function copyIn(f64: Float64Array, rows: Float64Array[], columns: number, at: number): void {
+  let o = at >> 3;
   for (const row of rows) {
-    f32.set(row, o);
+    f64.set(row, o);
     o += columns;
   }
 }
 
-/** A `MatmulKernel` over a `WasmGemm`: float64 rows → float32 wasm memory → product → float64 rows. */
+/** Copies row-major float64 at byte address `at` back into ml-matrix rows. */
+function copyOut(f64: Float64Array, rows: Float64Array[], columns: number, at: number): void {
+  let o = at >> 3;
+  if (columns >= 32) {
+    for (const row of rows) {
+      row.set(f64.subarray(o, o + columns));
+      o += columns;
+    }
+  } else {
+    // short rows: a loop beats creating one subarray per row
+    for (const row of rows) {
+      for (let j = 0; j < columns; j++) row[j] = f64[o + j];
+      o += columns;
+    }
+  }
+}
+
+/** A `MatmulKernel` over a `WasmGemm`: float64 rows → wasm memory → float32 product → float64 rows. */
 class WasmKernel implements MatmulKernel {
   private gemmModule: WasmGemm | undefined;
 
@@ -227,20 +267,15 @@ class WasmKernel implements MatmulKernel {
     const n = out.columns;
     const k = transA ? a.rows : a.columns;
     arena.reset();
-    const pa = arena.alloc(a.rows * a.columns * 4);
-    const pb = arena.alloc(b.rows * b.columns * 4);
-    const pc = arena.alloc(m * n * 4);
-    const work = arena.alloc(g.workBytes(n, k));
-    const f32 = arena.f32(); // after the last alloc: growing the memory detaches older views
-    copyIn(f32, rowsOf(a), a.columns, pa);
-    copyIn(f32, rowsOf(b), b.columns, pb);
-    g.gemmWith(transA, transB, m, n, k, pa, pb, pc, work);
-    const C = rowsOf(out);
-    let o = pc >> 2;
-    for (let i = 0; i < m; i++) {
-      C[i].set(f32.subarray(o, o + n));
-      o += n;
-    }
+    const pa = arena.alloc(a.rows * a.columns * 8);
+    const pb = arena.alloc(b.rows * b.columns * 8);
+    const pc = arena.alloc(m * n * 8);
+    const work = arena.alloc(g.work64Bytes(m, n, k));
+    const f64 = arena.f64(); // after the last alloc: growing the memory detaches older views
+    copyIn(f64, rowsOf(a), a.columns, pa);
+    copyIn(f64, rowsOf(b), b.columns, pb);
+    g.gemm64With(transA, transB, m, n, k, pa, pb, pc, work);
+    copyOut(f64, rowsOf(out), n, pc);
   }
 }
 

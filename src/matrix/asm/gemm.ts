@@ -93,75 +93,144 @@ function storeRow(c: usize, v0: v128, v1: v128, width: i32, tmp: usize): void {
   }
 }
 
+// @ts-ignore: decorator
+@inline
+function block4(pa: usize, rowA: usize, stepA: usize, pb: usize, strideB: usize, k: i32, pc: usize, rowC: usize, width: i32, tmp: usize): void {
+  // C[i..i+4][j..j+8] in eight accumulators over the whole k loop
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa + rowA);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa + 2 * rowA);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa + 3 * rowA);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    pa += stepA;
+    pb += strideB;
+  }
+  storeRow(pc, c00, c01, width, tmp);
+  storeRow(pc + rowC, c10, c11, width, tmp);
+  storeRow(pc + 2 * rowC, c20, c21, width, tmp);
+  storeRow(pc + 3 * rowC, c30, c31, width, tmp);
+}
+
+// @ts-ignore: decorator
+@inline
+function block1(pa: usize, stepA: usize, pb: usize, strideB: usize, k: i32, pc: usize, width: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  for (let p = 0; p < k; p++) {
+    const a = v128.load32_splat(pa);
+    c00 = madd(a, v128.load(pb), c00);
+    c01 = madd(a, v128.load(pb, 16), c01);
+    pa += stepA;
+    pb += strideB;
+  }
+  storeRow(pc, c00, c01, width, tmp);
+}
+
 /**
- * C = op(A)·op(B). transA/transB: 0 or 1. a, b, c, work: byte addresses (16-byte aligned for work).
- * C must not overlap A, B or work.
+ * C = op(A)·op(B). transA/transB: 0 or 1. a, b, c: byte addresses of float32 data; work: 16-byte-aligned
+ * scratch of workBytes(n, k). C must not overlap A, B or work.
  */
 export function gemm(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, work: usize): void {
   if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    memory.fill(c, 0, <usize>m * n * 4);
+    return;
+  }
   // op(A)[i][p] = A[i·rsA + p·csA], op(B)[p][j] = B[p·rsB + j·csB]  (in floats)
   const rsA = transA ? 1 : k;
   const csA = transA ? m : 1;
   const rsB = transB ? 1 : n;
   const csB = transB ? k : 1;
-  if (k <= 0) {
-    memory.fill(c, 0, <usize>m * n * 4);
-    return;
-  }
-  packB(b, rsB, csB, k, n, work);
-  const tmp = work + <usize>((n + 7) >> 3) * k * 32;
+  const panels = (n + 7) >> 3;
+  // With few rows, packing B would cost as much as the product: read full panels of B in place
+  // (row stride n) and pack only a partial last panel. Bᵀ is always packed.
+  const direct = !transB && m <= 4;
+  if (!direct) packB(b, rsB, csB, k, n, work);
+  else if (n & 7) packB(b + (<usize>(panels - 1) << 5), rsB, csB, k, n & 7, work + <usize>(panels - 1) * k * 32);
+  const tmp = work + <usize>panels * k * 32;
   const stepA = <usize>csA << 2; // bytes from op(A)[i][p] to op(A)[i][p+1]
   const rowA = <usize>rsA << 2; // bytes from op(A)[i][p] to op(A)[i+1][p]
   const rowC = <usize>n << 2;
-  const panels = (n + 7) >> 3;
   const m4 = m & ~3;
   for (let q = 0; q < panels; q++) {
     const j0 = q << 3;
     const width = min(8, n - j0);
-    const panel = work + <usize>q * k * 32;
+    let panel = work + <usize>q * k * 32;
+    let strideB: usize = 32;
+    if (direct && width == 8) {
+      panel = b + (<usize>j0 << 2);
+      strideB = rowC;
+    }
+    const pc = c + (<usize>j0 << 2);
     for (let i = 0; i < m4; i += 4) {
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      let pa = a + (<usize>(i * rsA) << 2);
-      let pb = panel;
-      for (let p = 0; p < k; p++) {
-        const b0 = v128.load(pb);
-        const b1 = v128.load(pb, 16);
-        const a0 = v128.load32_splat(pa);
-        c00 = madd(a0, b0, c00);
-        c01 = madd(a0, b1, c01);
-        const a1 = v128.load32_splat(pa + rowA);
-        c10 = madd(a1, b0, c10);
-        c11 = madd(a1, b1, c11);
-        const a2 = v128.load32_splat(pa + 2 * rowA);
-        c20 = madd(a2, b0, c20);
-        c21 = madd(a2, b1, c21);
-        const a3 = v128.load32_splat(pa + 3 * rowA);
-        c30 = madd(a3, b0, c30);
-        c31 = madd(a3, b1, c31);
-        pa += stepA;
-        pb += 32;
-      }
-      const pc = c + <usize>i * rowC + (<usize>j0 << 2);
-      storeRow(pc, c00, c01, width, tmp);
-      storeRow(pc + rowC, c10, c11, width, tmp);
-      storeRow(pc + 2 * rowC, c20, c21, width, tmp);
-      storeRow(pc + 3 * rowC, c30, c31, width, tmp);
+      block4(a + (<usize>(i * rsA) << 2), rowA, stepA, panel, strideB, k, pc + <usize>i * rowC, rowC, width, tmp);
     }
     for (let i = m4; i < m; i++) {
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-      let pa = a + (<usize>(i * rsA) << 2);
-      let pb = panel;
-      for (let p = 0; p < k; p++) {
-        const a0 = v128.load32_splat(pa);
-        c00 = madd(a0, v128.load(pb), c00);
-        c01 = madd(a0, v128.load(pb, 16), c01);
-        pa += stepA;
-        pb += 32;
-      }
-      storeRow(c + <usize>i * rowC + (<usize>j0 << 2), c00, c01, width, tmp);
+      block1(a + (<usize>(i * rsA) << 2), stepA, panel, strideB, k, pc + <usize>i * rowC, width, tmp);
     }
   }
+}
+
+// --------------------------------------------------------------------------------- float64 operands
+
+/** dst[i] = f32(src[i]) for i < count: float64 → float32, round to nearest. */
+export function demote(src: usize, dst: usize, count: i32): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const lo = f32x4.demote_f64x2_zero(v128.load(src + (<usize>i << 3))); // lanes 0, 1 (2, 3 are zero)
+    const hi = f32x4.demote_f64x2_zero(v128.load(src + (<usize>i << 3), 16));
+    v128.store(dst + (<usize>i << 2), v128.shuffle<i32>(lo, hi, 0, 1, 4, 5));
+  }
+  for (; i < count; i++) store<f32>(dst + (<usize>i << 2), <f32>load<f64>(src + (<usize>i << 3)));
+}
+
+/** dst[i] = f64(src[i]) for i < count: float32 → float64, exact. */
+export function promote(src: usize, dst: usize, count: i32): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const v = v128.load(src + (<usize>i << 2));
+    v128.store(dst + (<usize>i << 3), f64x2.promote_low_f32x4(v));
+    v128.store(dst + (<usize>i << 3), f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 0, 1)), 16);
+  }
+  for (; i < count; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
+}
+
+// @ts-ignore: decorator
+@inline
+function up16(bytes: usize): usize {
+  return (bytes + 15) & ~15;
+}
+
+/** Bytes of scratch `gemm64` needs: float32 copies of A, B and C, then gemm's own scratch. */
+export function work64Bytes(m: i32, n: i32, k: i32): i32 {
+  return <i32>(up16(<usize>m * k * 4) + up16(<usize>k * n * 4) + up16(<usize>m * n * 4)) + workBytes(n, k);
+}
+
+/**
+ * As `gemm`, on float64 operands and result (ml-matrix's storage, copied here row after row): converts
+ * A and B to float32, multiplies in float32, writes C back as float64. work: 16-byte aligned, work64Bytes.
+ */
+export function gemm64(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, work: usize): void {
+  if (m <= 0 || n <= 0) return;
+  const a32 = work;
+  const b32 = a32 + up16(<usize>m * k * 4);
+  const c32 = b32 + up16(<usize>k * n * 4);
+  const rest = c32 + up16(<usize>m * n * 4);
+  demote(a, a32, m * k);
+  demote(b, b32, k * n);
+  gemm(transA, transB, m, n, k, a32, b32, c32, rest);
+  promote(c32, c, m * n);
 }
