@@ -2,11 +2,12 @@ export { matmul, matmulTN, matmulNT, setKernel, currentKernel, withKernel, rowsO
 export type { MatmulKernel } from './ops';
 export {
   availableKernels,
+  createWasmCompute,
   isKernelAvailable,
   kernelByName,
   selectFastestKernel,
   KERNEL_NAMES,
   WasmArena,
-  WasmGemm,
+  WasmCompute,
 } from './wasmKernel';
 export type { KernelName } from './wasmKernel';

@@ -12,8 +12,9 @@
  * takes the first that `WebAssembly.validate` accepts, else the TypeScript kernel; the environment
  * variable SEQ2SEQ_KERNEL=typescript|simd|relaxed forces one.
  *
- * `WasmArena` and `WasmGemm` are exported for reuse by float32 code that wants to keep its data in wasm
- * memory between calls (e.g. fused element-wise layer kernels).
+ * `WasmArena` and `WasmCompute` are exported for reuse by float32 code that keeps its data in wasm memory
+ * between calls: `WasmCompute` also runs fused element-wise kernels (σ, tanh, the LSTM gate math forward
+ * and backward, row softmax) on the same memory, so products and gate math need no copies between them.
  */
 import { Matrix } from 'ml-matrix';
 import { MatmulKernel, rowsOf, typescriptKernel } from './kernel';
@@ -35,6 +36,11 @@ interface GemmExports {
   gemm64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
   work64Bytes(m: number, n: number, k: number): number;
   heapBase(): number;
+  sigmoid(x: number, y: number, count: number): void;
+  tanh(x: number, y: number, count: number): void;
+  lstmForward(a: number, b: number, cPrev: number, cNext: number, hNext: number, tanhC: number, n: number, h: number): void;
+  lstmBackward(gates: number, cPrev: number, tanhC: number, dhNext: number, dcNext: number, dA: number, dcPrev: number, n: number, h: number): void;
+  softmaxRows(x: number, y: number, rows: number, cols: number): void;
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -170,8 +176,12 @@ export class WasmArena {
   }
 }
 
-/** One instantiated GEMM module and its memory arena. */
-export class WasmGemm {
+/**
+ * One instantiated wasm module (src/matrix/asm/: GEMM and fused element-wise kernels) and its memory arena.
+ * All methods take byte addresses from `arena` of float32 data unless they say float64; nothing is
+ * checked there beyond what the comments promise, so callers own their bounds.
+ */
+export class WasmCompute {
   readonly arena: WasmArena;
   private readonly exports: GemmExports;
 
@@ -179,7 +189,7 @@ export class WasmGemm {
     const api = wasmApi();
     const bytes = bytesOf(name);
     if (api === undefined || bytes === null || !isKernelAvailable(name)) {
-      throw new Error(`WasmGemm: the '${name}' kernel is not available in this runtime (available: ${availableKernels().join(', ')})`);
+      throw new Error(`WasmCompute: the '${name}' kernel is not available in this runtime (available: ${availableKernels().join(', ')})`);
     }
     const instance = new api.Instance(new api.Module(bytes), {});
     this.exports = instance.exports as GemmExports;
@@ -220,6 +230,46 @@ export class WasmGemm {
   work64Bytes(m: number, n: number, k: number): number {
     return this.exports.work64Bytes(m, n, k);
   }
+
+  /** y[i] = σ(x[i]), i < count (y may be x). Float32, relative error ~2e-7. */
+  sigmoid(x: number, y: number, count: number): void {
+    this.exports.sigmoid(x, y, count);
+  }
+
+  /** y[i] = tanh(x[i]), i < count (y may be x). Float32, relative error ~2e-7. */
+  tanh(x: number, y: number, count: number): void {
+    this.exports.tanh(x, y, count);
+  }
+
+  /**
+   * One LSTM step's gate math after the products (book ch. 6.3, gate order f, g, i, o), N rows, H hidden:
+   * a (N×4H) = x·Wx + h·Wh on entry; b (1×4H) is added and the activated gates are left in a (the backward
+   * cache); writes cNext = f⊙cPrev + g⊙i, tanhC = tanh(cNext), hNext = o⊙tanhC (N×H each).
+   */
+  lstmForward(a: number, b: number, cPrev: number, cNext: number, hNext: number, tanhC: number, n: number, h: number): void {
+    if (h % 4 !== 0) throw new RangeError(`lstmForward: expected H a multiple of 4, got ${h}`);
+    this.exports.lstmForward(a, b, cPrev, cNext, hNext, tanhC, n, h);
+  }
+
+  /**
+   * The gate math of LSTM.backward (book ch. 6.3): from the gates (N×4H) `lstmForward` left, cPrev, tanhC,
+   * dhNext, dcNext (N×H) writes dA (N×4H, the gradient of x·Wx + h·Wh + b) and dcPrev = ds⊙f (N×H, may be dcNext).
+   */
+  lstmBackward(gates: number, cPrev: number, tanhC: number, dhNext: number, dcNext: number, dA: number, dcPrev: number, n: number, h: number): void {
+    if (h % 4 !== 0) throw new RangeError(`lstmBackward: expected H a multiple of 4, got ${h}`);
+    this.exports.lstmBackward(gates, cPrev, tanhC, dhNext, dcNext, dA, dcPrev, n, h);
+  }
+
+  /** Row-wise softmax with the row maximum subtracted: y (rows×cols) = softmax(x) (y may be x). */
+  softmaxRows(x: number, y: number, rows: number, cols: number): void {
+    this.exports.softmaxRows(x, y, rows, cols);
+  }
+}
+
+/** A fresh module of the fastest wasm build this runtime runs ('relaxed', else 'simd'), or null without wasm SIMD. */
+export function createWasmCompute(): WasmCompute | null {
+  const name = availableKernels()[0];
+  return name === 'typescript' ? null : new WasmCompute(name);
 }
 
 /** Copies ml-matrix rows into wasm memory at byte address `at` (8-aligned) as row-major float64. */
@@ -248,15 +298,15 @@ function copyOut(f64: Float64Array, rows: Float64Array[], columns: number, at: n
   }
 }
 
-/** A `MatmulKernel` over a `WasmGemm`: float64 rows → wasm memory → float32 product → float64 rows. */
+/** A `MatmulKernel` over a `WasmCompute`: float64 rows → wasm memory → float32 product → float64 rows. */
 class WasmKernel implements MatmulKernel {
-  private gemmModule: WasmGemm | undefined;
+  private gemmModule: WasmCompute | undefined;
 
   constructor(readonly name: 'simd' | 'relaxed') {}
 
   /** The instantiated module (compiled on first use). */
-  get module(): WasmGemm {
-    if (this.gemmModule === undefined) this.gemmModule = new WasmGemm(this.name);
+  get module(): WasmCompute {
+    if (this.gemmModule === undefined) this.gemmModule = new WasmCompute(this.name);
     return this.gemmModule;
   }
 

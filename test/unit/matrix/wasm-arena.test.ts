@@ -1,15 +1,15 @@
 /**
  * The wasm building blocks exported for reuse: `WasmArena` (bump allocation in wasm memory, growing on
- * demand) and `WasmGemm.gemm` on float32 data already in wasm memory.
+ * demand) and `WasmCompute.gemm` on float32 data already in wasm memory.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WasmGemm } from '../../../src/matrix';
+import { WasmCompute } from '../../../src/matrix';
 import { Random } from '../../../src/random';
 
 describe('WasmArena', () => {
   test('hands out 16-byte-aligned, non-overlapping blocks above the module data', () => {
-    const { arena } = new WasmGemm('simd');
+    const { arena } = new WasmCompute('simd');
     const a = arena.alloc(12);
     const b = arena.alloc(1);
     const c = arena.alloc(100);
@@ -19,7 +19,7 @@ describe('WasmArena', () => {
   });
 
   test('grows the memory for a large block and refreshes its float32 view', () => {
-    const { arena } = new WasmGemm('simd');
+    const { arena } = new WasmCompute('simd');
     const before = arena.f32();
     const bytes = arena.capacity * 3;
     const p = arena.alloc(bytes);
@@ -31,7 +31,7 @@ describe('WasmArena', () => {
   });
 
   test('reuses memory after release and reset', () => {
-    const { arena } = new WasmGemm('simd');
+    const { arena } = new WasmCompute('simd');
     const mark = arena.mark();
     const p = arena.alloc(64);
     arena.release(mark);
@@ -41,14 +41,14 @@ describe('WasmArena', () => {
   });
 
   test('rejects a negative size saying what it got', () => {
-    const { arena } = new WasmGemm('simd');
+    const { arena } = new WasmCompute('simd');
     assert.throws(() => arena.alloc(-4), /expected a byte count ≥ 0, got -4/);
   });
 });
 
-describe('WasmGemm', () => {
+describe('WasmCompute', () => {
   test('computes aᵀ·bᵀ-free products on float32 data in wasm memory, k = 0 giving zeros', () => {
-    const g = new WasmGemm('simd');
+    const g = new WasmCompute('simd');
     const rng = new Random(5);
     const [m, k, n] = [6, 9, 11];
     const pa = g.arena.alloc(m * k * 4);
