@@ -9,7 +9,7 @@
 import { Matrix } from 'ml-matrix';
 import { rowsOf, ShapeError } from '../matrix';
 import { softmaxRow } from './softmax';
-import { expectSeries, expectShape } from './util';
+import { addInPlace, cloneMatrix, expectSeries, expectShape } from './util';
 import type { TimeMask } from './time-lstm';
 
 /** c = Σ_t a[:, t] ⊙ hs_t : hs T × (N×H), a (N×T) → c (N×H). */
@@ -172,10 +172,10 @@ export class Attention {
   }
 
   backward(dout: Matrix): { dhs: Matrix[]; dh: Matrix } {
-    if (this.empty !== null) return { dhs: [], dh: this.empty.clone() };
+    if (this.empty !== null) return { dhs: [], dh: cloneMatrix(this.empty) };
     const { dhs: dhs0, da } = this.sum.backward(dout);
     const { dhs: dhs1, dh } = this.weight.backward(da);
-    for (let t = 0; t < dhs0.length; t++) dhs0[t].add(dhs1[t]); // hs feeds both branches
+    for (let t = 0; t < dhs0.length; t++) addInPlace(dhs0[t], dhs1[t]); // hs feeds both branches
     return { dhs: dhs0, dh };
   }
 }
@@ -212,7 +212,7 @@ export class TimeAttention {
     for (let t = 0; t < dout.length; t++) {
       const { dhs, dh } = this.layers[t].backward(dout[t]);
       if (dhsEnc === null) dhsEnc = dhs;
-      else for (let k = 0; k < dhs.length; k++) dhsEnc[k].add(dhs[k]);
+      else for (let k = 0; k < dhs.length; k++) addInPlace(dhsEnc[k], dhs[k]);
       dhsDec.push(dh);
     }
     const [Te, N, H] = this.encShape;

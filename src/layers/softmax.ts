@@ -7,7 +7,7 @@
 import { Matrix } from 'ml-matrix';
 import { rowsOf, ShapeError } from '../matrix';
 import { PAD } from '../models/tokens';
-import { expectIds, expectSeries } from './util';
+import { cloneMatrix, expectIds, expectSeries } from './util';
 
 /** Row-wise softmax, max-subtracted for stability: (N×V) → (N×V). */
 export function softmax(x: Matrix): Matrix {
@@ -80,7 +80,7 @@ export class TimeSoftmaxWithLoss {
   backward(dout = 1): Matrix[] {
     const scale = this.count === 0 ? 0 : dout / this.count;
     return this.ys.map((y, t) => {
-      const dx = y.clone();
+      const dx = cloneMatrix(y);
       const D = rowsOf(dx);
       for (let n = 0; n < dx.rows; n++) {
         const target = this.ts[n][t];

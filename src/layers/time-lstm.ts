@@ -9,7 +9,7 @@
 import { Matrix } from 'ml-matrix';
 import { matmulTN, ShapeError, rowsOf } from '../matrix';
 import { lstmDims, lstmStepBackward, lstmStepForward, LstmStepCache } from './lstm';
-import { addInPlace, copyInto, expectSeries, expectShape, shapeOf, stackTime, sumRowsInto } from './util';
+import { addInPlace, cloneMatrix, copyInto, fill, expectSeries, expectShape, shapeOf, stackTime, sumRowsInto } from './util';
 
 /** mask[t][n]: true where row n has a real token at step t. */
 export type TimeMask = ReadonlyArray<ReadonlyArray<boolean>>;
@@ -94,7 +94,7 @@ export class TimeLSTM {
     let dh = new Matrix(N, H);
     let dc = new Matrix(N, H);
     for (let t = T - 1; t >= 0; t--) {
-      const dhTotal = dhs[t].clone();
+      const dhTotal = cloneMatrix(dhs[t]);
       addInPlace(dhTotal, dh); // the step's h feeds both the output and the next step
       const real = this.mask?.[t];
       const dhStep = real === undefined ? dhTotal : zeroPadded(real, dhTotal);
@@ -112,7 +112,7 @@ export class TimeLSTM {
       copyInto(this.grads[1], matmulTN(stackTime(this.caches.map((k) => k.hPrev), H), dA)); // dWh = Σ_t h_{t−1}ᵀ·dA_t
       sumRowsInto(dA, this.grads[2]);
     } else {
-      for (const g of this.grads) g.mul(0);
+      for (const g of this.grads) fill(g, 0);
     }
     this.dh = dh;
     return dxs;
@@ -141,7 +141,7 @@ function carryPadded(real: ReadonlyArray<boolean>, prevH: Matrix, prevC: Matrix,
 
 /** A copy of m with the rows where real[n] is false set to zero. */
 function zeroPadded(real: ReadonlyArray<boolean>, m: Matrix): Matrix {
-  const out = m.clone();
+  const out = cloneMatrix(m);
   const O = rowsOf(out);
   for (let n = 0; n < real.length; n++) if (!real[n]) O[n].fill(0);
   return out;

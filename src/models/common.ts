@@ -11,8 +11,9 @@ import type { TimeMask } from '../layers/time-lstm';
 import { PAD } from './tokens';
 import type { DecoderState, ModelConfig, Seq2seqModel } from './types';
 
-/** mask[t][n] = xs[n][t] is not PAD. */
-export function paddingMask(xs: number[][]): TimeMask {
+/** mask[t][n] = xs[n][t] is not PAD; undefined when there is no PAD at all (the mask would be a no-op). */
+export function paddingMask(xs: number[][]): TimeMask | undefined {
+  if (!xs.some((row) => row.includes(PAD))) return undefined;
   const T = xs.length === 0 ? 0 : xs[0].length;
   return Array.from({ length: T }, (_, t) => xs.map((row) => row[t] !== PAD));
 }

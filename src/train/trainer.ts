@@ -14,7 +14,7 @@ import type { CancelSignal, EpochReport, TrainCallbacks } from '../chat/types';
 import { Random } from '../random';
 import { clipGrads, globalNorm } from '../optim/clip';
 import type { Optimizer } from '../optim/optimizer';
-import { copyInto } from '../layers/util';
+import { cloneMatrix, copyInto } from '../layers/util';
 
 /** Anything with the book's params/grads pair (same order, same shapes). */
 export interface Trainable {
@@ -117,7 +117,7 @@ export async function train<S>(task: TrainTask<S>, options: TrainerOptions): Pro
   const history: EpochReport[] = [];
   let best: EpochReport | undefined;
   let bestParams: Matrix[] | null = null;
-  const initial = model.params.map((p) => p.clone());
+  const initial = model.params.map(cloneMatrix);
   let sinceBest = 0;
   let lastYield = now();
   let lastProgress = -Infinity;
@@ -184,7 +184,7 @@ export async function train<S>(task: TrainTask<S>, options: TrainerOptions): Pro
     callbacks?.onEpoch?.(report);
     if (better(report, best)) {
       best = report;
-      bestParams = model.params.map((p) => p.clone());
+      bestParams = model.params.map(cloneMatrix);
       sinceBest = 0;
     } else {
       sinceBest++;
