@@ -6,6 +6,7 @@ export {
   isKernelAvailable,
   kernelByName,
   selectFastestKernel,
+  tryEnableRelaxedSimd,
   KERNEL_NAMES,
   WasmArena,
   WasmCompute,

@@ -10,7 +10,8 @@
  * Two builds: 'relaxed' (relaxed SIMD, fused multiply-add; Node 22+ validate it, Node 20 needs
  * --experimental-wasm-relaxed-simd) and 'simd' (plain SIMD 128, every Node ≥ 16). `selectFastestKernel`
  * takes the first that `WebAssembly.validate` accepts, else the TypeScript kernel; the environment
- * variable SEQ2SEQ_KERNEL=typescript|simd|relaxed forces one.
+ * variable SEQ2SEQ_KERNEL=typescript|simd|relaxed forces one (on Node 20, 'relaxed' sets the V8 flag at
+ * run time: `tryEnableRelaxedSimd`).
  *
  * `WasmArena` and `WasmCompute` are exported for reuse by float32 code that keeps its data in wasm memory
  * between calls: `WasmCompute` also runs fused element-wise kernels (σ, tanh, the LSTM gate math forward
@@ -103,6 +104,27 @@ export function isKernelAvailable(name: KernelName): boolean {
     validated.set(name, ok);
   }
   return ok;
+}
+
+/**
+ * Node 20 (V8 11.3) runs relaxed SIMD only behind V8's --experimental-wasm-relaxed-simd; Node 22+ need
+ * nothing. This sets that flag at run time (`v8.setFlagsFromString`) when relaxed SIMD does not validate,
+ * and says whether the relaxed kernel is available afterwards. Opt-in (SEQ2SEQ_KERNEL=relaxed calls it),
+ * since Node documents changing V8 flags after start-up as unsupported; the tests run the relaxed build
+ * on Node 20 both ways.
+ */
+export function tryEnableRelaxedSimd(): boolean {
+  if (isKernelAvailable('relaxed')) return true;
+  if (typeof process === 'undefined' || process.versions?.node === undefined) return false;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const v8 = require('node:v8') as { setFlagsFromString(flags: string): void };
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    return false;
+  }
+  validated.delete('relaxed');
+  return isKernelAvailable('relaxed');
 }
 
 /** The kernels this runtime can run, fastest first; always ends with 'typescript'. */
@@ -353,7 +375,8 @@ export function kernelByName(name: KernelName): MatmulKernel {
 }
 
 /**
- * The kernel to use: the one SEQ2SEQ_KERNEL names if set (throws if it is unknown or unavailable),
+ * The kernel to use: the one SEQ2SEQ_KERNEL names if set (throws if it is unknown or unavailable; for
+ * 'relaxed' on Node 20 it first tries `tryEnableRelaxedSimd`),
  * else the fastest available (relaxed SIMD, then SIMD, then TypeScript).
  */
 export function selectFastestKernel(env: Record<string, string | undefined> = defaultEnv()): MatmulKernel {
@@ -362,6 +385,7 @@ export function selectFastestKernel(env: Record<string, string | undefined> = de
     if (!(KERNEL_NAMES as readonly string[]).includes(forced)) {
       throw new Error(`SEQ2SEQ_KERNEL: expected one of ${KERNEL_NAMES.join(', ')}, got '${forced}'`);
     }
+    if (forced === 'relaxed') tryEnableRelaxedSimd();
     return kernelByName(forced as KernelName);
   }
   return kernelByName(availableKernels()[0]);

@@ -1,5 +1,5 @@
 /**
- * Float32 GEMM kernels in AssemblyScript, compiled twice by scripts/build-wasm.js: once with SIMD
+ * Float32 GEMM kernels in AssemblyScript, compiled twice by scripts/build-wasm.js (entry index.ts): once with SIMD
  * (multiply then add) and once with relaxed SIMD (fused multiply-add, `f32x4.relaxed_madd`).
  *
  *   C (m×n) = op(A) (m×k) · op(B) (k×n),   op(X) = X or Xᵀ
@@ -14,7 +14,11 @@
  *  2. for each panel, sweep the rows of op(A) four at a time, keeping a 4×8 block of C in eight
  *     v128 accumulators over the whole k loop (register blocking); A is read as broadcast scalars
  *     with strides, which handles Aᵀ for free;
- *  3. rows left over (m mod 4) use a 1×8 kernel, columns past n in the last panel are not stored.
+ *  3. rows left over (m mod 4) use a 1×8 kernel, columns past n in the last panel are not stored;
+ *  4. with m ≤ 4 rows (decoding one reply) packing would cost as much as the product, so full panels of a
+ *     non-transposed B are read in place.
+ * `gemm64` wraps `gemm` for ml-matrix's float64 storage: the caller copies float64 rows in unchanged (a
+ * plain memory copy in JS), `demote`/`promote` convert inside wasm with SIMD.
  */
 
 // @ts-ignore: decorator

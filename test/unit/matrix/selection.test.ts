@@ -4,6 +4,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { Matrix } from 'ml-matrix';
 import {
   availableKernels,
@@ -47,6 +49,20 @@ describe('kernel selection', () => {
 
   test('rejects an unknown SEQ2SEQ_KERNEL naming what it expected and what it got', () => {
     assert.throws(() => selectFastestKernel({ SEQ2SEQ_KERNEL: 'gpu' }), /expected one of relaxed, simd, typescript, got 'gpu'/);
+  });
+
+  test('makes SEQ2SEQ_KERNEL=relaxed select the relaxed kernel at import, with no Node flag', () => {
+    // a child process: on Node 20 this sets a V8 flag, which should not leak into this test process
+    const matrix = path.resolve(__dirname, '../../../src/matrix');
+    const env: NodeJS.ProcessEnv = { ...process.env, SEQ2SEQ_KERNEL: 'relaxed' };
+    delete env.NODE_TEST_CONTEXT;
+    const child = spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(matrix)}).currentKernel().name)`], {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout, 'relaxed');
   });
 
   test('returns one shared instance per kernel name', () => {
