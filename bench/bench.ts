@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { Matrix } from 'ml-matrix';
 import {
   availableKernels,
+  createWasmCompute,
   isKernelAvailable,
   kernelByName,
   matmul,
@@ -126,6 +127,75 @@ function gemmRates(seconds: number, numpyGflops: Map<string, number> | null): vo
   const flopAll = GEMM_SHAPES.reduce((s, { m, k, n }) => s + 2 * m * n * k, 0);
   const mix = columns.map((c) => (flopAll / (totals.get(c) ?? NaN) / 1e9).toFixed(1).padStart(12));
   console.log(`${'all shapes, flop-weighted'.padEnd(28)} ${''.padEnd(22)} ${mix.join(' ')}`);
+}
+
+// ------------------------------------------------------------------------------------------- element-wise
+
+/**
+ * The fused wasm gate math (float32, data already in wasm memory) against the same math as a plain
+ * float64 TypeScript loop over ml-matrix-like rows, on one LSTM step of this model (N = 128, H = 128).
+ */
+function elementwiseRates(seconds: number): void {
+  const g = createWasmCompute();
+  if (g === null) return;
+  const [N, H] = [128, 128];
+  const rng = new Random(2);
+  const arena = g.arena;
+  arena.reset();
+  const a = arena.alloc(N * 4 * H * 4);
+  const b = arena.alloc(4 * H * 4);
+  const c = arena.alloc(N * H * 4);
+  const cNext = arena.alloc(N * H * 4);
+  const hNext = arena.alloc(N * H * 4);
+  const tanhC = arena.alloc(N * H * 4);
+  const dA = arena.alloc(N * 4 * H * 4);
+  const logits = arena.alloc(640 * 13 * 4);
+  const f32 = arena.f32();
+  const fill = (at: number, count: number): void => {
+    for (let i = 0; i < count; i++) f32[at / 4 + i] = rng.normal();
+  };
+  fill(a, N * 4 * H);
+  fill(b, 4 * H);
+  fill(c, N * H);
+  fill(logits, 640 * 13);
+  const gatesIn = new Float32Array(f32.subarray(a / 4, a / 4 + N * 4 * H)); // pre-activations, restored each call
+  const forward = (): void => {
+    arena.f32().set(gatesIn, a / 4);
+    g.lstmForward(a, b, c, cNext, hNext, tanhC, N, H);
+  };
+  const backward = (): void => g.lstmBackward(a, c, tanhC, hNext, cNext, dA, c, N, H);
+  // the float64 TypeScript equivalent of lstmForward, on rows like ml-matrix's
+  const A = Array.from({ length: N }, () => Float64Array.from({ length: 4 * H }, () => rng.normal()));
+  const bias = Float64Array.from({ length: 4 * H }, () => rng.normal());
+  const C = Array.from({ length: N }, () => Float64Array.from({ length: H }, () => rng.normal()));
+  const Cn = Array.from({ length: N }, () => new Float64Array(H));
+  const Hn = Array.from({ length: N }, () => new Float64Array(H));
+  const G = Array.from({ length: N }, () => new Float64Array(4 * H));
+  const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+  const forwardTs = (): void => {
+    for (let r = 0; r < N; r++) {
+      const ar = A[r];
+      const gr = G[r];
+      for (let j = 0; j < H; j++) {
+        const f = sig(ar[j] + bias[j]);
+        const gg = Math.tanh(ar[H + j] + bias[H + j]);
+        const i = sig(ar[2 * H + j] + bias[2 * H + j]);
+        const o = sig(ar[3 * H + j] + bias[3 * H + j]);
+        gr[j] = f;
+        gr[H + j] = gg;
+        gr[2 * H + j] = i;
+        gr[3 * H + j] = o;
+        const cn = f * C[r][j] + gg * i;
+        Cn[r][j] = cn;
+        Hn[r][j] = o * Math.tanh(cn);
+      }
+    }
+  };
+  const us = (fn: () => void): string => (1e6 / rate(fn, Math.min(seconds, 0.2))).toFixed(1).padStart(8);
+  console.log(`\nFused element-wise kernels (${g.name} wasm, float32, data in wasm memory), µs per call:`);
+  console.log(`  LSTM gate math forward  N=${N} H=${H}: ${us(forward)}   (plain TypeScript float64 loop: ${us(forwardTs).trim()})`);
+  console.log(`  LSTM gate math backward N=${N} H=${H}: ${us(backward)}`);
+  console.log(`  softmax rows 640×13:                  ${us(() => g.softmaxRows(logits, logits, 640, 13))}`);
 }
 
 // ------------------------------------------------------------------------------------------- NumPy
@@ -269,6 +339,7 @@ function main(): void {
   if (!numpy) console.log(options.numpy ? 'NumPy is absent (python3 -c "import numpy" failed): no NumPy reference.' : 'NumPy skipped (--no-numpy).');
 
   gemmRates(options.seconds, numpy ? numpyGemm(Math.min(options.seconds, 0.2)) : null);
+  elementwiseRates(options.seconds);
 
   let ours: { secondsPerEpoch: number } | null = null;
   if (options.engine) {
