@@ -3,9 +3,10 @@
  * and the mocha suite inside the extension host. Prints one line per check and a final
  * "host tests: N passed, N failed"; exits 1 on any failure or missing prerequisite (never skips).
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPrerequisites, installVsix, makeHostDirs, startCodeServer } from './codeServer';
-import { runE2E, type ScenarioResult } from './e2e';
+import { runE2E, SHOTS, type ScenarioResult } from './e2e';
 import { runInHostSuite } from './inHost';
 import { makeWorkspace } from './workspace';
 
@@ -13,6 +14,7 @@ const log = (m: string): void => console.log(`[test:host] ${m}`);
 
 async function main(): Promise<number> {
   checkPrerequisites(true);
+  rmSync(SHOTS, { recursive: true, force: true });
   const only = process.env.HOST_TESTS ?? 'e2e,inhost';
   const results: ScenarioResult[] = [];
   const t0 = Date.now();

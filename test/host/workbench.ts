@@ -53,6 +53,11 @@ export async function runCommand(page: Page, label: string): Promise<void> {
 
 /** Clicks a file in the explorer, which opens it in the (preview) editor. */
 export async function openFromExplorer(page: Page, name: string): Promise<void> {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  if (!(await row.isVisible())) {
+    await page.locator('.activitybar [aria-label^="Explorer"]').first().click();
+    await row.waitFor({ timeout: 15_000 });
+  }
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
   await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 15_000 });
 }

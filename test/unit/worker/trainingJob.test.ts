@@ -1,0 +1,54 @@
+/**
+ * The training worker (src/worker/trainWorker.ts) driven through its host side (trainingJob.ts), in a
+ * real worker_threads Worker: progress and epochs arrive, the model comes back as bytes that load and
+ * answer, and cancelling through shared memory stops a long run.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { deserializeModel } from '../../../src/chat';
+import type { Pair } from '../../../src/chat/types';
+import { startTrainingJob } from '../../../src/worker/trainingJob';
+
+const WORKER = join(__dirname, '../../../src/worker/trainWorker.js');
+const PAIRS: Pair[] = [
+  { question: 'hi', answer: 'yo', line: 1 },
+  { question: 'bye', answer: 'ciao', line: 2 },
+];
+const SMALL = { hidden: 16, wordvec: 8, batchSize: 2, validation: 0, patience: 0 };
+
+describe('training worker', () => {
+  test('reports progress and epochs, then returns model bytes that load and reply', async () => {
+    const epochs: number[] = [];
+    let progress = 0;
+    const job = startTrainingJob(WORKER, PAIRS, { ...SMALL, epochs: 3 }, 'hash', {
+      onProgress: () => progress++,
+      onEpoch: (r) => epochs.push(r.epoch),
+    });
+    const out = await job.result;
+    assert.equal(out.status, 'completed');
+    assert.deepEqual(epochs, [1, 2, 3]);
+    assert.ok(progress >= 3, `expected progress reports, got ${progress}`);
+    if (out.status !== 'completed') return;
+    assert.equal(out.report.pairs, 2);
+    assert.equal(out.report.dataHash, 'hash');
+    const model = deserializeModel(out.model, 'worker');
+    assert.equal(typeof model.reply('hi').text, 'string');
+  });
+
+  test('cancel() stops a long run and resolves as cancelled', async () => {
+    let seen = 0;
+    const job = startTrainingJob(WORKER, PAIRS, { ...SMALL, epochs: 100000 }, 'hash', { onEpoch: () => seen++ });
+    await new Promise((r) => setTimeout(r, 300));
+    job.cancel();
+    assert.equal(job.cancelled, true);
+    const out = await job.result;
+    assert.equal(out.status, 'cancelled');
+    assert.ok(seen < 100000);
+  });
+
+  test('an engine error comes back as a rejected result with its message', async () => {
+    const job = startTrainingJob(WORKER, [], { ...SMALL, epochs: 1 }, 'hash');
+    await assert.rejects(job.result, (e: Error) => e.message.length > 0 && e.name === 'WorkerTrainingError');
+  });
+});
