@@ -5,9 +5,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readPairs } from '../src/chat';
+import { PairFileError, readPairs } from '../src/chat';
+import { limitHint } from '../src/data/limits';
 import type { PairsReadResult } from '../src/chat/types';
 import { UserFacingError } from './log';
+import { readPairLimits } from './settings';
 
 export const PAIRS_EXTENSIONS = ['tsv', 'csv', 'json', 'jsonl', 'txt'];
 
@@ -62,9 +64,17 @@ function asLineError(err: unknown): LineError | null {
 
 /** Reads and parses a pairs file; a parse error becomes a UserFacingError with "Open File at Line N". */
 export async function loadPairs(uri: vscode.Uri): Promise<{ bytes: Uint8Array; result: PairsReadResult }> {
+  const limits = readPairLimits();
+  const name = path.posix.basename(uri.path);
+  // Refuse an oversized file before reading it into memory (readPairs checks again on the bytes).
+  const { size } = await vscode.workspace.fs.stat(uri);
+  if (size > limits.maxFileBytes) {
+    const e = new PairFileError(name, 0, `file is ${size.toLocaleString('en-US')} bytes, over the limit of ${limits.maxFileBytes.toLocaleString('en-US')} (${limitHint('maxFileBytes')})`);
+    throw new UserFacingError(e.message);
+  }
   const bytes = await vscode.workspace.fs.readFile(uri);
   try {
-    return { bytes, result: readPairs(bytes, path.posix.basename(uri.path)) };
+    return { bytes, result: readPairs(bytes, name, limits) };
   } catch (err) {
     const e = asLineError(err);
     if (!e) throw err;

@@ -3,6 +3,7 @@
  * engine's option objects. The only place that reads settings: src/ takes plain option objects.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_PAIR_LIMITS, type PairLimits } from '../src/data';
 import type { DecodeOptions, ModelKind, NormalizeOptions, TrainOptions } from '../src/chat/types';
 
 export type StorageScope = 'global' | 'workspace';
@@ -63,4 +64,20 @@ export function readDecodeOptions(): DecodeOptions {
 
 export function readStorageScope(): StorageScope {
   return pick<StorageScope>(cfg(), 'storage.scope', 'global') === 'workspace' ? 'workspace' : 'global';
+}
+
+/** Pairs-file limits (`seq2seqChat.limits.*`); the limit errors of src/data name these settings. */
+export function readPairLimits(): PairLimits {
+  const c = cfg();
+  const d = DEFAULT_PAIR_LIMITS;
+  const positive = (key: string, fallback: number): number => {
+    const v = pick(c, key, fallback);
+    return Number.isInteger(v) && v > 0 ? v : fallback;
+  };
+  return {
+    maxFileBytes: positive('limits.maxFileBytes', d.maxFileBytes),
+    maxLineLength: positive('limits.maxLineLength', d.maxLineLength),
+    maxPairs: positive('limits.maxPairs', d.maxPairs),
+    maxFieldLength: positive('limits.maxFieldLength', d.maxFieldLength),
+  };
 }

@@ -81,9 +81,9 @@ describe('package.json commands and menus', () => {
     assert.ok(pkg.contributes.menus['explorer/context'].some((m) => m.command === 'seq2seqChat.train' && /tsv\|csv\|json\|jsonl\|txt/.test(m.when ?? '')));
   });
 
-  test('capabilities declare untrusted (supported) and virtual (limited) workspaces', () => {
+  test('capabilities declare untrusted and virtual workspaces as supported', () => {
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
-    assert.equal(pkg.capabilities.virtualWorkspaces.supported, 'limited');
+    assert.equal(pkg.capabilities.virtualWorkspaces.supported, true);
     assert.equal(pkg.main, './dist/extension.js');
   });
 });
