@@ -4,7 +4,7 @@
  */
 import { Matrix } from 'ml-matrix';
 import { matmul, matmulNT, matmulTN } from '../matrix';
-import { addRowVector, copyInto, expectSeries, expectShape, stackTime, sumRowsInto, unstackTime } from './util';
+import { addRowVector, expectSeries, expectShape, stackTime, sumRowsInto, unstackTime, zeros } from './util';
 
 /** xs: T × (N×D) → T × (N×V). params: [W (D×V), b (1×V)]. */
 export class TimeAffine {
@@ -16,7 +16,7 @@ export class TimeAffine {
   constructor(W: Matrix, b: Matrix) {
     expectShape('TimeAffine', 'b', b, 1, W.columns);
     this.params = [W, b];
-    this.grads = [new Matrix(W.rows, W.columns), new Matrix(1, W.columns)];
+    this.grads = [zeros(W.rows, W.columns), zeros(1, W.columns)];
   }
 
   forward(xs: Matrix[]): Matrix[] {
@@ -26,7 +26,7 @@ export class TimeAffine {
     const [N] = expectSeries('TimeAffine.forward', 'xs', xs, D);
     this.N = N;
     this.x = stackTime(xs, D); // T × (N×D) → (T·N×D)
-    const out = matmul(this.x, W); // (T·N×D)(D×V) → (T·N×V)
+    const out = matmul(this.x, W, zeros(T * N, W.columns)); // (T·N×D)(D×V) → (T·N×V)
     addRowVector(out, b);
     return unstackTime(out, T, N); // → T × (N×V)
   }
@@ -39,8 +39,8 @@ export class TimeAffine {
     if (T * this.N !== this.x.rows) throw new RangeError(`TimeAffine.backward: expected ${this.x.rows / Math.max(this.N, 1)} time steps of dout, got ${T}`);
     expectSeries('TimeAffine.backward', 'dout', dout, V);
     const d = stackTime(dout, V); // (T·N×V)
-    copyInto(this.grads[0], matmulTN(this.x, d)); // dW = xᵀ·dout
+    matmulTN(this.x, d, this.grads[0]); // dW = xᵀ·dout, in place
     sumRowsInto(d, this.grads[1]);
-    return unstackTime(matmulNT(d, W), T, this.N); // dx = dout·Wᵀ → T × (N×D)
+    return unstackTime(matmulNT(d, W, zeros(d.rows, W.rows)), T, this.N); // dx = dout·Wᵀ → T × (N×D)
   }
 }

@@ -9,7 +9,7 @@
 import { Matrix } from 'ml-matrix';
 import { rowsOf, ShapeError } from '../matrix';
 import { softmaxRow } from './softmax';
-import { addInPlace, cloneMatrix, expectSeries, expectShape } from './util';
+import { addInPlace, cloneMatrix, expectSeries, expectShape, zeros } from './util';
 import type { TimeMask } from './time-lstm';
 
 /** c = Σ_t a[:, t] ⊙ hs_t : hs T × (N×H), a (N×T) → c (N×H). */
@@ -25,7 +25,7 @@ export class WeightSum {
     expectShape('WeightSum.forward', 'a', a, N, T);
     this.hs = hs;
     this.a = a;
-    const c = new Matrix(N, H);
+    const c = zeros(N, H);
     const C = rowsOf(c);
     const A = rowsOf(a);
     for (let t = 0; t < T; t++) {
@@ -50,12 +50,12 @@ export class WeightSum {
     expectShape('WeightSum.backward', 'dc', dc, N, T === 0 ? H : this.hs[0].columns);
     const A = rowsOf(this.a);
     const DC = rowsOf(dc);
-    const da = new Matrix(N, T);
+    const da = zeros(N, T);
     const DA = rowsOf(da);
     const dhs: Matrix[] = [];
     for (let t = 0; t < T; t++) {
       const Hs = rowsOf(this.hs[t]);
-      const dh = new Matrix(N, H);
+      const dh = zeros(N, H);
       const DH = rowsOf(dh);
       for (let n = 0; n < N; n++) {
         const w = A[n][t];
@@ -91,7 +91,7 @@ export class AttentionWeight {
     const Nh = h.rows;
     this.hs = hs;
     this.h = h;
-    const s = new Matrix(Nh, T); // scores (N×T)
+    const s = zeros(Nh, T); // scores (N×T)
     const S = rowsOf(s);
     const Hh = rowsOf(h);
     for (let t = 0; t < T; t++) {
@@ -106,7 +106,7 @@ export class AttentionWeight {
         S[n][t] = dot;
       }
     }
-    const a = new Matrix(Nh, T);
+    const a = zeros(Nh, T);
     const A = rowsOf(a);
     for (let n = 0; n < Nh; n++) softmaxRow(S[n], A[n]);
     this.a = a;
@@ -122,7 +122,7 @@ export class AttentionWeight {
     const H = this.h.columns;
     expectShape('AttentionWeight.backward', 'da', da, N, T);
     // softmax backward: ds = a ⊙ (da − Σ_t a·da)
-    const ds = new Matrix(N, T);
+    const ds = zeros(N, T);
     const A = rowsOf(a);
     const DA = rowsOf(da);
     const DS = rowsOf(ds);
@@ -132,12 +132,12 @@ export class AttentionWeight {
       for (let t = 0; t < T; t++) DS[n][t] = A[n][t] * (DA[n][t] - dot);
     }
     const Hh = rowsOf(this.h);
-    const dh = new Matrix(N, H);
+    const dh = zeros(N, H);
     const DH = rowsOf(dh);
     const dhs: Matrix[] = [];
     for (let t = 0; t < T; t++) {
       const Hs = rowsOf(this.hs[t]);
-      const dhst = new Matrix(N, H);
+      const dhst = zeros(N, H);
       const D = rowsOf(dhst);
       for (let n = 0; n < N; n++) {
         const d = DS[n][t];
@@ -167,7 +167,7 @@ export class Attention {
   forward(hs: Matrix[], h: Matrix, mask?: TimeMask): Matrix {
     const a = this.weight.forward(hs, h, mask);
     this.attentionWeight = a;
-    this.empty = hs.length === 0 ? new Matrix(h.rows, h.columns) : null;
+    this.empty = hs.length === 0 ? zeros(h.rows, h.columns) : null;
     return this.empty ?? this.sum.forward(hs, a); // an empty question gives a zero context
   }
 
@@ -216,6 +216,6 @@ export class TimeAttention {
       dhsDec.push(dh);
     }
     const [Te, N, H] = this.encShape;
-    return { dhsEnc: dhsEnc ?? Array.from({ length: Te }, () => new Matrix(N, H)), dhsDec };
+    return { dhsEnc: dhsEnc ?? Array.from({ length: Te }, () => zeros(N, H)), dhsDec };
   }
 }

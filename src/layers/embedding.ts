@@ -4,7 +4,7 @@
  */
 import { Matrix } from 'ml-matrix';
 import { rowsOf } from '../matrix';
-import { expectIds, expectShape, fill } from './util';
+import { expectIds, expectShape, fill, zeros } from './util';
 
 /** One time step: ids (N) → vectors (N×D). params: [W (V×D)]. */
 export class Embedding {
@@ -14,7 +14,7 @@ export class Embedding {
 
   constructor(W: Matrix) {
     this.params = [W];
-    this.grads = [new Matrix(W.rows, W.columns)];
+    this.grads = [zeros(W.rows, W.columns)];
   }
 
   forward(idx: number[]): Matrix {
@@ -22,7 +22,7 @@ export class Embedding {
     const D = W.columns;
     expectIds('Embedding.forward', [idx], W.rows);
     this.idx = idx;
-    const out = new Matrix(idx.length, D); // (N×D)
+    const out = zeros(idx.length, D); // (N×D)
     const O = rowsOf(out);
     const Wr = rowsOf(W);
     for (let n = 0; n < idx.length; n++) O[n].set(Wr[idx[n]]);
@@ -56,7 +56,7 @@ export class TimeEmbedding {
 
   constructor(W: Matrix) {
     this.params = [W];
-    this.grads = [new Matrix(W.rows, W.columns)];
+    this.grads = [zeros(W.rows, W.columns)];
   }
 
   forward(xs: number[][]): Matrix[] {
@@ -67,7 +67,7 @@ export class TimeEmbedding {
     const Wr = rowsOf(W);
     const out: Matrix[] = [];
     for (let t = 0; t < T; t++) {
-      const o = new Matrix(N, D); // (N×D) at step t
+      const o = zeros(N, D); // (N×D) at step t
       const O = rowsOf(o);
       for (let n = 0; n < N; n++) O[n].set(Wr[xs[n][t]]);
       out.push(o);

@@ -13,7 +13,7 @@
  */
 import { Matrix } from 'ml-matrix';
 import { matmul, matmulNT, matmulTN, rowsOf } from '../matrix';
-import { addInPlace, addRowVector, copyInto, expectShape, sigmoid, sumRowsInto } from './util';
+import { expectShape, sigmoid, sumRowsInto, zeros } from './util';
 
 /** What a step's backward needs: inputs, post-activation gates (N×4H, [f|g|i|o]) and tanh(c). */
 export interface LstmStepCache {
@@ -32,7 +32,7 @@ export interface LstmStepOutput {
 
 export interface LstmStepGradients {
   readonly dA: Matrix; // (N×4H), pre-activation gradient [df|dg|di|do]
-  readonly dx: Matrix; // (N×D)
+  readonly dx: Matrix | null; // (N×D); null when not asked for
   readonly dhPrev: Matrix; // (N×H)
   readonly dcPrev: Matrix; // (N×H)
 }
@@ -46,19 +46,25 @@ export function lstmDims(where: string, Wx: Matrix, Wh: Matrix, b: Matrix): [num
   return [Wx.rows, H];
 }
 
-export function lstmStepForward(x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Matrix, Wh: Matrix, b: Matrix): LstmStepOutput {
+/**
+ * One forward step. `xWx`, when given, holds the N rows of x·Wx already computed (TimeLSTM does one
+ * product for all steps); otherwise it is computed here.
+ */
+export function lstmStepForward(
+  x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Matrix, Wh: Matrix, b: Matrix, xWx?: Float64Array[],
+): LstmStepOutput {
   const D = Wx.rows;
   const H = Wh.rows;
   const N = x.rows;
   expectShape('LSTM.forward', 'x', x, N, D);
   expectShape('LSTM.forward', 'h_prev', hPrev, N, H);
   expectShape('LSTM.forward', 'c_prev', cPrev, N, H);
-  const gates = matmul(x, Wx); // (N×D)(D×4H) → (N×4H)
-  addInPlace(gates, matmul(hPrev, Wh)); // + (N×H)(H×4H)
-  addRowVector(gates, b);
-  const h = new Matrix(N, H);
-  const c = new Matrix(N, H);
-  const tanhC = new Matrix(N, H);
+  const gates = matmul(hPrev, Wh, zeros(N, 4 * H)); // (N×H)(H×4H) → (N×4H)
+  const XW = xWx ?? rowsOf(matmul(x, Wx, zeros(N, 4 * H))); // (N×D)(D×4H) → (N×4H)
+  const bias = rowsOf(b)[0];
+  const h = zeros(N, H);
+  const c = zeros(N, H);
+  const tanhC = zeros(N, H);
   const G = rowsOf(gates);
   const Cp = rowsOf(cPrev);
   const Hn = rowsOf(h);
@@ -66,6 +72,8 @@ export function lstmStepForward(x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Mat
   const Tc = rowsOf(tanhC);
   for (let n = 0; n < N; n++) {
     const a = G[n];
+    const xw = XW[n];
+    for (let j = 0; j < 4 * H; j++) a[j] += xw[j] + bias[j]; // A = x·Wx + h_prev·Wh + b
     const cp = Cp[n];
     for (let j = 0; j < H; j++) {
       const f = sigmoid(a[j]);
@@ -86,14 +94,17 @@ export function lstmStepForward(x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Mat
   return { h, c, cache: { x, hPrev, cPrev, gates, tanhC } };
 }
 
-export function lstmStepBackward(cache: LstmStepCache, dhNext: Matrix, dcNext: Matrix, Wx: Matrix, Wh: Matrix): LstmStepGradients {
+/** One backward step; with `withDx` false, dx is left to the caller (TimeLSTM takes it for all steps at once). */
+export function lstmStepBackward(
+  cache: LstmStepCache, dhNext: Matrix, dcNext: Matrix, Wx: Matrix, Wh: Matrix, withDx = true,
+): LstmStepGradients {
   const { gates, tanhC, cPrev } = cache;
   const N = gates.rows;
   const H = Wh.rows;
   expectShape('LSTM.backward', 'dh_next', dhNext, N, H);
   expectShape('LSTM.backward', 'dc_next', dcNext, N, H);
-  const dA = new Matrix(N, 4 * H);
-  const dcPrev = new Matrix(N, H);
+  const dA = zeros(N, 4 * H);
+  const dcPrev = zeros(N, H);
   const G = rowsOf(gates);
   const Tc = rowsOf(tanhC);
   const Cp = rowsOf(cPrev);
@@ -120,8 +131,8 @@ export function lstmStepBackward(cache: LstmStepCache, dhNext: Matrix, dcNext: M
       da[3 * H + j] = dh * tc * o * (1 - o);
     }
   }
-  const dx = matmulNT(dA, Wx); // (N×4H)(D×4H)ᵀ → (N×D)
-  const dhPrev = matmulNT(dA, Wh); // (N×4H)(H×4H)ᵀ → (N×H)
+  const dx = withDx ? matmulNT(dA, Wx, zeros(N, Wx.rows)) : null; // (N×4H)(D×4H)ᵀ → (N×D)
+  const dhPrev = matmulNT(dA, Wh, zeros(N, H)); // (N×4H)(H×4H)ᵀ → (N×H)
   return { dA, dx, dhPrev, dcPrev };
 }
 
@@ -134,7 +145,7 @@ export class LSTM {
   constructor(Wx: Matrix, Wh: Matrix, b: Matrix) {
     lstmDims('LSTM', Wx, Wh, b);
     this.params = [Wx, Wh, b];
-    this.grads = [new Matrix(Wx.rows, Wx.columns), new Matrix(Wh.rows, Wh.columns), new Matrix(1, b.columns)];
+    this.grads = [zeros(Wx.rows, Wx.columns), zeros(Wh.rows, Wh.columns), zeros(1, b.columns)];
   }
 
   /** x (N×D), h_prev (N×H), c_prev (N×H) → h_next, c_next (N×H). */
@@ -149,8 +160,9 @@ export class LSTM {
     if (this.cache === null) throw new Error('LSTM.backward called before forward');
     const [Wx, Wh] = this.params;
     const { dA, dx, dhPrev, dcPrev } = lstmStepBackward(this.cache, dhNext, dcNext, Wx, Wh);
-    copyInto(this.grads[0], matmulTN(this.cache.x, dA)); // dWx = xᵀ·dA
-    copyInto(this.grads[1], matmulTN(this.cache.hPrev, dA)); // dWh = h_prevᵀ·dA
+    if (dx === null) throw new Error('LSTM.backward: dx missing');
+    matmulTN(this.cache.x, dA, this.grads[0]); // dWx = xᵀ·dA, in place
+    matmulTN(this.cache.hPrev, dA, this.grads[1]); // dWh = h_prevᵀ·dA
     sumRowsInto(dA, this.grads[2]); // db = Σ_n dA
     return { dx, dhPrev, dcPrev };
   }

@@ -7,11 +7,11 @@
 import { Matrix } from 'ml-matrix';
 import { rowsOf, ShapeError } from '../matrix';
 import { PAD } from '../models/tokens';
-import { cloneMatrix, expectIds, expectSeries } from './util';
+import { cloneMatrix, expectIds, expectSeries, zeros } from './util';
 
 /** Row-wise softmax, max-subtracted for stability: (N×V) → (N×V). */
 export function softmax(x: Matrix): Matrix {
-  const out = new Matrix(x.rows, x.columns);
+  const out = zeros(x.rows, x.columns);
   const X = rowsOf(x);
   const O = rowsOf(out);
   for (let n = 0; n < x.rows; n++) softmaxRow(X[n], O[n]);

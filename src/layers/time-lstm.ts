@@ -7,9 +7,9 @@
  * and the gradient passes straight back through, so padding changes neither outputs nor weight grads.
  */
 import { Matrix } from 'ml-matrix';
-import { matmulTN, ShapeError, rowsOf } from '../matrix';
+import { matmul, matmulNT, matmulTN, ShapeError, rowsOf } from '../matrix';
 import { lstmDims, lstmStepBackward, lstmStepForward, LstmStepCache } from './lstm';
-import { addInPlace, cloneMatrix, copyInto, fill, expectSeries, expectShape, shapeOf, stackTime, sumRowsInto } from './util';
+import { addInPlace, cloneMatrix, expectSeries, expectShape, fill, shapeOf, stackTime, sumRowsInto, unstackTime, zeros } from './util';
 
 /** mask[t][n]: true where row n has a real token at step t. */
 export type TimeMask = ReadonlyArray<ReadonlyArray<boolean>>;
@@ -25,12 +25,13 @@ export class TimeLSTM {
   /** Gradient of the loss with respect to the initial hidden state, set by backward (N×H). */
   dh: Matrix | null = null;
   private caches: LstmStepCache[] = [];
+  private xStack: Matrix | null = null; // the forward's inputs, stacked (T·N×D)
   private mask: TimeMask | undefined;
 
   constructor(Wx: Matrix, Wh: Matrix, b: Matrix, stateful = false) {
     lstmDims('TimeLSTM', Wx, Wh, b);
     this.params = [Wx, Wh, b];
-    this.grads = [new Matrix(Wx.rows, Wx.columns), new Matrix(Wh.rows, Wh.columns), new Matrix(1, b.columns)];
+    this.grads = [zeros(Wx.rows, Wx.columns), zeros(Wh.rows, Wh.columns), zeros(1, b.columns)];
     this.stateful = stateful;
   }
 
@@ -60,16 +61,18 @@ export class TimeLSTM {
     const T = xs.length;
     const [N] = expectSeries('TimeLSTM.forward', 'xs', xs, D);
     if (mask !== undefined) checkMask(mask, T, N);
-    if (!this.stateful || this.h === null) this.h = new Matrix(N, H);
-    if (!this.stateful || this.c === null) this.c = new Matrix(N, H);
+    if (!this.stateful || this.h === null) this.h = zeros(N, H);
+    if (!this.stateful || this.c === null) this.c = zeros(N, H);
     if (this.h.rows !== N) throw new ShapeError(`TimeLSTM.forward: state h is ${shapeOf(this.h)} but xs has N=${N} rows`);
     this.mask = mask;
     this.caches = [];
     const hs: Matrix[] = [];
     let h = this.h;
     let c = this.c;
+    this.xStack = stackTime(xs, D); // T × (N×D) → (T·N×D)
+    const XW = rowsOf(matmul(this.xStack, Wx, zeros(T * N, 4 * H))); // one product for every step: (T·N×D)(D×4H) → (T·N×4H)
     for (let t = 0; t < T; t++) {
-      const step = lstmStepForward(xs[t], h, c, Wx, Wh, b);
+      const step = lstmStepForward(xs[t], h, c, Wx, Wh, b, XW.slice(t * N, (t + 1) * N));
       if (mask !== undefined) carryPadded(mask[t], h, c, step.h, step.c);
       this.caches.push(step.cache);
       h = step.h;
@@ -89,33 +92,31 @@ export class TimeLSTM {
     if (dhs.length !== T) throw new RangeError(`TimeLSTM.backward: expected ${T} time steps of dhs, got ${dhs.length}`);
     const N = T === 0 ? (this.h?.rows ?? 0) : this.caches[0].x.rows;
     expectSeries('TimeLSTM.backward', 'dhs', dhs, H);
-    const dxs: Matrix[] = new Array<Matrix>(T);
     const dAs: Matrix[] = new Array<Matrix>(T);
-    let dh = new Matrix(N, H);
-    let dc = new Matrix(N, H);
+    let dh = zeros(N, H);
+    let dc = zeros(N, H);
     for (let t = T - 1; t >= 0; t--) {
       const dhTotal = cloneMatrix(dhs[t]);
       addInPlace(dhTotal, dh); // the step's h feeds both the output and the next step
       const real = this.mask?.[t];
       const dhStep = real === undefined ? dhTotal : zeroPadded(real, dhTotal);
       const dcStep = real === undefined ? dc : zeroPadded(real, dc);
-      const g = lstmStepBackward(this.caches[t], dhStep, dcStep, Wx, Wh);
+      const g = lstmStepBackward(this.caches[t], dhStep, dcStep, Wx, Wh, false);
       if (real !== undefined) carryPadded(real, dhTotal, dc, g.dhPrev, g.dcPrev); // identity path at PAD
-      dxs[t] = g.dx;
       dAs[t] = g.dA;
       dh = g.dhPrev;
       dc = g.dcPrev;
     }
-    if (T > 0) {
-      const dA = stackTime(dAs, 4 * H); // (T·N×4H)
-      copyInto(this.grads[0], matmulTN(stackTime(this.caches.map((k) => k.x), Wx.rows), dA)); // dWx = Σ_t x_tᵀ·dA_t
-      copyInto(this.grads[1], matmulTN(stackTime(this.caches.map((k) => k.hPrev), H), dA)); // dWh = Σ_t h_{t−1}ᵀ·dA_t
-      sumRowsInto(dA, this.grads[2]);
-    } else {
-      for (const g of this.grads) fill(g, 0);
-    }
     this.dh = dh;
-    return dxs;
+    if (T === 0 || this.xStack === null) {
+      for (const g of this.grads) fill(g, 0);
+      return [];
+    }
+    const dA = stackTime(dAs, 4 * H); // (T·N×4H)
+    matmulTN(this.xStack, dA, this.grads[0]); // dWx = Σ_t x_tᵀ·dA_t, in place
+    matmulTN(stackTime(this.caches.map((k) => k.hPrev), H), dA, this.grads[1]); // dWh = Σ_t h_{t−1}ᵀ·dA_t
+    sumRowsInto(dA, this.grads[2]);
+    return unstackTime(matmulNT(dA, Wx, zeros(T * N, Wx.rows)), T, N); // dx_t = dA_t·Wxᵀ: (T·N×4H)(D×4H)ᵀ → T × (N×D)
   }
 }
 

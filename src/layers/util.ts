@@ -49,7 +49,7 @@ export function expectIds(where: string, xs: number[][], V: number): [number, nu
 
 /** A copy of m. (ml-matrix's `clone` copies entry by entry through a generator: far slower.) */
 export function cloneMatrix(m: Matrix): Matrix {
-  const out = new Matrix(m.rows, m.columns);
+  const out = zeros(m.rows, m.columns);
   const O = rowsOf(out);
   const M = rowsOf(m);
   for (let i = 0; i < M.length; i++) O[i].set(M[i]);
@@ -91,35 +91,46 @@ export function sumRowsInto(m: Matrix, out: Matrix): void {
   for (const row of rowsOf(m)) for (let j = 0; j < row.length; j++) o[j] += row[j];
 }
 
-/** Stacks a time series of N×D matrices into one (T·N)×D matrix, time-major (row t·N + n). */
-export function stackTime(xs: Matrix[], columns: number): Matrix {
-  const N = xs.length === 0 ? 0 : xs[0].rows;
-  const out = new Matrix(xs.length * N, columns);
-  const O = rowsOf(out);
-  for (let t = 0; t < xs.length; t++) {
-    const X = rowsOf(xs[t]);
-    for (let n = 0; n < N; n++) O[t * N + n].set(X[n]);
-  }
-  return out;
+/**
+ * A rows×columns zero matrix whose rows share one Float64Array. ml-matrix's constructor allocates one
+ * buffer per row, which dominates the layers' run time at N = 128 (each 4 KiB row is a separate
+ * off-heap allocation); rows here are subarrays of a single buffer, so ml-matrix still sees a
+ * Float64Array per row.
+ */
+export function zeros(rows: number, columns: number): Matrix {
+  const buffer = new Float64Array(rows * columns);
+  const data: Float64Array[] = new Array<Float64Array>(rows);
+  for (let i = 0; i < rows; i++) data[i] = buffer.subarray(i * columns, (i + 1) * columns);
+  return viewOfRows(data, columns);
 }
 
-/** Inverse of stackTime: splits a (T·N)×D matrix into T matrices of N×D. */
+/** A matrix over existing rows, without copying them: writing to it writes to the rows' owners. */
+export function viewOfRows(rows: Float64Array[], columns: number): Matrix {
+  const m = new Matrix(0, columns);
+  const raw = m as unknown as { data: Float64Array[]; rows: number };
+  raw.data = rows;
+  raw.rows = rows.length;
+  return m;
+}
+
+/**
+ * Stacks a time series of N×D matrices into one (T·N)×D matrix, time-major (row t·N + n). A view: the
+ * rows are shared with xs, not copied, so the result is for reading (products, sums).
+ */
+export function stackTime(xs: Matrix[], columns: number): Matrix {
+  return viewOfRows(xs.flatMap(rowsOf), columns);
+}
+
+/** Inverse of stackTime: T views of N rows each over a (T·N)×D matrix (rows shared, not copied). */
 export function unstackTime(m: Matrix, T: number, N: number): Matrix[] {
   const M = rowsOf(m);
-  const out: Matrix[] = [];
-  for (let t = 0; t < T; t++) {
-    const x = new Matrix(N, m.columns);
-    const X = rowsOf(x);
-    for (let n = 0; n < N; n++) X[n].set(M[t * N + n]);
-    out.push(x);
-  }
-  return out;
+  return Array.from({ length: T }, (_, t) => viewOfRows(M.slice(t * N, (t + 1) * N), m.columns));
 }
 
 /** Concatenates a and b along columns: (N×A), (N×B) → (N×(A+B)). */
 export function hconcat(a: Matrix, b: Matrix): Matrix {
   if (a.rows !== b.rows) throw new ShapeError(`hconcat: both sides need the same rows, got ${shapeOf(a)} and ${shapeOf(b)}`);
-  const out = new Matrix(a.rows, a.columns + b.columns);
+  const out = zeros(a.rows, a.columns + b.columns);
   const O = rowsOf(out);
   const A = rowsOf(a);
   const B = rowsOf(b);
@@ -132,8 +143,8 @@ export function hconcat(a: Matrix, b: Matrix): Matrix {
 
 /** Splits columns [0, k) and [k, end): (N×(A+B)) → (N×A), (N×B). */
 export function hsplit(m: Matrix, k: number): [Matrix, Matrix] {
-  const a = new Matrix(m.rows, k);
-  const b = new Matrix(m.rows, m.columns - k);
+  const a = zeros(m.rows, k);
+  const b = zeros(m.rows, m.columns - k);
   const M = rowsOf(m);
   const A = rowsOf(a);
   const B = rowsOf(b);
@@ -146,7 +157,7 @@ export function hsplit(m: Matrix, k: number): [Matrix, Matrix] {
 
 /** A rows×columns matrix of N(0,1) draws times `scale` (the book's `randn(...) / s`). */
 export function randn(rows: number, columns: number, scale: number, rng: { normal(): number }): Matrix {
-  const m = new Matrix(rows, columns);
+  const m = zeros(rows, columns);
   for (const row of rowsOf(m)) for (let j = 0; j < row.length; j++) row[j] = rng.normal() * scale;
   return m;
 }

@@ -18,7 +18,7 @@ import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
 import { Attention, TimeAttention } from '../layers/attention';
 import { softmax, TimeSoftmaxWithLoss } from '../layers/softmax';
-import { addInPlace, hconcat, hsplit, randn } from '../layers/util';
+import { addInPlace, hconcat, hsplit, randn, zeros } from '../layers/util';
 import {
   affineRows, checkStep, argmaxRows, checkConfig, embedRows, lstmWeights, paddingMask, prepareQuestions, teacherForcing,
 } from './common';
@@ -61,7 +61,7 @@ export class AttentionDecoder {
     this.embed = new TimeEmbedding(randn(V, D, 1 / 100, rng));
     const [Wx, Wh, b] = lstmWeights(D, H, rng);
     this.lstm = new TimeLSTM(Wx, Wh, b, true);
-    this.affine = new TimeAffine(randn(2 * H, V, 1 / Math.sqrt(2 * H), rng), new Matrix(1, V));
+    this.affine = new TimeAffine(randn(2 * H, V, 1 / Math.sqrt(2 * H), rng), zeros(1, V));
     const layers = [this.embed, this.lstm, this.attention, this.affine];
     this.params = layers.flatMap((l) => l.params);
     this.grads = layers.flatMap((l) => l.grads);
@@ -70,7 +70,7 @@ export class AttentionDecoder {
   /** xs: N×T ids, encHs Tₑ × (N×H), mask over encoder positions → scores T × (N×V). */
   forward(xs: number[][], encHs: Matrix[], mask?: TimeMask): Matrix[] {
     this.Te = encHs.length;
-    const h = encHs.length > 0 ? encHs[encHs.length - 1] : new Matrix(xs.length, this.H);
+    const h = encHs.length > 0 ? encHs[encHs.length - 1] : zeros(xs.length, this.H);
     this.lstm.setState(h);
     const emb = this.embed.forward(xs); // → T × (N×D)
     const decHs = this.lstm.forward(emb); // → T × (N×H)
@@ -105,7 +105,7 @@ export class AttentionDecoder {
 
 /** Maps attention over encoder positions back to question positions: out[n][perm[n][k]] = a[n][k]. */
 function toReadingOrder(a: Matrix, perm: number[][]): Matrix {
-  const out = new Matrix(a.rows, a.columns);
+  const out = zeros(a.rows, a.columns);
   const A = rowsOf(a);
   const O = rowsOf(out);
   for (let n = 0; n < a.rows; n++) for (let k = 0; k < a.columns; k++) O[n][perm[n][k]] = A[n][k];
@@ -168,8 +168,8 @@ export class AttentionSeq2seq implements Seq2seqModel {
     const q = prepareQuestions('AttentionSeq2seq.encode', xs, this.config);
     const encHs = this.encoder.forward(q.xs);
     const H = this.config.hidden;
-    const h = encHs.length > 0 ? encHs[encHs.length - 1] : new Matrix(xs.length, H);
-    return { h, c: new Matrix(h.rows, H), encHs, encMask: paddingMask(q.xs), perm: q.perm };
+    const h = encHs.length > 0 ? encHs[encHs.length - 1] : zeros(xs.length, H);
+    return { h, c: zeros(h.rows, H), encHs, encMask: paddingMask(q.xs), perm: q.perm };
   }
 
   step(state: DecoderState, ids: number[]): StepResult {

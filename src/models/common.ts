@@ -6,7 +6,7 @@
 import { Matrix } from 'ml-matrix';
 import { matmul, rowsOf, ShapeError } from '../matrix';
 import { Random } from '../random';
-import { addRowVector, expectIds, randn } from '../layers/util';
+import { addRowVector, expectIds, randn, zeros } from '../layers/util';
 import type { TimeMask } from '../layers/time-lstm';
 import { PAD } from './tokens';
 import type { DecoderState, ModelConfig, Seq2seqModel } from './types';
@@ -65,7 +65,7 @@ export function checkConfig(where: string, config: ModelConfig): void {
 
 /** The book's LSTM init: Wx = randn(I,4H)/√I, Wh = randn(H,4H)/√H, b = 0. */
 export function lstmWeights(I: number, H: number, rng: Random): [Matrix, Matrix, Matrix] {
-  return [randn(I, 4 * H, 1 / Math.sqrt(I), rng), randn(H, 4 * H, 1 / Math.sqrt(H), rng), new Matrix(1, 4 * H)];
+  return [randn(I, 4 * H, 1 / Math.sqrt(I), rng), randn(H, 4 * H, 1 / Math.sqrt(H), rng), zeros(1, 4 * H)];
 }
 
 /** A step needs one id per row of the state. */
@@ -78,7 +78,7 @@ export function checkStep(where: string, state: DecoderState, ids: number[]): vo
 /** Rows of W for each id: (N) → (N×D). */
 export function embedRows(W: Matrix, ids: number[]): Matrix {
   expectIds('embed', [ids], W.rows);
-  const out = new Matrix(ids.length, W.columns);
+  const out = zeros(ids.length, W.columns);
   const O = rowsOf(out);
   const Wr = rowsOf(W);
   ids.forEach((id, n) => O[n].set(Wr[id]));
@@ -87,7 +87,7 @@ export function embedRows(W: Matrix, ids: number[]): Matrix {
 
 /** x·W + b: (N×I)(I×V) → (N×V). */
 export function affineRows(x: Matrix, W: Matrix, b: Matrix): Matrix {
-  const out = matmul(x, W);
+  const out = matmul(x, W, zeros(x.rows, W.columns));
   addRowVector(out, b);
   return out;
 }

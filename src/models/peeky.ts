@@ -14,7 +14,7 @@ import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
 import { softmax, TimeSoftmaxWithLoss } from '../layers/softmax';
-import { addInPlace, hconcat, hsplit, randn } from '../layers/util';
+import { addInPlace, hconcat, hsplit, randn, zeros } from '../layers/util';
 import { affineRows, checkStep, checkConfig, embedRows, greedyGenerate, lstmWeights, prepareQuestions, teacherForcing } from './common';
 import { Encoder } from './seq2seq';
 import type { DecoderState, ModelConfig, Seq2seqModel, StepResult } from './types';
@@ -32,7 +32,7 @@ export class PeekyDecoder {
     this.embed = new TimeEmbedding(randn(V, D, 1 / 100, rng));
     const [Wx, Wh, b] = lstmWeights(H + D, H, rng);
     this.lstm = new TimeLSTM(Wx, Wh, b, true);
-    this.affine = new TimeAffine(randn(2 * H, V, 1 / Math.sqrt(2 * H), rng), new Matrix(1, V));
+    this.affine = new TimeAffine(randn(2 * H, V, 1 / Math.sqrt(2 * H), rng), zeros(1, V));
     const layers = [this.embed, this.lstm, this.affine];
     this.params = layers.flatMap((l) => l.params);
     this.grads = layers.flatMap((l) => l.grads);
@@ -50,7 +50,7 @@ export class PeekyDecoder {
   backward(dscore: Matrix[]): Matrix {
     const H = this.H;
     const dout = this.affine.backward(dscore); // T × (N×2H)
-    const dh = new Matrix(dout[0]?.rows ?? 0, H);
+    const dh = zeros(dout[0]?.rows ?? 0, H);
     const dlstm = dout.map((d) => {
       const [dpeek, dhs] = hsplit(d, H);
       addInPlace(dh, dpeek); // h was copied to every step: its gradients add up
@@ -114,7 +114,7 @@ export class PeekySeq2seq implements Seq2seqModel {
   encode(xs: number[][]): DecoderState {
     const q = prepareQuestions('PeekySeq2seq.encode', xs, this.config);
     const h = this.encoder.forward(q.xs);
-    return { h, c: new Matrix(h.rows, h.columns), peek: h };
+    return { h, c: zeros(h.rows, h.columns), peek: h };
   }
 
   step(state: DecoderState, ids: number[]): StepResult {

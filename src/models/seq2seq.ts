@@ -16,7 +16,7 @@ import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
 import { softmax, TimeSoftmaxWithLoss } from '../layers/softmax';
-import { randn } from '../layers/util';
+import { randn, zeros } from '../layers/util';
 import {
   affineRows, checkStep, argmaxRows, checkConfig, embedRows, greedyGenerate, lstmWeights, paddingMask, prepareQuestions, teacherForcing,
 } from './common';
@@ -48,7 +48,7 @@ export class Encoder {
   forward(xs: number[][]): Matrix {
     const hs = this.forwardAll(xs);
     const H = this.lstm.hiddenSize;
-    return hs.length === 0 ? new Matrix(xs.length, H) : hs[hs.length - 1];
+    return hs.length === 0 ? zeros(xs.length, H) : hs[hs.length - 1];
   }
 
   backwardAll(dhs: Matrix[]): void {
@@ -59,7 +59,7 @@ export class Encoder {
   /** dh (N×H) goes to the last step only. */
   backward(dh: Matrix): void {
     const T = this.hs.length;
-    const dhs = Array.from({ length: T }, (_, t) => (t === T - 1 ? dh : new Matrix(dh.rows, dh.columns)));
+    const dhs = Array.from({ length: T }, (_, t) => (t === T - 1 ? dh : zeros(dh.rows, dh.columns)));
     this.backwardAll(dhs);
   }
 }
@@ -75,7 +75,7 @@ export class Decoder {
     this.embed = new TimeEmbedding(randn(V, D, 1 / 100, rng));
     const [Wx, Wh, b] = lstmWeights(D, H, rng);
     this.lstm = new TimeLSTM(Wx, Wh, b, true);
-    this.affine = new TimeAffine(randn(H, V, 1 / Math.sqrt(H), rng), new Matrix(1, V));
+    this.affine = new TimeAffine(randn(H, V, 1 / Math.sqrt(H), rng), zeros(1, V));
     const layers = [this.embed, this.lstm, this.affine];
     this.params = layers.flatMap((l) => l.params);
     this.grads = layers.flatMap((l) => l.grads);
@@ -107,7 +107,7 @@ export class Decoder {
 
   /** The book's greedy generate, for a batch: sampleSize ids per row. */
   generate(h: Matrix, startId: number, sampleSize: number): number[][] {
-    let state = { h, c: new Matrix(h.rows, h.columns) };
+    let state = { h, c: zeros(h.rows, h.columns) };
     let ids = Array.from({ length: h.rows }, () => startId);
     const out: number[][] = ids.map(() => []);
     for (let s = 0; s < sampleSize; s++) {
@@ -160,7 +160,7 @@ export class Seq2seq implements Seq2seqModel {
   encode(xs: number[][]): DecoderState {
     const q = prepareQuestions('Seq2seq.encode', xs, this.config);
     const h = this.encoder.forward(q.xs);
-    return { h, c: new Matrix(h.rows, h.columns) };
+    return { h, c: zeros(h.rows, h.columns) };
   }
 
   step(state: DecoderState, ids: number[]): StepResult {
