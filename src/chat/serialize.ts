@@ -45,6 +45,14 @@ export function deserializeModel(bytes: Uint8Array, source = 'model file'): Chat
     throw new ModelFileError(source, `invalid header: ${e instanceof Error ? e.message : String(e)}`);
   }
   const config = { vocabSize: header.config.vocabSize, wordvec: header.config.wordvec, hidden: header.config.hidden, reverse: header.reverse };
+  // Before building the network, check that the config fits the weights the file really stores: the
+  // encoder alone holds V×D (embedding) + D×4H + H×4H (LSTM) weights. A header that claims more is
+  // inconsistent, and building it could allocate gigabytes (hidden 1e9 → a RangeError, 1e5 → out of memory).
+  const storedWeights = header.shapes.reduce((s, [r, c]) => s + r * c, 0);
+  const least = config.vocabSize * config.wordvec + 4 * config.hidden * (config.wordvec + config.hidden);
+  if (!(least <= storedWeights)) {
+    throw new ModelFileError(source, `invalid shapes: a ${header.kind} model with vocabulary ${config.vocabSize}, wordvec ${config.wordvec}, hidden ${config.hidden} needs at least ${least} weights, the file stores ${storedWeights}`);
+  }
   const engine = createModel(header.kind, config, new Random(0));
   checkShapes(source, header, engine.params.map((p) => [p.rows, p.columns] as const));
   engine.params.forEach((p: Matrix, i) => {
