@@ -64,7 +64,13 @@ export function registerChatCommands(s: Services): void {
   });
   registerSafeCommand(context, log, 'seq2seqChat.diagnostics', 'Diagnostics', (what: unknown) => {
     if (what === 'reset') s.diagnostics.reset();
-    return { ...s.diagnostics.snapshot(s.training.running), surfaces: s.session.surfaceCount, panels: s.panels.count };
+    return {
+      ...s.diagnostics.snapshot(s.training.running),
+      surfaces: s.session.surfaceCount,
+      panels: s.panels.count,
+      model: s.models.model?.meta.label ?? null,
+      storedModel: s.models.storedModelUri().fsPath,
+    };
   });
 }
 

@@ -28,7 +28,10 @@ export async function runInHostSuite(
   try {
     let done: (code: number) => void = () => undefined;
     const exited = new Promise<number>((r) => (done = r));
-    await s.page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => console.log(`  [ext-host ${type}] ${format(...(args ?? []))}`));
+    await s.page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      const text = format(...(args ?? []));
+      if (!/additional builtin extensions|AccountPolicyGate|authentication provider/.test(text)) console.log(`  [ext-host ${type}] ${text}`);
+    });
     await s.page.exposeFunction('codeAutomationExit', (code: number) => done(code));
     s.page.on('console', (m) => {
       const t = m.text().replace(/%c/g, '');

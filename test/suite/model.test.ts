@@ -27,8 +27,12 @@ suite('model storage', () => {
   });
 
   test('an imported model is saved in global storage and Reset forgets it', async () => {
+    const d = await vscode.commands.executeCommand<{ model: string; storedModel: string }>('seq2seqChat.diagnostics');
+    assert.match(d.model, /^imported from exported\.s2s$/);
+    assert.ok(existsSync(d.storedModel), `expected the imported model saved at ${d.storedModel}`);
     const label = await vscode.commands.executeCommand<string | null>('seq2seqChat.resetModel');
     assert.equal(label, 'default model');
+    assert.equal(existsSync(d.storedModel), false, 'expected Reset to delete the saved model');
   });
 
   test('importing a file that is not a model fails without replacing the model', async () => {
