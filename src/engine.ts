@@ -15,7 +15,8 @@
  *           AttentionSeq2seq.attentionWeights: Matrix[] — per answer step (N×Tq), reading order.
  *           params order: encoder [embed.W, lstm.Wx, lstm.Wh, lstm.b] then decoder
  *           [embed.W, lstm.Wx, lstm.Wh, lstm.b, affine.W, affine.b]; biases are 1×n matrices.
- * Optim:    new Adam({ lr = 0.001, beta1 = 0.9, beta2 = 0.999 }), new SGD(lr = 0.01): Optimizer
+ * Optim:    new Adam(lr = 0.001, beta1 = 0.9, beta2 = 0.999) or new Adam({ lr?, beta1?, beta2? }), new SGD(lr = 0.01):
+ *           Optimizer
  *           { lr; update(params, grads) };  clipGrads(grads, maxNorm = 5): number (norm before clipping)
  * Decode:   greedyDecode(model, question: number[], { maxLength = 50, startId = START, endId = END }?): DecodeResult
  *           beamSearch(model, question, { beamWidth, nBest = beamWidth, maxLength? }): DecodeResult[] (best first)

@@ -27,10 +27,17 @@ export class Adam implements Optimizer {
   private m: Matrix[] | null = null;
   private v: Matrix[] | null = null;
 
-  constructor(options: AdamOptions = {}) {
-    this.lr = options.lr ?? 0.001;
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
+  /** `new Adam(0.001, 0.9, 0.999)` as in the book, or `new Adam({ lr })` with the other fields defaulted. */
+  constructor(lr: number | AdamOptions = 0.001, beta1 = 0.9, beta2 = 0.999) {
+    const o: AdamOptions = typeof lr === 'number' ? { lr, beta1, beta2 } : lr;
+    this.lr = o.lr ?? 0.001;
+    this.beta1 = o.beta1 ?? 0.9;
+    this.beta2 = o.beta2 ?? 0.999;
+    for (const [name, v] of [['lr', this.lr], ['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+      if (!(v >= 0) || !Number.isFinite(v) || (name !== 'lr' && v >= 1)) {
+        throw new RangeError(`Adam: ${name} must be ${name === 'lr' ? 'a finite number ≥ 0' : 'in [0, 1)'}, got ${v}`);
+      }
+    }
   }
 
   update(params: Matrix[], grads: Matrix[]): void {

@@ -31,6 +31,10 @@ describe('optimizers and clipping', () => {
   test('Adam defaults are the book\'s and it minimises a quadratic', () => {
     const adam = new Adam();
     assert.deepEqual([adam.lr, adam.beta1, adam.beta2], [0.001, 0.9, 0.999]);
+    const positional = new Adam(0.01, 0.8, 0.99); // the book's signature
+    assert.deepEqual([positional.lr, positional.beta1, positional.beta2], [0.01, 0.8, 0.99]);
+    assert.deepEqual([new Adam({ lr: 0.01 }).lr, new Adam({ lr: 0.01 }).beta2], [0.01, 0.999]);
+    assert.throws(() => new Adam({ beta1: 1 }), /beta1 must be in \[0, 1\), got 1/);
     adam.lr = 0.05;
     const p = new Matrix([[3, -4]]);
     const g = new Matrix(1, 2);
