@@ -1,6 +1,6 @@
 /** Exact-match evaluation: the reply must equal the normalised expected answer (see src/text/normalize.ts). */
 import { DEFAULT_DECODE_OPTIONS } from './defaults';
-import { greedyDecode } from './greedy';
+import { greedyBatch } from './greedy';
 import type { ChatModel } from './model';
 import type { DecodeOptions, Pair } from './types';
 
@@ -28,7 +28,7 @@ export function evaluateChatModel(model: ChatModel, pairs: readonly Pair[], deco
         const ids = model.encodeQuestion(p.question);
         return ids.length ? ids : [3];
       });
-      for (const r of greedyDecode(model.engine, part, maxLength)) got.push(model.textOf(r.ids));
+      for (const r of greedyBatch(model.engine, part, maxLength)) got.push(model.textOf(r.ids));
     }
   } else got = pairs.map((p) => model.reply(p.question, decode).text);
   const failures: EvaluationFailure[] = [];

@@ -22,7 +22,7 @@ export function padRows(rows: readonly (readonly number[])[]): number[][] {
   return rows.map((r) => [...r, ...new Array<number>(T - r.length).fill(PAD)]);
 }
 
-export function greedyDecode(model: Seq2seqModel, questions: readonly (readonly number[])[], maxLength: number): GreedyRow[] {
+export function greedyBatch(model: Seq2seqModel, questions: readonly (readonly number[])[], maxLength: number): GreedyRow[] {
   const N = questions.length;
   if (N === 0) return [];
   let state = model.encode(padRows(questions)); // N×Tₑ ids → state (N×H …)

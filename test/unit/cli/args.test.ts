@@ -1,0 +1,46 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseArgs, UsageError, type FlagSpec } from '../../../src/cli/args';
+import { formatDuration, progressLine } from '../../../src/cli/progress';
+
+const SPECS: Record<string, FlagSpec> = {
+  epochs: { type: 'int', min: 1 },
+  lr: { type: 'number', min: 0 },
+  model: { type: 'string', choices: ['simple', 'peeky'] },
+  reverse: { type: 'boolean', negatable: true },
+};
+
+describe('parseArgs', () => {
+  test('reads positionals, --name value, --name=value and --no-flag', () => {
+    const r = parseArgs(['a.tsv', '--epochs', '3', '--lr=0.5', '--no-reverse', '--model', 'peeky', '--', '--literal'], SPECS);
+    assert.deepEqual(r.positionals, ['a.tsv', '--literal']);
+    assert.deepEqual([...r.flags], [['epochs', 3], ['lr', 0.5], ['reverse', false], ['model', 'peeky']]);
+  });
+
+  test('says what each bad value expected and got', () => {
+    const cases: [string[], RegExp][] = [
+      [['--epochs', '2.5'], /--epochs: expected an integer, got "2.5"/],
+      [['--epochs', '0'], /--epochs: expected at least 1, got 0/],
+      [['--lr'], /--lr expects a value/],
+      [['--model', 'x'], /--model: expected one of simple, peeky, got "x"/],
+      [['--reverse=yes'], /--reverse takes no value/],
+      [['-x'], /unknown option -x/],
+      [['--nope'], /unknown option --nope/],
+    ];
+    for (const [args, message] of cases) assert.throws(() => parseArgs(args, SPECS), (e: unknown) => e instanceof UsageError && message.test(e.message));
+  });
+
+  test('accepts a negative-looking question as a positional', () => {
+    assert.deepEqual(parseArgs(['-1+2'], SPECS).positionals, ['-1+2']);
+  });
+});
+
+describe('progress', () => {
+  test('formats durations and a progress bar', () => {
+    assert.equal(formatDuration(75), '01:15');
+    assert.equal(formatDuration(3725), '1:02:05');
+    assert.equal(formatDuration(Number.NaN), '--:--');
+    const line = progressLine({ epoch: 2, epochs: 10, iteration: 5, iterations: 10, loss: 1.23456, samplesPerSecond: 100, eta: 61 }, 10);
+    assert.equal(line, 'epoch 2/10 [#####-----]  50% loss 1.235 ETA 01:01');
+  });
+});
