@@ -84,6 +84,21 @@ describe('trainChatModel', () => {
     await assert.rejects(trainChatModel(PAIRS, { validation: 1 }), /expected validation in \[0, 1\), got 1/);
   });
 
+  test('word tokens: the vocabulary holds words and the model still replies exactly', async () => {
+    const pairs: Pair[] = [
+      { question: 'how do I train', answer: 'run the train command', line: 1 },
+      { question: 'what formats', answer: 'tsv csv json', line: 2 },
+      { question: '猫は好き', answer: '猫はかわいい', line: 3 },
+    ];
+    const { model } = await trainChatModel(pairs, { ...TINY, tokenizer: 'word', model: 'peeky' });
+    assert.ok(model.vocabulary.tokens.includes('command'));
+    assert.ok(model.vocabulary.tokens.includes('猫'));
+    assert.equal(evaluateChatModel(model, pairs).correct, 3);
+    const back = deserializeModel(serializeModel(model));
+    assert.equal(back.options.tokenizer, 'word');
+    assert.equal(back.reply('What formats?').text, 'tsv csv json');
+  });
+
   test('holds out a validation share when asked', async () => {
     const r = await trainChatModel(PAIRS, { ...TINY, epochs: 2, validation: 0.25 });
     assert.equal(typeof r.epochs[0].valLoss, 'number');
