@@ -1,4 +1,5 @@
 /** Exact-match evaluation: the reply must equal the normalised expected answer (see src/text/normalize.ts). */
+import { UNK } from '../models/tokens';
 import { DEFAULT_DECODE_OPTIONS } from './defaults';
 import { greedyBatch } from './greedy';
 import type { ChatModel } from './model';
@@ -17,20 +18,22 @@ export interface EvaluationResult {
   readonly failures: EvaluationFailure[];
 }
 
+/** Greedy replies to many questions (ids) at once, 64 per batched pass instead of one pass per question. */
+export function greedyReplies(model: ChatModel, questions: readonly (readonly number[])[], maxLength: number): { text: string; finished: boolean }[] {
+  const out: { text: string; finished: boolean }[] = [];
+  for (let s = 0; s < questions.length; s += 64) {
+    const part = questions.slice(s, s + 64).map((ids) => (ids.length ? ids : [UNK]));
+    for (const r of greedyBatch(model.engine, part, maxLength)) out.push({ text: model.textOf(r.ids), finished: r.finished });
+  }
+  return out;
+}
+
 export function evaluateChatModel(model: ChatModel, pairs: readonly Pair[], decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): EvaluationResult {
   const maxLength = decode.maxLength ?? DEFAULT_DECODE_OPTIONS.maxLength ?? 80;
-  let got: string[];
-  if (decode.strategy === 'greedy') {
-    // Greedy replies for many questions at once: one batched pass instead of one per question.
-    got = [];
-    for (let s = 0; s < pairs.length; s += 64) {
-      const part = pairs.slice(s, s + 64).map((p) => {
-        const ids = model.encodeQuestion(p.question);
-        return ids.length ? ids : [3];
-      });
-      for (const r of greedyBatch(model.engine, part, maxLength)) got.push(model.textOf(r.ids));
-    }
-  } else got = pairs.map((p) => model.reply(p.question, decode).text);
+  const got =
+    decode.strategy === 'greedy'
+      ? greedyReplies(model, pairs.map((p) => model.encodeQuestion(p.question)), maxLength).map((r) => r.text)
+      : pairs.map((p) => model.reply(p.question, decode).text);
   const failures: EvaluationFailure[] = [];
   pairs.forEach((p, i) => {
     const expected = model.expectedReply(p.answer);

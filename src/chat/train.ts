@@ -10,7 +10,7 @@
  * `stoppedBy: 'cancelled'`; a loss that turns non-finite before any epoch completed throws TrainingError
  * (later, the best epoch is kept and `stoppedBy` is 'non-finite').
  */
-import { createModel, UNK } from '../models';
+import { createModel } from '../models';
 import type { Seq2seqModel } from '../models/types';
 import { Adam, SGD, type Optimizer } from '../optim';
 import { isCancelled, train } from '../train';
@@ -18,7 +18,8 @@ import { Random } from '../random';
 import { createTokenizer, normalizeAnswer, normalizeQuestion, Vocabulary } from '../text';
 import { DEFAULT_TRAIN_OPTIONS } from './defaults';
 import { TrainingError } from './errors';
-import { greedyBatch, padRows } from './greedy';
+import { greedyReplies } from './evaluate';
+import { padRows } from './greedy';
 import { ChatModel } from './model';
 import type { CancellationTokenLike, CancelSignal, EpochReport, Pair, TrainCallbacks, TrainingReport, TrainOptions } from './types';
 
@@ -61,16 +62,11 @@ function lengthBuckets(examples: readonly Example[], batchSize: number, rng: Ran
   return batches;
 }
 
-/** Exact-match of greedy replies against expected answers, in batches. */
-function exactMatches(model: ChatModel, examples: readonly Example[], batch = 64): boolean[] {
-  const out: boolean[] = [];
-  for (let s = 0; s < examples.length; s += batch) {
-    const part = examples.slice(s, s + batch);
-    const maxLength = Math.max(...part.map((e) => e.t.length)) + 2;
-    const rows = greedyBatch(model.engine, part.map((e) => (e.x.length ? e.x : [UNK])), maxLength);
-    rows.forEach((r, i) => out.push(r.finished && model.textOf(r.ids) === part[i].expected));
-  }
-  return out;
+/** Share of examples whose greedy reply ends with END and equals the expected answer exactly. */
+function exactMatch(model: ChatModel, examples: readonly Example[]): number {
+  const maxLength = Math.max(...examples.map((e) => e.t.length)) + 2;
+  const replies = greedyReplies(model, examples.map((e) => e.x), maxLength);
+  return replies.filter((r, i) => r.finished && r.text === examples[i].expected).length / examples.length;
 }
 
 function meanLoss(engine: Seq2seqModel, examples: readonly Example[], batch = 64): number {
@@ -132,7 +128,7 @@ export async function trainChatModel(
         return loss;
       },
       evaluate() {
-        const accuracy = exactMatches(chat, valSet).filter(Boolean).length / valSet.length;
+        const accuracy = exactMatch(chat, valSet);
         solved = accuracy === 1;
         return valSet === trainSet ? { accuracy } : { accuracy, valLoss: meanLoss(engine, valSet) };
       },
@@ -150,7 +146,7 @@ export async function trainChatModel(
   }
   const userCancelled = isCancelled(signal);
   const stoppedBy = result.stoppedBy === 'cancelled' && !userCancelled ? 'early-stopping' : result.stoppedBy;
-  const accuracy = result.best?.accuracy ?? exactMatches(chat, valSet).filter(Boolean).length / valSet.length;
+  const accuracy = result.best?.accuracy ?? exactMatch(chat, valSet);
   const report: TrainingReport = {
     dataHash,
     pairs: pairs.length,
