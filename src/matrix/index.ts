@@ -1,14 +1,13 @@
 export { matmul, matmulTN, matmulNT, setKernel, currentKernel, withKernel, rowsOf, typescriptKernel, ShapeError } from './ops';
 export type { MatmulKernel } from './ops';
+export { kernelByName, selectFastestKernel } from './wasmKernel';
 export {
   availableKernels,
   createWasmCompute,
   isKernelAvailable,
-  kernelByName,
-  selectFastestKernel,
   tryEnableRelaxedSimd,
   KERNEL_NAMES,
   WasmArena,
   WasmCompute,
-} from './wasmKernel';
-export type { KernelName } from './wasmKernel';
+} from './wasmModule';
+export type { KernelName } from './wasmModule';

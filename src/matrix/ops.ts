@@ -9,7 +9,8 @@
  */
 import { Matrix } from 'ml-matrix';
 import { MatmulKernel, rowsOf, typescriptKernel } from './kernel';
-import { KernelName, kernelByName, selectFastestKernel } from './wasmKernel';
+import { kernelByName, selectFastestKernel } from './wasmKernel';
+import type { KernelName } from './wasmModule';
 
 export { rowsOf, typescriptKernel };
 export type { MatmulKernel };

@@ -1,0 +1,282 @@
+/**
+ * The wasm modules built from src/matrix/asm/ (GEMM and fused element-wise kernels, float32): loading the
+ * generated base64 binaries, checking at run time which builds this runtime runs, and the reusable pieces
+ * for float32 code that keeps its data in wasm memory: `WasmArena` (bump allocation, growing memory) and
+ * `WasmCompute` (one instantiated module: gemm, σ, tanh, LSTM gate math, softmax on that memory).
+ *
+ * Two builds: 'relaxed' (relaxed SIMD, fused multiply-add; Node 22+ and Electron validate it, Node 20 needs
+ * --experimental-wasm-relaxed-simd or `tryEnableRelaxedSimd`) and 'simd' (plain SIMD 128, Node ≥ 16).
+ */
+export type KernelName = 'typescript' | 'simd' | 'relaxed';
+
+/** Fastest first: the order `selectFastestKernel` tries. */
+export const KERNEL_NAMES: readonly KernelName[] = ['relaxed', 'simd', 'typescript'];
+
+// --- the few WebAssembly JS-API types we use (lib.dom is not in this project's lib) ---
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface GemmExports {
+  readonly memory: WasmMemory;
+  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
+  workBytes(n: number, k: number): number;
+  gemm64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
+  work64Bytes(m: number, n: number, k: number): number;
+  heapBase(): number;
+  sigmoid(x: number, y: number, count: number): void;
+  tanh(x: number, y: number, count: number): void;
+  lstmForward(a: number, b: number, cPrev: number, cNext: number, hNext: number, tanhC: number, n: number, h: number): void;
+  lstmBackward(gates: number, cPrev: number, tanhC: number, dhNext: number, dcNext: number, dA: number, dcPrev: number, n: number, h: number): void;
+  softmaxRows(x: number, y: number, rows: number, cols: number): void;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
+}
+
+const PAGE = 65536;
+
+function wasmApi(): WasmApi | undefined {
+  return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+interface Binaries {
+  readonly simdWasm: string;
+  readonly relaxedWasm: string;
+}
+
+let binaries: Binaries | null | undefined;
+
+/**
+ * The generated module (scripts/build-wasm.js, run by `npm run build`). A missing file leaves only the
+ * TypeScript kernel rather than breaking every import of the matrix module.
+ */
+function loadBinaries(): Binaries | null {
+  if (binaries === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      binaries = require('./generated/wasmBinaries') as Binaries;
+    } catch {
+      binaries = null;
+    }
+  }
+  return binaries;
+}
+
+function bytesOf(name: 'simd' | 'relaxed'): Uint8Array | null {
+  const b = loadBinaries();
+  if (b === null) return null;
+  return decodeBase64(name === 'simd' ? b.simdWasm : b.relaxedWasm);
+}
+
+const validated = new Map<KernelName, boolean>();
+
+/** Whether this runtime can run the named kernel (compiles nothing; `WebAssembly.validate` only). */
+export function isKernelAvailable(name: KernelName): boolean {
+  if (name === 'typescript') return true;
+  let ok = validated.get(name);
+  if (ok === undefined) {
+    const api = wasmApi();
+    const bytes = bytesOf(name);
+    ok = api !== undefined && bytes !== null && api.validate(bytes);
+    validated.set(name, ok);
+  }
+  return ok;
+}
+
+/**
+ * Node 20 (V8 11.3) runs relaxed SIMD only behind V8's --experimental-wasm-relaxed-simd; Node 22+ need
+ * nothing. This sets that flag at run time (`v8.setFlagsFromString`) when relaxed SIMD does not validate,
+ * and says whether the relaxed kernel is available afterwards. Opt-in (SEQ2SEQ_KERNEL=relaxed calls it),
+ * since Node documents changing V8 flags after start-up as unsupported; the tests run the relaxed build
+ * on Node 20 both ways.
+ */
+export function tryEnableRelaxedSimd(): boolean {
+  if (isKernelAvailable('relaxed')) return true;
+  if (typeof process === 'undefined' || process.versions?.node === undefined) return false;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const v8 = require('node:v8') as { setFlagsFromString(flags: string): void };
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    return false;
+  }
+  validated.delete('relaxed');
+  return isKernelAvailable('relaxed');
+}
+
+/** The kernels this runtime can run, fastest first; always ends with 'typescript'. */
+export function availableKernels(): KernelName[] {
+  return KERNEL_NAMES.filter(isKernelAvailable);
+}
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
+}
+
+/**
+ * A bump allocator over one wasm memory. Addresses are byte offsets; `mark`/`release` nest. The memory
+ * grows on demand and is never shrunk, so steady-state training reuses it with no allocation.
+ * Growing detaches earlier views: take `f32()` after the last `alloc` of a step.
+ */
+export class WasmArena {
+  private top: number;
+  private view: Float32Array;
+  private view64: Float64Array;
+
+  constructor(
+    private readonly memory: WasmMemory,
+    /** First byte the arena may use. */
+    readonly base: number,
+  ) {
+    this.top = align16(base);
+    this.view = new Float32Array(memory.buffer);
+    this.view64 = new Float64Array(memory.buffer);
+  }
+
+  /** Reserves `bytes` (rounded up to 16) and returns its 16-byte-aligned address. */
+  alloc(bytes: number): number {
+    if (!(bytes >= 0)) throw new RangeError(`WasmArena.alloc: expected a byte count ≥ 0, got ${bytes}`);
+    const at = align16(this.top);
+    this.top = at + align16(bytes);
+    const have = this.memory.buffer.byteLength;
+    if (this.top > have) this.memory.grow(Math.ceil((this.top - have) / PAGE));
+    return at;
+  }
+
+  /** The current top, to hand to `release`. */
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /** Frees everything. */
+  reset(): void {
+    this.top = align16(this.base);
+  }
+
+  /** Bytes of wasm memory (grows, never shrinks). */
+  get capacity(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** A Float32Array over the whole memory, index = byte address / 4; re-created after the memory grew. */
+  f32(): Float32Array {
+    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  /** A Float64Array over the whole memory, index = byte address / 8 (addresses from `alloc` are 16-aligned). */
+  f64(): Float64Array {
+    if (this.view64.buffer !== this.memory.buffer) this.view64 = new Float64Array(this.memory.buffer);
+    return this.view64;
+  }
+}
+
+/**
+ * One instantiated wasm module (src/matrix/asm/: GEMM and fused element-wise kernels) and its memory arena.
+ * All methods take byte addresses from `arena` of float32 data unless they say float64; nothing is
+ * checked there beyond what the comments promise, so callers own their bounds.
+ */
+export class WasmCompute {
+  readonly arena: WasmArena;
+  private readonly exports: GemmExports;
+
+  constructor(readonly name: 'simd' | 'relaxed') {
+    const api = wasmApi();
+    const bytes = bytesOf(name);
+    if (api === undefined || bytes === null || !isKernelAvailable(name)) {
+      throw new Error(`WasmCompute: the '${name}' kernel is not available in this runtime (available: ${availableKernels().join(', ')})`);
+    }
+    const instance = new api.Instance(new api.Module(bytes), {});
+    this.exports = instance.exports as GemmExports;
+    this.arena = new WasmArena(this.exports.memory, this.exports.heapBase());
+  }
+
+  /**
+   * C = op(A)·op(B) on float32 data already in this module's memory: A stored (m×k), or (k×m) when
+   * transA; B stored (k×n), or (n×k) when transB; C (m×n); all row-major at byte addresses from `arena`.
+   * C must not overlap A or B. Takes its scratch from the arena and gives it back.
+   */
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number): void {
+    const mark = this.arena.mark();
+    const work = this.arena.alloc(this.workBytes(n, k));
+    this.gemmWith(transA, transB, m, n, k, a, b, c, work);
+    this.arena.release(mark);
+  }
+
+  /** As `gemm`, with caller-provided scratch of `workBytes(n, k)` bytes at 16-byte-aligned `work`. */
+  gemmWith(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void {
+    this.exports.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, b, c, work);
+  }
+
+  /** Scratch bytes `gemm` needs for an n-column, depth-k product (op(B) packed in panels of 8 columns). */
+  workBytes(n: number, k: number): number {
+    return this.exports.workBytes(n, k);
+  }
+
+  /**
+   * As `gemmWith`, for float64 A, B (stored as for `gemm`) and C: they are converted to float32 inside
+   * wasm, multiplied in float32, and C is written back as float64. `work` holds `work64Bytes(m, n, k)`.
+   * Copying float64 rows in and out is a plain memory copy on the JS side, faster than converting there.
+   */
+  gemm64With(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void {
+    this.exports.gemm64(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, b, c, work);
+  }
+
+  work64Bytes(m: number, n: number, k: number): number {
+    return this.exports.work64Bytes(m, n, k);
+  }
+
+  /** y[i] = σ(x[i]), i < count (y may be x). Float32, relative error ~2e-7. */
+  sigmoid(x: number, y: number, count: number): void {
+    this.exports.sigmoid(x, y, count);
+  }
+
+  /** y[i] = tanh(x[i]), i < count (y may be x). Float32, relative error ~2e-7. */
+  tanh(x: number, y: number, count: number): void {
+    this.exports.tanh(x, y, count);
+  }
+
+  /**
+   * One LSTM step's gate math after the products (book ch. 6.3, gate order f, g, i, o), N rows, H hidden:
+   * a (N×4H) = x·Wx + h·Wh on entry; b (1×4H) is added and the activated gates are left in a (the backward
+   * cache); writes cNext = f⊙cPrev + g⊙i, tanhC = tanh(cNext), hNext = o⊙tanhC (N×H each).
+   */
+  lstmForward(a: number, b: number, cPrev: number, cNext: number, hNext: number, tanhC: number, n: number, h: number): void {
+    if (h % 4 !== 0) throw new RangeError(`lstmForward: expected H a multiple of 4, got ${h}`);
+    this.exports.lstmForward(a, b, cPrev, cNext, hNext, tanhC, n, h);
+  }
+
+  /**
+   * The gate math of LSTM.backward (book ch. 6.3): from the gates (N×4H) `lstmForward` left, cPrev, tanhC,
+   * dhNext, dcNext (N×H) writes dA (N×4H, the gradient of x·Wx + h·Wh + b) and dcPrev = ds⊙f (N×H, may be dcNext).
+   */
+  lstmBackward(gates: number, cPrev: number, tanhC: number, dhNext: number, dcNext: number, dA: number, dcPrev: number, n: number, h: number): void {
+    if (h % 4 !== 0) throw new RangeError(`lstmBackward: expected H a multiple of 4, got ${h}`);
+    this.exports.lstmBackward(gates, cPrev, tanhC, dhNext, dcNext, dA, dcPrev, n, h);
+  }
+
+  /** Row-wise softmax with the row maximum subtracted: y (rows×cols) = softmax(x) (y may be x). */
+  softmaxRows(x: number, y: number, rows: number, cols: number): void {
+    this.exports.softmaxRows(x, y, rows, cols);
+  }
+}
+
+/** A fresh module of the fastest wasm build this runtime runs ('relaxed', else 'simd'), or null without wasm SIMD. */
+export function createWasmCompute(): WasmCompute | null {
+  const name = availableKernels()[0];
+  return name === 'typescript' ? null : new WasmCompute(name);
+}
