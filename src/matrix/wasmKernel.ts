@@ -3,8 +3,9 @@
  *
  * The layers keep ml-matrix matrices (one Float64Array per row); a product here copies both operands into
  * wasm memory, runs the register-blocked float32 GEMM of src/matrix/asm/gemm.ts and copies the result
- * back. The copies are O(mk + kn + mn) next to the product's O(mnk), so they cost little on this model's
- * shapes. Results are float32-accurate (relative error ~1e-6): numerical gradient checks, which run in
+ * back. The copies are O(mk + kn + mn) next to the product's O(mnk): float64 rows go in unchanged (a plain
+ * memory copy) and are converted inside wasm, still 10–50% of a call on this model's shapes (a layer that
+ * keeps float32 data in wasm memory, see `WasmCompute`, avoids them). Results are float32-accurate (relative error ~1e-6): numerical gradient checks, which run in
  * float64, must use the TypeScript kernel — `withKernel('typescript', fn)` in ops.ts.
  *
  * `selectFastestKernel` takes the first build `WebAssembly.validate` accepts (relaxed SIMD, then SIMD; see
