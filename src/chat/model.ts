@@ -9,6 +9,9 @@ import { DEFAULT_DECODE_OPTIONS } from './defaults';
 import { decodeReply } from './reply';
 import type { DecodeOptions, ModelKind, Reply, TrainOptions, TrainingReport } from './types';
 
+/** Replies read at most this many question tokens (the rest is ignored), so a pasted essay cannot stall the chat. */
+export const MAX_REPLY_QUESTION_TOKENS = 1000;
+
 export class ChatModel {
   readonly kind: ModelKind;
   readonly tokenizer: Tokenizer;
@@ -53,6 +56,6 @@ export class ChatModel {
 
   /** Replies to a question; never throws on unknown characters (they become UNK). */
   reply(question: string, decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): Reply {
-    return decodeReply(this, this.encodeQuestion(question), decode);
+    return decodeReply(this, this.encodeQuestion(question).slice(0, MAX_REPLY_QUESTION_TOKENS), decode);
   }
 }

@@ -108,7 +108,7 @@ describe('trainChatModel', () => {
 describe('ChatModel.reply', () => {
   test('never throws on unknown characters or an empty question', async () => {
     const model = await tinyModel('attention');
-    for (const q of ['🦄🦄 zzz', '', '   ', 'ｘ'.repeat(300)]) {
+    for (const q of ['🦄🦄 zzz', '', '   ', 'ｘ'.repeat(300), 'cat '.repeat(5000)]) {
       const r = model.reply(q, { strategy: 'greedy', maxLength: 10 });
       assert.ok(r.text.length <= 10 * 2);
       assert.equal(r.tokens.length <= 10, true);
