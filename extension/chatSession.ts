@@ -33,6 +33,8 @@ export class ChatSession implements vscode.Disposable {
   private readonly surfaces = new Set<ChatSurface>();
   private stream: Stream | null = null;
   private training: TrainingStatus | null = null;
+  /** Milliseconds the model took to compute the last reply (before streaming), for the bench. */
+  lastReplyMs = 0;
   private readonly finished = new vscode.EventEmitter<ChatEntry>();
   /** Fires with each finished bot reply (tests and the bench wait on it). */
   readonly onDidFinishReply = this.finished.event;
@@ -101,9 +103,10 @@ export class ChatSession implements vscode.Disposable {
       void this.persist();
       return Promise.resolve(note);
     }
-    const started = Date.now();
+    const started = performance.now();
     const reply = current.model.reply(text, readDecodeOptions());
-    this.log.info(`reply in ${Date.now() - started} ms (${current.meta.label}): ${JSON.stringify(text)} -> ${JSON.stringify(reply.text)}`);
+    this.lastReplyMs = Math.round((performance.now() - started) * 100) / 100;
+    this.log.info(`reply in ${this.lastReplyMs} ms (${current.meta.label}): ${JSON.stringify(text)} -> ${JSON.stringify(reply.text)}`);
     const id = this.nextId++;
     this.push({ id, role: 'bot', text: '' });
     const pieces = splitForStreaming(reply.text, reply.tokens.map((t) => t.text));

@@ -68,6 +68,7 @@ export function registerChatCommands(s: Services): void {
       ...s.diagnostics.snapshot(s.training.running),
       surfaces: s.session.surfaceCount,
       panels: s.panels.count,
+      lastReplyMs: s.session.lastReplyMs,
       model: s.models.model?.meta.label ?? null,
       storedModel: s.models.storedModelUri().fsPath,
     };

@@ -125,6 +125,12 @@ export async function startCodeServer(dirs: HostDirs, workspace: string, opts: {
   }
   const stop = (): void => stopGroup(child);
   process.once('exit', stop);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      stop();
+      process.exit(130);
+    });
+  }
   return { url, port, dirs, launchedAt, stop };
 }
 

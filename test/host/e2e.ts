@@ -109,6 +109,32 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       await shot(page, 'editor-panel-markup-literal');
     });
 
+    await scenario('keyboard: Shift+Enter adds a line, Enter during IME composition does not send, Up recalls the last question', async () => {
+      const f = await chatFrame(page, 'panel');
+      const input = f.locator('#question');
+      const entries = await f.locator('.entry').count();
+      await input.click();
+      await input.fill('');
+      await input.pressSequentially('first line');
+      await input.press('Shift+Enter');
+      await input.pressSequentially('second');
+      const v = await input.inputValue();
+      if (v !== 'first line\nsecond') throw new Error(`expected a two-line question, got ${JSON.stringify(v)}`);
+      // an Enter that confirms an IME candidate (isComposing / keyCode 229) must not send
+      await input.evaluate((el) => {
+        el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true, cancelable: true }));
+        el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', keyCode: 229, bubbles: true, cancelable: true }));
+      });
+      await page.waitForTimeout(300);
+      const after = await f.locator('.entry').count();
+      if (after !== entries) throw new Error(`expected no message sent during composition, got ${after - entries} new entries`);
+      await input.fill('');
+      await input.press('ArrowUp');
+      const recalled = await input.inputValue();
+      if (recalled !== 'markup') throw new Error(`expected Up to recall "markup", got ${JSON.stringify(recalled)}`);
+      await input.fill('');
+    });
+
     await scenario('cancelling a training keeps the previous model answering', async () => {
       await trainFromPalette(page, 'big.tsv');
       const toast = page.locator('.notification-toast', { hasText: /training on big\.tsv/ }).first();
@@ -137,6 +163,11 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       const f = await chatFrame(page, 'view', 60_000);
       await f.locator('.entry.user', { hasText: 'what is your name' }).first().waitFor({ timeout: 30_000 });
       await f.locator('.entry.bot', { hasText: TRAINED.name }).first().waitFor({ timeout: 10_000 });
+      // the editor chat is restored by its serializer, with the same conversation
+      await page.locator('.tabs-container .tab', { hasText: 'Seq2Seq Chat' }).first().click();
+      const p = await chatFrame(page, 'panel', 60_000);
+      await p.locator('.entry.bot', { hasText: TRAINED.name }).first().waitFor({ timeout: 30_000 });
+      await shot(page, 'after-reload');
     });
 
     if (s.blocked.length > 0) log(`note: ${s.blocked.length} non-local request(s) blocked, e.g. ${s.blocked.slice(0, 3).join(', ')}`);

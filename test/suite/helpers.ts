@@ -36,10 +36,10 @@ export function scratchFiles(files: Record<string, string>): Record<string, vsco
   return out;
 }
 
-/** Small, fast training settings for the tests (workspace settings, restored by `restoreSettings`). */
+/** Small, fast training settings for the tests, written to the (scratch) workspace's settings, which win over the fixture's. */
 export const FAST_SETTINGS: Record<string, unknown> = {
-  'training.epochs': 60,
-  'model.hiddenSize': 32,
+  'training.epochs': 150,
+  'model.hiddenSize': 48,
   'model.embeddingSize': 16,
   'training.batchSize': 4,
   'training.validationSplit': 0,
@@ -47,12 +47,12 @@ export const FAST_SETTINGS: Record<string, unknown> = {
 
 export async function applySettings(values: Record<string, unknown>): Promise<void> {
   const c = vscode.workspace.getConfiguration('seq2seqChat');
-  for (const [k, v] of Object.entries(values)) await c.update(k, v, vscode.ConfigurationTarget.Global);
+  for (const [k, v] of Object.entries(values)) await c.update(k, v, vscode.ConfigurationTarget.Workspace);
 }
 
 export async function restoreSettings(values: Record<string, unknown>): Promise<void> {
   const c = vscode.workspace.getConfiguration('seq2seqChat');
-  for (const k of Object.keys(values)) await c.update(k, undefined, vscode.ConfigurationTarget.Global);
+  for (const k of Object.keys(values)) await c.update(k, undefined, vscode.ConfigurationTarget.Workspace);
 }
 
 export const TINY_PAIRS = ['hello\thi there', 'how are you\tfine thanks', 'bye\tsee you', 'name\tseq2seq'].join('\n') + '\n';
