@@ -15,9 +15,9 @@
  *           AttentionSeq2seq.attentionWeights: Matrix[] — per answer step (N×Tq), reading order.
  *           params order: encoder [embed.W, lstm.Wx, lstm.Wh, lstm.b] then decoder
  *           [embed.W, lstm.Wx, lstm.Wh, lstm.b, affine.W, affine.b]; biases are 1×n matrices.
- * Optim:    new Adam(lr = 0.001, beta1 = 0.9, beta2 = 0.999) or new Adam({ lr?, beta1?, beta2? }), new SGD(lr = 0.01):
- *           Optimizer
- *           { lr; update(params, grads) };  clipGrads(grads, maxNorm = 5): number (norm before clipping)
+ * Optim:    new Adam(lr = 0.001, beta1 = 0.9, beta2 = 0.999) or new Adam({ lr?, beta1?, beta2? }); new SGD(lr = 0.01);
+ *           both implement Optimizer { lr; update(params, grads) }
+ *           clipGrads(grads, maxNorm = 5): number (global norm before clipping); globalNorm(grads): number
  * Decode:   greedyDecode(model, question: number[], { maxLength = 50, startId = START, endId = END }?): DecodeResult
  *           beamSearch(model, question, { beamWidth, nBest = beamWidth, maxLength? }): DecodeResult[] (best first)
  *           sampleDecode(model, question, { temperature (0 = greedy), rng: Random, maxLength? }): DecodeResult
@@ -41,6 +41,7 @@ export { Encoder, Decoder, Seq2seq } from './models/seq2seq';
 export { PeekyDecoder, PeekySeq2seq } from './models/peeky';
 export { AttentionEncoder, AttentionDecoder, AttentionSeq2seq } from './models/attention';
 export { createModel } from './models/factory';
+export { Seq2seqBase } from './models/base';
 export { paddingMask, reverseReal, greedyGenerate } from './models/common';
 export { Adam, SGD, clipGrads, globalNorm } from './optim';
 export type { AdamOptions, Optimizer } from './optim';

@@ -17,13 +17,12 @@ import { TimeLSTM, TimeMask } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
 import { Attention, TimeAttention } from '../layers/attention';
-import { softmax, TimeSoftmaxWithLoss } from '../layers/softmax';
+import { softmax } from '../layers/softmax';
 import { addInPlace, hconcat, hsplit, randn, zeros } from '../layers/util';
-import {
-  affineRows, checkStep, argmaxRows, checkConfig, embedRows, lstmWeights, paddingMask, prepareQuestions, teacherForcing,
-} from './common';
+import { affineRows, argmaxRows, embedRows, lstmWeights, paddingMask } from './common';
+import { type PreparedQuestions, Seq2seqBase } from './base';
 import { Encoder } from './seq2seq';
-import type { DecoderState, ModelConfig, Seq2seqModel, StepResult } from './types';
+import type { DecoderState, ModelConfig, StepResult } from './types';
 
 /** The Encoder, returning every hidden state: ids N×Tₑ → Tₑ × (N×H). */
 export class AttentionEncoder {
@@ -112,14 +111,8 @@ function toReadingOrder(a: Matrix, perm: number[][]): Matrix {
   return out;
 }
 
-export class AttentionSeq2seq implements Seq2seqModel {
+export class AttentionSeq2seq extends Seq2seqBase<Matrix[], AttentionEncoder, AttentionDecoder> {
   readonly kind = 'attention' as const;
-  readonly config: ModelConfig;
-  readonly encoder: AttentionEncoder;
-  readonly decoder: AttentionDecoder;
-  readonly softmax = new TimeSoftmaxWithLoss();
-  readonly params: Matrix[];
-  readonly grads: Matrix[];
   /**
    * The attention weights of the last forward or generate: one (N×Tₑ) matrix per answer step, over the
    * question's positions in reading order (the reverse option already undone).
@@ -127,29 +120,17 @@ export class AttentionSeq2seq implements Seq2seqModel {
   attentionWeights: Matrix[] = [];
 
   constructor(config: ModelConfig, rng: Random) {
-    checkConfig('AttentionSeq2seq', config);
-    this.config = { ...config };
-    const { vocabSize: V, wordvec: D, hidden: H } = config;
-    this.encoder = new AttentionEncoder(V, D, H, rng);
-    this.decoder = new AttentionDecoder(V, D, H, rng);
-    this.params = [...this.encoder.params, ...this.decoder.params];
-    this.grads = [...this.encoder.grads, ...this.decoder.grads];
+    super('AttentionSeq2seq', config, rng, (V, D, H, r) => [new AttentionEncoder(V, D, H, r), new AttentionDecoder(V, D, H, r)]);
   }
 
-  forward(xs: number[][], ts: number[][]): number {
-    const q = prepareQuestions('AttentionSeq2seq.forward', xs, this.config);
-    const { input, target } = teacherForcing('AttentionSeq2seq.forward', ts, this.config.vocabSize);
-    const encHs = this.encoder.forward(q.xs);
-    const score = this.decoder.forward(input, encHs, paddingMask(q.xs));
+  protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {
+    const encHs = this.encoder.forward(q.xs); // Tₑ × (N×H)
+    const score = this.decoder.forward(input, encHs, paddingMask(q.xs)); // T × (N×V)
     this.attentionWeights = this.decoder.attention.attentionWeights.map((a) => toReadingOrder(a, q.perm));
-    return this.softmax.forward(score, target);
+    return score;
   }
 
-  backward(dout = 1): void {
-    this.encoder.backward(this.decoder.backward(this.softmax.backward(dout)));
-  }
-
-  generate(xs: number[][], startId: number, sampleSize: number): number[][] {
+  override generate(xs: number[][], startId: number, sampleSize: number): number[][] {
     let state = this.encode(xs);
     let ids = xs.map(() => startId);
     const out: number[][] = xs.map(() => []);
@@ -164,16 +145,14 @@ export class AttentionSeq2seq implements Seq2seqModel {
     return out;
   }
 
-  encode(xs: number[][]): DecoderState {
-    const q = prepareQuestions('AttentionSeq2seq.encode', xs, this.config);
+  protected initialState(q: PreparedQuestions): DecoderState {
     const encHs = this.encoder.forward(q.xs);
     const H = this.config.hidden;
-    const h = encHs.length > 0 ? encHs[encHs.length - 1] : zeros(xs.length, H);
+    const h = encHs.length > 0 ? encHs[encHs.length - 1] : zeros(q.xs.length, H);
     return { h, c: zeros(h.rows, H), encHs, encMask: paddingMask(q.xs), perm: q.perm };
   }
 
-  step(state: DecoderState, ids: number[]): StepResult {
-    checkStep('AttentionSeq2seq.step', state, ids);
+  protected next(state: DecoderState, ids: number[]): StepResult {
     const encHs = state.encHs ?? [];
     const perm = state.perm ?? state.h.to2DArray().map(() => encHs.map((_, k) => k));
     const r = this.decoder.stepScores(ids, encHs, state.encMask, state.h, state.c);

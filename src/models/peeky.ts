@@ -13,11 +13,12 @@ import { lstmStepForward } from '../layers/lstm';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
-import { softmax, TimeSoftmaxWithLoss } from '../layers/softmax';
+import { softmax } from '../layers/softmax';
 import { addInPlace, hconcat, hsplit, randn, zeros } from '../layers/util';
-import { affineRows, checkStep, checkConfig, embedRows, greedyGenerate, lstmWeights, prepareQuestions, teacherForcing } from './common';
+import { affineRows, embedRows, lstmWeights } from './common';
+import { type PreparedQuestions, Seq2seqBase } from './base';
 import { Encoder } from './seq2seq';
-import type { DecoderState, ModelConfig, Seq2seqModel, StepResult } from './types';
+import type { DecoderState, ModelConfig, StepResult } from './types';
 
 export class PeekyDecoder {
   readonly embed: TimeEmbedding;
@@ -76,49 +77,23 @@ export class PeekyDecoder {
   }
 }
 
-export class PeekySeq2seq implements Seq2seqModel {
+export class PeekySeq2seq extends Seq2seqBase<Matrix, Encoder, PeekyDecoder> {
   readonly kind = 'peeky' as const;
-  readonly config: ModelConfig;
-  readonly encoder: Encoder;
-  readonly decoder: PeekyDecoder;
-  readonly softmax = new TimeSoftmaxWithLoss();
-  readonly params: Matrix[];
-  readonly grads: Matrix[];
 
   constructor(config: ModelConfig, rng: Random) {
-    checkConfig('PeekySeq2seq', config);
-    this.config = { ...config };
-    const { vocabSize: V, wordvec: D, hidden: H } = config;
-    this.encoder = new Encoder(V, D, H, rng);
-    this.decoder = new PeekyDecoder(V, D, H, rng);
-    this.params = [...this.encoder.params, ...this.decoder.params];
-    this.grads = [...this.encoder.grads, ...this.decoder.grads];
+    super('PeekySeq2seq', config, rng, (V, D, H, r) => [new Encoder(V, D, H, r), new PeekyDecoder(V, D, H, r)]);
   }
 
-  forward(xs: number[][], ts: number[][]): number {
-    const q = prepareQuestions('PeekySeq2seq.forward', xs, this.config);
-    const { input, target } = teacherForcing('PeekySeq2seq.forward', ts, this.config.vocabSize);
-    const h = this.encoder.forward(q.xs);
-    return this.softmax.forward(this.decoder.forward(input, h), target);
+  protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {
+    return this.decoder.forward(input, this.encoder.forward(q.xs));
   }
 
-  backward(dout = 1): void {
-    const dh = this.decoder.backward(this.softmax.backward(dout));
-    this.encoder.backward(dh);
-  }
-
-  generate(xs: number[][], startId: number, sampleSize: number): number[][] {
-    return greedyGenerate(this, xs, startId, sampleSize);
-  }
-
-  encode(xs: number[][]): DecoderState {
-    const q = prepareQuestions('PeekySeq2seq.encode', xs, this.config);
+  protected initialState(q: PreparedQuestions): DecoderState {
     const h = this.encoder.forward(q.xs);
     return { h, c: zeros(h.rows, h.columns), peek: h };
   }
 
-  step(state: DecoderState, ids: number[]): StepResult {
-    checkStep('PeekySeq2seq.step', state, ids);
+  protected next(state: DecoderState, ids: number[]): StepResult {
     const peek = state.peek ?? state.h;
     const r = this.decoder.stepScores(ids, peek, state.h, state.c);
     return { probs: softmax(r.scores), state: { h: r.h, c: r.c, peek } };

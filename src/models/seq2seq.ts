@@ -15,12 +15,11 @@ import { lstmStepForward } from '../layers/lstm';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
-import { softmax, TimeSoftmaxWithLoss } from '../layers/softmax';
+import { softmax } from '../layers/softmax';
 import { randn, zeros } from '../layers/util';
-import {
-  affineRows, checkStep, argmaxRows, checkConfig, embedRows, greedyGenerate, lstmWeights, paddingMask, prepareQuestions, teacherForcing,
-} from './common';
-import type { DecoderState, ModelConfig, Seq2seqModel, StepResult } from './types';
+import { affineRows, argmaxRows, embedRows, lstmWeights, paddingMask } from './common';
+import { type PreparedQuestions, Seq2seqBase } from './base';
+import type { DecoderState, ModelConfig, StepResult } from './types';
 
 export class Encoder {
   readonly embed: TimeEmbedding;
@@ -120,51 +119,24 @@ export class Decoder {
   }
 }
 
-export class Seq2seq implements Seq2seqModel {
+export class Seq2seq extends Seq2seqBase<Matrix, Encoder, Decoder> {
   readonly kind = 'simple' as const;
-  readonly config: ModelConfig;
-  readonly encoder: Encoder;
-  readonly decoder: Decoder;
-  readonly softmax = new TimeSoftmaxWithLoss();
-  readonly params: Matrix[];
-  readonly grads: Matrix[];
 
   constructor(config: ModelConfig, rng: Random) {
-    checkConfig('Seq2seq', config);
-    this.config = { ...config };
-    const { vocabSize: V, wordvec: D, hidden: H } = config;
-    this.encoder = new Encoder(V, D, H, rng);
-    this.decoder = new Decoder(V, D, H, rng);
-    this.params = [...this.encoder.params, ...this.decoder.params];
-    this.grads = [...this.encoder.grads, ...this.decoder.grads];
+    super('Seq2seq', config, rng, (V, D, H, r) => [new Encoder(V, D, H, r), new Decoder(V, D, H, r)]);
   }
 
-  forward(xs: number[][], ts: number[][]): number {
-    const q = prepareQuestions('Seq2seq.forward', xs, this.config);
-    const { input, target } = teacherForcing('Seq2seq.forward', ts, this.config.vocabSize);
+  protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {
     const h = this.encoder.forward(q.xs); // (N×H)
-    const score = this.decoder.forward(input, h); // T × (N×V)
-    return this.softmax.forward(score, target);
+    return this.decoder.forward(input, h); // T × (N×V)
   }
 
-  backward(dout = 1): void {
-    const dscore = this.softmax.backward(dout);
-    const dh = this.decoder.backward(dscore);
-    this.encoder.backward(dh);
-  }
-
-  generate(xs: number[][], startId: number, sampleSize: number): number[][] {
-    return greedyGenerate(this, xs, startId, sampleSize);
-  }
-
-  encode(xs: number[][]): DecoderState {
-    const q = prepareQuestions('Seq2seq.encode', xs, this.config);
+  protected initialState(q: PreparedQuestions): DecoderState {
     const h = this.encoder.forward(q.xs);
     return { h, c: zeros(h.rows, h.columns) };
   }
 
-  step(state: DecoderState, ids: number[]): StepResult {
-    checkStep('Seq2seq.step', state, ids);
+  protected next(state: DecoderState, ids: number[]): StepResult {
     const r = this.decoder.stepScores(ids, state.h, state.c);
     return { probs: softmax(r.scores), state: { h: r.h, c: r.c } };
   }
