@@ -141,6 +141,15 @@ export class TrainingController implements vscode.Disposable {
           const r = outcome.report;
           const summary = `trained on ${file}: ${r.pairs} pairs, ${r.epochs} epochs, accuracy ${(r.accuracy * 100).toFixed(0)}%, ${r.seconds.toFixed(1)} s (${r.stoppedBy})`;
           this.log.info(summary);
+          if (r.stoppedBy === 'non-finite') {
+            // Diverged after some good epochs: the best epoch's weights were kept, but say why it stopped.
+            const why = r.message ?? `the loss became NaN or Infinity; the learning rate (${options.learningRate}) is probably too high`;
+            this.log.warn(why);
+            void vscode.window.showWarningMessage(`Seq2Seq Chat: ${summary}. ${why}`, 'Show Log').then((b) => {
+              if (b === 'Show Log') this.log.show();
+            });
+            return { status: 'completed', report: r, epochs: outcome.epochs, savedTo: savedTo.toString(true) } as const;
+          }
           void vscode.window.showInformationMessage(`Seq2Seq Chat: ${summary}`, 'Open Chat').then((b) => {
             if (b === 'Open Chat') void vscode.commands.executeCommand('seq2seqChat.openChat');
           });

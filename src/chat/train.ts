@@ -23,6 +23,13 @@ import { padRows } from './greedy';
 import { ChatModel } from './model';
 import type { CancellationTokenLike, CancelSignal, EpochReport, Pair, TrainCallbacks, TrainingReport, TrainOptions } from './types';
 
+/**
+ * Mean cross-entropy per token above which training counts as diverged: an untrained model starts near
+ * ln V (< 12 nats for any vocabulary that fits in memory); 1,000 means the weights blew up (learning rate
+ * far too high), even while the loss is still a finite number.
+ */
+const DIVERGED_LOSS = 1000;
+
 interface Example {
   readonly x: number[];
   /** START, answer ids, END. */
@@ -134,7 +141,7 @@ export async function trainChatModel(
       },
     },
     {
-      epochs: o.epochs, batchSize: 1, optimizer, rng, clip: o.clip, patience: o.patience, signal: stop,
+      epochs: o.epochs, batchSize: 1, optimizer, rng, clip: o.clip, patience: o.patience, signal: stop, maxLoss: DIVERGED_LOSS,
       callbacks: {
         onEpoch: callbacks.onEpoch?.bind(callbacks),
         onProgress: onProgress && ((p) => onProgress.call(callbacks, { ...p, samplesPerSecond: p.samplesPerSecond * perBatch })),
@@ -156,6 +163,7 @@ export async function trainChatModel(
     accuracy,
     date: new Date().toISOString(),
     seconds: (Date.now() - started) / 1000,
+    ...(result.stoppedBy === 'non-finite' && result.message ? { message: result.message } : {}),
   };
   return { model: new ChatModel(engine, vocabulary, o, report), report, epochs: result.history };
 }

@@ -121,4 +121,6 @@ export interface TrainingReport {
   readonly accuracy: number;
   readonly date: string;
   readonly seconds: number;
+  /** Why training stopped early, in words, when it was not by choice (stoppedBy 'non-finite'). */
+  readonly message?: string;
 }

@@ -54,6 +54,11 @@ export interface TrainerOptions {
   readonly yieldEveryMs?: number;
   /** Least time between two onProgress calls, in ms (the last batch of an epoch always reports). Default 100. */
   readonly progressEveryMs?: number;
+  /**
+   * A finite loss above this also counts as divergence (with a learning rate far too high, e.g. 1e6, the
+   * weights blow up but the cross-entropy can stay finite, around 1e6 nats). Default Infinity: only NaN/±Infinity.
+   */
+  readonly maxLoss?: number;
   /** Clock in ms; default performance.now (tests inject their own). */
   readonly now?: () => number;
 }
@@ -111,6 +116,7 @@ export async function train<S>(task: TrainTask<S>, options: TrainerOptions): Pro
   const yieldEveryMs = options.yieldEveryMs ?? 50;
   const progressEveryMs = options.progressEveryMs ?? 100;
   const now = options.now ?? (() => performance.now());
+  const maxLoss = options.maxLoss ?? Number.POSITIVE_INFINITY;
 
   const start = now();
   const iterations = Math.ceil(samples.length / batchSize);
@@ -142,8 +148,12 @@ export async function train<S>(task: TrainTask<S>, options: TrainerOptions): Pro
       const batch = order.slice(it * batchSize, (it + 1) * batchSize).map((i) => samples[i]);
       const loss = task.computeGradients(batch);
       const norm = clip > 0 ? clipGrads(model.grads, clip) : globalNorm(model.grads);
-      if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-        const what = Number.isFinite(loss) ? `the gradient norm became ${norm}` : `the loss became ${loss}`;
+      if (!Number.isFinite(loss) || loss > maxLoss || !Number.isFinite(norm)) {
+        const what = !Number.isFinite(loss)
+          ? `the loss became ${loss}`
+          : loss > maxLoss
+            ? `the loss reached ${loss.toPrecision(3)}, above ${maxLoss}`
+            : `the gradient norm became ${norm}`;
         const kept = best ? `the weights of epoch ${best.epoch} were restored` : 'the initial weights were restored';
         return result(
           'non-finite',
