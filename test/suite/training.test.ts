@@ -28,11 +28,18 @@ suite('training in a worker', () => {
   });
 
   test('a second training while one runs is refused, and Stop cancels the first, keeping the model', async () => {
-    await applySettings({ 'training.epochs': 5000 });
-    const files = scratchFiles({ 'long.tsv': TINY_PAIRS });
+    await applySettings({ 'training.epochs': 5000, 'training.patience': 0 });
+    // 300 pairs with scrambled answers: nowhere near 100% after a few epochs, so the run cannot end by itself
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) lines.push(`question ${i}\t${((i * 7919) % 1000).toString(36)} ${((i * 104729) % 997).toString(36)}`);
+    const files = scratchFiles({ 'long.tsv': lines.join('\n') + '\n' });
     const before = await vscode.commands.executeCommand<string>('seq2seqChat.ask', 'hello');
     const first = vscode.commands.executeCommand<TrainResult>('seq2seqChat.train', files['long.tsv'], { interactive: false });
-    await new Promise((r) => setTimeout(r, 1500));
+    const deadline = Date.now() + 20_000;
+    while (!(await vscode.commands.executeCommand<{ training: boolean }>('seq2seqChat.diagnostics')).training) {
+      assert.ok(Date.now() < deadline, 'expected the training to start within 20 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const second = await vscode.commands.executeCommand<TrainResult>('seq2seqChat.train', files['long.tsv'], { interactive: false });
     assert.equal(second?.status, 'refused');
     // chat keeps answering with the current model during training
@@ -41,7 +48,22 @@ suite('training in a worker', () => {
     const r = await first;
     assert.equal(r?.status, 'cancelled');
     assert.equal(await vscode.commands.executeCommand<string>('seq2seqChat.ask', 'hello'), before);
+    await restoreSettings({ 'training.patience': 0 });
     await applySettings(FAST_SETTINGS);
+  });
+
+  test('with storage.scope "workspace" the trained model is saved in workspace storage', async () => {
+    await applySettings({ 'storage.scope': 'workspace' });
+    try {
+      const files = scratchFiles({ 'ws.tsv': TINY_PAIRS });
+      const r = await vscode.commands.executeCommand<TrainResult>('seq2seqChat.train', files['ws.tsv'], { interactive: false });
+      assert.equal(r?.status, 'completed');
+      assert.match(r.savedTo ?? '', /workspaceStorage/, `expected workspace storage, got ${r.savedTo}`);
+      const d = await vscode.commands.executeCommand<{ model: string }>('seq2seqChat.diagnostics');
+      assert.equal(d.model, 'trained on ws.tsv');
+    } finally {
+      await restoreSettings({ 'storage.scope': 'workspace' });
+    }
   });
 
   test('a malformed pairs file is refused before training starts', async () => {
