@@ -141,3 +141,34 @@ describe('trainer', () => {
     await assert.rejects(train(lineTask(xs), { ...opt, patience: -1 }), /patience must be an integer ≥ 0/);
   });
 });
+
+describe('trainer in a worker thread', () => {
+  // one long epoch, so only the trainer's yields inside an epoch can let the message in
+  test('a cancel message posted to a busy training worker is received and stops training', { timeout: 30000 }, async () => {
+    const { Worker } = await import('node:worker_threads');
+    const trainer = require.resolve('../../../src/train/trainer');
+    const sgd = require.resolve('../../../src/optim/sgd');
+    const random = require.resolve('../../../src/random');
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      const { Matrix } = require('ml-matrix');
+      const { train } = require(${JSON.stringify(trainer)});
+      const { SGD } = require(${JSON.stringify(sgd)});
+      const { Random } = require(${JSON.stringify(random)});
+      const token = { isCancellationRequested: false };
+      parentPort.on('message', (m) => { if (m === 'cancel') token.isCancellationRequested = true; });
+      const w = new Matrix([[0]]), dw = new Matrix([[0]]);
+      let batches = 0;
+      const task = { model: { params: [w], grads: [dw] }, samples: new Array(100000).fill(1),
+        computeGradients() { const until = performance.now() + 2; while (performance.now() < until); if (++batches === 5) parentPort.postMessage('busy'); return 1; } };
+      train(task, { epochs: 1, batchSize: 1, yieldEveryMs: YIELD, optimizer: new SGD(0), rng: new Random(1), signal: token })
+        .then((r) => parentPort.postMessage(r.stoppedBy));`;
+    const worker = new Worker(code.replace('YIELD', '50'), { eval: true });
+    const stoppedBy = await new Promise<string>((resolve, reject) => {
+      worker.on('message', (m: string) => (m === 'busy' ? worker.postMessage('cancel') : resolve(m)));
+      worker.on('error', reject);
+    });
+    await worker.terminate();
+    assert.equal(stoppedBy, 'cancelled');
+  });
+});
