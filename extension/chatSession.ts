@@ -94,7 +94,9 @@ export class ChatSession implements vscode.Disposable {
   ask(question: string): Promise<ChatEntry> {
     const text = question.trim();
     if (text === '') return Promise.reject(new Error('expected a non-empty question, got only white space'));
-    this.stopStream(true);
+    // A question asked while the previous reply still streams completes that reply at once (not cut short:
+    // a burst of questions gets every answer whole, in order).
+    this.flushStream();
     this.push({ id: this.nextId++, role: 'user', text });
     const current = this.models.model;
     if (!current) {
@@ -138,6 +140,17 @@ export class ChatSession implements vscode.Disposable {
     this.broadcast({ type: 'token', id: s.id, text: piece });
     const delay = Math.min(TOKEN_DELAY_MS, Math.floor(STREAM_BUDGET_MS / Math.max(1, s.pieces.length)));
     s.timer = setTimeout(() => this.tick(), delay);
+  }
+
+  /** Sends the rest of the reply being streamed in one piece and finishes it normally. */
+  private flushStream(): void {
+    const s = this.stream;
+    if (!s) return;
+    if (s.shown < s.pieces.length) {
+      this.broadcast({ type: 'token', id: s.id, text: s.pieces.slice(s.shown).join('') });
+      s.shown = s.pieces.length;
+    }
+    this.finishStream(false);
   }
 
   private stopStream(markStopped: boolean): void {
