@@ -28,7 +28,7 @@
  *                         evaluate?(): { accuracy, valLoss? } | Promise<…> }
  *           TrainerOptions = { epochs, batchSize, optimizer, rng, clip = 5 (0 off), patience = 0 (off),
  *                              signal?: CancelSignal, callbacks?: TrainCallbacks, yieldEveryMs = 50,
- *                              progressEveryMs = 100, now? }
+ *                              progressEveryMs = 100, maxLoss = Infinity (a finite loss above it = divergence), now? }
  *           TrainResult = { stoppedBy: 'completed'|'early-stopping'|'cancelled'|'non-finite', epochs, bestEpoch,
  *                           best?: EpochReport, history: EpochReport[], seconds, message? } — the model holds the
  *                           best epoch's weights afterwards (initial ones after a non-finite first epoch).

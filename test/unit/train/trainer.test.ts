@@ -105,6 +105,16 @@ describe('trainer', () => {
     assert.equal(task.w.get(0, 0), 0);
   });
 
+  test('a finite loss above maxLoss also counts as divergence', async () => {
+    const task = lineTask(xs, { onBatch: () => 5e6 });
+    const r = await train(task, { epochs: 2, batchSize: 7, optimizer: new SGD(0.1), rng: new Random(7), maxLoss: 1000 });
+    assert.equal(r.stoppedBy, 'non-finite');
+    assert.match(r.message ?? '', /the loss reached 5\.00e\+6, above 1000\. The learning rate \(0\.1\) is probably too high/);
+    assert.equal(task.w.get(0, 0), 0);
+    const fine = await train(lineTask(xs, { onBatch: () => 999 }), { epochs: 1, batchSize: 7, optimizer: new SGD(0.1), rng: new Random(7), maxLoss: 1000 });
+    assert.equal(fine.stoppedBy, 'completed');
+  });
+
   test('a cancellation token stops training and keeps the best epoch', async () => {
     const token = { isCancellationRequested: false };
     const task = lineTask(xs, { accuracies: [0.2, 0.7, 0.3, 0.3] });
