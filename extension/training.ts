@@ -37,6 +37,8 @@ function formatEta(seconds: number): string {
 
 export class TrainingController implements vscode.Disposable {
   private job: { readonly job: TrainingJob; readonly file: string } | null = null;
+  /** Set from the moment a training is asked for until its worker starts (reading and checking the file). */
+  private pending: { readonly file: string; stopRequested: boolean } | null = null;
   private readonly statusItem: vscode.StatusBarItem;
 
   constructor(
@@ -54,7 +56,7 @@ export class TrainingController implements vscode.Disposable {
   }
 
   get running(): boolean {
-    return this.job !== null;
+    return this.job !== null || this.pending !== null;
   }
 
   dispose(): void {
@@ -69,6 +71,11 @@ export class TrainingController implements vscode.Disposable {
   }
 
   stop(): boolean {
+    if (!this.job && this.pending) {
+      this.log.info('stop requested before the training started');
+      this.pending.stopRequested = true;
+      return true;
+    }
     if (!this.job) {
       void vscode.window.showInformationMessage('Seq2Seq Chat: no training is running.');
       return false;
@@ -81,8 +88,9 @@ export class TrainingController implements vscode.Disposable {
   async train(uri: vscode.Uri, opts: TrainCommandOptions = {}): Promise<TrainResult> {
     const interactive = opts.interactive ?? true;
     const file = path.posix.basename(uri.path);
-    if (this.job) {
-      const msg = `A training is already running (${this.job.file}). Stop it first, or wait for it to finish.`;
+    const busy = this.job?.file ?? this.pending?.file;
+    if (busy !== undefined) {
+      const msg = `A training is already running (${busy}). Stop it first, or wait for it to finish.`;
       this.log.warn(`refused a second training on ${file}: ${msg}`);
       void vscode.window.showWarningMessage(`Seq2Seq Chat: ${msg}`, 'Stop Training', 'Show Log').then((b) => {
         if (b === 'Stop Training') this.stop();
@@ -91,10 +99,20 @@ export class TrainingController implements vscode.Disposable {
       return { status: 'refused' };
     }
     // Pre-flight: parse first, show errors (thrown as UserFacingError) and warnings before any training.
-    const { bytes, result } = await loadPairs(uri);
-    for (const w of result.warnings) this.log.warn(`${w.file}:${w.line}: ${w.message}`);
-    if (result.pairs.length === 0) throw new Error(`${file}: expected at least 1 question/answer pair, got 0`);
-    if (!(await confirmWarnings(uri, result, interactive))) return { status: 'aborted' };
+    // `pending` makes a second request during these awaits a refusal, not a second worker.
+    const pending = { file, stopRequested: false };
+    this.pending = pending;
+    let bytes: Uint8Array;
+    let result: Awaited<ReturnType<typeof loadPairs>>['result'];
+    try {
+      ({ bytes, result } = await loadPairs(uri));
+      for (const w of result.warnings) this.log.warn(`${w.file}:${w.line}: ${w.message}`);
+      if (result.pairs.length === 0) throw new Error(`${file}: expected at least 1 question/answer pair, got 0`);
+      if (!(await confirmWarnings(uri, result, interactive))) return { status: 'aborted' };
+      if (pending.stopRequested) return { status: 'cancelled' };
+    } finally {
+      this.pending = null;
+    }
 
     const options = readTrainOptions(DEFAULT_TRAIN_OPTIONS);
     this.log.info(`training on ${uri.toString(true)}: ${result.pairs.length} pairs (${result.format}), options ${JSON.stringify(options)}`);
