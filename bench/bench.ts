@@ -13,6 +13,7 @@
  * On Node 20 the bench reruns itself with --experimental-wasm-relaxed-simd so the relaxed kernel is measured.
  */
 import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Matrix } from 'ml-matrix';
 import {
@@ -339,9 +340,15 @@ function trainingFigures(engine: Engine, iters: number): { secondsPerEpoch: numb
 
 // ------------------------------------------------------------------------------------------- main
 
+function loadLine(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, load average ${os.loadavg()[0].toFixed(1)}`;
+}
+
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
   console.log(`Node ${process.version}, kernels available: ${availableKernels().join(', ')} (active: ${currentKernel().name})`);
+  console.log(`${loadLine()} (figures from a machine busy with other work are lower and noisier)`);
   const numpy = options.numpy && hasNumpy();
   if (!numpy) console.log(options.numpy ? 'NumPy is absent (python3 -c "import numpy" failed): no NumPy reference.' : 'NumPy skipped (--no-numpy).');
 
@@ -364,6 +371,7 @@ function main(): void {
       console.log(`  NumPy ${r.numpy}, ${label}: ${(r.secondsPerIteration * 1000).toFixed(1)} ms/iteration, ${r.secondsPerEpoch.toFixed(1)} s/epoch${ratio}`);
     }
   }
+  console.log(`\nAt the end: ${loadLine()}`);
 }
 
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
