@@ -154,6 +154,21 @@ for (const name of kernelsHere) {
       });
     });
 
+    test('propagates NaN and Infinity from an operand into the row it reaches', () => {
+      const a = Matrix.ones(5, 3);
+      a.set(1, 2, NaN);
+      a.set(3, 0, Infinity);
+      const b = Matrix.ones(3, 9);
+      withKernel(kernel, () => {
+        const c = matmul(a, b);
+        for (let j = 0; j < 9; j++) {
+          assert.ok(Number.isNaN(c.get(1, j)), `row 1, column ${j}: ${c.get(1, j)}`);
+          assert.equal(c.get(3, j), Infinity);
+          assert.equal(c.get(0, j), 3);
+        }
+      });
+    });
+
     test('handles zero-size shapes', () => {
       withKernel(kernel, () => {
         const empty = matmul(new Matrix(0, 3), new Matrix(3, 4));
