@@ -1,9 +1,18 @@
 #!/usr/bin/env node
-// Seq2Seq Chat command-line entry: runs the compiled CLI (npm run build writes out/).
+// Seq2Seq Chat command-line entry: runs the compiled CLI (`npm run build` writes out/).
 'use strict';
-const { main } = require('../out/src/cli/main.js');
+let cli;
+try {
+  cli = require('../out/src/cli/main.js');
+} catch (e) {
+  if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes('out/src/cli/main.js')) {
+    process.stderr.write('seq2seq-chat: the CLI is not built yet; run `npm run build` in the package folder first.\n');
+    process.exit(1);
+  }
+  throw e;
+}
 
-main(process.argv.slice(2)).then(
+cli.main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
