@@ -92,6 +92,8 @@ export class ChatSession implements vscode.Disposable {
 
   /** Adds the question, computes the reply with the current model and streams it. Returns the reply entry. */
   ask(question: string): Promise<ChatEntry> {
+    // The first model load runs after activation; questions asked meanwhile wait for it, in order.
+    if (this.models.loading) return this.models.ready.then(() => this.ask(question));
     const text = question.trim();
     if (text === '') return Promise.reject(new Error('expected a non-empty question, got only white space'));
     // A question asked while the previous reply still streams completes that reply at once (not cut short:

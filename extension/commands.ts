@@ -69,6 +69,7 @@ export function registerChatCommands(s: Services): void {
       surfaces: s.session.surfaceCount,
       panels: s.panels.count,
       lastReplyMs: s.session.lastReplyMs,
+      modelLoadMs: s.models.loadMs,
       model: s.models.model?.meta.label ?? null,
       storedModel: s.models.storedModelUri().fsPath,
     };

@@ -11,7 +11,7 @@ import { createLogger, handleError } from './log';
 import { ModelStore } from './modelStore';
 import { TrainingController } from './training';
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = createLogger(context);
   const models = new ModelStore(context, log);
@@ -32,11 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       training.showIdle();
     }),
   );
-  try {
-    await models.load();
-  } catch (err) {
-    handleError(log, 'Loading the model', err);
-  }
+  models.startLoading((err) => handleError(log, 'Loading the model', err));
   const diagnostics = new DiagnosticsMonitor(Math.round((performance.now() - started) * 100) / 100);
   context.subscriptions.push(diagnostics);
   const services: Services = { context, log, models, session, panels, training, diagnostics };
@@ -44,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerTrainingCommands(services);
   registerModelCommands(services);
   log.info(`activated in ${diagnostics.activationMs} ms (extension host node ${process.versions.node})`);
+  void models.ready.then(() => log.info(`model ready ${models.loadMs} ms after activation started`));
 }
 
 export function deactivate(): void {

@@ -27,6 +27,12 @@ export interface CurrentModel {
 
 export class ModelStore implements vscode.Disposable {
   private current: CurrentModel | null = null;
+  /** Settles when the first load (stored or default model) is done; replies wait for it. */
+  ready: Promise<unknown> = Promise.resolve();
+  /** Milliseconds the first load took (read + deserialize), for the bench. */
+  loadMs = 0;
+  /** True while the first load runs. */
+  loading = false;
   private readonly changed = new vscode.EventEmitter<CurrentModel | null>();
   readonly onDidChange = this.changed.event;
 
@@ -55,6 +61,18 @@ export class ModelStore implements vscode.Disposable {
 
   defaultModelUri(): vscode.Uri {
     return vscode.Uri.joinPath(this.context.extensionUri, ...DEFAULT_MODEL_RELATIVE_PATH.split('/'));
+  }
+
+  /** Starts the first load without holding up activation; `ready` settles when it is done. */
+  startLoading(onError: (err: unknown) => void): void {
+    const t0 = performance.now();
+    this.loading = true;
+    this.ready = this.load()
+      .catch(onError)
+      .finally(() => {
+        this.loading = false;
+        this.loadMs = Math.round((performance.now() - t0) * 100) / 100;
+      });
   }
 
   /** Loads the stored model, else the default one; a broken stored file is logged and skipped. */
