@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { activeExtension, applySettings } from './helpers';
 
 interface LoopStats { readonly p50: number; readonly p99: number; readonly max: number; readonly mean: number; readonly samples: number }
-interface Diag { readonly activationMs: number; readonly eventLoop: LoopStats; readonly hostNode: string; readonly lastReplyMs: number }
+interface Diag { readonly activationMs: number; readonly modelLoadMs: number; readonly eventLoop: LoopStats; readonly hostNode: string; readonly lastReplyMs: number }
 interface TrainResult { readonly status: string; readonly report?: { readonly epochs: number; readonly seconds: number } }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -33,6 +33,8 @@ export async function run(): Promise<void> {
   const out = process.env.SEQ2SEQ_BENCH_OUT;
   if (!out) throw new Error('bench: expected $SEQ2SEQ_BENCH_OUT, got nothing');
   await activeExtension();
+  await vscode.commands.executeCommand('seq2seqChat.ask', 'hello');
+  const first = await diag();
   await vscode.commands.executeCommand('seq2seqChat.resetModel');
   const idleReplies = await askAll();
 
@@ -67,6 +69,7 @@ export async function run(): Promise<void> {
   writeFileSync(out, JSON.stringify({
     hostNode: idle.hostNode,
     activationMs: idle.activationMs,
+    modelLoadMs: first.modelLoadMs,
     idleReplies,
     idle: idle.eventLoop,
     trainingQuiet: { loop: duringQuiet.eventLoop, status: quiet?.status, epochs: quiet?.report?.epochs, wallMs: quietMs },
