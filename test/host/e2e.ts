@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT, type CodeServer } from './codeServer';
+import { reliabilityScenarios } from './e2eReliability';
 import { ask, chatFrame, modelLabel, openBrowser, openFromExplorer, openSidePanel, openWorkbench, runCommand, waitForNotification } from './workbench';
 
 export interface ScenarioResult {
@@ -155,6 +156,8 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       if (!/Open File at Line 3/.test(text)) throw new Error(`expected an "Open File at Line 3" button, got: ${text}`);
       await shot(page, 'malformed-pairs-error');
     });
+
+    await reliabilityScenarios(page, scenario, workspace, log);
 
     await scenario('the conversation survives a window reload', async () => {
       await page.reload();
