@@ -18,7 +18,7 @@ import { availableKernels, isKernelAvailable, KERNEL_NAMES, KernelName, tryEnabl
 
 /** Copies ml-matrix rows into wasm memory at byte address `at` (8-aligned) as row-major float64. */
 function copyIn(f64: Float64Array, rows: Float64Array[], columns: number, at: number): void {
-  let o = at >> 3;
+  let o = at / 8;
   for (const row of rows) {
     f64.set(row, o);
     o += columns;
@@ -27,7 +27,7 @@ function copyIn(f64: Float64Array, rows: Float64Array[], columns: number, at: nu
 
 /** Copies row-major float64 at byte address `at` back into ml-matrix rows. */
 function copyOut(f64: Float64Array, rows: Float64Array[], columns: number, at: number): void {
-  let o = at >> 3;
+  let o = at / 8;
   if (columns >= 32) {
     for (const row of rows) {
       row.set(f64.subarray(o, o + columns));

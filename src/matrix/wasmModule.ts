@@ -17,7 +17,7 @@ interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-interface GemmExports {
+interface ModuleExports {
   readonly memory: WasmMemory;
   gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
   workBytes(n: number, k: number): number;
@@ -119,8 +119,9 @@ export function availableKernels(): KernelName[] {
   return KERNEL_NAMES.filter(isKernelAvailable);
 }
 
+/** Rounds up to a multiple of 16 (arithmetic, not `& ~15`, which breaks past 2 GiB). */
 function align16(n: number): number {
-  return (n + 15) & ~15;
+  return Math.ceil(n / 16) * 16;
 }
 
 /**
@@ -192,7 +193,7 @@ export class WasmArena {
  */
 export class WasmCompute {
   readonly arena: WasmArena;
-  private readonly exports: GemmExports;
+  private readonly exports: ModuleExports;
 
   constructor(readonly name: 'simd' | 'relaxed') {
     const api = wasmApi();
@@ -201,7 +202,7 @@ export class WasmCompute {
       throw new Error(`WasmCompute: the '${name}' kernel is not available in this runtime (available: ${availableKernels().join(', ')})`);
     }
     const instance = new api.Instance(new api.Module(bytes), {});
-    this.exports = instance.exports as GemmExports;
+    this.exports = instance.exports as ModuleExports;
     this.arena = new WasmArena(this.exports.memory, this.exports.heapBase());
   }
 
