@@ -155,6 +155,8 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       const text = await waitForNotification(page, /bad\.tsv:3/, 30_000);
       if (!/Open File at Line 3/.test(text)) throw new Error(`expected an "Open File at Line 3" button, got: ${text}`);
       await shot(page, 'malformed-pairs-error');
+      // leave no toast behind for the next scenario's notification checks
+      await runCommand(page, 'Notifications: Clear All Notifications');
     });
 
     await reliabilityScenarios(page, scenario, workspace, log);
