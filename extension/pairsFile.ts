@@ -78,7 +78,9 @@ export async function loadPairs(uri: vscode.Uri): Promise<{ bytes: Uint8Array; r
   } catch (err) {
     const e = asLineError(err);
     if (!e) throw err;
-    throw new UserFacingError(e.message, { label: `Open File at Line ${e.line}`, run: () => openAtLine(uri, e.line) });
+    // Line 0: the error concerns the whole file (no pairs, too big): open it at the top.
+    const label = e.line > 0 ? `Open File at Line ${e.line}` : 'Open File';
+    throw new UserFacingError(e.message, { label, run: () => openAtLine(uri, Math.max(1, e.line)) });
   }
 }
 

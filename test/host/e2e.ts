@@ -136,6 +136,25 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       await input.fill('');
     });
 
+    await scenario('Stop ends a reply mid-stream and the live region announces it', async () => {
+      const f = await chatFrame(page, 'panel');
+      const before = await f.locator('.entry.bot').count();
+      const input = f.locator('#question');
+      await input.click();
+      await input.fill('markup');
+      await input.press('Enter');
+      await f.locator('#stop').click({ timeout: 5_000 });
+      const reply = f.locator('.entry.bot').nth(before);
+      await f.locator('.entry.bot.stopped').nth(0).waitFor({ timeout: 10_000 });
+      const text = (await reply.locator('.text').textContent()) ?? '';
+      if (!(text.length < TRAINED.markup.length && TRAINED.markup.startsWith(text))) {
+        throw new Error(`expected a strict prefix of ${JSON.stringify(TRAINED.markup)}, got ${JSON.stringify(text)}`);
+      }
+      const announced = (await f.locator('#announce').textContent()) ?? '';
+      if (!announced.startsWith('Reply stopped')) throw new Error(`expected the live region to announce the stop, got ${JSON.stringify(announced)}`);
+      if (!(await f.locator('#stop').isHidden())) throw new Error('expected the Stop button to hide after the reply ended');
+    });
+
     await scenario('cancelling a training keeps the previous model answering', async () => {
       await trainFromPalette(page, 'big.tsv');
       const toast = page.locator('.notification-toast', { hasText: /training on big\.tsv/ }).first();
