@@ -11,7 +11,11 @@ import type { Pair } from '../../src/chat/types';
 import { Random } from '../../src/random';
 import { startTrainingJob } from '../../src/worker/trainingJob';
 
-const PAIRS: Pair[] = Array.from({ length: 12 }, (_, i) => ({ question: `question ${i}`, answer: `answer ${i * 7}`, line: i + 1 }));
+/** The last pair contradicts the first (same question, another answer): never 100% exact, so no run ends before its cancel. */
+const PAIRS: Pair[] = [
+  ...Array.from({ length: 12 }, (_, i) => ({ question: `question ${i}`, answer: `answer ${i * 7}`, line: i + 1 })),
+  { question: 'question 0', answer: 'another answer', line: 13 },
+];
 
 async function main(workerFile: string, count: number, seed: number): Promise<void> {
   const { model } = await trainChatModel(PAIRS.slice(0, 3), { hidden: 8, wordvec: 4, epochs: 1, batchSize: 3, patience: 0 });

@@ -94,7 +94,7 @@ describe('crash safety of model saves', () => {
       );
       assert.deepEqual(leftovers, [], 'the next save removes temp files of killed writers');
       assert.equal(totals.kills, KILLS);
-      assert.ok(totals.newer > KILLS / 5, `expected many kills after new saves, got ${totals.newer}`);
+      assert.ok(totals.newer >= KILLS / 10, `expected at least ${KILLS / 10} kills after new saves, got ${totals.newer}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
