@@ -54,6 +54,9 @@ export function resolveTrainOptions(options: Partial<TrainOptions> = {}): TrainO
   if (!['simple', 'peeky', 'attention'].includes(o.model)) throw new TrainingError(`expected model simple, peeky or attention, got ${String(o.model)}`);
   if (o.tokenizer !== 'char' && o.tokenizer !== 'word') throw new TrainingError(`expected tokenizer char or word, got ${String(o.tokenizer)}`);
   if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') throw new TrainingError(`expected optimizer adam or sgd, got ${String(o.optimizer)}`);
+  if (o.maxVocabulary !== undefined && !(Number.isInteger(o.maxVocabulary) && o.maxVocabulary > 4)) {
+    throw new TrainingError(`expected maxVocabulary to be an integer above 4, got ${o.maxVocabulary}`);
+  }
   return o;
 }
 
@@ -98,6 +101,14 @@ export async function trainChatModel(
   const tokenizer = createTokenizer(o.tokenizer);
   const texts = pairs.map((p) => ({ q: tokenizer.tokenize(normalizeQuestion(p.question, o.normalize)), a: tokenizer.tokenize(normalizeAnswer(p.answer, o.normalize)) }));
   const vocabulary = Vocabulary.build(texts.flatMap((t) => [t.q, t.a]));
+  const maxVocabulary = o.maxVocabulary ?? DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? Number.POSITIVE_INFINITY;
+  if (vocabulary.size > maxVocabulary) {
+    throw new TrainingError(
+      `the pairs give a vocabulary of ${vocabulary.size.toLocaleString('en-US')} tokens (distinct ${o.tokenizer === 'word' ? 'words' : 'characters'}), ` +
+        `over the limit of ${maxVocabulary.toLocaleString('en-US')} (limit maxVocabulary; change it with --max-vocabulary or the setting seq2seqChat.limits.maxVocabulary` +
+        `${o.tokenizer === 'word' ? ', or train with the character tokenizer' : ''})`,
+    );
+  }
   const rng = new Random(o.seed);
   const engine = createModel(o.model, { vocabSize: vocabulary.size, wordvec: o.wordvec, hidden: o.hidden, reverse: o.reverse }, rng);
   const chat = new ChatModel(engine, vocabulary, o, undefined);

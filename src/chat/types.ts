@@ -78,6 +78,11 @@ export interface TrainOptions {
   /** Stop after this many epochs without validation improvement (0 = never). */
   readonly patience: number;
   readonly seed: number;
+  /**
+   * Largest vocabulary (distinct tokens plus the 4 reserved) training accepts; more is refused before the
+   * model is built, since the embeddings and the output layer grow with it. Default 30,000.
+   */
+  readonly maxVocabulary?: number;
 }
 
 export interface TrainProgress {

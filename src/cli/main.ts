@@ -65,7 +65,8 @@ chat options: the model defaults to the embedded default model; with a question,
 
 eval: prints the first failures (--show N, default 10), then "exact-match: K/N (P%)".
 
-Limits (train and eval): --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N.
+Limits (train and eval): --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N;
+  train also --max-vocabulary N (default ${DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? 30000}).
 
 Exit codes: 0 success, 1 bad input, 2 usage, 130 interrupted.`;
 
@@ -96,6 +97,7 @@ const TRAIN_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', min: 0 },
   val: { type: 'number', min: 0, max: 0.9 },
   patience: { type: 'int', min: 0 },
+  'max-vocabulary': { type: 'int', min: 5 },
   ...LIMIT_FLAGS,
 };
 
@@ -182,7 +184,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   if (tokenizer === 'char' || tokenizer === 'word') options.tokenizer = tokenizer;
   const reverse = args.flags.get('reverse');
   if (typeof reverse === 'boolean') options.reverse = reverse;
-  const numeric: [string, 'epochs' | 'batchSize' | 'hidden' | 'wordvec' | 'learningRate' | 'seed' | 'validation' | 'patience'][] = [
+  const numeric: [string, 'epochs' | 'batchSize' | 'hidden' | 'wordvec' | 'learningRate' | 'seed' | 'validation' | 'patience' | 'maxVocabulary'][] = [
     ['epochs', 'epochs'],
     ['batch', 'batchSize'],
     ['hidden', 'hidden'],
@@ -191,6 +193,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     ['seed', 'seed'],
     ['val', 'validation'],
     ['patience', 'patience'],
+    ['max-vocabulary', 'maxVocabulary'],
   ];
   for (const [flag, key] of numeric) {
     const v = num(args, flag);

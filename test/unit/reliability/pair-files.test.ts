@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { DEFAULT_PAIR_LIMITS, PairFileError, readPairs, type PairLimits } from '../../../src/data';
 import { limitFlag } from '../../../src/data/limits';
+import { trainChatModel, TrainingError } from '../../../src/chat';
 
 const NAMES = ['pairs.tsv', 'pairs.csv', 'pairs.json', 'pairs.jsonl', 'pairs.txt'] as const;
 /** Generous bound on one call ("never a hang"); inputs here are at most a few MB, on 2 shared cores. */
@@ -288,6 +289,24 @@ describe('pair-file limits say which limit and how to change it', () => {
       assert.equal(declared.default, DEFAULT_PAIR_LIMITS[limit], `${setting} default`);
     });
   }
+
+  test('maxVocabulary: training refuses more distinct tokens than the limit, before building the model, naming the flag and a setting that exists', async () => {
+    const pairs = Array.from({ length: 40 }, (_, i) => ({ question: `word${i} here`, answer: `reply${i}`, line: i + 1 }));
+    await assert.rejects(trainChatModel(pairs, { tokenizer: 'word', maxVocabulary: 50, epochs: 1 }), (e: unknown) => {
+      assert.ok(e instanceof TrainingError, String(e));
+      const m = e.message;
+      assert.match(m, /vocabulary of \d+ tokens \(distinct words\), over the limit of 50/);
+      assert.ok(m.includes('limit maxVocabulary') && m.includes('--max-vocabulary'), m);
+      const setting = /setting (seq2seqChat\.[\w.]+)/.exec(m)?.[1];
+      assert.ok(setting && pkg.contributes.configuration.properties[setting], `a declared setting named in: ${m}`);
+      assert.equal(pkg.contributes.configuration.properties[setting].default, 30_000);
+      return true;
+    });
+    // The default limit leaves ordinary data alone.
+    const ok = await trainChatModel(pairs.slice(0, 3), { tokenizer: 'word', epochs: 1, hidden: 8, wordvec: 4 });
+    assert.ok(ok.model.vocabularySize() < 30_000);
+    await assert.rejects(trainChatModel(pairs, { maxVocabulary: 0 }), /maxVocabulary/);
+  });
 
   test('every format enforces maxPairs and maxFieldLength the same way', () => {
     for (const name of NAMES) {
