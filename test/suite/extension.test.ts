@@ -34,7 +34,8 @@ suite('extension activation and commands', () => {
 
   test('Open Chat in Editor opens a chat panel and Open Chat focuses the side view', async () => {
     assert.equal(await vscode.commands.executeCommand('seq2seqChat.openChatInEditor'), true);
-    await new Promise((r) => setTimeout(r, 500));
+    const labels = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+    for (let waited = 0; waited < 10_000 && !labels().includes('Seq2Seq Chat'); waited += 100) await new Promise((r) => setTimeout(r, 100));
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
     assert.ok(tabs.some((t) => t.label === 'Seq2Seq Chat'), `expected a Seq2Seq Chat tab, got ${tabs.map((t) => t.label).join(', ')}`);
     assert.equal(await vscode.commands.executeCommand('seq2seqChat.openChat'), true);
