@@ -14,12 +14,12 @@ const log = (m: string): void => console.log(`[test:host] ${m}`);
 
 async function main(): Promise<number> {
   checkPrerequisites(true);
-  rmSync(SHOTS, { recursive: true, force: true });
   const only = process.env.HOST_TESTS ?? 'e2e,inhost';
   const results: ScenarioResult[] = [];
   const t0 = Date.now();
 
   if (only.includes('e2e')) {
+    rmSync(SHOTS, { recursive: true, force: true });
     const ws = makeWorkspace();
     const dirs = makeHostDirs('e2e');
     installVsix(dirs);
