@@ -12,7 +12,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   reverse: true,
   /** Characters: no out-of-vocabulary words, and Japanese needs no segmenter. */
   tokenizer: 'char',
-  /** NFKC, lowercase, collapsed spaces, trailing punctuation dropped from questions. */
+  /** Questions: NFKC, lowercase, collapsed spaces, trailing punctuation dropped. Answers keep their case (NFC, collapsed spaces). */
   normalize: DEFAULT_NORMALIZE_OPTIONS,
   /** D: embedding width; a few hundred distinct characters fit comfortably in 32 dimensions. */
   wordvec: 32,

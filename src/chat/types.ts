@@ -27,15 +27,25 @@ export interface PairsReadResult {
 
 export type ModelKind = 'simple' | 'peeky' | 'attention';
 
+/**
+ * How questions and answers are normalised (src/text/normalize.ts). `nfkc`, `lowercase` and
+ * `stripTrailingPunctuation` apply to questions only; answers keep their case and characters and get
+ * only NFC and, with `collapseSpaces`, trimming and space collapsing (unless `foldAnswers`).
+ */
 export interface NormalizeOptions {
-  /** Unicode NFKC (full-width → half-width etc.). Default true. */
+  /** Unicode NFKC on questions (full-width → half-width etc.). Default true. */
   readonly nfkc: boolean;
-  /** Case folding (toLowerCase). Default true. */
+  /** Case folding (toLowerCase) of questions. Default true. */
   readonly lowercase: boolean;
-  /** Trim and collapse runs of white space into one space. Default true. */
+  /** Trim and collapse runs of white space into one space, in questions and answers. Default true. */
   readonly collapseSpaces: boolean;
   /** Drop trailing punctuation (?!.。？！ etc.) from questions. Default true. */
   readonly stripTrailingPunctuation: boolean;
+  /**
+   * Apply `nfkc` and `lowercase` to answers too, so replies come out lowercased. Default false (absent =
+   * false). Model files written before this option existed behaved so, and are read with it set to true.
+   */
+  readonly foldAnswers?: boolean;
 }
 
 export type DecodeOptions =

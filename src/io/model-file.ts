@@ -72,7 +72,11 @@ function weightCount(shapes: readonly (readonly [number, number])[]): number {
 }
 
 export function encodeModelFile(content: ModelFileContent): Uint8Array {
-  const { header, weights } = content;
+  const { weights } = content;
+  // foldAnswers is always written: a file without it is read as folding answers (older writers did).
+  const norm: unknown = content.header.normalize;
+  const header: ModelFileHeader =
+    typeof norm === 'object' && norm !== null ? { ...content.header, normalize: { ...content.header.normalize, foldAnswers: content.header.normalize.foldAnswers === true } } : content.header;
   const problem = headerProblem(header);
   if (problem) throw new ModelFileError('encode', problem);
   if (weights.length !== header.shapes.length) throw new ModelFileError('encode', `expected ${header.shapes.length} weight arrays, got ${weights.length}`);
@@ -155,7 +159,10 @@ export function decodeModelFile(bytes: Uint8Array, source = 'model file'): Model
     headerError = e instanceof Error ? e.message : String(e);
   }
   const problem = headerError === undefined ? headerProblem(header) : undefined;
-  const h = header as ModelFileHeader;
+  let h = header as ModelFileHeader;
+  // Files written before `foldAnswers` existed lowercased (and NFKC-folded) answers: read them so, so that
+  // evaluating such a model compares with the answers it was trained on.
+  if (headerError === undefined && problem === undefined && h.normalize.foldAnswers === undefined) h = { ...h, normalize: { ...h.normalize, foldAnswers: true } };
   if (headerError === undefined && problem === undefined) {
     const expected = PREFIX_BYTES + headerLength + 4 * weightCount(h.shapes) + 4;
     if (bytes.length < expected) fail(`truncated: ${bytes.length} bytes, expected ${expected}`);

@@ -2,18 +2,23 @@
  * Text normalisation, applied identically when training and when replying (the options are stored in
  * the model file, so a saved model normalises a question exactly as its training questions were).
  *
- * Questions and answers are normalised the same way except that trailing punctuation is dropped from
- * questions only: "How are you?" and "how are you" ask the same thing, but an answer's final "." or "。"
- * is part of what the model should say back. Exact-match compares a reply with the normalised answer.
+ * Questions are folded so that different spellings of one question meet: NFKC, lowercase, collapsed
+ * spaces, trailing punctuation dropped ("How are you?" and "how are you" ask the same thing).
+ * Answers are what the model says back, so they get only what cannot change their meaning: NFC
+ * (canonically equivalent sequences, e.g. "e" + U+0301 and "é", become one form, so the model sees one
+ * token) and, with `collapseSpaces`, trimming and collapsing runs of white space. Their case, full-width
+ * characters and final punctuation are kept. Exact-match compares a reply with the answer normalised so.
+ * `foldAnswers` (model files written before it existed) also applies NFKC and lowercase to answers.
  */
 import type { NormalizeOptions } from '../chat/types';
 
-/** NFKC, lowercase, collapsed spaces, trailing punctuation stripped from questions. */
+/** Questions: NFKC, lowercase, collapsed spaces, trailing punctuation stripped. Answers: NFC and collapsed spaces. */
 export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
   nfkc: true,
   lowercase: true,
   collapseSpaces: true,
   stripTrailingPunctuation: true,
+  foldAnswers: false,
 };
 
 /** Characters dropped from the end of a question (ASCII and CJK full stops, question and exclamation marks, ellipses). */
@@ -47,23 +52,22 @@ export function stripTrailingPunctuation(text: string): string {
   return chars.slice(0, end).join('');
 }
 
-function normalizeCommon(text: string, options: NormalizeOptions): string {
+/** A question as the model sees it, at training and at reply time. */
+export function normalizeQuestion(text: string, options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS): string {
   let s = text;
   if (options.nfkc) s = s.normalize('NFKC');
   if (options.lowercase) s = s.toLowerCase();
   if (options.collapseSpaces) s = collapseSpaces(s);
-  return s;
-}
-
-/** A question as the model sees it, at training and at reply time. */
-export function normalizeQuestion(text: string, options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS): string {
-  const s = normalizeCommon(text, options);
   return options.stripTrailingPunctuation ? stripTrailingPunctuation(s) : s;
 }
 
-/** An answer as the model learns to say it (trailing punctuation kept). */
+/** An answer as the model learns to say it: case, characters and trailing punctuation kept (see the file header). */
 export function normalizeAnswer(text: string, options: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS): string {
-  return normalizeCommon(text, options);
+  const fold = options.foldAnswers === true;
+  let s = text.normalize(fold && options.nfkc ? 'NFKC' : 'NFC');
+  if (fold && options.lowercase) s = s.toLowerCase();
+  if (options.collapseSpaces) s = collapseSpaces(s);
+  return s;
 }
 
 /** Checks that a value read from a file is a complete NormalizeOptions; returns a message naming what is wrong, or undefined. */
@@ -73,5 +77,6 @@ export function normalizeOptionsProblem(value: unknown): string | undefined {
   for (const key of ['nfkc', 'lowercase', 'collapseSpaces', 'stripTrailingPunctuation'] as const) {
     if (typeof record[key] !== 'boolean') return `expected normalize.${key} to be a boolean, got ${typeof record[key]}`;
   }
+  if (record.foldAnswers !== undefined && typeof record.foldAnswers !== 'boolean') return `expected normalize.foldAnswers to be a boolean, got ${typeof record.foldAnswers}`;
   return undefined;
 }

@@ -102,15 +102,15 @@ describe('seq2seq-chat with the embedded default model', () => {
   test('chat answers one question with the default model', () => {
     const r = cli(['chat', 'Hello!']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'hello! ask me anything.\n');
+    assert.equal(r.stdout, 'Hello! Ask me anything.\n');
     const beam = cli(['chat', DEFAULT_MODEL, 'こんにちは', '--beam', '3']);
-    assert.equal(beam.stdout, 'こんにちは!\n');
+    assert.equal(beam.stdout, 'こんにちは！\n');
   });
 
   test('chat reads questions from a pipe, one reply per line', () => {
     const r = cli(['chat'], 'thanks\nおやすみ\n');
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, "no problem!\nおやすみなさい。\n");
+    assert.equal(r.stdout, "No problem!\nおやすみなさい。\n");
   });
 });
 

@@ -174,6 +174,12 @@ describe('readPairs warnings', () => {
     ]);
     assert.match(r.warnings[1].message, /lines 1 and 4 conflict/);
   });
+
+  test('answers that differ only in case conflict, since replies keep the answer case', () => {
+    const r = readPairs(bytes('Hello\tHi Bob\nhello?\thi bob\nHELLO\tHi Bob'), 'c.tsv');
+    assert.deepEqual(r.warnings.map((w) => w.line), [2]);
+    assert.match(r.warnings[0].message, /lines 1 and 2 conflict/);
+  });
 });
 
 describe('readPairs bounded time', () => {

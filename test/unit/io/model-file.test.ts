@@ -111,6 +111,13 @@ describe('model file validation', () => {
     expectModelError(withHeader(sample(), (h) => delete h.normalize), /normalisation options/);
   });
 
+  test('reads a file written before normalize.foldAnswers existed as folding answers, as that writer did', () => {
+    const old = withHeader(sample(), (h) => delete (h.normalize as Record<string, unknown>).foldAnswers);
+    assert.equal(decodeModelFile(old).header.normalize.foldAnswers, true);
+    assert.equal(decodeModelFile(encodeModelFile(sample())).header.normalize.foldAnswers, false);
+    expectModelError(withHeader(sample(), (h) => ((h.normalize as Record<string, unknown>).foldAnswers = 'yes')), /expected normalize\.foldAnswers to be a boolean, got string/);
+  });
+
   test('rejects non-finite weights', () => {
     const content = sample();
     const bytes = encodeModelFile(content).slice();
