@@ -78,7 +78,13 @@ export class ModelStore implements vscode.Disposable {
   /** Loads the stored model, else the default one; a broken stored file is logged and skipped. */
   async load(): Promise<CurrentModel | null> {
     const stored = this.storedModelUri();
-    const bytes = await readIfExists(stored);
+    let bytes: Uint8Array | null = null;
+    try {
+      bytes = await readIfExists(stored);
+    } catch (err) {
+      // Not missing but unreadable (a folder in its place, no permission): skip it like a corrupt file.
+      this.log.error(`stored model ${stored.toString(true)} cannot be read; using the default model`, err);
+    }
     if (bytes) {
       try {
         const meta = this.context.globalState.get<ModelMeta>(META_KEY) ?? { source: 'trained', label: 'saved model' };

@@ -5,7 +5,7 @@
  * those files call, and records what the extension shows the user.
  */
 import Module from 'node:module';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 
 export interface Shown {
@@ -127,6 +127,8 @@ export const vscodeStub = {
     fs: {
       stat: (uri: FakeUri) => Promise.resolve({ size: statSync(uri.fsPath).size }),
       readFile: (uri: FakeUri) => Promise.resolve(new Uint8Array(readFileSync(uri.fsPath))),
+      createDirectory: (uri: FakeUri) => Promise.resolve(void mkdirSync(uri.fsPath, { recursive: true })),
+      delete: (uri: FakeUri) => Promise.resolve(rmSync(uri.fsPath)),
     },
   },
 };
