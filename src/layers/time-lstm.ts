@@ -10,6 +10,7 @@ import { Matrix } from 'ml-matrix';
 import { matmul, matmulNT, matmulTN, ShapeError, rowsOf } from '../matrix';
 import { lstmDims, lstmStepBackward, lstmStepForward, LstmStepCache } from './lstm';
 import { addInPlace, cloneMatrix, expectSeries, expectShape, fill, shapeOf, stackTime, sumRowsInto, unstackTime, zeros } from './util';
+import { WasmTimeLstm } from './wasm-layers';
 
 /** mask[t][n]: true where row n has a real token at step t. */
 export type TimeMask = ReadonlyArray<ReadonlyArray<boolean>>;
@@ -27,6 +28,10 @@ export class TimeLSTM {
   private caches: LstmStepCache[] = [];
   private xStack: Matrix | null = null; // the forward's inputs, stacked (T·N×D)
   private mask: TimeMask | undefined;
+  /** The float32 wasm path, used while a wasm kernel is active (see wasm-layers.ts). */
+  private readonly wasm = new WasmTimeLstm();
+  /** Whether the last forward ran on `wasm` (then backward does too). */
+  private onWasm = false;
 
   constructor(Wx: Matrix, Wh: Matrix, b: Matrix, stateful = false) {
     lstmDims('TimeLSTM', Wx, Wh, b);
@@ -66,6 +71,14 @@ export class TimeLSTM {
     if (this.h.rows !== N) throw new ShapeError(`TimeLSTM.forward: state h is ${shapeOf(this.h)} but xs has N=${N} rows`);
     this.mask = mask;
     this.caches = [];
+    this.onWasm = T > 0 && N > 0 && this.wasm.ready(H);
+    if (this.onWasm) {
+      const { hs, c } = this.wasm.forward(xs, Wx, Wh, b, this.h, this.c, mask);
+      this.xStack = null;
+      this.h = hs[T - 1];
+      this.c = c;
+      return hs;
+    }
     const hs: Matrix[] = [];
     let h = this.h;
     let c = this.c;
@@ -88,6 +101,15 @@ export class TimeLSTM {
   backward(dhs: Matrix[]): Matrix[] {
     const [Wx, Wh] = this.params;
     const H = Wh.rows;
+    if (this.onWasm) {
+      const T = this.wasm.steps;
+      if (dhs.length !== T) throw new RangeError(`TimeLSTM.backward: expected ${T} time steps of dhs, got ${dhs.length}`);
+      expectSeries('TimeLSTM.backward', 'dhs', dhs, H);
+      if (dhs[0].rows !== this.wasm.rows) throw new ShapeError(`TimeLSTM.backward: dhs[0] expected (${this.wasm.rows}×${H}), got ${shapeOf(dhs[0])}`);
+      const { dxs, dh } = this.wasm.backward(dhs, this.grads);
+      this.dh = dh;
+      return dxs;
+    }
     const T = this.caches.length;
     if (dhs.length !== T) throw new RangeError(`TimeLSTM.backward: expected ${T} time steps of dhs, got ${dhs.length}`);
     const N = T === 0 ? (this.h?.rows ?? 0) : this.caches[0].x.rows;

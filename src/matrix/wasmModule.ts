@@ -29,6 +29,8 @@ interface ModuleExports {
   lstmForward(a: number, b: number, cPrev: number, cNext: number, hNext: number, tanhC: number, n: number, h: number): void;
   lstmBackward(gates: number, cPrev: number, tanhC: number, dhNext: number, dcNext: number, dA: number, dcPrev: number, n: number, h: number): void;
   softmaxRows(x: number, y: number, rows: number, cols: number): void;
+  addTo(x: number, y: number, count: number): void;
+  sumRows(x: number, out: number, rows: number, cols: number): void;
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -79,6 +81,8 @@ function bytesOf(name: 'simd' | 'relaxed'): Uint8Array | null {
 }
 
 const validated = new Map<KernelName, boolean>();
+/** Compiled modules, one per build: each `WasmCompute` instantiates its own memory from the same code. */
+const compiled = new Map<'simd' | 'relaxed', object>();
 
 /** Whether this runtime can run the named kernel (compiles nothing; `WebAssembly.validate` only). */
 export function isKernelAvailable(name: KernelName): boolean {
@@ -201,7 +205,12 @@ export class WasmCompute {
     if (api === undefined || bytes === null || !isKernelAvailable(name)) {
       throw new Error(`WasmCompute: the '${name}' kernel is not available in this runtime (available: ${availableKernels().join(', ')})`);
     }
-    const instance = new api.Instance(new api.Module(bytes), {});
+    let module = compiled.get(name);
+    if (module === undefined) {
+      module = new api.Module(bytes);
+      compiled.set(name, module);
+    }
+    const instance = new api.Instance(module, {});
     this.exports = instance.exports as ModuleExports;
     this.arena = new WasmArena(this.exports.memory, this.exports.heapBase());
   }
@@ -268,6 +277,16 @@ export class WasmCompute {
   lstmBackward(gates: number, cPrev: number, tanhC: number, dhNext: number, dcNext: number, dA: number, dcPrev: number, n: number, h: number): void {
     if (h % 4 !== 0) throw new RangeError(`lstmBackward: expected H a multiple of 4, got ${h}`);
     this.exports.lstmBackward(gates, cPrev, tanhC, dhNext, dcNext, dA, dcPrev, n, h);
+  }
+
+  /** y[i] += x[i], i < count (float32; x and y must not partly overlap). */
+  addTo(x: number, y: number, count: number): void {
+    this.exports.addTo(x, y, count);
+  }
+
+  /** out (1×cols) = column sums of x (rows×cols), float32: the bias gradient db = Σ_n dout. */
+  sumRows(x: number, out: number, rows: number, cols: number): void {
+    this.exports.sumRows(x, out, rows, cols);
   }
 
   /** Row-wise softmax with the row maximum subtracted: y (rows×cols) = softmax(x) (y may be x). */

@@ -199,3 +199,32 @@ export function softmaxRows(x: usize, y: usize, rows: i32, cols: i32): void {
     for (; j < cols; j++) store<f32>(yr + (<usize>j << 2), load<f32>(yr + (<usize>j << 2)) / sum);
   }
 }
+
+/** y[i] += x[i] for i < count (x and y must not partly overlap). */
+export function addTo(x: usize, y: usize, count: i32): void {
+  let i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const p = x + (<usize>i << 2);
+    const q = y + (<usize>i << 2);
+    v128.store(q, f32x4.add(v128.load(q), v128.load(p)));
+    v128.store(q, f32x4.add(v128.load(q, 16), v128.load(p, 16)), 16);
+    v128.store(q, f32x4.add(v128.load(q, 32), v128.load(p, 32)), 32);
+    v128.store(q, f32x4.add(v128.load(q, 48), v128.load(p, 48)), 48);
+  }
+  for (; i < count; i++) store<f32>(y + (<usize>i << 2), load<f32>(y + (<usize>i << 2)) + load<f32>(x + (<usize>i << 2)));
+}
+
+/** out[j] = Σ_r x[r·cols + j] for j < cols (column sums of a rows×cols matrix: db = dout.sum(axis=0)). */
+export function sumRows(x: usize, out: usize, rows: i32, cols: i32): void {
+  const c4 = cols & ~3;
+  for (let j = 0; j < cols; j++) store<f32>(out + (<usize>j << 2), 0);
+  for (let r = 0; r < rows; r++) {
+    const xr = x + (<usize>(r * cols) << 2);
+    let j = 0;
+    for (; j < c4; j += 4) {
+      const q = out + (<usize>j << 2);
+      v128.store(q, f32x4.add(v128.load(q), v128.load(xr + (<usize>j << 2))));
+    }
+    for (; j < cols; j++) store<f32>(out + (<usize>j << 2), load<f32>(out + (<usize>j << 2)) + load<f32>(xr + (<usize>j << 2)));
+  }
+}

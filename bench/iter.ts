@@ -1,0 +1,66 @@
+/**
+ * Short training-speed probe for before/after comparisons (no GEMM table, no NumPy): ms per iteration of
+ * the book's ch. 7 addition setup (PeekySeq2seq, reverse, D = 16, H = 128, N = 128) with clipping and Adam.
+ *
+ *   node out/bench/iter.js [--iters N] [--kernel typescript|simd|relaxed] [--model peeky|simple|attention]
+ *
+ * Prints the median and the best of three windows of N/3 iterations each, after 3 warm-up iterations.
+ */
+import { createModel } from '../src/models/factory';
+import { Adam } from '../src/optim/adam';
+import { clipGrads } from '../src/optim/clip';
+import { currentKernel, kernelByName, setKernel } from '../src/matrix';
+import type { KernelName } from '../src/matrix';
+import { Random } from '../src/random';
+import type { ModelKind } from '../src/chat/types';
+
+const CHARS = '0123456789+ ';
+const FIRST = 4; // ids 0..3 are PAD, START, END, UNK
+
+function batch(rng: Random, n: number): { xs: number[][]; ts: number[][] } {
+  const id = (c: string): number => FIRST + CHARS.indexOf(c);
+  const xs: number[][] = [];
+  const ts: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const a = rng.int(1000);
+    const b = rng.int(1000);
+    xs.push([...`${a}+${b}`.padEnd(7)].map(id));
+    ts.push([1, ...[...`${a + b}`.padEnd(4)].map(id)]);
+  }
+  return { xs, ts };
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? fallback : process.argv[i + 1];
+}
+
+const iters = Number(arg('--iters', '21'));
+const kernel = arg('--kernel', '');
+if (kernel !== '') setKernel(kernelByName(kernel as KernelName));
+const kind = arg('--model', 'peeky') as ModelKind;
+const hidden = Number(arg('--hidden', '128'));
+const rng = new Random(1984);
+const model = createModel(kind, { vocabSize: FIRST + CHARS.length, wordvec: 16, hidden, reverse: true }, rng);
+const opt = new Adam(0.001);
+const data = Array.from({ length: 8 }, () => batch(rng, 128));
+let k = 0;
+const step = (): number => {
+  const { xs, ts } = data[k++ % data.length];
+  const loss = model.forward(xs, ts);
+  model.backward();
+  clipGrads(model.grads, 5);
+  opt.update(model.params, model.grads);
+  return loss;
+};
+for (let i = 0; i < 3; i++) step();
+const windows: number[] = [];
+let loss = 0;
+const per = Math.max(1, Math.floor(iters / 3));
+for (let w = 0; w < 3; w++) {
+  const t0 = performance.now();
+  for (let i = 0; i < per; i++) loss = step();
+  windows.push((performance.now() - t0) / per);
+}
+windows.sort((a, b) => a - b);
+console.log(`${kind} H=${hidden} kernel ${currentKernel().name}: best ${windows[0].toFixed(1)} ms/iter, median ${windows[1].toFixed(1)} ms/iter (${per}×3 iters), loss ${loss.toFixed(4)}`);

@@ -1,0 +1,218 @@
+/**
+ * Float32 WebAssembly paths of the layers' hot loops (book ch. 6.3 TimeLSTM), used only while a wasm
+ * matmul kernel ('simd' or 'relaxed') is active. With the TypeScript kernel active the layers keep their
+ * exact float64 code, which the numerical gradient checks rely on.
+ *
+ * Why: with ml-matrix storage every LSTM step allocated its gates, h, c, tanh(c) and dA, copied both
+ * operands of each product into wasm memory and back, and ran the gate math as scalar float64 loops. Here
+ * a TimeLSTM keeps the whole sequence in its own wasm memory, laid out once per shape and reused across
+ * iterations: the products, the gate math (σ/tanh SIMD, src/matrix/asm/elementwise.ts) and the weight
+ * gradients run there, and only the layer's inputs, outputs and gradients cross to ml-matrix.
+ */
+import type { Matrix } from 'ml-matrix';
+import { currentKernel, rowsOf, WasmCompute } from '../matrix';
+import type { TimeMask } from './time-lstm';
+import { zeros } from './util';
+
+/** The active wasm build, or null when the TypeScript kernel (float64) is active. */
+export function activeWasmBuild(): 'simd' | 'relaxed' | null {
+  const name = currentKernel().name;
+  return name === 'simd' || name === 'relaxed' ? name : null;
+}
+
+/** A layer's own wasm instance (its own memory) for the active build; re-created when the kernel changes. */
+export class LayerWasm {
+  private compute: WasmCompute | null = null;
+
+  get(): WasmCompute | null {
+    const build = activeWasmBuild();
+    if (build === null) return null;
+    if (this.compute === null || this.compute.name !== build) this.compute = new WasmCompute(build);
+    return this.compute;
+  }
+}
+
+/** Writes ml-matrix rows (float64) at float index `at` of `f32`, row-major, converting to float32. */
+export function putRows(f32: Float32Array, at: number, rows: Float64Array[]): void {
+  for (const row of rows) {
+    f32.set(row, at);
+    at += row.length;
+  }
+}
+
+/** Reads rows×columns float32 at float index `at` into ml-matrix rows (float64). */
+export function getRows(f32: Float32Array, at: number, rows: Float64Array[]): void {
+  for (const row of rows) {
+    const n = row.length;
+    for (let j = 0; j < n; j++) row[j] = f32[at + j];
+    at += n;
+  }
+}
+
+/** A new N×columns matrix holding float32 data at float index `at`. */
+function matrixAt(f32: Float32Array, at: number, rows: number, columns: number): Matrix {
+  const m = zeros(rows, columns);
+  getRows(f32, at, rowsOf(m));
+  return m;
+}
+
+/**
+ * TimeLSTM's forward and backward on one wasm instance. Layout (float32, byte addresses):
+ *   Wx (D×4H), Wh (H×4H), b (4H)                       copied in at each forward (the weights change)
+ *   X  (T·N×D)   the inputs, time-major
+ *   G  (T·N×4H)  x·Wx, then per step + h·Wh and the activated gates [f|g|i|o] (the backward cache)
+ *   HS ((T+1)·N×H), CS ((T+1)·N×H)  h and c; block 0 holds the initial state, block t+1 step t's
+ *   TC (T·N×H)   tanh(c)
+ * and for backward DH (T·N×H), dh, dc (N×H), dA (T·N×4H), dWx, dWh, db, dX (T·N×D).
+ * HS blocks 0..T−1 are h_{t−1} for every step, contiguous, so dWh = Σ_t h_{t−1}ᵀ·dA_t is one product.
+ */
+export class WasmTimeLstm {
+  private readonly wasm = new LayerWasm();
+  private g: WasmCompute | null = null;
+  private T = 0;
+  private N = 0;
+  private D = 0;
+  private H = 0;
+  private mask: TimeMask | undefined;
+  private a = { Wx: 0, Wh: 0, b: 0, X: 0, G: 0, HS: 0, CS: 0, TC: 0, tmp: 0, DH: 0, dh: 0, dc: 0, dA: 0, dWx: 0, dWh: 0, db: 0, dX: 0, work: 0 };
+
+  /** Time steps and rows of the last forward. */
+  get steps(): number {
+    return this.T;
+  }
+
+  get rows(): number {
+    return this.N;
+  }
+
+  /** Whether this layer can run here: a wasm kernel is active and H is a multiple of 4. */
+  ready(H: number): boolean {
+    return H % 4 === 0 && this.wasm.get() !== null;
+  }
+
+  /** xs: T × (N×D), h0, c0 (N×H) → hs T × (N×H) and the last c (N×H). */
+  forward(xs: Matrix[], Wx: Matrix, Wh: Matrix, b: Matrix, h0: Matrix, c0: Matrix, mask: TimeMask | undefined): { hs: Matrix[]; c: Matrix } {
+    const g = this.wasm.get();
+    if (g === null) throw new Error('WasmTimeLstm.forward: no wasm kernel is active');
+    this.g = g;
+    const T = xs.length;
+    const N = h0.rows;
+    const D = Wx.rows;
+    const H = Wh.rows;
+    const H4 = 4 * H;
+    this.T = T;
+    this.N = N;
+    this.D = D;
+    this.H = H;
+    this.mask = mask;
+    const arena = g.arena;
+    arena.reset();
+    const f = (floats: number): number => arena.alloc(floats * 4);
+    const a = this.a;
+    a.Wx = f(D * H4);
+    a.Wh = f(H * H4);
+    a.b = f(H4);
+    a.X = f(T * N * D);
+    a.G = f(T * N * H4);
+    a.HS = f((T + 1) * N * H);
+    a.CS = f((T + 1) * N * H);
+    a.TC = f(T * N * H);
+    a.tmp = f(N * H4);
+    a.DH = f(T * N * H);
+    a.dh = f(N * H);
+    a.dc = f(N * H);
+    a.dA = f(T * N * H4);
+    a.dWx = f(D * H4);
+    a.dWh = f(H * H4);
+    a.db = f(H4);
+    a.dX = f(T * N * D);
+    const K = Math.max(D, H, H4, T * N);
+    a.work = arena.alloc(Math.max(g.workBytes(H4, K), g.workBytes(H, K), g.workBytes(D, K)));
+    const m = arena.f32(); // after the last alloc: growing the memory detaches older views
+    putRows(m, a.Wx / 4, rowsOf(Wx));
+    putRows(m, a.Wh / 4, rowsOf(Wh));
+    putRows(m, a.b / 4, rowsOf(b));
+    for (let t = 0; t < T; t++) putRows(m, (a.X / 4) + t * N * D, rowsOf(xs[t]));
+    putRows(m, a.HS / 4, rowsOf(h0));
+    putRows(m, a.CS / 4, rowsOf(c0));
+    g.gemmWith(false, false, T * N, H4, D, a.X, a.Wx, a.G, a.work); // (T·N×D)(D×4H) → (T·N×4H), every step at once
+    const stepA = N * H4 * 4; // bytes of one step's (N×4H)
+    const stepH = N * H * 4; // bytes of one step's (N×H)
+    for (let t = 0; t < T; t++) {
+      const Gt = a.G + t * stepA;
+      g.gemmWith(false, false, N, H4, H, a.HS + t * stepH, a.Wh, a.tmp, a.work); // h_{t−1}·Wh: (N×H)(H×4H)
+      g.addTo(a.tmp, Gt, N * H4); // A = x·Wx + h·Wh (b is added by lstmForward)
+      g.lstmForward(Gt, a.b, a.CS + t * stepH, a.CS + (t + 1) * stepH, a.HS + (t + 1) * stepH, a.TC + t * stepH, N, H);
+      const real = mask?.[t];
+      if (real !== undefined) {
+        // PAD: carry h and c through unchanged
+        const prevH = (a.HS + t * stepH) / 4;
+        const prevC = (a.CS + t * stepH) / 4;
+        for (let n = 0; n < N; n++) {
+          if (real[n]) continue;
+          m.copyWithin(prevH + (n + N) * H, prevH + n * H, prevH + (n + 1) * H);
+          m.copyWithin(prevC + (n + N) * H, prevC + n * H, prevC + (n + 1) * H);
+        }
+      }
+    }
+    const hs: Matrix[] = [];
+    for (let t = 0; t < T; t++) hs.push(matrixAt(m, a.HS / 4 + (t + 1) * N * H, N, H));
+    return { hs, c: matrixAt(m, a.CS / 4 + T * N * H, N, H) };
+  }
+
+  /**
+   * dhs: T × (N×H) → dxs T × (N×D) and dh (N×H), the gradient for the initial h; writes dWx, dWh, db
+   * into `grads` (in place, float64).
+   */
+  backward(dhs: Matrix[], grads: Matrix[]): { dxs: Matrix[]; dh: Matrix } {
+    const g = this.g;
+    if (g === null) throw new Error('WasmTimeLstm.backward called before forward');
+    const { T, N, D, H, a, mask } = this;
+    const H4 = 4 * H;
+    const m = g.arena.f32();
+    for (let t = 0; t < T; t++) putRows(m, a.DH / 4 + t * N * H, rowsOf(dhs[t]));
+    m.fill(0, a.dh / 4, a.dh / 4 + N * H);
+    m.fill(0, a.dc / 4, a.dc / 4 + N * H);
+    const stepA = N * H4 * 4;
+    const stepH = N * H * 4;
+    const saved = mask === undefined ? null : new Float32Array(2 * N * H);
+    for (let t = T - 1; t >= 0; t--) {
+      const DHt = a.DH + t * stepH;
+      g.addTo(a.dh, DHt, N * H); // the step's h feeds both the output and the next step
+      const real = mask?.[t];
+      if (real !== undefined && saved !== null) {
+        // PAD rows: no gradient into this step's gates; dh and dc pass straight back (restored below)
+        for (let n = 0; n < N; n++) {
+          if (real[n]) continue;
+          const dhRow = DHt / 4 + n * H;
+          const dcRow = a.dc / 4 + n * H;
+          saved.set(m.subarray(dhRow, dhRow + H), n * H);
+          saved.set(m.subarray(dcRow, dcRow + H), (N + n) * H);
+          m.fill(0, dhRow, dhRow + H);
+          m.fill(0, dcRow, dcRow + H);
+        }
+      }
+      const dAt = a.dA + t * stepA;
+      g.lstmBackward(a.G + t * stepA, a.CS + t * stepH, a.TC + t * stepH, DHt, a.dc, dAt, a.dc, N, H);
+      g.gemmWith(false, true, N, H, H4, dAt, a.Wh, a.dh, a.work); // dh_{t−1} = dA·Whᵀ: (N×4H)(H×4H)ᵀ → (N×H)
+      if (real !== undefined && saved !== null) {
+        for (let n = 0; n < N; n++) {
+          if (real[n]) continue;
+          m.set(saved.subarray(n * H, (n + 1) * H), a.dh / 4 + n * H);
+          m.set(saved.subarray((N + n) * H, (N + n + 1) * H), a.dc / 4 + n * H);
+        }
+      }
+    }
+    const TN = T * N;
+    g.gemmWith(true, false, D, H4, TN, a.X, a.dA, a.dWx, a.work); // dWx = Xᵀ·dA: (T·N×D)ᵀ(T·N×4H) → (D×4H)
+    g.gemmWith(true, false, H, H4, TN, a.HS, a.dA, a.dWh, a.work); // dWh = Σ_t h_{t−1}ᵀ·dA_t → (H×4H)
+    g.sumRows(a.dA, a.db, TN, H4); // db = Σ dA
+    g.gemmWith(false, true, TN, D, H4, a.dA, a.Wx, a.dX, a.work); // dX = dA·Wxᵀ: (T·N×4H)(D×4H)ᵀ → (T·N×D)
+    getRows(m, a.dWx / 4, rowsOf(grads[0]));
+    getRows(m, a.dWh / 4, rowsOf(grads[1]));
+    getRows(m, a.db / 4, rowsOf(grads[2]));
+    const dxs: Matrix[] = [];
+    for (let t = 0; t < T; t++) dxs.push(matrixAt(m, a.dX / 4 + t * N * D, N, D));
+    return { dxs, dh: matrixAt(m, a.dh / 4, N, H) };
+  }
+}
