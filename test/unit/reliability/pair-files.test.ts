@@ -11,6 +11,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DEFAULT_PAIR_LIMITS, PairFileError, readPairs, type PairLimits } from '../../../src/data';
 import { limitFlag } from '../../../src/data/limits';
 import { trainChatModel, TrainingError } from '../../../src/chat';
@@ -101,6 +103,37 @@ describe('pair files under abuse (fast-check)', () => {
       `reliability/pair-files: ${stats.tried} generated inputs tried over ${NAMES.length} formats, ${stats.pairs} read as pairs, ` +
         `${stats.errors} rejected with PairFileError, ${stats.escaped} escaped; slowest call ${stats.maxMs.toFixed(1)} ms (${stats.maxInput}); seed ${SEED}`,
     );
+  });
+
+  // First, so that the peak RSS it reports is its own and not an earlier test's.
+  test('memory stays bounded: a 10 MB TSV file keeps and peaks at most ~30× its size, a file over maxFileBytes is refused before decoding', () => {
+    const n = 135_000;
+    const bytes = utf8(Array.from({ length: n }, (_, i) => `what is the question number ${i}?\tthis is the answer to it, number ${i}\n`).join(''));
+    assert.ok(bytes.length > 10 * 1000 * 1000, `expected a 10 MB file, got ${bytes.length} bytes`);
+    // A collector we can call (node runs without --expose-gc): the heap after a full GC, before and after.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage();
+    const peakBefore = process.resourceUsage().maxRSS;
+    const t0 = performance.now();
+    const r = readPairs(bytes, 'big.tsv', { maxPairs: 1_000_000 });
+    const ms = performance.now() - t0;
+    const rssPeakMb = (process.resourceUsage().maxRSS - peakBefore) / 1024;
+    gc();
+    const retainedMb = (process.memoryUsage().heapUsed - before.heapUsed) / 1048576;
+    console.log(
+      `reliability/pair-files: ${(bytes.length / 1e6).toFixed(1)} MB TSV (${r.pairs.length.toLocaleString('en-US')} pairs) read in ${ms.toFixed(0)} ms; ` +
+        `result holds ${retainedMb.toFixed(0)} MB of heap after GC; peak RSS rose ${rssPeakMb.toFixed(0)} MB while reading`,
+    );
+    assert.equal(r.pairs.length, n);
+    assert.ok(retainedMb < 30 * 10, `expected < 300 MB kept for a 10 MB file, got ${retainedMb.toFixed(0)} MB`);
+    assert.ok(rssPeakMb < 30 * 10, `expected the peak RSS to rise < 300 MB, got ${rssPeakMb.toFixed(0)} MB`);
+    const over = new Uint8Array(DEFAULT_PAIR_LIMITS.maxFileBytes + 1);
+    const t1 = performance.now();
+    const out = tryRead(over, 'huge.tsv');
+    assert.equal(out.kind, 'error');
+    assert.ok(performance.now() - t1 < 50, 'the size check comes before decoding');
   });
 
   test('random bytes: pairs or a PairFileError, for every format', () => {
@@ -237,28 +270,6 @@ describe('pair files under abuse (fast-check)', () => {
     assert.deepEqual(r.pairs.map((p) => [p.question, p.answer, p.line]), [['a\u0000b', 'c\u0000', 1], ['d', 'e', 2]]);
   });
 
-  test('memory stays bounded: a 10 MB TSV file at most ~30× its size in extra heap, a file over maxFileBytes is refused before decoding', () => {
-    const n = 135_000;
-    const bytes = utf8(Array.from({ length: n }, (_, i) => `what is the question number ${i}?\tthis is the answer to it, number ${i}\n`).join(''));
-    assert.ok(bytes.length > 10 * 1000 * 1000, `expected a 10 MB file, got ${bytes.length} bytes`);
-    global.gc?.();
-    const before = process.memoryUsage();
-    const t0 = performance.now();
-    const r = readPairs(bytes, 'big.tsv', { maxPairs: 1_000_000 });
-    const ms = performance.now() - t0;
-    const afterMem = process.memoryUsage();
-    const heapMb = (afterMem.heapUsed - before.heapUsed) / 1048576;
-    const rssMb = (afterMem.rss - before.rss) / 1048576;
-    console.log(
-      `reliability/pair-files: ${(bytes.length / 1e6).toFixed(1)} MB TSV (${r.pairs.length.toLocaleString('en-US')} pairs) read in ${ms.toFixed(0)} ms, heap +${heapMb.toFixed(0)} MB, rss +${rssMb.toFixed(0)} MB`,
-    );
-    assert.ok(heapMb < 30 * 10, `expected < 300 MB extra heap, got ${heapMb.toFixed(0)} MB`);
-    const over = new Uint8Array(DEFAULT_PAIR_LIMITS.maxFileBytes + 1);
-    const t1 = performance.now();
-    const out = tryRead(over, 'huge.tsv');
-    assert.equal(out.kind, 'error');
-    assert.ok(performance.now() - t1 < 50, 'the size check comes before decoding');
-  });
 });
 
 describe('pair-file limits say which limit and how to change it', () => {
