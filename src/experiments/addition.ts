@@ -103,8 +103,9 @@ export const BOOK_OPTIONS: AdditionOptions = {
   batchSize: 128, lr: 0.001, hidden: 128, wordvec: 16,
 };
 
-export function parseArgs(argv: string[]): AdditionOptions {
-  const o: AdditionOptions = { ...BOOK_OPTIONS };
+/** Options from command-line flags over `defaults` (another task, e.g. dates.ts, passes its own). */
+export function parseArgs(argv: string[], defaults: AdditionOptions = BOOK_OPTIONS, usage = 'src/experiments/addition.ts'): AdditionOptions {
+  const o: AdditionOptions = { ...defaults };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n)) throw new RangeError(`${flag} expects a number, got ${v ?? 'nothing'}`);
@@ -129,7 +130,7 @@ export function parseArgs(argv: string[]): AdditionOptions {
       case '--lr': o.lr = num(a, argv[++i]); break;
       case '--hidden': o.hidden = num(a, argv[++i]); break;
       case '--wordvec': o.wordvec = num(a, argv[++i]); break;
-      default: throw new RangeError(`unknown argument ${a}; see the usage at the top of src/experiments/addition.ts`);
+      default: throw new RangeError(`unknown argument ${a}; see the usage at the top of ${usage}`);
     }
   }
   if (!testLimitSet) o.testLimit = Math.min(5000, Math.max(500, Math.ceil(o.limit / 9)));
@@ -138,7 +139,18 @@ export function parseArgs(argv: string[]): AdditionOptions {
 
 export async function runAddition(o: AdditionOptions, log: (line: string) => void): Promise<number[]> {
   const rng = new Random(o.seed);
-  const data = makeAdditionData(50000, rng);
+  return runCharTask('addition', makeAdditionData(50000, rng), rng, o, log);
+}
+
+/**
+ * Trains and evaluates a fixed-width character task the book's way (ch. 7–8): 45,000 / 5,000 split of
+ * `data` (cut to `o.limit` / `o.testLimit`), char vocabulary, Adam, clip 5, test accuracy per epoch by
+ * greedy generation of the answer's width after its first character. Returns the accuracies.
+ */
+export async function runCharTask(
+  title: string, data: AdditionExample[], rng: Random, o: AdditionOptions, log: (line: string) => void,
+): Promise<number[]> {
+  const answerWidth = data[0]?.answer.length ?? 0;
   const vocab = new CharVocab(data.flatMap((d) => [d.question, d.answer]));
   const trainSet = data.slice(0, 45000).slice(0, o.limit);
   const testSet = data.slice(45000).slice(0, o.testLimit);
@@ -149,7 +161,7 @@ export async function runAddition(o: AdditionOptions, log: (line: string) => voi
   const tr = encode(trainSet);
   const te = encode(testSet);
   const model = createModel(o.model, { vocabSize: vocab.size, wordvec: o.wordvec, hidden: o.hidden, reverse: o.reverse }, rng);
-  log(`addition: model ${o.model}${o.reverse ? ' (reversed input)' : ''}, V=${vocab.size} D=${o.wordvec} H=${o.hidden}, ` +
+  log(`${title}: model ${o.model}${o.reverse ? ' (reversed input)' : ''}, V=${vocab.size} D=${o.wordvec} H=${o.hidden}, ` +
     `train ${trainSet.length}, test ${testSet.length}, batch ${o.batchSize}, Adam lr ${o.lr}, clip 5, ${o.epochs} epochs`);
   const accuracies: number[] = [];
   let evalSeconds = 0;
@@ -181,7 +193,7 @@ export async function runAddition(o: AdditionOptions, log: (line: string) => voi
       },
     },
   );
-  const shown = model.generate(te.xs.slice(0, 3), te.ts[0][0], ANSWER_WIDTH - 1);
+  const shown = model.generate(te.xs.slice(0, 3), te.ts[0][0], answerWidth - 1);
   shown.forEach((g, n) => log(`  Q ${testSet[n].question}  T ${testSet[n].answer.slice(1)}  ${vocab.decode(g) === testSet[n].answer.slice(1) ? '☑' : '☒'} ${vocab.decode(g)}`));
   return accuracies;
 }
