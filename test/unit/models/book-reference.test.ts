@@ -3,7 +3,8 @@
  * of the book's layers and seq2seq models. Same weights and batch in, the loss and every gradient must
  * agree — which pins down what a gradient check cannot: the gate order (f, g, i, o), the peeky
  * concatenation order (h, x) and (h, hs), attention's (context, h), and the params order.
- * Skipped where python3 with NumPy is not installed. Batches have no PAD in the questions (the book
+ * Skipped where python3 with NumPy is not installed, except under CI (env CI set), where that fails
+ * (test/unit/helpers/prerequisites.ts). Batches have no PAD in the questions (the book
  * has no encoder mask); PAD targets are compared with the book's ignore_label set to PAD.
  */
 import { describe, test } from 'node:test';
@@ -15,9 +16,11 @@ import { createModel } from '../../../src/models/factory';
 import { END, PAD, START } from '../../../src/models/tokens';
 import { setKernel, typescriptKernel } from '../../../src/matrix';
 import { Random } from '../../../src/random';
+import { requirePrerequisite, skipWithout } from '../helpers/prerequisites';
 
 const script = path.resolve(__dirname, '../../../../test/unit/models/book_reference.py');
 const numpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+const missing = numpy ? undefined : 'python3 with NumPy is not installed (it runs the book reference test/unit/models/book_reference.py)';
 
 function book(kind: ModelKind, params: number[][][], xs: number[][], ts: number[][]): { loss: number; grads: number[][][] } {
   const r = spawnSync('python3', [script], { input: JSON.stringify({ kind, params, xs, ts }), encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -25,9 +28,10 @@ function book(kind: ModelKind, params: number[][][], xs: number[][], ts: number[
   return JSON.parse(r.stdout) as { loss: number; grads: number[][][] };
 }
 
-describe('agreement with the book\'s NumPy code', { skip: numpy ? false : 'python3 with NumPy is not installed' }, () => {
+describe('agreement with the book\'s NumPy code', { skip: skipWithout(missing) }, () => {
   for (const kind of ['simple', 'peeky', 'attention'] as ModelKind[]) {
     test(`${kind}: loss and every gradient equal the book's to float64 rounding`, () => {
+      requirePrerequisite(missing);
       const previous = setKernel(typescriptKernel);
       try {
         const model = createModel(kind, { vocabSize: 12, wordvec: 3, hidden: 4, reverse: false }, new Random(91));
