@@ -1,0 +1,82 @@
+/**
+ * The float32 wasm paths (wasm-layers.ts, the wasm GEMM) must not change what the models learn: the same
+ * seed gives the same TimeLSTM outputs and gradients, and the same loss curve, under the float64
+ * TypeScript kernel and the fastest wasm kernel, within float32 tolerances stated below.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Matrix } from 'ml-matrix';
+import { availableKernels, rowsOf, withKernel } from '../../../src/matrix';
+import { TimeLSTM } from '../../../src/layers/time-lstm';
+import { createModel } from '../../../src/models/factory';
+import type { ModelKind } from '../../../src/chat/types';
+import { Adam } from '../../../src/optim/adam';
+import { clipGrads } from '../../../src/optim/clip';
+import { Random } from '../../../src/random';
+import { randomMatrix } from '../helpers/gradcheck';
+
+const fastest = availableKernels()[0];
+
+function maxAbsDiff(a: Matrix, b: Matrix): number {
+  const A = rowsOf(a);
+  const B = rowsOf(b);
+  let worst = 0;
+  for (let i = 0; i < A.length; i++) for (let j = 0; j < A[i].length; j++) worst = Math.max(worst, Math.abs(A[i][j] - B[i][j]));
+  return worst;
+}
+
+/** forward + backward of a masked, stateful TimeLSTM (H = 8, a multiple of 4 so the wasm path runs). */
+function runLstm(): Matrix[] {
+  const rng = new Random(11);
+  const N = 5, T = 6, D = 3, H = 8;
+  const lstm = new TimeLSTM(randomMatrix(rng, D, 4 * H, 0.5), randomMatrix(rng, H, 4 * H, 0.5), randomMatrix(rng, 1, 4 * H, 0.5), true);
+  const xs = Array.from({ length: T }, () => randomMatrix(rng, N, D));
+  const mask = Array.from({ length: T }, (_, t) => Array.from({ length: N }, (_, n) => !(n === 1 && t >= 4) && !(n === 3 && t % 2 === 1)));
+  lstm.setState(randomMatrix(rng, N, H), randomMatrix(rng, N, H));
+  const hs = lstm.forward(xs, mask);
+  const dxs = lstm.backward(hs.map(() => randomMatrix(rng, N, H)));
+  return [...hs, lstm.c as Matrix, ...dxs, lstm.dh as Matrix, ...lstm.grads.map((g) => g.clone())];
+}
+
+/** `iters` Adam steps of a small model on seeded random pairs; the loss of each step. */
+function lossCurve(kind: ModelKind, iters: number): number[] {
+  const rng = new Random(5);
+  const V = 14;
+  const model = createModel(kind, { vocabSize: V, wordvec: 8, hidden: 16, reverse: true }, rng);
+  const optimizer = new Adam(0.01);
+  const batch = () => ({
+    xs: Array.from({ length: 16 }, () => Array.from({ length: 6 }, () => 4 + rng.int(V - 4))),
+    ts: Array.from({ length: 16 }, () => [1, ...Array.from({ length: 4 }, () => 4 + rng.int(V - 4))]),
+  });
+  const data = [batch(), batch(), batch()];
+  const losses: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    const { xs, ts } = data[i % data.length];
+    losses.push(model.forward(xs, ts));
+    model.backward();
+    clipGrads(model.grads, 5);
+    optimizer.update(model.params, model.grads);
+  }
+  return losses;
+}
+
+describe('float32 wasm kernels against the float64 TypeScript kernel', { skip: fastest === 'typescript' ? 'no wasm SIMD in this runtime' : false }, () => {
+  test('a masked stateful TimeLSTM gives the same outputs and gradients within 1e-5 absolute (measured ~5e-7)', () => {
+    const exact = withKernel('typescript', runLstm);
+    const fast = withKernel(fastest, runLstm);
+    assert.equal(fast.length, exact.length);
+    const worst = Math.max(...exact.map((m, k) => maxAbsDiff(m, fast[k])));
+    assert.ok(worst < 1e-5, `max |difference| ${worst}`);
+    assert.ok(worst > 0, 'the wasm path did not run (identical float64 results)');
+  });
+
+  for (const kind of ['peeky', 'attention', 'simple'] as const) {
+    test(`the same seed gives the same ${kind} loss curve over 40 Adam steps within 1e-5 relative (measured ~2e-8)`, () => {
+      const exact = withKernel('typescript', () => lossCurve(kind, 40));
+      const fast = withKernel(fastest, () => lossCurve(kind, 40));
+      assert.ok(exact[39] < exact[0] - 0.3, `the model did not learn: ${exact[0]} → ${exact[39]}`);
+      const worst = Math.max(...exact.map((l, i) => Math.abs(l - fast[i]) / l));
+      assert.ok(worst < 1e-5, `max relative difference of the losses ${worst}`);
+    });
+  }
+});
