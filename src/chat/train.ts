@@ -138,6 +138,8 @@ export async function trainChatModel(
   const slots = batches.map((_, i) => i);
   const perBatch = trainSet.length / batches.length;
   const onProgress = callbacks.onProgress;
+  let evalSeconds = 0; // time spent in exact-match checks, for the ETA
+  let evaluations = 0;
   const result = await train<number>(
     {
       model: engine,
@@ -149,8 +151,11 @@ export async function trainChatModel(
         return loss;
       },
       evaluate() {
+        const t0 = Date.now();
         batches = lengthBuckets(trainSet, o.batchSize, bucketRng);
         const accuracy = exactMatch(chat, valSet);
+        evalSeconds += (Date.now() - t0) / 1000;
+        evaluations++;
         solved = accuracy === 1;
         return valSet === trainSet ? { accuracy } : { accuracy, valLoss: meanLoss(engine, valSet) };
       },
@@ -159,7 +164,14 @@ export async function trainChatModel(
       epochs: o.epochs, batchSize: 1, optimizer, rng, clip: o.clip, patience: o.patience, signal: stop, maxLoss: DIVERGED_LOSS,
       callbacks: {
         onEpoch: callbacks.onEpoch?.bind(callbacks),
-        onProgress: onProgress && ((p) => onProgress.call(callbacks, { ...p, samplesPerSecond: p.samplesPerSecond * perBatch })),
+        // The trainer's ETA counts batches only; add the exact-match check still ahead after this and
+        // every later epoch, so that the bound holds (TrainProgress.eta).
+        onProgress:
+          onProgress &&
+          ((p) => {
+            const checks = evaluations > 0 ? ((p.epochs - p.epoch + 1) * evalSeconds) / evaluations : 0;
+            onProgress.call(callbacks, { ...p, samplesPerSecond: p.samplesPerSecond * perBatch, eta: p.eta + checks });
+          }),
       },
     },
   );

@@ -102,7 +102,12 @@ export interface TrainProgress {
   readonly iterations: number;
   readonly loss: number;
   readonly samplesPerSecond: number;
-  /** Seconds left, estimated. */
+  /**
+   * Seconds until the last of `epochs` would end, estimated from the time per sample so far (the
+   * exact-match check after each epoch included, once one has run). An upper bound: training usually
+   * stops earlier, at the first epoch with 100% exact-match or after `patience` epochs without
+   * improvement. Show it as such (the CLI prints `ETA ≤ 3m12s`).
+   */
   readonly eta: number;
 }
 

@@ -1,22 +1,26 @@
 /** Progress display for `seq2seq-chat train`: a redrawn bar on a terminal, one line per epoch otherwise. */
 import type { EpochReport, TrainProgress } from '../chat/types';
 
+/** `45s`, `3m12s`, `1h02m`; `--` when unknown. */
 export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
+  if (!Number.isFinite(seconds) || seconds < 0) return '--';
   const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
-  const h = Math.floor(m / 60);
-  const mm = String(m % 60).padStart(2, '0');
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** `epoch 3/40 [#####-----] 52% loss 1.234 ETA 01:20`, `width` characters of bar. */
+/**
+ * `epoch 3/300 [#####-----] 52% loss 1.234 ETA ≤ 3m12s`, `width` characters of bar. The ETA is the time
+ * until the last of `epochs` would end (TrainProgress.eta): an upper bound, since training usually stops
+ * at the first epoch with 100% exact-match, or after `patience` epochs without improvement.
+ */
 export function progressLine(p: TrainProgress, width = 24): string {
   const done = p.iterations > 0 ? p.iteration / p.iterations : 0;
   const filled = Math.max(0, Math.min(width, Math.round(done * width)));
   const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
-  return `epoch ${p.epoch}/${p.epochs} [${bar}] ${String(Math.round(done * 100)).padStart(3)}% loss ${p.loss.toFixed(3)} ETA ${formatDuration(p.eta)}`;
+  return `epoch ${p.epoch}/${p.epochs} [${bar}] ${String(Math.round(done * 100)).padStart(3)}% loss ${p.loss.toFixed(3)} ETA ≤ ${formatDuration(p.eta)}`;
 }
 
 export function epochLine(r: EpochReport, epochs: number): string {

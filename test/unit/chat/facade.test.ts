@@ -60,6 +60,15 @@ describe('trainChatModel', () => {
     assert.equal(r.report.pairs, 4);
   });
 
+  test('the progress ETA bounds the time actually left, since training stops before the last epoch', async () => {
+    const reports: { at: number; eta: number }[] = [];
+    const r = await trainChatModel(PAIRS, { ...TINY, model: 'peeky' }, { onProgress: (p) => reports.push({ at: Date.now(), eta: p.eta }) });
+    const end = Date.now();
+    assert.ok(r.report.epochs < TINY.epochs);
+    assert.ok(reports.length > 0);
+    for (const { at, eta } of reports) assert.ok(Number.isFinite(eta) && eta * 1000 >= end - at, `ETA ${eta} s with ${(end - at) / 1000} s really left`);
+  });
+
   test('is deterministic for a fixed seed', async () => {
     const a = await trainChatModel(PAIRS, { ...TINY, epochs: 3 });
     const b = await trainChatModel(PAIRS, { ...TINY, epochs: 3 });

@@ -37,10 +37,17 @@ describe('parseArgs', () => {
 
 describe('progress', () => {
   test('formats durations and a progress bar', () => {
-    assert.equal(formatDuration(75), '01:15');
-    assert.equal(formatDuration(3725), '1:02:05');
-    assert.equal(formatDuration(Number.NaN), '--:--');
+    assert.equal(formatDuration(45), '45s');
+    assert.equal(formatDuration(75), '1m15s');
+    assert.equal(formatDuration(192.4), '3m12s');
+    assert.equal(formatDuration(3725), '1h02m');
+    assert.equal(formatDuration(Number.NaN), '--');
     const line = progressLine({ epoch: 2, epochs: 10, iteration: 5, iterations: 10, loss: 1.23456, samplesPerSecond: 100, eta: 61 }, 10);
-    assert.equal(line, 'epoch 2/10 [#####-----]  50% loss 1.235 ETA 01:01');
+    assert.equal(line, 'epoch 2/10 [#####-----]  50% loss 1.235 ETA ≤ 1m01s');
+  });
+
+  test('says the ETA is an upper bound, since training usually stops before the last epoch', () => {
+    const line = progressLine({ epoch: 3, epochs: 300, iteration: 1, iterations: 10, loss: 2, samplesPerSecond: 100, eta: 192 });
+    assert.match(line, /ETA ≤ 3m12s$/);
   });
 });
