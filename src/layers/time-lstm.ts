@@ -9,7 +9,7 @@
 import { Matrix } from 'ml-matrix';
 import { matmul, matmulNT, matmulTN, ShapeError, rowsOf } from '../matrix';
 import { lstmDims, lstmStepBackward, lstmStepForward, LstmStepCache } from './lstm';
-import { addInPlace, cloneMatrix, expectSeries, expectShape, fill, shapeOf, stackTime, sumRowsInto, unstackTime, zeros } from './util';
+import { addInPlace, cloneMatrix, expectSeries, expectShape, fill, hconcat, hsplit, shapeOf, stackTime, sumRowsInto, unstackTime, zeros } from './util';
 import { WasmTimeLstm } from './wasm-layers';
 
 /** mask[t][n]: true where row n has a real token at step t. */
@@ -25,6 +25,9 @@ export class TimeLSTM {
   c: Matrix | null = null;
   /** Gradient of the loss with respect to the initial hidden state, set by backward (N×H). */
   dh: Matrix | null = null;
+  /** Gradient with respect to the `peek` input of the last forward (N×P), set by backward; null without one. */
+  dpeek: Matrix | null = null;
+  private peekColumns = 0;
   private caches: LstmStepCache[] = [];
   private xStack: Matrix | null = null; // the forward's inputs, stacked (T·N×D)
   private mask: TimeMask | undefined;
@@ -58,13 +61,21 @@ export class TimeLSTM {
     this.c = null;
   }
 
-  /** xs: T × (N×D) → hs: T × (N×H). */
-  forward(xs: Matrix[], mask?: TimeMask): Matrix[] {
+  /**
+   * xs: T × (N×D) → hs: T × (N×H). With `peek` (N×P), the input of every step is [peek, x_t] (N×(P+D)) and
+   * Wx has P+D rows (the book's peeky decoder, ch. 7.4.2): the layer concatenates, so that the float32 path
+   * can take peek·Wx[:P] once for all steps instead of T times; backward then sets `dpeek`.
+   */
+  forward(xs: Matrix[], mask?: TimeMask, peek?: Matrix): Matrix[] {
     const [Wx, Wh, b] = this.params;
-    const D = Wx.rows;
+    const P = peek?.columns ?? 0;
+    if (P > Wx.rows) throw new ShapeError(`TimeLSTM.forward: peek is ${shapeOf(peek as Matrix)} but Wx has only ${Wx.rows} rows`);
+    const D = Wx.rows - P;
     const H = Wh.rows;
     const T = xs.length;
     const [N] = expectSeries('TimeLSTM.forward', 'xs', xs, D);
+    if (peek !== undefined && T > 0) expectShape('TimeLSTM.forward', 'peek', peek, N, P);
+    this.peekColumns = P;
     if (mask !== undefined) checkMask(mask, T, N);
     if (!this.stateful || this.h === null) this.h = zeros(N, H);
     if (!this.stateful || this.c === null) this.c = zeros(N, H);
@@ -73,7 +84,7 @@ export class TimeLSTM {
     this.caches = [];
     this.onWasm = T > 0 && N > 0 && this.wasm.ready(H);
     if (this.onWasm) {
-      const { hs, c } = this.wasm.forward(xs, Wx, Wh, b, this.h, this.c, mask);
+      const { hs, c } = this.wasm.forward(xs, Wx, Wh, b, this.h, this.c, mask, peek);
       this.xStack = null;
       this.h = hs[T - 1];
       this.c = c;
@@ -82,10 +93,11 @@ export class TimeLSTM {
     const hs: Matrix[] = [];
     let h = this.h;
     let c = this.c;
-    this.xStack = stackTime(xs, D); // T × (N×D) → (T·N×D)
-    const XW = rowsOf(matmul(this.xStack, Wx, zeros(T * N, 4 * H))); // one product for every step: (T·N×D)(D×4H) → (T·N×4H)
+    const inputs = peek === undefined ? xs : xs.map((x) => hconcat(peek, x)); // T × (N×(P+D))
+    this.xStack = stackTime(inputs, P + D); // T × (N×(P+D)) → (T·N×(P+D))
+    const XW = rowsOf(matmul(this.xStack, Wx, zeros(T * N, 4 * H))); // one product for every step: (T·N×(P+D))((P+D)×4H) → (T·N×4H)
     for (let t = 0; t < T; t++) {
-      const step = lstmStepForward(xs[t], h, c, Wx, Wh, b, XW.slice(t * N, (t + 1) * N));
+      const step = lstmStepForward(inputs[t], h, c, Wx, Wh, b, XW.slice(t * N, (t + 1) * N));
       if (mask !== undefined) carryPadded(mask[t], h, c, step.h, step.c);
       this.caches.push(step.cache);
       h = step.h;
@@ -97,7 +109,7 @@ export class TimeLSTM {
     return hs;
   }
 
-  /** dhs: T × (N×H) → dxs: T × (N×D); weight grads written in place, `dh` set. */
+  /** dhs: T × (N×H) → dxs: T × (N×D); weight grads written in place, `dh` set (and `dpeek` after a peeked forward). */
   backward(dhs: Matrix[]): Matrix[] {
     const [Wx, Wh] = this.params;
     const H = Wh.rows;
@@ -106,8 +118,9 @@ export class TimeLSTM {
       if (dhs.length !== T) throw new RangeError(`TimeLSTM.backward: expected ${T} time steps of dhs, got ${dhs.length}`);
       expectSeries('TimeLSTM.backward', 'dhs', dhs, H);
       if (dhs[0].rows !== this.wasm.rows) throw new ShapeError(`TimeLSTM.backward: dhs[0] expected (${this.wasm.rows}×${H}), got ${shapeOf(dhs[0])}`);
-      const { dxs, dh } = this.wasm.backward(dhs, this.grads);
+      const { dxs, dh, dpeek } = this.wasm.backward(dhs, this.grads);
       this.dh = dh;
+      this.dpeek = dpeek;
       return dxs;
     }
     const T = this.caches.length;
@@ -132,13 +145,26 @@ export class TimeLSTM {
     this.dh = dh;
     if (T === 0 || this.xStack === null) {
       for (const g of this.grads) fill(g, 0);
+      this.dpeek = this.peekColumns > 0 ? zeros(N, this.peekColumns) : null;
       return [];
     }
     const dA = stackTime(dAs, 4 * H); // (T·N×4H)
     matmulTN(this.xStack, dA, this.grads[0]); // dWx = Σ_t x_tᵀ·dA_t, in place
     matmulTN(stackTime(this.caches.map((k) => k.hPrev), H), dA, this.grads[1]); // dWh = Σ_t h_{t−1}ᵀ·dA_t
     sumRowsInto(dA, this.grads[2]);
-    return unstackTime(matmulNT(dA, Wx, zeros(T * N, Wx.rows)), T, N); // dx_t = dA_t·Wxᵀ: (T·N×4H)(D×4H)ᵀ → T × (N×D)
+    const dxs = unstackTime(matmulNT(dA, Wx, zeros(T * N, Wx.rows)), T, N); // dx_t = dA_t·Wxᵀ: (T·N×4H)((P+D)×4H)ᵀ → T × (N×(P+D))
+    const P = this.peekColumns;
+    if (P === 0) {
+      this.dpeek = null;
+      return dxs;
+    }
+    const dpeek = zeros(N, P);
+    this.dpeek = dpeek;
+    return dxs.map((d) => {
+      const [dp, dx] = hsplit(d, P);
+      addInPlace(dpeek, dp); // peek was copied to every step: its gradients add up
+      return dx;
+    });
   }
 }
 

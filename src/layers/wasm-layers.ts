@@ -87,8 +87,9 @@ export class WasmTimeLstm {
   private N = 0;
   private D = 0;
   private H = 0;
+  private P = 0;
   private mask: TimeMask | undefined;
-  private a = { Wx: 0, Wh: 0, b: 0, X: 0, G: 0, HS: 0, CS: 0, TC: 0, tmp: 0, DH: 0, dh: 0, dc: 0, dA: 0, dWx: 0, dWh: 0, db: 0, dX: 0, tmpW: 0, work: 0 };
+  private a = { Wx: 0, Wh: 0, b: 0, X: 0, G: 0, HS: 0, CS: 0, TC: 0, tmp: 0, DH: 0, dh: 0, dc: 0, dA: 0, dWx: 0, dWh: 0, db: 0, dX: 0, tmpW: 0, work: 0, PK: 0, PW: 0, dAsum: 0, dPK: 0 };
 
   /** Time steps and rows of the last forward. */
   get steps(): number {
@@ -105,15 +106,19 @@ export class WasmTimeLstm {
   }
 
   /** xs: T × (N×D), h0, c0 (N×H) → hs T × (N×H) and the last c (N×H). */
-  forward(xs: Matrix[], Wx: Matrix, Wh: Matrix, b: Matrix, h0: Matrix, c0: Matrix, mask: TimeMask | undefined): { hs: Matrix[]; c: Matrix } {
+  forward(
+    xs: Matrix[], Wx: Matrix, Wh: Matrix, b: Matrix, h0: Matrix, c0: Matrix, mask: TimeMask | undefined, peek?: Matrix,
+  ): { hs: Matrix[]; c: Matrix } {
     const g = this.wasm.get();
     if (g === null) throw new Error('WasmTimeLstm.forward: no wasm kernel is active');
     this.g = g;
     const T = xs.length;
     const N = h0.rows;
-    const D = Wx.rows;
+    const P = peek?.columns ?? 0;
+    const D = Wx.rows - P;
     const H = Wh.rows;
     const H4 = 4 * H;
+    this.P = P;
     this.T = T;
     this.N = N;
     this.D = D;
@@ -123,7 +128,10 @@ export class WasmTimeLstm {
     arena.reset();
     const f = (floats: number): number => arena.alloc(floats * 4);
     const a = this.a;
-    a.Wx = f(D * H4);
+    a.Wx = f((P + D) * H4); // rows [0, P) multiply peek, rows [P, P+D) multiply x_t
+    a.PK = f(N * P);
+    a.PW = f(N * H4);
+    a.dAsum = f(N * H4);
     a.Wh = f(H * H4);
     a.b = f(H4);
     a.X = f(T * N * D);
@@ -136,27 +144,32 @@ export class WasmTimeLstm {
     a.dh = f(N * H);
     a.dc = f(N * H);
     a.dA = f(T * N * H4);
-    a.dWx = f(D * H4);
+    a.dWx = f((P + D) * H4);
+    a.dPK = f(N * P);
     a.dWh = f(H * H4);
     a.db = f(H4);
     a.dX = f(T * N * D);
-    a.tmpW = f(Math.max(D, H) * H4);
-    const K = Math.max(D, H, H4, T * N);
-    a.work = arena.alloc(Math.max(g.workBytes(H4, K), g.workBytes(H, K), g.workBytes(D, K)));
+    a.tmpW = f(Math.max(D, H, P) * H4);
+    const K = Math.max(D, H, H4, N, P);
+    a.work = arena.alloc(Math.max(g.workBytes(H4, K), g.workBytes(H, K), g.workBytes(D, K), g.workBytes(P, K)));
     const m = arena.f32(); // after the last alloc: growing the memory detaches older views
     putRows(m, a.Wx / 4, rowsOf(Wx));
     putRows(m, a.Wh / 4, rowsOf(Wh));
     putRows(m, a.b / 4, rowsOf(b));
     for (let t = 0; t < T; t++) putRows(m, (a.X / 4) + t * N * D, rowsOf(xs[t]));
+    if (peek !== undefined) putRows(m, a.PK / 4, rowsOf(peek));
     putRows(m, a.HS / 4, rowsOf(h0));
     putRows(m, a.CS / 4, rowsOf(c0));
-    g.gemmWith(false, false, T * N, H4, D, a.X, a.Wx, a.G, a.work); // (T·N×D)(D×4H) → (T·N×4H), every step at once
+    const WxX = a.Wx + P * H4 * 4; // Wx[P:], the rows that multiply x_t
+    g.gemmWith(false, false, T * N, H4, D, a.X, WxX, a.G, a.work); // (T·N×D)(D×4H) → (T·N×4H), every step at once
+    if (P > 0) g.gemmWith(false, false, N, H4, P, a.PK, a.Wx, a.PW, a.work); // peek·Wx[:P]: the same for every step
     const stepA = N * H4 * 4; // bytes of one step's (N×4H)
     const stepH = N * H * 4; // bytes of one step's (N×H)
     for (let t = 0; t < T; t++) {
       const Gt = a.G + t * stepA;
       g.gemmWith(false, false, N, H4, H, a.HS + t * stepH, a.Wh, a.tmp, a.work); // h_{t−1}·Wh: (N×H)(H×4H)
       g.addTo(a.tmp, Gt, N * H4); // A = x·Wx + h·Wh (b is added by lstmForward)
+      if (P > 0) g.addTo(a.PW, Gt, N * H4); // + peek·Wx[:P]
       g.lstmForward(Gt, a.b, a.CS + t * stepH, a.CS + (t + 1) * stepH, a.HS + (t + 1) * stepH, a.TC + t * stepH, N, H);
       const real = mask?.[t];
       if (real !== undefined) {
@@ -179,10 +192,10 @@ export class WasmTimeLstm {
    * dhs: T × (N×H) → dxs T × (N×D) and dh (N×H), the gradient for the initial h; writes dWx, dWh, db
    * into `grads` (in place, float64).
    */
-  backward(dhs: Matrix[], grads: Matrix[]): { dxs: Matrix[]; dh: Matrix } {
+  backward(dhs: Matrix[], grads: Matrix[]): { dxs: Matrix[]; dh: Matrix; dpeek: Matrix | null } {
     const g = this.g;
     if (g === null) throw new Error('WasmTimeLstm.backward called before forward');
-    const { T, N, D, H, a, mask } = this;
+    const { T, N, D, H, P, a, mask } = this;
     const H4 = 4 * H;
     const m = g.arena.f32();
     for (let t = 0; t < T; t++) putRows(m, a.DH / 4 + t * N * H, rowsOf(dhs[t]));
@@ -219,15 +232,23 @@ export class WasmTimeLstm {
       }
     }
     const TN = T * N;
-    gemmTNByStep(g, T, N, D, H4, a.X, a.dA, a.dWx, a.tmpW, a.work); // dWx = Σ_t x_tᵀ·dA_t → (D×4H)
+    const WxX = a.Wx + P * H4 * 4;
+    gemmTNByStep(g, T, N, D, H4, a.X, a.dA, a.dWx + P * H4 * 4, a.tmpW, a.work); // dWx[P:] = Σ_t x_tᵀ·dA_t → (D×4H)
+    if (P > 0) {
+      // peek fed every step: dWx[:P] = peekᵀ·Σ_t dA_t, dpeek = (Σ_t dA_t)·Wx[:P]ᵀ
+      m.copyWithin(a.dAsum / 4, a.dA / 4, a.dA / 4 + N * H4);
+      for (let t = 1; t < T; t++) g.addTo(a.dA + t * stepA, a.dAsum, N * H4);
+      g.gemmWith(true, false, P, H4, N, a.PK, a.dAsum, a.dWx, a.work); // (N×P)ᵀ(N×4H) → (P×4H)
+      g.gemmWith(false, true, N, P, H4, a.dAsum, a.Wx, a.dPK, a.work); // (N×4H)(P×4H)ᵀ → (N×P)
+    }
     gemmTNByStep(g, T, N, H, H4, a.HS, a.dA, a.dWh, a.tmpW, a.work); // dWh = Σ_t h_{t−1}ᵀ·dA_t → (H×4H)
     g.sumRows(a.dA, a.db, TN, H4); // db = Σ dA
-    g.gemmWith(false, true, TN, D, H4, a.dA, a.Wx, a.dX, a.work); // dX = dA·Wxᵀ: (T·N×4H)(D×4H)ᵀ → (T·N×D)
+    g.gemmWith(false, true, TN, D, H4, a.dA, WxX, a.dX, a.work); // dX = dA·Wx[P:]ᵀ: (T·N×4H)(D×4H)ᵀ → (T·N×D)
     getRows(m, a.dWx / 4, rowsOf(grads[0]));
     getRows(m, a.dWh / 4, rowsOf(grads[1]));
     getRows(m, a.db / 4, rowsOf(grads[2]));
     const dxs: Matrix[] = [];
     for (let t = 0; t < T; t++) dxs.push(matrixAt(m, a.dX / 4 + t * N * D, N, D));
-    return { dxs, dh: matrixAt(m, a.dh / 4, N, H) };
+    return { dxs, dh: matrixAt(m, a.dh / 4, N, H), dpeek: P > 0 ? matrixAt(m, a.dPK / 4, N, P) : null };
   }
 }

@@ -43,7 +43,7 @@ export class PeekyDecoder {
   forward(xs: number[][], h: Matrix): Matrix[] {
     this.lstm.setState(h);
     const emb = this.embed.forward(xs); // → T × (N×D)
-    const hs = this.lstm.forward(emb.map((e) => hconcat(h, e))); // T × (N×(H+D)) → T × (N×H)
+    const hs = this.lstm.forward(emb, undefined, h); // inputs [h, e_t]: T × (N×(H+D)) → T × (N×H)
     return this.affine.forward(hs.map((o) => hconcat(h, o))); // T × (N×2H) → T × (N×V)
   }
 
@@ -57,12 +57,8 @@ export class PeekyDecoder {
       addInPlace(dh, dpeek); // h was copied to every step: its gradients add up
       return dhs;
     });
-    const dxs = this.lstm.backward(dlstm); // T × (N×(H+D))
-    const dembed = dxs.map((d) => {
-      const [dpeek, de] = hsplit(d, H);
-      addInPlace(dh, dpeek);
-      return de;
-    });
+    const dembed = this.lstm.backward(dlstm); // T × (N×D); the peek's share is lstm.dpeek
+    if (this.lstm.dpeek !== null) addInPlace(dh, this.lstm.dpeek);
     this.embed.backward(dembed);
     if (this.lstm.dh !== null && dout.length > 0) addInPlace(dh, this.lstm.dh);
     return dh;
