@@ -47,8 +47,14 @@ export async function runCommand(page: Page, label: string): Promise<void> {
   const box = page.locator('.quick-input-widget .quick-input-box input');
   await box.waitFor({ state: 'visible' });
   await box.fill('>' + label);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  // "Open Chat" also matches "Open Chat in Editor" (which may be listed first as recently used): pick the exact label
+  const exact = page.locator('.quick-input-list .monaco-list-row .label-name').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}…?\\s*$`) });
+  await exact.first().waitFor({ timeout: 15_000 });
+  await exact.first().click();
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Clicks a file in the explorer, which opens it in the (preview) editor. */
@@ -78,9 +84,8 @@ export async function clearNotifications(page: Page): Promise<void> {
 export async function openSidePanel(page: Page): Promise<void> {
   const item = page.locator('.activitybar [aria-label^="Seq2Seq Chat"], .activitybar [title^="Seq2Seq Chat"]').first();
   await item.waitFor({ timeout: 60_000 });
-  const checked = await item.getAttribute('aria-checked').catch(() => null);
-  const expanded = await item.getAttribute('aria-expanded').catch(() => null);
-  if (checked !== 'true' && expanded !== 'true') await item.click();
+  // the command focuses the view, opening the side bar even when it was closed
+  await runCommand(page, 'Seq2Seq Chat: Open Chat');
 }
 
 export async function chatFrame(page: Page, host: 'view' | 'panel', timeout = 30_000): Promise<Frame> {
