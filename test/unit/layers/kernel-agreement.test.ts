@@ -14,8 +14,11 @@ import { Adam } from '../../../src/optim/adam';
 import { clipGrads } from '../../../src/optim/clip';
 import { Random } from '../../../src/random';
 import { randomMatrix } from '../helpers/gradcheck';
+import { requirePrerequisite, skipWithout } from '../helpers/prerequisites';
 
 const fastest = availableKernels()[0];
+/** Skipped without wasm SIMD on a developer machine; fails under CI (test/unit/helpers/prerequisites.ts). */
+const noWasm = fastest === 'typescript' ? 'no wasm SIMD in this runtime' : undefined;
 
 function maxAbsDiff(a: Matrix, b: Matrix): number {
   const A = rowsOf(a);
@@ -60,8 +63,9 @@ function lossCurve(kind: ModelKind, iters: number): number[] {
   return losses;
 }
 
-describe('float32 wasm kernels against the float64 TypeScript kernel', { skip: fastest === 'typescript' ? 'no wasm SIMD in this runtime' : false }, () => {
+describe('float32 wasm kernels against the float64 TypeScript kernel', { skip: skipWithout(noWasm) }, () => {
   test('a masked stateful TimeLSTM gives the same outputs and gradients within 1e-5 absolute (measured ~5e-7)', () => {
+    requirePrerequisite(noWasm);
     const exact = withKernel('typescript', runLstm);
     const fast = withKernel(fastest, runLstm);
     assert.equal(fast.length, exact.length);
@@ -72,6 +76,7 @@ describe('float32 wasm kernels against the float64 TypeScript kernel', { skip: f
 
   for (const kind of ['peeky', 'attention', 'simple'] as const) {
     test(`the same seed gives the same ${kind} loss curve over 40 Adam steps within 1e-5 relative (measured ~2e-8)`, () => {
+      requirePrerequisite(noWasm);
       const exact = withKernel('typescript', () => lossCurve(kind, 40));
       const fast = withKernel(fastest, () => lossCurve(kind, 40));
       assert.ok(exact[39] < exact[0] - 0.3, `the model did not learn: ${exact[0]} → ${exact[39]}`);
