@@ -9,7 +9,7 @@
 import { Matrix } from 'ml-matrix';
 import { rowsOf, ShapeError } from '../matrix';
 import { softmaxRow } from './softmax';
-import { addInPlace, cloneMatrix, expectSeries, expectShape, zeros } from './util';
+import { cloneMatrix, expectSeries, expectShape, zeros } from './util';
 import type { TimeMask } from './time-lstm';
 
 /** c = Σ_t a[:, t] ⊙ hs_t : hs T × (N×H), a (N×T) → c (N×H). */
@@ -41,32 +41,37 @@ export class WeightSum {
     return c;
   }
 
-  /** dc (N×H) → dhs T × (N×H) = a ⊙ dc, da (N×T) = Σ_j dc ⊙ hs_t. */
-  backward(dc: Matrix): { dhs: Matrix[]; da: Matrix } {
+  /**
+   * dc (N×H) → dhs T × (N×H) = a ⊙ dc, da (N×T) = Σ_j dc ⊙ hs_t. With `into` (T × (N×H)), dhs is added to
+   * it and returned as dhs (TimeAttention sums every decoder step's dhs there without allocating them).
+   */
+  backward(dc: Matrix, into?: Matrix[]): { dhs: Matrix[]; da: Matrix } {
     if (this.a === null) throw new Error('WeightSum.backward called before forward');
     const T = this.hs.length;
     const N = this.a.rows;
     const H = dc.columns;
     expectShape('WeightSum.backward', 'dc', dc, N, T === 0 ? H : this.hs[0].columns);
+    const dhs = into ?? Array.from({ length: T }, () => zeros(N, H));
+    if (dhs.length !== T) throw new RangeError(`WeightSum.backward: into has ${dhs.length} time steps, expected ${T}`);
     const A = rowsOf(this.a);
     const DC = rowsOf(dc);
     const da = zeros(N, T);
     const DA = rowsOf(da);
-    const dhs: Matrix[] = [];
     for (let t = 0; t < T; t++) {
       const Hs = rowsOf(this.hs[t]);
-      const dh = zeros(N, H);
-      const DH = rowsOf(dh);
+      const DH = rowsOf(dhs[t]);
       for (let n = 0; n < N; n++) {
         const w = A[n][t];
+        const dcn = DC[n];
+        const hn = Hs[n];
+        const dhn = DH[n];
         let s = 0;
         for (let j = 0; j < H; j++) {
-          DH[n][j] = w * DC[n][j];
-          s += DC[n][j] * Hs[n][j];
+          dhn[j] += w * dcn[j];
+          s += dcn[j] * hn[j];
         }
         DA[n][t] = s;
       }
-      dhs.push(dh);
     }
     return { dhs, da };
   }
@@ -113,14 +118,16 @@ export class AttentionWeight {
     return a;
   }
 
-  /** da (N×T) → dhs T × (N×H), dh (N×H). */
-  backward(da: Matrix): { dhs: Matrix[]; dh: Matrix } {
+  /** da (N×T) → dhs T × (N×H), dh (N×H); with `into` (T × (N×H)) dhs is added to it, as in WeightSum. */
+  backward(da: Matrix, into?: Matrix[]): { dhs: Matrix[]; dh: Matrix } {
     if (this.a === null || this.h === null) throw new Error('AttentionWeight.backward called before forward');
     const a = this.a;
     const N = a.rows;
     const T = a.columns;
     const H = this.h.columns;
     expectShape('AttentionWeight.backward', 'da', da, N, T);
+    const dhs = into ?? Array.from({ length: T }, () => zeros(N, H));
+    if (dhs.length !== T) throw new RangeError(`AttentionWeight.backward: into has ${dhs.length} time steps, expected ${T}`);
     // softmax backward: ds = a ⊙ (da − Σ_t a·da)
     const ds = zeros(N, T);
     const A = rowsOf(a);
@@ -134,20 +141,21 @@ export class AttentionWeight {
     const Hh = rowsOf(this.h);
     const dh = zeros(N, H);
     const DH = rowsOf(dh);
-    const dhs: Matrix[] = [];
     for (let t = 0; t < T; t++) {
       const Hs = rowsOf(this.hs[t]);
-      const dhst = zeros(N, H);
-      const D = rowsOf(dhst);
+      const D = rowsOf(dhs[t]);
       for (let n = 0; n < N; n++) {
         const d = DS[n][t];
         if (d === 0) continue;
+        const dn = D[n];
+        const hn = Hh[n];
+        const hsn = Hs[n];
+        const dhn = DH[n];
         for (let j = 0; j < H; j++) {
-          D[n][j] = d * Hh[n][j]; // ∂s/∂hs_t = h
-          DH[n][j] += d * Hs[n][j]; // ∂s/∂h = hs_t
+          dn[j] += d * hn[j]; // ∂s/∂hs_t = h
+          dhn[j] += d * hsn[j]; // ∂s/∂h = hs_t
         }
       }
-      dhs.push(dhst);
     }
     return { dhs, dh };
   }
@@ -171,12 +179,11 @@ export class Attention {
     return this.empty ?? this.sum.forward(hs, a); // an empty question gives a zero context
   }
 
-  backward(dout: Matrix): { dhs: Matrix[]; dh: Matrix } {
-    if (this.empty !== null) return { dhs: [], dh: cloneMatrix(this.empty) };
-    const { dhs: dhs0, da } = this.sum.backward(dout);
-    const { dhs: dhs1, dh } = this.weight.backward(da);
-    for (let t = 0; t < dhs0.length; t++) addInPlace(dhs0[t], dhs1[t]); // hs feeds both branches
-    return { dhs: dhs0, dh };
+  /** dout (N×H) → dhs T × (N×H), dh (N×H); with `into`, dhs is added to it (see WeightSum.backward). */
+  backward(dout: Matrix, into?: Matrix[]): { dhs: Matrix[]; dh: Matrix } {
+    if (this.empty !== null) return { dhs: into ?? [], dh: cloneMatrix(this.empty) };
+    const { dhs, da } = this.sum.backward(dout, into);
+    return { dhs, dh: this.weight.backward(da, dhs).dh }; // hs feeds both branches: both add into dhs
   }
 }
 
@@ -207,15 +214,10 @@ export class TimeAttention {
     if (dout.length !== this.layers.length) {
       throw new RangeError(`TimeAttention.backward: expected ${this.layers.length} time steps of dout, got ${dout.length}`);
     }
-    let dhsEnc: Matrix[] | null = null;
-    const dhsDec: Matrix[] = [];
-    for (let t = 0; t < dout.length; t++) {
-      const { dhs, dh } = this.layers[t].backward(dout[t]);
-      if (dhsEnc === null) dhsEnc = dhs;
-      else for (let k = 0; k < dhs.length; k++) addInPlace(dhsEnc[k], dhs[k]);
-      dhsDec.push(dh);
-    }
     const [Te, N, H] = this.encShape;
-    return { dhsEnc: dhsEnc ?? Array.from({ length: Te }, () => zeros(N, H)), dhsDec };
+    const dhsEnc = Array.from({ length: Te }, () => zeros(N, H));
+    const dhsDec: Matrix[] = [];
+    for (let t = 0; t < dout.length; t++) dhsDec.push(this.layers[t].backward(dout[t], dhsEnc).dh); // every step adds into dhsEnc
+    return { dhsEnc, dhsDec };
   }
 }
