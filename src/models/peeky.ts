@@ -14,7 +14,7 @@ import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
 import { softmax } from '../layers/softmax';
-import { addInPlace, hconcat, hsplit, randn, zeros } from '../layers/util';
+import { addInPlace, hconcat, randn, zeros } from '../layers/util';
 import { affineRows, embedRows, lstmWeights } from './common';
 import { type PreparedQuestions, Seq2seqBase } from './base';
 import { Encoder } from './seq2seq';
@@ -44,20 +44,16 @@ export class PeekyDecoder {
     this.lstm.setState(h);
     const emb = this.embed.forward(xs); // → T × (N×D)
     const hs = this.lstm.forward(emb, undefined, h); // inputs [h, e_t]: T × (N×(H+D)) → T × (N×H)
-    return this.affine.forward(hs.map((o) => hconcat(h, o))); // T × (N×2H) → T × (N×V)
+    return this.affine.forward(hs, h); // inputs [h, hs_t]: T × (N×2H) → T × (N×V)
   }
 
   /** dscore T × (N×V) → dh (N×H): the initial-state gradient plus every step's peek gradient. */
   backward(dscore: Matrix[]): Matrix {
     const H = this.H;
-    const dout = this.affine.backward(dscore); // T × (N×2H)
+    const dout = this.affine.backward(dscore); // T × (N×H); the peek's share is affine.dpeek
     const dh = zeros(dout[0]?.rows ?? 0, H);
-    const dlstm = dout.map((d) => {
-      const [dpeek, dhs] = hsplit(d, H);
-      addInPlace(dh, dpeek); // h was copied to every step: its gradients add up
-      return dhs;
-    });
-    const dembed = this.lstm.backward(dlstm); // T × (N×D); the peek's share is lstm.dpeek
+    if (this.affine.dpeek !== null && dout.length > 0) addInPlace(dh, this.affine.dpeek); // h fed every step: gradients add up
+    const dembed = this.lstm.backward(dout); // T × (N×D); the peek's share is lstm.dpeek
     if (this.lstm.dpeek !== null) addInPlace(dh, this.lstm.dpeek);
     this.embed.backward(dembed);
     if (this.lstm.dh !== null && dout.length > 0) addInPlace(dh, this.lstm.dh);

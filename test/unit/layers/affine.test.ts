@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from 'ml-matrix';
 import { TimeAffine } from '../../../src/layers/affine';
-import { ShapeError } from '../../../src/matrix';
+import { ShapeError, withKernel } from '../../../src/matrix';
+import { hconcat, hsplit } from '../../../src/layers/util';
 import { Random } from '../../../src/random';
 import { dot, gradientError, randomMatrix } from '../helpers/gradcheck';
 
@@ -30,4 +31,28 @@ describe('TimeAffine', () => {
     const layer = new TimeAffine(new Matrix(3, 4), new Matrix(1, 4));
     assert.throws(() => layer.forward([new Matrix(2, 5)]), (e: unknown) => e instanceof ShapeError && /expected \(2×3\), got \(2×5\)/.test(e.message));
   });
+});
+
+describe('TimeAffine with a peek input (book 7.4.2)', () => {
+  test('gives the outputs and gradients of concatenating [peek, x_t] at every step (float64 kernel)', () => withKernel('typescript', () => {
+    const rng = new Random(21);
+    const N = 3, T = 4, P = 2, D = 3, V = 5;
+    const W = randomMatrix(rng, P + D, V);
+    const b = randomMatrix(rng, 1, V);
+    const peek = randomMatrix(rng, N, P);
+    const xs = Array.from({ length: T }, () => randomMatrix(rng, N, D));
+    const douts = xs.map(() => randomMatrix(rng, N, V));
+    const joined = new TimeAffine(W.clone(), b.clone());
+    const ys = joined.forward(xs.map((x) => hconcat(peek, x)));
+    const dJoined = joined.backward(douts);
+    const peeked = new TimeAffine(W.clone(), b.clone());
+    const zs = peeked.forward(xs, peek);
+    const dx = peeked.backward(douts);
+    const close = (a: Matrix, c: Matrix): void => assert.ok(a.clone().sub(c).norm('max') < 1e-12, `${a.toString()} vs ${c.toString()}`);
+    ys.forEach((y, t) => close(y, zs[t]));
+    dJoined.forEach((d, t) => close(hsplit(d, P)[1], dx[t]));
+    const dpeek = dJoined.map((d) => hsplit(d, P)[0]).reduce((s, d) => s.clone().add(d));
+    close(dpeek, peeked.dpeek as Matrix);
+    joined.grads.forEach((g, k) => close(g, peeked.grads[k]));
+  }));
 });
