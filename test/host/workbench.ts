@@ -41,7 +41,7 @@ export async function openWorkbench(page: Page, url: string, workspace: string, 
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileInWorkspace }).first().waitFor({ timeout: 120_000 });
 }
 
-export async function runCommand(page: Page, label: string): Promise<void> {
+export async function runCommand(page: Page, label: string, timeout = 15_000): Promise<void> {
   await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
   const box = page.locator('.quick-input-widget .quick-input-box input');
@@ -49,7 +49,7 @@ export async function runCommand(page: Page, label: string): Promise<void> {
   await box.fill('>' + label);
   // "Open Chat" also matches "Open Chat in Editor" (which may be listed first as recently used): pick the exact label
   const exact = page.locator('.quick-input-list .monaco-list-row .label-name').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}…?\\s*$`) });
-  await exact.first().waitFor({ timeout: 15_000 });
+  await exact.first().waitFor({ timeout });
   await exact.first().click();
 }
 
@@ -84,8 +84,18 @@ export async function clearNotifications(page: Page): Promise<void> {
 export async function openSidePanel(page: Page): Promise<void> {
   const item = page.locator('.activitybar [aria-label^="Seq2Seq Chat"], .activitybar [title^="Seq2Seq Chat"]').first();
   await item.waitFor({ timeout: 60_000 });
-  // the command focuses the view, opening the side bar even when it was closed
-  await runCommand(page, 'Seq2Seq Chat: Open Chat');
+  // the command focuses the view, opening the side bar even when it was closed; right after a reload the
+  // palette may not list it yet (the list does not refresh when contributions arrive): retry a few times
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runCommand(page, 'Seq2Seq Chat: Open Chat', 10_000);
+      return;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+    }
+  }
 }
 
 export async function chatFrame(page: Page, host: 'view' | 'panel', timeout = 30_000): Promise<Frame> {
