@@ -143,7 +143,7 @@ export class TrainingController implements vscode.Disposable {
             const acc = lastAccuracy === undefined ? '' : ` · val acc ${(lastAccuracy * 100).toFixed(0)}%`;
             const increment = p.epoch > lastEpoch ? ((p.epoch - lastEpoch) / p.epochs) * 100 : undefined;
             lastEpoch = Math.max(lastEpoch, p.epoch);
-            progress.report({ message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${acc} · ETA ${formatEta(p.eta)}`, increment });
+            progress.report({ message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${acc} · ETA ≤ ${formatEta(p.eta)}`, increment });
             this.statusItem.text = `$(sync~spin) Seq2Seq: epoch ${p.epoch}/${p.epochs}`;
             this.session.setTraining({ file, epoch: p.epoch, epochs: p.epochs, loss: p.loss, accuracy: lastAccuracy, eta: p.eta });
           };
