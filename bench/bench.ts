@@ -29,6 +29,7 @@ import {
   currentKernel,
 } from '../src/matrix';
 import { Random } from '../src/random';
+import { additionBatch, CHARS, PAD_IDS, START } from './addition-batch';
 
 // ------------------------------------------------------------------------------------------- options
 
@@ -269,23 +270,6 @@ function loadEngine(): Engine | string {
   return mod as unknown as Engine;
 }
 
-const PAD_IDS = 4; // ids 0..3 are PAD, START, END, UNK (src/models/tokens.ts)
-const START = 1;
-const CHARS = '0123456789+ ';
-
-/** The book's addition questions: `16+75  ` (7 chars), answers START + `91  ` (sum padded to 4). */
-function additionBatch(rng: Random, n: number): { xs: number[][]; ts: number[][] } {
-  const id = (c: string): number => PAD_IDS + CHARS.indexOf(c);
-  const xs: number[][] = [];
-  const ts: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const a = rng.int(1000);
-    const b = rng.int(1000);
-    xs.push([...`${a}+${b}`.padEnd(7)].map(id));
-    ts.push([START, ...`${a + b}`.padEnd(4)].map((c) => (typeof c === 'number' ? c : id(c))));
-  }
-  return { xs, ts };
-}
 
 interface Trainer {
   /** Seconds per training iteration (forward, backward, clip, Adam) over `iters` iterations. */

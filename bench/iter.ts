@@ -13,23 +13,9 @@ import { clipGrads } from '../src/optim/clip';
 import { currentKernel, kernelByName, setKernel } from '../src/matrix';
 import type { KernelName } from '../src/matrix';
 import { Random } from '../src/random';
+import { additionBatch as batch, CHARS, PAD_IDS as FIRST } from './addition-batch';
 import type { ModelKind } from '../src/chat/types';
 
-const CHARS = '0123456789+ ';
-const FIRST = 4; // ids 0..3 are PAD, START, END, UNK
-
-function batch(rng: Random, n: number): { xs: number[][]; ts: number[][] } {
-  const id = (c: string): number => FIRST + CHARS.indexOf(c);
-  const xs: number[][] = [];
-  const ts: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const a = rng.int(1000);
-    const b = rng.int(1000);
-    xs.push([...`${a}+${b}`.padEnd(7)].map(id));
-    ts.push([1, ...[...`${a + b}`.padEnd(4)].map(id)]);
-  }
-  return { xs, ts };
-}
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
