@@ -9,8 +9,11 @@
 import { Matrix } from 'ml-matrix';
 import { matmul, matmulNT, matmulTN, ShapeError, rowsOf } from '../matrix';
 import { lstmDims, lstmStepBackward, lstmStepForward, LstmStepCache } from './lstm';
-import { addInPlace, cloneMatrix, expectSeries, expectShape, fill, hconcat, hsplit, shapeOf, stackTime, sumRowsInto, unstackTime, zeros } from './util';
+import type { TimeEmbedding } from './embedding';
+import { addInPlace, cloneMatrix, expectIds, expectSeries, expectShape, fill, hconcat, hsplit, shapeOf, stackTime, sumRowsInto, unstackTime, viewOfRows, zeros } from './util';
 import { WasmTimeLstm } from './wasm-layers';
+
+const EMPTY_ROW = new Float64Array(0);
 
 /** mask[t][n]: true where row n has a real token at step t. */
 export type TimeMask = ReadonlyArray<ReadonlyArray<boolean>>;
@@ -28,6 +31,10 @@ export class TimeLSTM {
   /** Gradient with respect to the `peek` input of the last forward (N×P), set by backward; null without one. */
   dpeek: Matrix | null = null;
   private peekColumns = 0;
+  /** The embedding and ids of the last `forwardEmbedded` when it ran fused on the float32 path. */
+  private fused: { embed: TimeEmbedding; ids: number[][] } | null = null;
+  private pendingFused: { embed: TimeEmbedding; ids: number[][] } | null = null;
+  private lastEmbed: TimeEmbedding | null = null;
   private caches: LstmStepCache[] = [];
   private xStack: Matrix | null = null; // the forward's inputs, stacked (T·N×D)
   private mask: TimeMask | undefined;
@@ -67,6 +74,8 @@ export class TimeLSTM {
    * can take peek·Wx[:P] once for all steps instead of T times; backward then sets `dpeek`.
    */
   forward(xs: Matrix[], mask?: TimeMask, peek?: Matrix): Matrix[] {
+    this.fused = this.pendingFused; // set only while forwardEmbedded calls
+    this.pendingFused = null;
     const [Wx, Wh, b] = this.params;
     const P = peek?.columns ?? 0;
     if (P > Wx.rows) throw new ShapeError(`TimeLSTM.forward: peek is ${shapeOf(peek as Matrix)} but Wx has only ${Wx.rows} rows`);
@@ -84,7 +93,7 @@ export class TimeLSTM {
     this.caches = [];
     this.onWasm = T > 0 && N > 0 && this.wasm.ready(H);
     if (this.onWasm) {
-      const { hs, c } = this.wasm.forward(xs, Wx, Wh, b, this.h, this.c, mask, peek);
+      const { hs, c } = this.wasm.forward(this.fused === null ? { xs } : { ids: this.fused.ids, E: this.fused.embed.params[0] }, Wx, Wh, b, this.h, this.c, mask, peek);
       this.xStack = null;
       this.h = hs[T - 1];
       this.c = c;
@@ -109,6 +118,37 @@ export class TimeLSTM {
     return hs;
   }
 
+  /**
+   * TimeEmbedding then this layer: ids N×T through `embed` → hs T × (N×H); pair with `backwardEmbedded`.
+   * On the float32 path x_t·Wx becomes a row lookup in E·Wx (V×4H, once per batch) and the embedding's
+   * gradient comes from the per-id sums of dA, so the three products with a depth or width of D (small:
+   * 16 in the book) and the per-step embedding matrices disappear; elsewhere it is exactly
+   * `forward(embed.forward(ids), mask, peek)`.
+   */
+  forwardEmbedded(embed: TimeEmbedding, ids: number[][], mask?: TimeMask, peek?: Matrix): Matrix[] {
+    const E = embed.params[0];
+    const [N, T] = expectIds('TimeEmbedding.forward', ids, E.rows);
+    const H = this.hiddenSize;
+    this.lastEmbed = embed;
+    if (!(T > 0 && N > 0 && this.wasm.ready(H))) return this.forward(embed.forward(ids), mask, peek);
+    // the embedding's output shape without computing it, for forward's checks
+    const shapeOnly = Array.from({ length: T }, () => viewOfRows(new Array<Float64Array>(N).fill(EMPTY_ROW), E.columns));
+    this.pendingFused = { embed, ids };
+    return this.forward(shapeOnly, mask, peek);
+  }
+
+  /** Backward of `forwardEmbedded`: dhs T × (N×H); writes this layer's and the embedding's gradients. */
+  backwardEmbedded(dhs: Matrix[]): void {
+    const fused = this.fused;
+    if (fused === null || !this.onWasm) {
+      const embed = this.lastEmbed;
+      if (embed === null) throw new Error('TimeLSTM.backwardEmbedded called before forwardEmbedded');
+      embed.backward(this.backward(dhs));
+      return;
+    }
+    this.backward(dhs);
+  }
+
   /** dhs: T × (N×H) → dxs: T × (N×D); weight grads written in place, `dh` set (and `dpeek` after a peeked forward). */
   backward(dhs: Matrix[]): Matrix[] {
     const [Wx, Wh] = this.params;
@@ -118,7 +158,7 @@ export class TimeLSTM {
       if (dhs.length !== T) throw new RangeError(`TimeLSTM.backward: expected ${T} time steps of dhs, got ${dhs.length}`);
       expectSeries('TimeLSTM.backward', 'dhs', dhs, H);
       if (dhs[0].rows !== this.wasm.rows) throw new ShapeError(`TimeLSTM.backward: dhs[0] expected (${this.wasm.rows}×${H}), got ${shapeOf(dhs[0])}`);
-      const { dxs, dh, dpeek } = this.wasm.backward(dhs, this.grads);
+      const { dxs, dh, dpeek } = this.wasm.backward(dhs, this.grads, this.fused?.embed.grads[0]);
       this.dh = dh;
       this.dpeek = dpeek;
       return dxs;

@@ -59,6 +59,9 @@ function matrixAt(f32: Float32Array, at: number, rows: number, columns: number):
   return m;
 }
 
+/** What a TimeLSTM reads: a time series of inputs, or token ids and the embedding matrix they index. */
+export type LstmInput = { readonly xs: Matrix[] } | { readonly ids: number[][]; readonly E: Matrix };
+
 /**
  * C (m×n) = Σ_t A_tᵀ·B_t over T steps of N rows: A (T·N×m), B (T·N×n), both time-major. One product per
  * step, summed with `addTo` through `tmp` (m×n): with the whole T·N as depth, op(A) no longer stays in
@@ -91,8 +94,9 @@ export class WasmTimeLstm {
   private D = 0;
   private H = 0;
   private P = 0;
+  private ids: number[][] | null = null;
   private mask: TimeMask | undefined;
-  private a = { Wx: 0, Wh: 0, b: 0, X: 0, G: 0, HS: 0, CS: 0, TC: 0, tmp: 0, DH: 0, dh: 0, dc: 0, dA: 0, dWx: 0, dWh: 0, db: 0, dX: 0, tmpW: 0, work: 0, PK: 0, PW: 0, dAsum: 0, dPK: 0 };
+  private a = { Wx: 0, Wh: 0, b: 0, X: 0, G: 0, HS: 0, CS: 0, TC: 0, tmp: 0, DH: 0, dh: 0, dc: 0, dA: 0, dWx: 0, dWh: 0, db: 0, dX: 0, tmpW: 0, work: 0, PK: 0, PW: 0, dAsum: 0, dPK: 0, E: 0, EW: 0, dEW: 0, dE: 0 };
 
   /** Time steps and rows of the last forward. */
   get steps(): number {
@@ -108,14 +112,22 @@ export class WasmTimeLstm {
     return H % 4 === 0 && this.wasm.get() !== null;
   }
 
-  /** xs: T × (N×D), h0, c0 (N×H) → hs T × (N×H) and the last c (N×H). */
+  /**
+   * input: T × (N×D) inputs, or token ids N×T with the embedding E (V×D) (TimeEmbedding fused in: x_t·Wx
+   * becomes a row lookup in E·Wx, V×4H, taken once per batch); h0, c0 (N×H) → hs T × (N×H), the last c.
+   */
   forward(
-    xs: Matrix[], Wx: Matrix, Wh: Matrix, b: Matrix, h0: Matrix, c0: Matrix, mask: TimeMask | undefined, peek?: Matrix,
+    input: LstmInput, Wx: Matrix, Wh: Matrix, b: Matrix, h0: Matrix, c0: Matrix, mask: TimeMask | undefined, peek?: Matrix,
   ): { hs: Matrix[]; c: Matrix } {
     const g = this.wasm.get();
     if (g === null) throw new Error('WasmTimeLstm.forward: no wasm kernel is active');
     this.g = g;
-    const T = xs.length;
+    const xs = 'xs' in input ? input.xs : null;
+    const ids = 'ids' in input ? input.ids : null;
+    const E = 'ids' in input ? input.E : null;
+    this.ids = ids;
+    const T = xs !== null ? xs.length : (ids?.[0]?.length ?? 0);
+    const V = E?.rows ?? 0;
     const N = h0.rows;
     const P = peek?.columns ?? 0;
     const D = Wx.rows - P;
@@ -137,7 +149,11 @@ export class WasmTimeLstm {
     a.dAsum = f(N * H4);
     a.Wh = f(H * H4);
     a.b = f(H4);
-    a.X = f(T * N * D);
+    a.X = f(xs !== null ? T * N * D : 0);
+    a.E = f(V * D);
+    a.EW = f(V * H4);
+    a.dEW = f(V * H4);
+    a.dE = f(V * D);
     a.G = f(T * N * H4);
     a.HS = f((T + 1) * N * H);
     a.CS = f((T + 1) * N * H);
@@ -151,20 +167,32 @@ export class WasmTimeLstm {
     a.dPK = f(N * P);
     a.dWh = f(H * H4);
     a.db = f(H4);
-    a.dX = f(T * N * D);
+    a.dX = f(xs !== null ? T * N * D : 0);
     a.tmpW = f(Math.max(D, H, P) * H4);
-    const K = Math.max(D, H, H4, N, P);
+    const K = Math.max(D, H, H4, N, P, V);
     a.work = arena.alloc(Math.max(g.workBytes(H4, K), g.workBytes(H, K), g.workBytes(D, K), g.workBytes(P, K)));
     const m = arena.f32(); // after the last alloc: growing the memory detaches older views
     putRows(m, a.Wx / 4, rowsOf(Wx));
     putRows(m, a.Wh / 4, rowsOf(Wh));
     putRows(m, a.b / 4, rowsOf(b));
-    for (let t = 0; t < T; t++) putRows(m, (a.X / 4) + t * N * D, rowsOf(xs[t]));
+    if (xs !== null) for (let t = 0; t < T; t++) putRows(m, (a.X / 4) + t * N * D, rowsOf(xs[t]));
     if (peek !== undefined) putRows(m, a.PK / 4, rowsOf(peek));
     putRows(m, a.HS / 4, rowsOf(h0));
     putRows(m, a.CS / 4, rowsOf(c0));
     const WxX = a.Wx + P * H4 * 4; // Wx[P:], the rows that multiply x_t
-    g.gemmWith(false, false, T * N, H4, D, a.X, WxX, a.G, a.work); // (T·N×D)(D×4H) → (T·N×4H), every step at once
+    if (xs !== null) g.gemmWith(false, false, T * N, H4, D, a.X, WxX, a.G, a.work); // (T·N×D)(D×4H) → (T·N×4H), every step at once
+    else if (ids !== null && E !== null) {
+      putRows(m, a.E / 4, rowsOf(E));
+      g.gemmWith(false, false, V, H4, D, a.E, WxX, a.EW, a.work); // E·Wx: (V×D)(D×4H) → (V×4H)
+      const G = a.G / 4;
+      const EW = a.EW / 4;
+      for (let t = 0; t < T; t++) {
+        for (let n = 0; n < N; n++) {
+          const id = ids[n][t];
+          m.copyWithin(G + (t * N + n) * H4, EW + id * H4, EW + (id + 1) * H4); // x_t·Wx = (E·Wx)[id]
+        }
+      }
+    }
     if (P > 0) g.gemmWith(false, false, N, H4, P, a.PK, a.Wx, a.PW, a.work); // peek·Wx[:P]: the same for every step
     const stepA = N * H4 * 4; // bytes of one step's (N×4H)
     const stepH = N * H * 4; // bytes of one step's (N×H)
@@ -195,7 +223,7 @@ export class WasmTimeLstm {
    * dhs: T × (N×H) → dxs T × (N×D) and dh (N×H), the gradient for the initial h; writes dWx, dWh, db
    * into `grads` (in place, float64).
    */
-  backward(dhs: Matrix[], grads: Matrix[]): { dxs: Matrix[]; dh: Matrix; dpeek: Matrix | null } {
+  backward(dhs: Matrix[], grads: Matrix[], dE?: Matrix): { dxs: Matrix[]; dh: Matrix; dpeek: Matrix | null } {
     const g = this.g;
     if (g === null) throw new Error('WasmTimeLstm.backward called before forward');
     const { T, N, D, H, P, a, mask } = this;
@@ -236,7 +264,19 @@ export class WasmTimeLstm {
     }
     const TN = T * N;
     const WxX = a.Wx + P * H4 * 4;
-    gemmTNByStep(g, T, N, D, H4, a.X, a.dA, a.dWx + P * H4 * 4, a.tmpW, a.work); // dWx[P:] = Σ_t x_tᵀ·dA_t → (D×4H)
+    const ids = this.ids;
+    if (ids === null) gemmTNByStep(g, T, N, D, H4, a.X, a.dA, a.dWx + P * H4 * 4, a.tmpW, a.work); // dWx[P:] = Σ_t x_tᵀ·dA_t → (D×4H)
+    else {
+      // fused embedding: dEW[v] = Σ of dA rows whose id is v; dWx[P:] = Eᵀ·dEW, dE = dEW·Wx[P:]ᵀ
+      const V = dE?.rows ?? 0;
+      m.fill(0, a.dEW / 4, a.dEW / 4 + V * H4);
+      for (let t = 0; t < T; t++) {
+        for (let n = 0; n < N; n++) g.addTo(a.dA + (t * N + n) * H4 * 4, a.dEW + ids[n][t] * H4 * 4, H4);
+      }
+      g.gemmWith(true, false, D, H4, V, a.E, a.dEW, a.dWx + P * H4 * 4, a.work); // (V×D)ᵀ(V×4H) → (D×4H)
+      g.gemmWith(false, true, V, D, H4, a.dEW, a.Wx + P * H4 * 4, a.dE, a.work); // (V×4H)(D×4H)ᵀ → (V×D)
+      if (dE !== undefined) getRows(m, a.dE / 4, rowsOf(dE));
+    }
     if (P > 0) {
       // peek fed every step: dWx[:P] = peekᵀ·Σ_t dA_t, dpeek = (Σ_t dA_t)·Wx[:P]ᵀ
       m.copyWithin(a.dAsum / 4, a.dA / 4, a.dA / 4 + N * H4);
@@ -246,12 +286,12 @@ export class WasmTimeLstm {
     }
     gemmTNByStep(g, T, N, H, H4, a.HS, a.dA, a.dWh, a.tmpW, a.work); // dWh = Σ_t h_{t−1}ᵀ·dA_t → (H×4H)
     g.sumRows(a.dA, a.db, TN, H4); // db = Σ dA
-    g.gemmWith(false, true, TN, D, H4, a.dA, WxX, a.dX, a.work); // dX = dA·Wx[P:]ᵀ: (T·N×4H)(D×4H)ᵀ → (T·N×D)
+    if (ids === null) g.gemmWith(false, true, TN, D, H4, a.dA, WxX, a.dX, a.work); // dX = dA·Wx[P:]ᵀ: (T·N×4H)(D×4H)ᵀ → (T·N×D)
     getRows(m, a.dWx / 4, rowsOf(grads[0]));
     getRows(m, a.dWh / 4, rowsOf(grads[1]));
     getRows(m, a.db / 4, rowsOf(grads[2]));
     const dxs: Matrix[] = [];
-    for (let t = 0; t < T; t++) dxs.push(matrixAt(m, a.dX / 4 + t * N * D, N, D));
+    if (ids === null) for (let t = 0; t < T; t++) dxs.push(matrixAt(m, a.dX / 4 + t * N * D, N, D));
     return { dxs, dh: matrixAt(m, a.dh / 4, N, H), dpeek: P > 0 ? matrixAt(m, a.dPK / 4, N, P) : null };
   }
 }

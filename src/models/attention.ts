@@ -71,8 +71,7 @@ export class AttentionDecoder {
     this.Te = encHs.length;
     const h = encHs.length > 0 ? encHs[encHs.length - 1] : zeros(xs.length, this.H);
     this.lstm.setState(h);
-    const emb = this.embed.forward(xs); // → T × (N×D)
-    const decHs = this.lstm.forward(emb); // → T × (N×H)
+    const decHs = this.lstm.forwardEmbedded(this.embed, xs); // N×T ids → T × (N×D) → T × (N×H)
     const cs = this.attention.forward(encHs, decHs, mask); // → T × (N×H)
     return this.affine.forward(cs.map((c, t) => hconcat(c, decHs[t]))); // T × (N×2H) → T × (N×V)
   }
@@ -86,7 +85,7 @@ export class AttentionDecoder {
       addInPlace(s[1], dhsDec[t]); // dec_hs feeds both the attention and the affine layer
       return s[1];
     });
-    this.embed.backward(this.lstm.backward(ddec));
+    this.lstm.backwardEmbedded(ddec); // and the embedding's gradient
     if (this.Te > 0 && this.lstm.dh !== null) addInPlace(dhsEnc[this.Te - 1], this.lstm.dh); // last enc h started the LSTM
     return dhsEnc;
   }

@@ -42,8 +42,7 @@ export class PeekyDecoder {
   /** xs: N×T ids, h (N×H) → scores T × (N×V). */
   forward(xs: number[][], h: Matrix): Matrix[] {
     this.lstm.setState(h);
-    const emb = this.embed.forward(xs); // → T × (N×D)
-    const hs = this.lstm.forward(emb, undefined, h); // inputs [h, e_t]: T × (N×(H+D)) → T × (N×H)
+    const hs = this.lstm.forwardEmbedded(this.embed, xs, undefined, h); // inputs [h, embed(x_t)]: T × (N×(H+D)) → T × (N×H)
     return this.affine.forward(hs, h); // inputs [h, hs_t]: T × (N×2H) → T × (N×V)
   }
 
@@ -53,9 +52,8 @@ export class PeekyDecoder {
     const dout = this.affine.backward(dscore); // T × (N×H); the peek's share is affine.dpeek
     const dh = zeros(dout[0]?.rows ?? 0, H);
     if (this.affine.dpeek !== null && dout.length > 0) addInPlace(dh, this.affine.dpeek); // h fed every step: gradients add up
-    const dembed = this.lstm.backward(dout); // T × (N×D); the peek's share is lstm.dpeek
+    this.lstm.backwardEmbedded(dout); // and the embedding's gradient; the peek's share is lstm.dpeek
     if (this.lstm.dpeek !== null) addInPlace(dh, this.lstm.dpeek);
-    this.embed.backward(dembed);
     if (this.lstm.dh !== null && dout.length > 0) addInPlace(dh, this.lstm.dh);
     return dh;
   }

@@ -38,8 +38,7 @@ export class Encoder {
 
   /** All hidden states, Tₑ × (N×H); PAD positions carry the previous state. */
   forwardAll(xs: number[][]): Matrix[] {
-    const xsEmb = this.embed.forward(xs); // N×T ids → T × (N×D)
-    this.hs = this.lstm.forward(xsEmb, paddingMask(xs)); // → T × (N×H)
+    this.hs = this.lstm.forwardEmbedded(this.embed, xs, paddingMask(xs)); // N×T ids → T × (N×D) → T × (N×H)
     return this.hs;
   }
 
@@ -51,8 +50,7 @@ export class Encoder {
   }
 
   backwardAll(dhs: Matrix[]): void {
-    const dout = this.lstm.backward(dhs);
-    this.embed.backward(dout);
+    this.lstm.backwardEmbedded(dhs); // and the embedding's gradient
   }
 
   /** dh (N×H) goes to the last step only. */
@@ -83,16 +81,14 @@ export class Decoder {
   /** xs: N×T ids, h (N×H) → scores T × (N×V). */
   forward(xs: number[][], h: Matrix): Matrix[] {
     this.lstm.setState(h);
-    const out = this.embed.forward(xs); // → T × (N×D)
-    const hs = this.lstm.forward(out); // → T × (N×H)
+    const hs = this.lstm.forwardEmbedded(this.embed, xs); // N×T ids → T × (N×D) → T × (N×H)
     return this.affine.forward(hs); // → T × (N×V)
   }
 
   /** dscore T × (N×V) → dh (N×H), the gradient for the encoder's last state. */
   backward(dscore: Matrix[]): Matrix {
     const dout = this.affine.backward(dscore);
-    const dembed = this.lstm.backward(dout);
-    this.embed.backward(dembed);
+    this.lstm.backwardEmbedded(dout);
     return this.lstm.dh as Matrix;
   }
 
