@@ -11,6 +11,10 @@ DIR=${VSCODE_TEST_DIR:-$ROOT/.vscode-test}
 NODE_VERSION=24.21.0
 CS_VERSION=4.139.1
 mkdir -p "$DIR"
+# Run from `npm test`, the outer npm exports npm_config_* variables (its user agent says node/v20, …) that the
+# inner npm installs below would read as their own config: code-server's postinstall checks the Node version in
+# that user agent and fails. The installs must see only their own Node 24 and npm settings.
+for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
 log() { printf '[host-install] %s\n' "$*"; }
 
 # 1. Debian packages
