@@ -1,6 +1,6 @@
 /**
  * Defaults chosen so that a user's 50–500 pairs reach exact replies on their training questions without
- * tuning (verified on the embedded dataset and on an unseen random one; see docs/cli-and-formats.md).
+ * tuning (verified on the embedded dataset and on an unseen random one; see README.md, "Training defaults").
  */
 import { DEFAULT_NORMALIZE_OPTIONS } from '../text/normalize';
 import type { DecodeOptions, TrainOptions } from './types';

@@ -158,7 +158,7 @@ describe('pair files under abuse (fast-check)', () => {
 
   test('well-formed files of generated pairs read back exactly (JSON, JSONL, CSV) and with the right count (TSV, fixed)', () => {
     const safe = fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }).filter((s) => s.trim() !== '' && !/[\t\n\r_#",]/.test(s) && !/^[[{]/.test(s) && s.trim() === s);
-    // (.txt is detected by content: a comma means CSV, a leading [ or { means JSON; documented in docs/cli-and-formats.md.)
+    // (.txt is detected by content: a comma means CSV, a leading [ or { means JSON; documented in README.md, "Pairs files".)
     fc.assert(
       fc.property(fc.array(fc.tuple(fieldText, fieldText), { minLength: 1, maxLength: 12 }), fc.array(fc.tuple(safe, safe), { minLength: 1, maxLength: 12 }), (any, plain) => {
         for (const name of ['pairs.json', 'pairs.jsonl', 'pairs.csv'] as const) {
