@@ -1,8 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeModelFile, encodeModelFile, checkShapes, ModelFileError, MODEL_FORMAT_VERSION, crc32, type ModelFileContent, type ModelFileHeader } from '../../../src/io';
+import { decodeModelFile, encodeModelFile, checkShapes, ModelFileError, MODEL_FORMAT_VERSION, type ModelFileContent, type ModelFileHeader } from '../../../src/io';
 import { DEFAULT_NORMALIZE_OPTIONS } from '../../../src/text/normalize';
 import { Random } from '../../../src/random';
+import { headerOf, rebuild, reseal } from '../helpers/model-file-bytes';
 
 function sample(): ModelFileContent {
   const header: ModelFileHeader = {
@@ -32,28 +33,12 @@ function expectModelError(bytes: Uint8Array, reason: RegExp): void {
   });
 }
 
-/** Rewrites the trailing CRC so a deliberate change is judged on its content, not on the checksum. */
-function reseal(bytes: Uint8Array): Uint8Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  view.setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
-  return bytes;
-}
-
 /** Re-encodes with a hand-edited header (bypassing encode's own validation). */
 function withHeader(content: ModelFileContent, edit: (h: Record<string, unknown>) => void): Uint8Array {
   const bytes = encodeModelFile(content);
-  const view = new DataView(bytes.buffer);
-  const len = view.getUint32(12, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + len))) as Record<string, unknown>;
+  const { header, rest } = headerOf(bytes);
   edit(header);
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const rest = bytes.subarray(16 + len, bytes.length - 4);
-  const out = new Uint8Array(16 + json.length + rest.length + 4);
-  out.set(bytes.subarray(0, 16));
-  new DataView(out.buffer).setUint32(12, json.length, true);
-  out.set(json, 16);
-  out.set(rest, 16 + json.length);
-  return reseal(out);
+  return rebuild(bytes, header, rest);
 }
 
 describe('model file round trip', () => {

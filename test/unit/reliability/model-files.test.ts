@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { deserializeModel, ModelFileError, serializeModel, trainChatModel } from '../../../src/chat';
-import { crc32 } from '../../../src/io';
+import { headerOf, rebuild } from '../helpers/model-file-bytes';
 import { Random } from '../../../src/random';
 
 const counts = { truncated: 0, flipped: 0, resealed: 0, rejected: 0, loaded: 0, escaped: 0 };
@@ -35,27 +35,6 @@ function load(b: Uint8Array): 'rejected' | 'loaded' {
     reasons.set(kind, (reasons.get(kind) ?? 0) + 1);
     return 'rejected';
   }
-}
-
-function reseal(b: Uint8Array): Uint8Array {
-  new DataView(b.buffer, b.byteOffset, b.byteLength).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
-  return b;
-}
-
-function headerOf(b: Uint8Array): { header: Record<string, unknown>; rest: Uint8Array } {
-  const len = new DataView(b.buffer, b.byteOffset).getUint32(12, true);
-  return { header: JSON.parse(new TextDecoder().decode(b.subarray(16, 16 + len))) as Record<string, unknown>, rest: b.subarray(16 + len, b.length - 4) };
-}
-
-/** A file with this header and these weight bytes, with a correct length field and checksum. */
-function build(header: unknown, rest: Uint8Array): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(16 + json.length + rest.length + 4);
-  out.set(bytes.subarray(0, 12));
-  new DataView(out.buffer).setUint32(12, json.length, true);
-  out.set(json, 16);
-  out.set(rest, 16 + json.length);
-  return reseal(out);
 }
 
 describe('model files under abuse', () => {
@@ -145,7 +124,7 @@ describe('model files under abuse', () => {
           at[keys[keys.length - 1]] = value;
         }
         counts.resealed++;
-        load(build(h, rest));
+        load(rebuild(bytes, h, rest));
       }),
       { numRuns: 1500, seed: 9 },
     );
@@ -157,7 +136,7 @@ describe('model files under abuse', () => {
     h.config.hidden = 1_000_000;
     counts.resealed++;
     const before = process.memoryUsage().rss;
-    assert.equal(load(build(h, rest)), 'rejected');
+    assert.equal(load(rebuild(bytes, h, rest)), 'rejected');
     assert.ok(process.memoryUsage().rss - before < 200 * 1048576, 'no huge allocation');
   });
 });
