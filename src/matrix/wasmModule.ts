@@ -31,6 +31,7 @@ interface ModuleExports {
   softmaxRows(x: number, y: number, rows: number, cols: number): void;
   addTo(x: number, y: number, count: number): void;
   sumRows(x: number, out: number, rows: number, cols: number): void;
+  adam64(p: number, g: number, m: number, v: number, count: number, a1: number, a2: number, lrT: number, eps: number): void;
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -292,6 +293,14 @@ export class WasmCompute {
   /** Row-wise softmax with the row maximum subtracted: y (rows×cols) = softmax(x) (y may be x). */
   softmaxRows(x: number, y: number, rows: number, cols: number): void {
     this.exports.softmaxRows(x, y, rows, cols);
+  }
+
+  /**
+   * Adam's step in place over `count` float64 (not float32) at p, g, m, v: m += a1·(g − m), v += a2·(g² − v),
+   * p −= lrT·m/(√v + eps). Bit-identical to the same loop in TypeScript (src/optim/adam.ts), two lanes at once.
+   */
+  adam64(p: number, g: number, m: number, v: number, count: number, a1: number, a2: number, lrT: number, eps: number): void {
+    this.exports.adam64(p, g, m, v, count, a1, a2, lrT, eps);
   }
 }
 

@@ -1,3 +1,4 @@
-/** Entry of the wasm modules built by scripts/build-wasm.js: the GEMM kernels and the fused element-wise kernels. */
+/** Entry of the wasm modules built by scripts/build-wasm.js: the GEMM kernels, the fused element-wise kernels and the optimizer step. */
 export * from './gemm';
 export * from './elementwise';
+export * from './optim';

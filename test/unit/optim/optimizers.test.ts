@@ -4,7 +4,9 @@ import { Matrix } from 'ml-matrix';
 import { Adam } from '../../../src/optim/adam';
 import { SGD } from '../../../src/optim/sgd';
 import { clipGrads, globalNorm } from '../../../src/optim/clip';
-import { ShapeError } from '../../../src/matrix';
+import { availableKernels, ShapeError, withKernel } from '../../../src/matrix';
+import type { KernelName } from '../../../src/matrix';
+import { Random } from '../../../src/random';
 
 describe('optimizers and clipping', () => {
   test('SGD steps against the gradient by lr', () => {
@@ -26,6 +28,41 @@ describe('optimizers and clipping', () => {
       assert.ok(Math.abs(p.get(0, 0) - x) < 1e-15, `step ${t}: ${p.get(0, 0)} vs ${x}`);
     }
     assert.equal(adam.iter, 2);
+  });
+
+  test('Adam gives bit-identical params whether its moments live in wasm memory or in float64 matrices', () => {
+    // odd sizes exercise the scalar tail after the two-lane loop; rows of several lengths the copies
+    const shapes: [number, number][] = [[1, 1], [3, 5], [7, 1], [2, 64], [13, 16]];
+    const run = (kernel: KernelName): number[][][] => withKernel(kernel, () => {
+      const rng = new Random(7);
+      const params = shapes.map(([r, c]) => Matrix.from1DArray(r, c, Array.from({ length: r * c }, () => rng.normal())));
+      const adam = new Adam({ lr: 0.01 });
+      for (let step = 0; step < 6; step++) {
+        const grads = shapes.map(([r, c]) => Matrix.from1DArray(r, c, Array.from({ length: r * c }, () => rng.normal() * 3)));
+        adam.update(params, grads);
+      }
+      return params.map((p) => p.to2DArray());
+    });
+    const reference = run('typescript');
+    const builds = availableKernels().filter((k) => k !== 'typescript');
+    assert.ok(builds.includes('simd'), `wasm SIMD should run on Node ${process.versions.node}; available: ${builds.join(', ')}`);
+    for (const build of builds) assert.deepEqual(run(build), reference, `Adam under the ${build} kernel`);
+    const start = withKernel('typescript', () => {
+      const rng = new Random(7);
+      return shapes.map(([r, c]) => Matrix.from1DArray(r, c, Array.from({ length: r * c }, () => rng.normal())).to2DArray());
+    });
+    assert.notDeepEqual(reference, start, 'the params moved');
+  });
+
+  test('Adam refuses params whose sizes differ from the state it built at the first update', () => {
+    for (const kernel of availableKernels()) {
+      withKernel(kernel, () => {
+        const adam = new Adam();
+        adam.update([new Matrix(2, 3)], [new Matrix(2, 3)]);
+        assert.throws(() => adam.update([new Matrix(3, 3)], [new Matrix(3, 3)]), (e: unknown) => e instanceof ShapeError && /params\[0\] has 6 entries, got \(3×3\)/.test(e.message), kernel);
+        assert.throws(() => adam.update([new Matrix(2, 3), new Matrix(1, 1)], [new Matrix(2, 3), new Matrix(1, 1)]), /state is for 1 params, got 2/, kernel);
+      });
+    }
   });
 
   test('Adam defaults are the book\'s and it minimises a quadratic', () => {
