@@ -26,8 +26,13 @@ export class TimeLSTM {
   /** Hidden and cell state after the last forward (N×H), or null before any / after resetState. */
   h: Matrix | null = null;
   c: Matrix | null = null;
-  /** Gradient of the loss with respect to the initial hidden state, set by backward (N×H). */
+  /** Gradient of the loss with respect to the initial hidden state, set by backward (N×H); null when `initialGrad` is off. */
   dh: Matrix | null = null;
+  /**
+   * Whether backward computes `dh`. A layer whose initial state is the constant zero and whose `dh` nobody
+   * reads (the encoder's) turns it off: the float32 path then skips that step's product (N×4H)(H×4H)ᵀ.
+   */
+  initialGrad = true;
   /** Gradient with respect to the `peek` input of the last forward (N×P), set by backward; null without one. */
   dpeek: Matrix | null = null;
   private peekColumns = 0;
@@ -86,6 +91,7 @@ export class TimeLSTM {
     if (peek !== undefined && T > 0) expectShape('TimeLSTM.forward', 'peek', peek, N, P);
     this.peekColumns = P;
     if (mask !== undefined) checkMask(mask, T, N);
+    const h0Zero = !this.stateful || this.h === null;
     if (!this.stateful || this.h === null) this.h = zeros(N, H);
     if (!this.stateful || this.c === null) this.c = zeros(N, H);
     if (this.h.rows !== N) throw new ShapeError(`TimeLSTM.forward: state h is ${shapeOf(this.h)} but xs has N=${N} rows`);
@@ -93,7 +99,7 @@ export class TimeLSTM {
     this.caches = [];
     this.onWasm = T > 0 && N > 0 && this.wasm.ready(H);
     if (this.onWasm) {
-      const { hs, c } = this.wasm.forward(this.fused === null ? { xs } : { ids: this.fused.ids, E: this.fused.embed.params[0] }, Wx, Wh, b, this.h, this.c, mask, peek);
+      const { hs, c } = this.wasm.forward(this.fused === null ? { xs } : { ids: this.fused.ids, E: this.fused.embed.params[0] }, Wx, Wh, b, this.h, this.c, mask, peek, h0Zero);
       this.xStack = null;
       this.h = hs[T - 1];
       this.c = c;
@@ -158,7 +164,7 @@ export class TimeLSTM {
       if (dhs.length !== T) throw new RangeError(`TimeLSTM.backward: expected ${T} time steps of dhs, got ${dhs.length}`);
       expectSeries('TimeLSTM.backward', 'dhs', dhs, H);
       if (dhs[0].rows !== this.wasm.rows) throw new ShapeError(`TimeLSTM.backward: dhs[0] expected (${this.wasm.rows}×${H}), got ${shapeOf(dhs[0])}`);
-      const { dxs, dh, dpeek } = this.wasm.backward(dhs, this.grads, this.fused?.embed.grads[0]);
+      const { dxs, dh, dpeek } = this.wasm.backward(dhs, this.grads, this.fused?.embed.grads[0], this.initialGrad);
       this.dh = dh;
       this.dpeek = dpeek;
       return dxs;
@@ -182,7 +188,7 @@ export class TimeLSTM {
       dh = g.dhPrev;
       dc = g.dcPrev;
     }
-    this.dh = dh;
+    this.dh = this.initialGrad ? dh : null;
     if (T === 0 || this.xStack === null) {
       for (const g of this.grads) fill(g, 0);
       this.dpeek = this.peekColumns > 0 ? zeros(N, this.peekColumns) : null;

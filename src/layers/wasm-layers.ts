@@ -96,6 +96,8 @@ export class WasmTimeLstm {
   private P = 0;
   private ids: number[][] | null = null;
   private mask: TimeMask | undefined;
+  /** Whether the last forward started from h = 0 (then step 0's h·Wh and its dWh term are zero and skipped). */
+  private h0Zero = false;
   private a = { Wx: 0, Wh: 0, b: 0, X: 0, G: 0, HS: 0, CS: 0, TC: 0, tmp: 0, DH: 0, dh: 0, dc: 0, dA: 0, dWx: 0, dWh: 0, db: 0, dX: 0, tmpW: 0, work: 0, PK: 0, PW: 0, dAsum: 0, dPK: 0, E: 0, EW: 0, dEW: 0, dE: 0 };
 
   /** Time steps and rows of the last forward. */
@@ -115,9 +117,10 @@ export class WasmTimeLstm {
   /**
    * input: T × (N×D) inputs, or token ids N×T with the embedding E (V×D) (TimeEmbedding fused in: x_t·Wx
    * becomes a row lookup in E·Wx, V×4H, taken once per batch); h0, c0 (N×H) → hs T × (N×H), the last c.
+   * h0Zero: the caller knows h0 is all zeros (a fresh state), so step 0's product h0·Wh is skipped.
    */
   forward(
-    input: LstmInput, Wx: Matrix, Wh: Matrix, b: Matrix, h0: Matrix, c0: Matrix, mask: TimeMask | undefined, peek?: Matrix,
+    input: LstmInput, Wx: Matrix, Wh: Matrix, b: Matrix, h0: Matrix, c0: Matrix, mask: TimeMask | undefined, peek?: Matrix, h0Zero = false,
   ): { hs: Matrix[]; c: Matrix } {
     const g = this.wasm.get();
     if (g === null) throw new Error('WasmTimeLstm.forward: no wasm kernel is active');
@@ -139,6 +142,7 @@ export class WasmTimeLstm {
     this.D = D;
     this.H = H;
     this.mask = mask;
+    this.h0Zero = h0Zero;
     const arena = g.arena;
     arena.reset();
     const f = (floats: number): number => arena.alloc(floats * 4);
@@ -198,8 +202,10 @@ export class WasmTimeLstm {
     const stepH = N * H * 4; // bytes of one step's (N×H)
     for (let t = 0; t < T; t++) {
       const Gt = a.G + t * stepA;
-      g.gemmWith(false, false, N, H4, H, a.HS + t * stepH, a.Wh, a.tmp, a.work); // h_{t−1}·Wh: (N×H)(H×4H)
-      g.addTo(a.tmp, Gt, N * H4); // A = x·Wx + h·Wh (b is added by lstmForward)
+      if (t > 0 || !h0Zero) {
+        g.gemmWith(false, false, N, H4, H, a.HS + t * stepH, a.Wh, a.tmp, a.work); // h_{t−1}·Wh: (N×H)(H×4H)
+        g.addTo(a.tmp, Gt, N * H4); // A = x·Wx + h·Wh (b is added by lstmForward)
+      }
       if (P > 0) g.addTo(a.PW, Gt, N * H4); // + peek·Wx[:P]
       g.lstmForward(Gt, a.b, a.CS + t * stepH, a.CS + (t + 1) * stepH, a.HS + (t + 1) * stepH, a.TC + t * stepH, N, H);
       const real = mask?.[t];
@@ -220,10 +226,10 @@ export class WasmTimeLstm {
   }
 
   /**
-   * dhs: T × (N×H) → dxs T × (N×D) and dh (N×H), the gradient for the initial h; writes dWx, dWh, db
-   * into `grads` (in place, float64).
+   * dhs: T × (N×H) → dxs T × (N×D) and dh (N×H), the gradient for the initial h (null, and its product
+   * skipped, when `initialGrad` is false); writes dWx, dWh, db into `grads` (in place, float64).
    */
-  backward(dhs: Matrix[], grads: Matrix[], dE?: Matrix): { dxs: Matrix[]; dh: Matrix; dpeek: Matrix | null } {
+  backward(dhs: Matrix[], grads: Matrix[], dE?: Matrix, initialGrad = true): { dxs: Matrix[]; dh: Matrix | null; dpeek: Matrix | null } {
     const g = this.g;
     if (g === null) throw new Error('WasmTimeLstm.backward called before forward');
     const { T, N, D, H, P, a, mask } = this;
@@ -253,7 +259,7 @@ export class WasmTimeLstm {
       }
       const dAt = a.dA + t * stepA;
       g.lstmBackward(a.G + t * stepA, a.CS + t * stepH, a.TC + t * stepH, DHt, a.dc, dAt, a.dc, N, H);
-      g.gemmWith(false, true, N, H, H4, dAt, a.Wh, a.dh, a.work); // dh_{t−1} = dA·Whᵀ: (N×4H)(H×4H)ᵀ → (N×H)
+      if (t > 0 || initialGrad) g.gemmWith(false, true, N, H, H4, dAt, a.Wh, a.dh, a.work); // dh_{t−1} = dA·Whᵀ: (N×4H)(H×4H)ᵀ → (N×H)
       if (real !== undefined && saved !== null) {
         for (let n = 0; n < N; n++) {
           if (real[n]) continue;
@@ -284,7 +290,10 @@ export class WasmTimeLstm {
       g.gemmWith(true, false, P, H4, N, a.PK, a.dAsum, a.dWx, a.work); // (N×P)ᵀ(N×4H) → (P×4H)
       g.gemmWith(false, true, N, P, H4, a.dAsum, a.Wx, a.dPK, a.work); // (N×4H)(P×4H)ᵀ → (N×P)
     }
-    gemmTNByStep(g, T, N, H, H4, a.HS, a.dA, a.dWh, a.tmpW, a.work); // dWh = Σ_t h_{t−1}ᵀ·dA_t → (H×4H)
+    // dWh = Σ_t h_{t−1}ᵀ·dA_t → (H×4H); with h_{−1} = 0 the t = 0 term is zero
+    const skip = this.h0Zero ? 1 : 0;
+    if (T > skip) gemmTNByStep(g, T - skip, N, H, H4, a.HS + skip * stepH, a.dA + skip * stepA, a.dWh, a.tmpW, a.work);
+    else m.fill(0, a.dWh / 4, a.dWh / 4 + H * H4);
     g.sumRows(a.dA, a.db, TN, H4); // db = Σ dA
     if (ids === null) g.gemmWith(false, true, TN, D, H4, a.dA, WxX, a.dX, a.work); // dX = dA·Wx[P:]ᵀ: (T·N×4H)(D×4H)ᵀ → (T·N×D)
     getRows(m, a.dWx / 4, rowsOf(grads[0]));
@@ -292,6 +301,6 @@ export class WasmTimeLstm {
     getRows(m, a.db / 4, rowsOf(grads[2]));
     const dxs: Matrix[] = [];
     if (ids === null) for (let t = 0; t < T; t++) dxs.push(matrixAt(m, a.dX / 4 + t * N * D, N, D));
-    return { dxs, dh: matrixAt(m, a.dh / 4, N, H), dpeek: P > 0 ? matrixAt(m, a.dPK / 4, N, P) : null };
+    return { dxs, dh: initialGrad ? matrixAt(m, a.dh / 4, N, H) : null, dpeek: P > 0 ? matrixAt(m, a.dPK / 4, N, P) : null };
   }
 }

@@ -32,6 +32,7 @@ export class Encoder {
     this.embed = new TimeEmbedding(randn(V, D, 1 / 100, rng));
     const [Wx, Wh, b] = lstmWeights(D, H, rng);
     this.lstm = new TimeLSTM(Wx, Wh, b, false);
+    this.lstm.initialGrad = false; // it starts from h = 0 every forward; nothing reads the gradient for it
     this.params = [...this.embed.params, ...this.lstm.params];
     this.grads = [...this.embed.grads, ...this.lstm.grads];
   }

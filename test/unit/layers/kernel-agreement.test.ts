@@ -41,6 +41,22 @@ function runLstm(): Matrix[] {
   return [...hs, lstm.c as Matrix, ...dxs, lstm.dh as Matrix, ...lstm.grads.map((g) => g.clone())];
 }
 
+/**
+ * forward + backward of a fresh (h = 0), masked, non-stateful TimeLSTM: the float32 path skips step 0's
+ * h·Wh and its dWh term, and with initialGrad off the dh product too.
+ */
+function runFreshLstm(initialGrad: boolean): { out: Matrix[]; dh: Matrix | null } {
+  const rng = new Random(12);
+  const N = 5, T = 4, D = 3, H = 8;
+  const lstm = new TimeLSTM(randomMatrix(rng, D, 4 * H, 0.5), randomMatrix(rng, H, 4 * H, 0.5), randomMatrix(rng, 1, 4 * H, 0.5), false);
+  lstm.initialGrad = initialGrad;
+  const xs = Array.from({ length: T }, () => randomMatrix(rng, N, D));
+  const mask = Array.from({ length: T }, (_, t) => Array.from({ length: N }, (_, n) => !(n === 2 && t === 0)));
+  const hs = lstm.forward(xs, mask);
+  const dxs = lstm.backward(hs.map(() => randomMatrix(rng, N, H)));
+  return { out: [...hs, lstm.c as Matrix, ...dxs, ...lstm.grads.map((g) => g.clone())], dh: lstm.dh };
+}
+
 /** `iters` Adam steps of a small model on seeded random pairs; the loss of each step. */
 function lossCurve(kind: ModelKind, iters: number): number[] {
   const rng = new Random(5);
@@ -72,6 +88,21 @@ describe('float32 wasm kernels against the float64 TypeScript kernel', { skip: s
     const worst = Math.max(...exact.map((m, k) => maxAbsDiff(m, fast[k])));
     assert.ok(worst < 1e-5, `max |difference| ${worst}`);
     assert.ok(worst > 0, 'the wasm path did not run (identical float64 results)');
+  });
+
+  test('a fresh TimeLSTM (h = 0) gives the same outputs and weight gradients, with or without the initial-state gradient', () => {
+    requirePrerequisite(noWasm);
+    const exact = withKernel('typescript', () => runFreshLstm(true));
+    for (const initialGrad of [true, false]) {
+      for (const kernel of ['typescript', fastest] as const) {
+        const got = withKernel(kernel, () => runFreshLstm(initialGrad));
+        const worst = Math.max(...exact.out.map((m, k) => maxAbsDiff(m, got.out[k])));
+        assert.ok(worst < 1e-5, `${kernel}, initialGrad ${initialGrad}: max |difference| ${worst}`);
+        if (initialGrad) assert.ok(got.dh !== null && maxAbsDiff(exact.dh as Matrix, got.dh) < 1e-5, `${kernel}: dh`);
+        else assert.equal(got.dh, null, `${kernel}: no dh when initialGrad is off`);
+      }
+    }
+    assert.ok(maxAbsDiff(exact.dh as Matrix, new Matrix(5, 8)) > 1e-3, 'the initial-state gradient is not trivially zero');
   });
 
   for (const kind of ['peeky', 'attention', 'simple'] as const) {
