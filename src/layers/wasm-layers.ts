@@ -98,7 +98,7 @@ export class WasmTimeLstm {
   private mask: TimeMask | undefined;
   /** Whether the last forward started from h = 0 (then step 0's h·Wh and its dWh term are zero and skipped). */
   private h0Zero = false;
-  private a = { Wx: 0, Wh: 0, b: 0, X: 0, G: 0, HS: 0, CS: 0, TC: 0, tmp: 0, DH: 0, dh: 0, dc: 0, dA: 0, dWx: 0, dWh: 0, db: 0, dX: 0, tmpW: 0, work: 0, PK: 0, PW: 0, dAsum: 0, dPK: 0, E: 0, EW: 0, dEW: 0, dE: 0 };
+  private a = { Wx: 0, Wh: 0, b: 0, X: 0, G: 0, HS: 0, CS: 0, TC: 0, tmp: 0, DH: 0, dh: 0, dc: 0, dA: 0, dWx: 0, dWh: 0, db: 0, dX: 0, tmpW: 0, work: 0, ID: 0, PK: 0, PW: 0, dAsum: 0, dPK: 0, E: 0, EW: 0, dEW: 0, dE: 0 };
 
   /** Time steps and rows of the last forward. */
   get steps(): number {
@@ -156,6 +156,7 @@ export class WasmTimeLstm {
     a.X = f(xs !== null ? T * N * D : 0);
     a.E = f(V * D);
     a.EW = f(V * H4);
+    a.ID = f(ids !== null ? T * N : 0); // int32 ids, time-major
     a.dEW = f(V * H4);
     a.dE = f(V * D);
     a.G = f(T * N * H4);
@@ -188,14 +189,9 @@ export class WasmTimeLstm {
     else if (ids !== null && E !== null) {
       putRows(m, a.E / 4, rowsOf(E));
       g.gemmWith(false, false, V, H4, D, a.E, WxX, a.EW, a.work); // E·Wx: (V×D)(D×4H) → (V×4H)
-      const G = a.G / 4;
-      const EW = a.EW / 4;
-      for (let t = 0; t < T; t++) {
-        for (let n = 0; n < N; n++) {
-          const id = ids[n][t];
-          m.copyWithin(G + (t * N + n) * H4, EW + id * H4, EW + (id + 1) * H4); // x_t·Wx = (E·Wx)[id]
-        }
-      }
+      const I = new Int32Array(m.buffer, a.ID, T * N);
+      for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) I[t * N + n] = ids[n][t];
+      g.gatherRows(a.EW, a.ID, a.G, T * N, H4); // x_t·Wx = (E·Wx)[id], every step at once
     }
     if (P > 0) g.gemmWith(false, false, N, H4, P, a.PK, a.Wx, a.PW, a.work); // peek·Wx[:P]: the same for every step
     const stepA = N * H4 * 4; // bytes of one step's (N×4H)
@@ -276,9 +272,7 @@ export class WasmTimeLstm {
       // fused embedding: dEW[v] = Σ of dA rows whose id is v; dWx[P:] = Eᵀ·dEW, dE = dEW·Wx[P:]ᵀ
       const V = dE?.rows ?? 0;
       m.fill(0, a.dEW / 4, a.dEW / 4 + V * H4);
-      for (let t = 0; t < T; t++) {
-        for (let n = 0; n < N; n++) g.addTo(a.dA + (t * N + n) * H4 * 4, a.dEW + ids[n][t] * H4 * 4, H4);
-      }
+      g.scatterAddRows(a.dA, a.ID, a.dEW, T * N, H4);
       g.gemmWith(true, false, D, H4, V, a.E, a.dEW, a.dWx + P * H4 * 4, a.work); // (V×D)ᵀ(V×4H) → (D×4H)
       g.gemmWith(false, true, V, D, H4, a.dEW, a.Wx + P * H4 * 4, a.dE, a.work); // (V×4H)(D×4H)ᵀ → (V×D)
       if (dE !== undefined) getRows(m, a.dE / 4, rowsOf(dE));

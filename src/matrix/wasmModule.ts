@@ -32,6 +32,8 @@ interface ModuleExports {
   addTo(x: number, y: number, count: number): void;
   sumRows(x: number, out: number, rows: number, cols: number): void;
   adam64(p: number, g: number, m: number, v: number, count: number, a1: number, a2: number, lrT: number, eps: number): void;
+  gatherRows(table: number, ids: number, dst: number, count: number, width: number): void;
+  scatterAddRows(src: number, ids: number, table: number, count: number, width: number): void;
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -301,6 +303,16 @@ export class WasmCompute {
    */
   adam64(p: number, g: number, m: number, v: number, count: number, a1: number, a2: number, lrT: number, eps: number): void {
     this.exports.adam64(p, g, m, v, count, a1, a2, lrT, eps);
+  }
+
+  /** dst row r = table row ids[r] for r < count (float32 rows of `width`; ids int32 at `ids`, unchecked: 0 ≤ id < rows). */
+  gatherRows(table: number, ids: number, dst: number, count: number, width: number): void {
+    this.exports.gatherRows(table, ids, dst, count, width);
+  }
+
+  /** table row ids[r] += src row r for r < count, repeated ids adding up (float32 rows of `width`; ids unchecked). */
+  scatterAddRows(src: number, ids: number, table: number, count: number, width: number): void {
+    this.exports.scatterAddRows(src, ids, table, count, width);
   }
 }
 

@@ -57,7 +57,8 @@ export class Encoder {
   /** dh (N×H) goes to the last step only. */
   backward(dh: Matrix): void {
     const T = this.hs.length;
-    const dhs = Array.from({ length: T }, (_, t) => (t === T - 1 ? dh : zeros(dh.rows, dh.columns)));
+    const zero = zeros(dh.rows, dh.columns); // one read-only zero for every earlier step
+    const dhs = Array.from({ length: T }, (_, t) => (t === T - 1 ? dh : zero));
     this.backwardAll(dhs);
   }
 }
