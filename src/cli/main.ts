@@ -26,6 +26,7 @@ import {
   type TrainOptions,
 } from '../chat';
 import { writeFileAtomic } from '../io/atomic';
+import { currentKernel } from '../matrix';
 import { parseArgs, UsageError, type FlagSpec, type ParsedArgs } from './args';
 import { ProgressPrinter } from './progress';
 
@@ -200,7 +201,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     if (v !== undefined) options[key] = v;
   }
   const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
-  io.stderr.write(`${pairsPath}: ${read.pairs.length} pairs (${read.format})\n`);
+  io.stderr.write(`${pairsPath}: ${read.pairs.length} pairs (${read.format}); kernel ${currentKernel().name}\n`);
   const printer = new ProgressPrinter(io.stderr, epochs);
   const controller = new AbortController();
   let interrupts = 0;

@@ -115,6 +115,22 @@ describe('seq2seq-chat with the embedded default model', () => {
 });
 
 describe('seq2seq-chat train', () => {
+  test('trains with the relaxed-SIMD kernel by default, also on Node 20 (the bin sets the V8 flag), and SEQ2SEQ_KERNEL overrides it', withTemp((dir) => {
+    const pairs = join(dir, 'pairs.tsv');
+    writeFileSync(pairs, TINY_PAIRS);
+    const run = (kernel: string | undefined): string => {
+      const env = { ...process.env };
+      delete env.SEQ2SEQ_KERNEL;
+      if (kernel !== undefined) env.SEQ2SEQ_KERNEL = kernel;
+      const r = spawnSync(process.execPath, [BIN, 'train', pairs, '--out', join(dir, 'm.s2s'), '--epochs', '1'], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stderr;
+    };
+    assert.match(run(undefined), /pairs\.tsv: 4 pairs \(tsv\); kernel relaxed\n/);
+    assert.match(run('simd'), /; kernel simd\n/);
+    assert.match(run('typescript'), /; kernel typescript\n/);
+  }));
+
   test('trains, saves atomically and evaluates to 100% on a small file', withTemp((dir) => {
     const pairs = join(dir, 'tiny.tsv');
     writeFileSync(pairs, TINY_PAIRS);
