@@ -2,7 +2,7 @@
  * Short training-speed probe for before/after comparisons (no GEMM table, no NumPy): ms per iteration of
  * the book's ch. 7 addition setup (PeekySeq2seq, reverse, D = 16, H = 128, N = 128) with clipping and Adam.
  *
- *   node out/bench/iter.js [--iters N] [--kernel typescript|simd|relaxed] [--model peeky|simple|attention]
+ *   node out/bench/iter.js [--iters N] [--kernel typescript|simd|relaxed] [--model peeky|simple|attention] [--threads T]
  *
  * Prints the median and the best of three windows of N/3 iterations each, after 3 warm-up iterations, and the
  * best CPU time per iteration (process.cpuUsage), which a machine shared with other work disturbs less.
@@ -13,6 +13,8 @@ import { clipGrads } from '../src/optim/clip';
 import { currentKernel, kernelByName, setKernel } from '../src/matrix';
 import type { KernelName } from '../src/matrix';
 import { Random } from '../src/random';
+import { DataParallel } from '../src/train/parallel';
+import * as path from 'node:path';
 import { additionBatch as batch, CHARS, PAD_IDS as FIRST } from './addition-batch';
 import type { ModelKind } from '../src/chat/types';
 
@@ -30,12 +32,18 @@ const hidden = Number(arg('--hidden', '128'));
 const rng = new Random(1984);
 const model = createModel(kind, { vocabSize: FIRST + CHARS.length, wordvec: 16, hidden, reverse: true }, rng);
 const opt = new Adam(0.001);
+const threads = Number(arg('--threads', '1'));
+const parallel = threads > 1 ? new DataParallel(model, { threads, workerFile: path.join(__dirname, '..', 'src', 'worker', 'trainWorker.js') }) : null;
 const data = Array.from({ length: 8 }, () => batch(rng, 128));
 let k = 0;
 const step = (): number => {
   const { xs, ts } = data[k++ % data.length];
-  const loss = model.forward(xs, ts);
-  model.backward();
+  let loss: number;
+  if (parallel !== null) loss = parallel.computeGradients(xs, ts);
+  else {
+    loss = model.forward(xs, ts);
+    model.backward();
+  }
   clipGrads(model.grads, 5);
   opt.update(model.params, model.grads);
   return loss;
@@ -55,4 +63,5 @@ for (let w = 0; w < 3; w++) {
 }
 windows.sort((a, b) => a - b);
 cpu.sort((a, b) => a - b);
-console.log(`${kind} H=${hidden} kernel ${currentKernel().name}: best ${windows[0].toFixed(1)} ms/iter, median ${windows[1].toFixed(1)} ms/iter (${per}×3 iters); CPU time best ${cpu[0].toFixed(1)} ms/iter (steadier on a loaded machine); loss ${loss.toFixed(4)}`);
+void parallel?.close();
+console.log(`${kind} H=${hidden} kernel ${currentKernel().name}, ${threads} thread(s): best ${windows[0].toFixed(1)} ms/iter, median ${windows[1].toFixed(1)} ms/iter (${per}×3 iters); CPU time best ${cpu[0].toFixed(1)} ms/iter (steadier on a loaded machine); loss ${loss.toFixed(4)}`);

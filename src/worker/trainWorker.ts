@@ -3,10 +3,13 @@
  * Runs `trainChatModel` (book ch. 7–8 seq2seq training loop) on the pairs in `workerData` and posts
  * progress, per-epoch reports and finally the serialized model back to the extension host.
  * No vscode here: cancellation arrives through shared memory, the model leaves as bytes.
+ * With workerData.role 'gradients' it is instead a data-parallel helper thread (src/train/gradientWorker.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeModel, trainChatModel } from '../chat';
 import type { CancellationTokenLike } from '../chat/types';
+import { runGradientWorker } from '../train/gradientWorker';
+import type { GradientWorkerData } from '../train/parallel';
 import type { TrainRequest, WorkerMessage } from './messages';
 
 function post(m: WorkerMessage, transfer?: ArrayBuffer[]): void {
@@ -41,4 +44,6 @@ async function main(req: TrainRequest): Promise<void> {
   }
 }
 
-void main(workerData as TrainRequest);
+// The same script also runs the helper threads of a data-parallel training (src/train/parallel.ts).
+if ((workerData as { role?: string } | null)?.role === 'gradients') runGradientWorker(workerData as GradientWorkerData);
+else void main(workerData as TrainRequest);

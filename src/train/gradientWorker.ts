@@ -1,0 +1,56 @@
+/**
+ * The worker side of DataParallel (parallel.ts): a replica of the model that waits for jobs (a part of a
+ * mini-batch), takes the current params from shared memory, runs the book's forward and backward on its
+ * rows, and leaves its gradients in shared memory. Started by the training worker's script with
+ * `role: 'gradients'`; it loops until the owner terminates it.
+ */
+import { receiveMessageOnPort } from 'node:worker_threads';
+import { kernelByName, setKernel } from '../matrix';
+import { createModel } from '../models/factory';
+import { Random } from '../random';
+import { CONTROL_SLOTS, packMatrices, unpackMatrices } from './parallel';
+import type { GradientJob, GradientReply, GradientWorkerData } from './parallel';
+
+const JOB = 0;
+const DONE = 1;
+
+export function runGradientWorker(data: GradientWorkerData): void {
+  const control = new Int32Array(data.control);
+  if (control.length !== CONTROL_SLOTS) throw new RangeError(`gradient worker: control expected ${CONTROL_SLOTS} slots, got ${control.length}`);
+  const values = new Float64Array(data.shared);
+  let model: ReturnType<typeof createModel> | null = null;
+  let setupError = '';
+  try {
+    setKernel(kernelByName(data.kernel));
+    model = createModel(data.kind, data.config, new Random(0)); // weights come from the owner at each job
+  } catch (e) {
+    setupError = e instanceof Error ? e.message : String(e);
+  }
+  const size = model?.params.reduce((s, p) => s + p.rows * p.columns, 0) ?? 0;
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(control, JOB, seen);
+    const job = Atomics.load(control, JOB);
+    if (job === seen) continue;
+    seen = job;
+    let reply: GradientReply;
+    const m = receiveMessageOnPort(data.port);
+    if (m === undefined) reply = { ok: false, fatal: true, message: 'no job message arrived with the job signal' };
+    else if (model === null) reply = { ok: false, fatal: true, message: setupError };
+    else {
+      try {
+        const { xs, ts, dout } = m.message as GradientJob;
+        unpackMatrices(values, model.params);
+        const loss = model.forward(xs, ts) * dout;
+        model.backward(dout);
+        packMatrices(model.grads, values, size);
+        reply = { ok: true, loss };
+      } catch (e) {
+        reply = { ok: false, fatal: false, message: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    data.port.postMessage(reply);
+    Atomics.store(control, DONE, seen);
+    Atomics.notify(control, DONE);
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * Data parallelism for one mini-batch (the issue's "two worker threads"): the batch's rows are split between
+ * this thread and `threads − 1` worker threads, each with a replica of the model; every part runs the
+ * book's forward and backward on its rows, and the gradients are added here.
+ *
+ * The loss is a mean over the batch's non-PAD targets (TimeSoftmaxWithLoss), so a part with c of the C
+ * targets runs backward(c / C): its gradients are then its share of the whole batch's, and the sum of the
+ * parts equals the gradient of the whole batch (up to float rounding in the sums: every row's forward is
+ * the same arithmetic as in one thread). The optimizer stays on this thread; each step ships the current
+ * params to the replicas through shared memory.
+ *
+ * `computeGradients` is synchronous, like the trainer's callback: this thread waits with Atomics.wait
+ * (allowed in Node's main thread and in workers). When a worker's part throws (bad data), the whole batch
+ * runs again here, so the caller gets the very error one thread gives. A worker that cannot build its replica,
+ * hangs or dies is dropped (after a timeout for the last two) and its rows run here from then on: training
+ * goes on in fewer threads.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import type { Matrix } from 'ml-matrix';
+import { currentKernel, KERNEL_NAMES, rowsOf } from '../matrix';
+import type { KernelName } from '../matrix';
+import type { ModelKind } from '../chat/types';
+import type { ModelConfig, Seq2seqModel } from '../models/types';
+import { PAD } from '../models/tokens';
+
+/** `workerData` of a gradient worker (the training worker's script runs it when `role` is 'gradients'). */
+export interface GradientWorkerData {
+  readonly role: 'gradients';
+  readonly kind: ModelKind;
+  readonly config: ModelConfig;
+  readonly kernel: KernelName;
+  /** Float64: params (in, written here before each job), then grads (out), each Σ rows×columns long. */
+  readonly shared: SharedArrayBuffer;
+  /** Int32Array(CONTROL_SLOTS): the job counter this side bumps, the counter the worker bumps when done. */
+  readonly control: SharedArrayBuffer;
+  readonly port: MessagePort;
+}
+
+/** A job as posted to a worker (on its MessagePort, read with receiveMessageOnPort). */
+export interface GradientJob {
+  readonly xs: number[][];
+  readonly ts: number[][];
+  /** backward(dout): the part's share of the batch's targets. */
+  readonly dout: number;
+}
+
+/** What a worker answers on its port for each job. */
+export type GradientReply =
+  | { readonly ok: true; readonly loss: number }
+  /** fatal: the worker cannot work at all (it could not build its replica); else only this job failed. */
+  | { readonly ok: false; readonly message: string; readonly fatal: boolean };
+
+const JOB = 0;
+const DONE = 1;
+export const CONTROL_SLOTS = 2;
+
+/** Non-PAD targets of ts (decoder targets are ts[:, 1:], book ch. 7.3 teacher forcing). */
+export function targetCount(ts: readonly (readonly number[])[]): number {
+  let count = 0;
+  for (const row of ts) for (let t = 1; t < row.length; t++) if (row[t] !== PAD) count++;
+  return count;
+}
+
+/** Writes the matrices' values one after another into `out` from `at`; returns the index after them. */
+export function packMatrices(ms: readonly Matrix[], out: Float64Array, at = 0): number {
+  for (const m of ms) {
+    for (const row of rowsOf(m)) {
+      out.set(row, at);
+      at += row.length;
+    }
+  }
+  return at;
+}
+
+/** Reads values written by packMatrices back into the matrices (same order and shapes). */
+export function unpackMatrices(src: Float64Array, ms: readonly Matrix[], at = 0): number {
+  for (const m of ms) {
+    for (const row of rowsOf(m)) {
+      row.set(src.subarray(at, at + row.length));
+      at += row.length;
+    }
+  }
+  return at;
+}
+
+interface Replica {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly control: Int32Array;
+  readonly values: Float64Array;
+  jobs: number;
+}
+
+export interface DataParallelOptions {
+  /** Threads in all, this one included (≥ 2 to use any worker). */
+  readonly threads: number;
+  /** The training worker script (dist/worker.js, or out/src/worker/trainWorker.js), run with role 'gradients'. */
+  readonly workerFile: string;
+  /** Longest wait for a worker's part before it is dropped, in ms. Default 120 000. */
+  readonly timeoutMs?: number;
+  /** Told once when a worker is dropped (its rows then run on this thread). */
+  readonly onWorkerLost?: (message: string) => void;
+}
+
+export class DataParallel {
+  private replicas: Replica[] = [];
+  private readonly size: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly model: Seq2seqModel, private readonly options: DataParallelOptions) {
+    if (!(Number.isInteger(options.threads) && options.threads >= 1)) {
+      throw new RangeError(`DataParallel: threads must be an integer ≥ 1, got ${options.threads}`);
+    }
+    this.size = model.params.reduce((s, p) => s + p.rows * p.columns, 0);
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+    const name = currentKernel().name;
+    const kernel = (KERNEL_NAMES as readonly string[]).includes(name) ? (name as KernelName) : 'typescript'; // the replicas compute as this thread does
+    for (let i = 1; i < options.threads; i++) {
+      const shared = new SharedArrayBuffer(2 * this.size * 8);
+      const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
+      const { port1, port2 } = new MessageChannel();
+      const data: GradientWorkerData = { role: 'gradients', kind: model.kind, config: model.config, kernel, shared, control, port: port2 };
+      const worker = new Worker(options.workerFile, { workerData: data, transferList: [port2] });
+      worker.unref(); // a forgotten close() must not keep the process alive
+      this.replicas.push({ worker, port: port1, control: new Int32Array(control), values: new Float64Array(shared), jobs: 0 });
+    }
+  }
+
+  /** Worker threads still in use. */
+  get workers(): number {
+    return this.replicas.length;
+  }
+
+  /**
+   * Forward and backward of the whole batch (xs questions N×Tₑ, ts answers N×T_d, as Seq2seqModel.forward
+   * takes them), split by rows: fills model.grads with the batch's gradient and returns its mean loss.
+   */
+  computeGradients(xs: number[][], ts: number[][]): number {
+    const N = xs.length;
+    const parts = Math.min(this.replicas.length + 1, N);
+    const total = targetCount(ts);
+    if (parts <= 1 || total === 0) return this.alone(xs, ts);
+    const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * N) / parts));
+    const slice = (k: number): { xs: number[][]; ts: number[][] } => ({ xs: xs.slice(bounds[k], bounds[k + 1]), ts: ts.slice(bounds[k], bounds[k + 1]) });
+    // ship the params, then the jobs (parts 1.. to the workers; part 0 stays here)
+    const posted: { replica: Replica; part: { xs: number[][]; ts: number[][] }; count: number }[] = [];
+    for (let k = 1; k < parts; k++) {
+      const replica = this.replicas[k - 1];
+      const part = slice(k);
+      const count = targetCount(part.ts);
+      packMatrices(this.model.params, replica.values);
+      const job: GradientJob = { ...part, dout: count / total };
+      replica.port.postMessage(job);
+      replica.jobs++;
+      Atomics.store(replica.control, JOB, replica.jobs);
+      Atomics.notify(replica.control, JOB);
+      posted.push({ replica, part, count });
+    }
+    const mine = slice(0);
+    const myCount = targetCount(mine.ts);
+    let loss = 0;
+    let failed = false;
+    try {
+      if (myCount > 0) {
+        loss += this.model.forward(mine.xs, mine.ts) * (myCount / total);
+        this.model.backward(myCount / total);
+      } else {
+        for (const g of this.model.grads) for (const row of rowsOf(g)) row.fill(0);
+      }
+    } catch {
+      failed = true; // bad data in this part: after the workers answer (each reply is read before the next job)
+    }
+    // add the workers' gradients (or run a lost worker's part here)
+    const lost: Replica[] = [];
+    for (const { replica, part, count } of posted) {
+      const reply = this.await(replica);
+      if (reply.ok) {
+        loss += reply.loss;
+        if (count > 0) addPacked(replica.values, this.size, this.model.grads);
+      } else if (!reply.fatal) {
+        failed = true; // bad data in that part: the whole batch again below, for one thread's error
+      } else {
+        lost.push(replica);
+        this.options.onWorkerLost?.(reply.message);
+        if (count > 0 && !failed) {
+          const kept = this.model.grads.map((g) => g.clone());
+          loss += this.model.forward(part.xs, part.ts) * (count / total);
+          this.model.backward(count / total);
+          this.model.grads.forEach((g, i) => g.add(kept[i]));
+        }
+      }
+    }
+    for (const r of lost) this.drop(r);
+    return failed ? this.alone(xs, ts) : loss;
+  }
+
+  /** Stops the workers (this thread then trains alone). */
+  async close(): Promise<void> {
+    const replicas = this.replicas;
+    this.replicas = [];
+    await Promise.all(replicas.map((r) => this.stop(r)));
+  }
+
+  private alone(xs: number[][], ts: number[][]): number {
+    const loss = this.model.forward(xs, ts);
+    this.model.backward();
+    return loss;
+  }
+
+  /** Waits for the replica's answer to its latest job. */
+  private await(replica: Replica): GradientReply {
+    const deadline = Date.now() + this.timeoutMs;
+    while (Atomics.load(replica.control, DONE) !== replica.jobs) {
+      const left = deadline - Date.now();
+      if (left <= 0) return { ok: false, fatal: true, message: `a training worker thread did not answer within ${Math.round(this.timeoutMs / 1000)} s; training goes on without it` };
+      Atomics.wait(replica.control, DONE, Atomics.load(replica.control, DONE), Math.min(left, 1000));
+    }
+    const m = receiveMessageOnPort(replica.port);
+    if (m === undefined) return { ok: false, fatal: true, message: 'a training worker thread finished a job without its result; training goes on without it' };
+    const reply = m.message as GradientReply;
+    if (reply.ok || !reply.fatal) return reply;
+    return { ok: false, fatal: true, message: `a training worker thread could not start (${reply.message}); training goes on without it` };
+  }
+
+  private drop(replica: Replica): void {
+    this.replicas = this.replicas.filter((r) => r !== replica);
+    void this.stop(replica);
+  }
+
+  private async stop(replica: Replica): Promise<void> {
+    replica.port.close();
+    await replica.worker.terminate();
+  }
+}
+
+/** grads += the gradients packed after the params in `values` (layout of GradientWorkerData.shared). */
+function addPacked(values: Float64Array, size: number, grads: readonly Matrix[]): void {
+  let at = size;
+  for (const g of grads) {
+    for (const row of rowsOf(g)) {
+      for (let j = 0; j < row.length; j++) row[j] += values[at + j];
+      at += row.length;
+    }
+  }
+}
