@@ -39,6 +39,7 @@ export function readTrainOptions(defaults: TrainOptions): TrainOptions {
     validation: pick(c, 'training.validationSplit', defaults.validation),
     patience: pick(c, 'training.patience', defaults.patience),
     seed: pick(c, 'training.seed', defaults.seed),
+    threads: pick(c, 'training.threads', defaults.threads ?? 1),
     maxVocabulary: pick(c, 'limits.maxVocabulary', defaults.maxVocabulary ?? 30_000),
     normalize,
   };

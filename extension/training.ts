@@ -127,6 +127,7 @@ export class TrainingController implements vscode.Disposable {
         );
         this.progressSink?.onEpoch(r);
       },
+      onWarning: (message) => this.log.warn(message),
     });
     this.job = { job, file };
     await vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, true);

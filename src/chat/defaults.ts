@@ -35,6 +35,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 1,
   /** 30,000 tokens at H 128, D 32 is about 10 M weights (≈ 300 MB with gradients and Adam's moments in float64). */
   maxVocabulary: 30_000,
+  /** One thread: the same seed then gives the same model on every machine (more threads round differently). */
+  threads: 1,
 };
 
 export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { strategy: 'greedy', maxLength: 80 };

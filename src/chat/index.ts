@@ -8,7 +8,8 @@ export type {
 } from './types';
 export { DEFAULT_TRAIN_OPTIONS, DEFAULT_DECODE_OPTIONS, DEFAULT_MODEL_RELATIVE_PATH, DEFAULT_PAIRS_RELATIVE_PATH } from './defaults';
 export { ChatModel } from './model';
-export { trainChatModel, resolveTrainOptions } from './train';
+export { trainChatModel, resolveTrainOptions, MAX_THREADS } from './train';
+export type { TrainEnvironment } from './train';
 export { evaluateChatModel } from './evaluate';
 export type { EvaluationFailure, EvaluationResult } from './evaluate';
 export { serializeModel, deserializeModel } from './serialize';

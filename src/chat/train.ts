@@ -14,6 +14,7 @@ import { createModel } from '../models';
 import type { Seq2seqModel } from '../models/types';
 import { Adam, SGD, type Optimizer } from '../optim';
 import { isCancelled, train } from '../train';
+import { DataParallel } from '../train/parallel';
 import { Random } from '../random';
 import { createTokenizer, normalizeAnswer, normalizeQuestion, Vocabulary } from '../text';
 import { DEFAULT_TRAIN_OPTIONS } from './defaults';
@@ -29,6 +30,18 @@ import type { CancellationTokenLike, CancelSignal, EpochReport, Pair, TrainCallb
  * far too high), even while the loss is still a finite number.
  */
 const DIVERGED_LOSS = 1000;
+
+/** Most threads `threads` accepts. */
+export const MAX_THREADS = 64;
+
+/** Where trainChatModel runs: what only the caller knows. */
+export interface TrainEnvironment {
+  /**
+   * The training worker script (dist/worker.js in the extension, out/src/worker/trainWorker.js from the
+   * CLI), which data-parallel training (options.threads > 1) starts as helper threads.
+   */
+  readonly workerFile?: string;
+}
 
 interface Example {
   readonly x: number[];
@@ -54,6 +67,9 @@ export function resolveTrainOptions(options: Partial<TrainOptions> = {}): TrainO
   if (!['simple', 'peeky', 'attention'].includes(o.model)) throw new TrainingError(`expected model simple, peeky or attention, got ${String(o.model)}`);
   if (o.tokenizer !== 'char' && o.tokenizer !== 'word') throw new TrainingError(`expected tokenizer char or word, got ${String(o.tokenizer)}`);
   if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') throw new TrainingError(`expected optimizer adam or sgd, got ${String(o.optimizer)}`);
+  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= MAX_THREADS)) {
+    throw new TrainingError(`expected threads to be an integer from 1 to ${MAX_THREADS}, got ${o.threads}`);
+  }
   if (o.maxVocabulary !== undefined && !(Number.isInteger(o.maxVocabulary) && o.maxVocabulary > 4)) {
     throw new TrainingError(`expected maxVocabulary to be an integer above 4, got ${o.maxVocabulary}`);
   }
@@ -94,6 +110,7 @@ export async function trainChatModel(
   callbacks: TrainCallbacks = {},
   signal?: CancelSignal,
   dataHash = '',
+  environment: TrainEnvironment = {},
 ): Promise<{ model: ChatModel; report: TrainingReport; epochs: EpochReport[] }> {
   const o = resolveTrainOptions(options);
   if (pairs.length === 0) throw new TrainingError('expected at least one question/answer pair, got none');
@@ -140,13 +157,20 @@ export async function trainChatModel(
   const onProgress = callbacks.onProgress;
   let evalSeconds = 0; // time spent in exact-match checks, for the ETA
   let evaluations = 0;
-  const result = await train<number>(
+  const threads = o.threads ?? 1;
+  const parallel = threads > 1 && environment.workerFile !== undefined
+    ? new DataParallel(engine, { threads, workerFile: environment.workerFile, onWorkerLost: (m) => callbacks.onWarning?.(m) })
+    : null;
+  const running = train<number>(
     {
       model: engine,
       samples: slots,
       computeGradients([slot]) {
         const batch = batches[slot];
-        const loss = engine.forward(padRows(batch.map((e) => e.x)), padRows(batch.map((e) => e.t)));
+        const xs = padRows(batch.map((e) => e.x));
+        const ts = padRows(batch.map((e) => e.t));
+        if (parallel !== null) return parallel.computeGradients(xs, ts);
+        const loss = engine.forward(xs, ts);
         engine.backward();
         return loss;
       },
@@ -175,6 +199,12 @@ export async function trainChatModel(
       },
     },
   );
+  let result: Awaited<typeof running>;
+  try {
+    result = await running;
+  } finally {
+    await parallel?.close();
+  }
   if (result.stoppedBy === 'non-finite' && result.best === undefined) {
     throw new TrainingError(result.message ?? `training diverged; try a lower learning rate (now ${o.learningRate})`);
   }

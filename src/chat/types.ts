@@ -93,6 +93,12 @@ export interface TrainOptions {
    * model is built, since the embeddings and the output layer grow with it. Default 30,000.
    */
   readonly maxVocabulary?: number;
+  /**
+   * Threads that share each mini-batch (data parallelism: this one and threads − 1 worker threads, each
+   * taking a part of the rows; src/train/parallel.ts). 1 = this thread only. Needs the caller to say where
+   * the worker script is (trainChatModel's `environment.workerFile`); without it training uses one thread.
+   */
+  readonly threads?: number;
 }
 
 export interface TrainProgress {
@@ -130,6 +136,8 @@ export type CancelSignal = AbortSignal | CancellationTokenLike;
 export interface TrainCallbacks {
   onProgress?(p: TrainProgress): void;
   onEpoch?(r: EpochReport): void;
+  /** Something went wrong that training recovered from (a worker thread lost: it goes on in fewer threads). */
+  onWarning?(message: string): void;
 }
 
 export interface TrainingReport {

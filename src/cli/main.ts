@@ -13,6 +13,7 @@ import {
   DEFAULT_TRAIN_OPTIONS,
   deserializeModel,
   evaluateChatModel,
+  MAX_THREADS,
   ModelFileError,
   PairFileError,
   readPairs,
@@ -22,8 +23,10 @@ import {
   TrainingError,
   type ChatModel,
   type DecodeOptions,
+  type EpochReport,
   type PairLimits,
   type TrainOptions,
+  type TrainProgress,
 } from '../chat';
 import { writeFileAtomic } from '../io/atomic';
 import { currentKernel } from '../matrix';
@@ -34,6 +37,9 @@ export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
+
+/** The training worker's script beside this file in out/ (data-parallel helper threads run it). */
+const TRAIN_WORKER = join(__dirname, '..', 'worker', 'trainWorker.js');
 
 export const USAGE = `Usage:
   seq2seq-chat train <pairs-file> --out <model-file> [options]
@@ -56,6 +62,7 @@ train options:
   --seed N                random seed (default ${DEFAULT_TRAIN_OPTIONS.seed})
   --val X                 fraction held out for validation, 0 = training pairs (default ${DEFAULT_TRAIN_OPTIONS.validation})
   --patience N            epochs without improvement before stopping, 0 = never (default ${DEFAULT_TRAIN_OPTIONS.patience})
+  --threads N             threads sharing each batch, 1 = no helper threads (default ${DEFAULT_TRAIN_OPTIONS.threads ?? 1})
 
 chat options: the model defaults to the embedded default model; with a question, prints one reply,
   otherwise opens a prompt (empty line or Ctrl+D quits).
@@ -99,6 +106,7 @@ const TRAIN_FLAGS: Record<string, FlagSpec> = {
   val: { type: 'number', min: 0, max: 0.9 },
   patience: { type: 'int', min: 0 },
   'max-vocabulary': { type: 'int', min: 5 },
+  threads: { type: 'int', min: 1, max: MAX_THREADS },
   ...LIMIT_FLAGS,
 };
 
@@ -185,7 +193,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   if (tokenizer === 'char' || tokenizer === 'word') options.tokenizer = tokenizer;
   const reverse = args.flags.get('reverse');
   if (typeof reverse === 'boolean') options.reverse = reverse;
-  const numeric: [string, 'epochs' | 'batchSize' | 'hidden' | 'wordvec' | 'learningRate' | 'seed' | 'validation' | 'patience' | 'maxVocabulary'][] = [
+  const numeric: [string, 'epochs' | 'batchSize' | 'hidden' | 'wordvec' | 'learningRate' | 'seed' | 'validation' | 'patience' | 'maxVocabulary' | 'threads'][] = [
     ['epochs', 'epochs'],
     ['batch', 'batchSize'],
     ['hidden', 'hidden'],
@@ -195,13 +203,15 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     ['val', 'validation'],
     ['patience', 'patience'],
     ['max-vocabulary', 'maxVocabulary'],
+    ['threads', 'threads'],
   ];
   for (const [flag, key] of numeric) {
     const v = num(args, flag);
     if (v !== undefined) options[key] = v;
   }
   const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
-  io.stderr.write(`${pairsPath}: ${read.pairs.length} pairs (${read.format}); kernel ${currentKernel().name}\n`);
+  const threads = options.threads ?? DEFAULT_TRAIN_OPTIONS.threads ?? 1;
+  io.stderr.write(`${pairsPath}: ${read.pairs.length} pairs (${read.format}); kernel ${currentKernel().name}, ${threads} thread${threads === 1 ? '' : 's'}\n`);
   const printer = new ProgressPrinter(io.stderr, epochs);
   const controller = new AbortController();
   let interrupts = 0;
@@ -214,7 +224,15 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    const result = await trainChatModel(read.pairs, options, { onProgress: (p) => printer.progress(p), onEpoch: (r) => printer.epoch(r) }, controller.signal, sha256Hex(bytes));
+    const callbacks = {
+      onProgress: (p: TrainProgress): void => printer.progress(p),
+      onEpoch: (r: EpochReport): void => printer.epoch(r),
+      onWarning: (message: string): void => {
+        printer.clear();
+        io.stderr.write(`warning: ${message}\n`);
+      },
+    };
+    const result = await trainChatModel(read.pairs, options, callbacks, controller.signal, sha256Hex(bytes), { workerFile: TRAIN_WORKER });
     printer.clear();
     try {
       writeFileAtomic(resolve(out), serializeModel(result.model));

@@ -15,6 +15,7 @@
  * hangs or dies is dropped (after a timeout for the last two) and its rows run here from then on: training
  * goes on in fewer threads.
  */
+import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { Matrix } from 'ml-matrix';
@@ -90,6 +91,8 @@ interface Replica {
   readonly control: Int32Array;
   readonly values: Float64Array;
   jobs: number;
+  /** Set when the worker emitted 'error' or exited (seen between batches, when this thread's event loop runs). */
+  failure: string | null;
 }
 
 export interface DataParallelOptions {
@@ -116,6 +119,11 @@ export class DataParallel {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     const name = currentKernel().name;
     const kernel = (KERNEL_NAMES as readonly string[]).includes(name) ? (name as KernelName) : 'typescript'; // the replicas compute as this thread does
+    if (options.threads > 1 && !existsSync(options.workerFile)) {
+      // say so now rather than after a job's timeout
+      options.onWorkerLost?.(`the training worker script ${options.workerFile} is missing, so no helper thread could start; training goes on without them`);
+      return;
+    }
     for (let i = 1; i < options.threads; i++) {
       const shared = new SharedArrayBuffer(2 * this.size * 8);
       const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
@@ -123,7 +131,11 @@ export class DataParallel {
       const data: GradientWorkerData = { role: 'gradients', kind: model.kind, config: model.config, kernel, shared, control, port: port2 };
       const worker = new Worker(options.workerFile, { workerData: data, transferList: [port2] });
       worker.unref(); // a forgotten close() must not keep the process alive
-      this.replicas.push({ worker, port: port1, control: new Int32Array(control), values: new Float64Array(shared), jobs: 0 });
+      const replica: Replica = { worker, port: port1, control: new Int32Array(control), values: new Float64Array(shared), jobs: 0, failure: null };
+      // without an 'error' listener a worker's uncaught exception would throw in this thread
+      worker.on('error', (e) => (replica.failure ??= `a training worker thread failed (${e.message}); training goes on without it`));
+      worker.on('exit', (code) => (replica.failure ??= `a training worker thread exited (code ${code}); training goes on without it`));
+      this.replicas.push(replica);
     }
   }
 
@@ -137,6 +149,10 @@ export class DataParallel {
    * takes them), split by rows: fills model.grads with the batch's gradient and returns its mean loss.
    */
   computeGradients(xs: number[][], ts: number[][]): number {
+    for (const r of this.replicas.filter((x) => x.failure !== null)) {
+      this.options.onWorkerLost?.(r.failure as string);
+      this.drop(r);
+    }
     const N = xs.length;
     const parts = Math.min(this.replicas.length + 1, N);
     const total = targetCount(ts);
@@ -229,6 +245,7 @@ export class DataParallel {
   }
 
   private async stop(replica: Replica): Promise<void> {
+    replica.failure ??= 'stopped';
     replica.port.close();
     await replica.worker.terminate();
   }

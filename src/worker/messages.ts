@@ -15,11 +15,14 @@ export interface TrainRequest {
    * while the trainer runs a long synchronous stretch and never lets the worker read messages.
    */
   readonly cancel: SharedArrayBuffer;
+  /** This worker's own script: data-parallel training (options.threads > 1) starts it again as helper threads. */
+  readonly workerFile?: string;
 }
 
 export type WorkerMessage =
   | { readonly type: 'progress'; readonly progress: TrainProgress }
   | { readonly type: 'epoch'; readonly report: EpochReport }
+  | { readonly type: 'warning'; readonly message: string }
   | {
       readonly type: 'done';
       /** serializeModel(model), transferred; absent when the run stopped with no usable model. */

@@ -31,9 +31,11 @@ async function main(req: TrainRequest): Promise<void> {
       {
         onProgress: (progress) => post({ type: 'progress', progress }),
         onEpoch: (r) => post({ type: 'epoch', report: r }),
+        onWarning: (message) => post({ type: 'warning', message }),
       },
       signal,
       req.dataHash,
+      { workerFile: req.workerFile },
     );
     const bytes = serializeModel(model);
     const copy = bytes.slice(); // own buffer, so it can be transferred without detaching shared storage

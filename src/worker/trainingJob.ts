@@ -10,6 +10,8 @@ import type { TrainRequest, WorkerMessage } from './messages';
 export interface TrainingJobCallbacks {
   onProgress?(p: TrainProgress): void;
   onEpoch?(r: EpochReport): void;
+  /** Training recovered from something (a helper thread lost); worth a log line. */
+  onWarning?(message: string): void;
 }
 
 export type TrainingOutcome =
@@ -40,7 +42,7 @@ export function startTrainingJob(
 ): TrainingJob {
   const cancel = new SharedArrayBuffer(4);
   const flag = new Int32Array(cancel);
-  const request: TrainRequest = { pairs, options, dataHash, cancel };
+  const request: TrainRequest = { pairs, options, dataHash, cancel, workerFile };
   const worker = new Worker(workerFile, { workerData: request });
   const epochs: EpochReport[] = [];
   let settled = false;
@@ -59,6 +61,9 @@ export function startTrainingJob(
         case 'epoch':
           epochs.push(m.report);
           callbacks.onEpoch?.(m.report);
+          return;
+        case 'warning':
+          callbacks.onWarning?.(m.message);
           return;
         case 'done':
           finish(() =>

@@ -49,6 +49,40 @@ describe('trainChatModel', () => {
     });
   }
 
+  test('threads: 2 trains on two threads (the same losses up to rounding); without a worker script it trains on one', async () => {
+    const workerFile = join(__dirname, '..', '..', '..', 'src', 'worker', 'trainWorker.js');
+    const options = { ...TINY, model: 'peeky' as const, epochs: 6 };
+    const losses = async (threads: number, environment?: { workerFile?: string }): Promise<number[]> => {
+      const warnings: string[] = [];
+      const r = await trainChatModel(PAIRS, { ...options, threads }, { onWarning: (m) => warnings.push(m) }, undefined, '', environment);
+      assert.deepEqual(warnings, []);
+      assert.equal(r.epochs.length, 6);
+      return r.epochs.map((e) => e.loss);
+    };
+    const one = await losses(1);
+    const two = await losses(2, { workerFile });
+    const fallback = await losses(2);
+    assert.deepEqual(fallback, one, 'no worker script: one thread, bit for bit');
+    const worst = Math.max(...one.map((l, i) => Math.abs(l - two[i]) / l));
+    assert.ok(worst < 1e-4, `relative loss difference ${worst}`);
+    assert.ok(worst > 0, 'two threads add the gradients in another order, so some loss differs in its last bits; identical losses mean no helper thread ran');
+  });
+
+  test('a helper thread that cannot start is reported as a warning and training goes on', async () => {
+    const warnings: string[] = [];
+    const r = await trainChatModel(PAIRS, { ...TINY, model: 'simple', epochs: 2, threads: 2 }, { onWarning: (m) => warnings.push(m) }, undefined, '', {
+      workerFile: join(__dirname, 'no-such-worker.js'),
+    });
+    assert.equal(r.epochs.length, 2);
+    assert.equal(warnings.length, 1, warnings.join('; '));
+    assert.match(warnings[0], /no-such-worker\.js is missing, so no helper thread could start; training goes on without them/);
+  });
+
+  test('threads must be a whole number from 1 to 64', async () => {
+    await assert.rejects(trainChatModel(PAIRS, { ...TINY, threads: 0 }), /expected threads to be an integer from 1 to 64, got 0/);
+    await assert.rejects(trainChatModel(PAIRS, { ...TINY, threads: 65 }), /got 65/);
+  });
+
   test('reports progress and epochs through callbacks and stops early at 100%', async () => {
     const seen: number[] = [];
     let progress = 0;

@@ -126,9 +126,9 @@ describe('seq2seq-chat train', () => {
       assert.equal(r.status, 0, r.stderr);
       return r.stderr;
     };
-    assert.match(run(undefined), /pairs\.tsv: 4 pairs \(tsv\); kernel relaxed\n/);
-    assert.match(run('simd'), /; kernel simd\n/);
-    assert.match(run('typescript'), /; kernel typescript\n/);
+    assert.match(run(undefined), /pairs\.tsv: 4 pairs \(tsv\); kernel relaxed, 1 thread\n/);
+    assert.match(run('simd'), /; kernel simd, /);
+    assert.match(run('typescript'), /; kernel typescript, /);
   }));
 
   test('trains, saves atomically and evaluates to 100% on a small file', withTemp((dir) => {

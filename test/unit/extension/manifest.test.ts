@@ -39,6 +39,7 @@ describe('package.json settings', () => {
       'seq2seqChat.training.validationSplit': d.validation,
       'seq2seqChat.training.patience': d.patience,
       'seq2seqChat.training.seed': d.seed,
+      'seq2seqChat.training.threads': d.threads,
       'seq2seqChat.normalize.nfkc': d.normalize.nfkc,
       'seq2seqChat.normalize.lowercase': d.normalize.lowercase,
       'seq2seqChat.normalize.collapseSpaces': d.normalize.collapseSpaces,

@@ -36,6 +36,25 @@ describe('training worker', () => {
     assert.equal(typeof model.reply('hi').text, 'string');
   });
 
+  test('with threads 2 the worker starts a helper thread from its own script: same losses up to rounding, no warning', async () => {
+    const run = async (threads: number): Promise<number[]> => {
+      const warnings: string[] = [];
+      const losses: number[] = [];
+      const job = startTrainingJob(WORKER, PAIRS, { ...SMALL, batchSize: 4, epochs: 4, threads }, 'hash', {
+        onEpoch: (r) => losses.push(r.loss),
+        onWarning: (m) => warnings.push(m),
+      });
+      assert.equal((await job.result).status, 'completed');
+      assert.deepEqual(warnings, []);
+      return losses;
+    };
+    const one = await run(1);
+    const two = await run(2);
+    const worst = Math.max(...one.map((l, i) => Math.abs(l - two[i]) / l));
+    assert.ok(worst < 1e-4, `relative loss difference ${worst}`);
+    assert.ok(worst > 0, 'identical losses: no helper thread ran (the request lost its worker script?)');
+  });
+
   test('cancel() stops a long run and resolves as cancelled', async () => {
     let seen = 0;
     // One question with two answers never reaches 100% exact-match, so training cannot stop early by itself.
