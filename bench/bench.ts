@@ -10,7 +10,8 @@
  *   node out/bench/bench.js [--seconds S] [--iters N] [--rounds R] [--no-engine] [--no-numpy]
  *
  * --seconds: time per GEMM measurement (default 0.2); --iters: timed training iterations per round (default
- * 10); --rounds: rounds of ours-then-NumPy training timings (default 3; the best of each is compared).
+ * 10); --rounds: rounds of the training timings — ours on one thread, NumPy on one, ours on two (data parallel),
+ * NumPy on its default threads, in turn (default 3; the best of each is compared).
  * On Node 20 the bench reruns itself with --experimental-wasm-relaxed-simd so the relaxed kernel is measured.
  */
 import { spawnSync } from 'node:child_process';
@@ -29,6 +30,8 @@ import {
   currentKernel,
 } from '../src/matrix';
 import { Random } from '../src/random';
+import type { Seq2seqModel } from '../src/models/types';
+import { DataParallel } from '../src/train/parallel';
 import { additionBatch, CHARS, PAD_IDS, START } from './addition-batch';
 
 // ------------------------------------------------------------------------------------------- options
@@ -276,9 +279,11 @@ interface Trainer {
   measure(iters: number): { perIter: number; loss: number };
   /** Reply latency and peak memory, printed. */
   report(): void;
+  close(): Promise<void>;
 }
 
-function trainer(engine: Engine): Trainer | null {
+/** threads > 1: data-parallel (src/train/parallel.ts), the batch's rows split across threads. */
+function trainer(engine: Engine, threads = 1): Trainer | null {
   const N = 128;
   const rng = new Random(1984);
   let model: EngineModel;
@@ -289,6 +294,7 @@ function trainer(engine: Engine): Trainer | null {
     return null;
   }
   const optimizer = new engine.Adam(0.001);
+  const parallel = threads > 1 ? new DataParallel(model as Seq2seqModel, { threads, workerFile: path.resolve(__dirname, '..', 'src', 'worker', 'trainWorker.js') }) : null;
   let peakRss = 0;
   let peakHeap = 0;
   const sample = (): void => {
@@ -298,8 +304,12 @@ function trainer(engine: Engine): Trainer | null {
   };
   const step = (): number => {
     const { xs, ts } = additionBatch(rng, N);
-    const loss = model.forward(xs, ts);
-    model.backward();
+    let loss: number;
+    if (parallel !== null) loss = parallel.computeGradients(xs, ts);
+    else {
+      loss = model.forward(xs, ts);
+      model.backward();
+    }
     engine.clipGrads(model.grads, 5.0);
     optimizer.update(model.params, model.grads);
     sample();
@@ -327,43 +337,53 @@ function trainer(engine: Engine): Trainer | null {
       console.log(`  reply latency, 40 characters greedy: median ${latencies[3].toFixed(1)} ms (min ${latencies[0].toFixed(1)})`);
       console.log(`  peak memory: rss ${(peakRss / 2 ** 20).toFixed(0)} MiB, heap used ${(peakHeap / 2 ** 20).toFixed(0)} MiB`);
     },
+    close: async () => parallel?.close(),
   };
 }
 
 /**
- * Training speed, ours and NumPy's side by side: `rounds` rounds, each timing `iters` of our iterations and
- * then NumPy's (one BLAS thread, like ours), so both see the same load; the best round of each is compared.
+ * Training speed, ours and NumPy's side by side: `rounds` rounds, each timing `iters` iterations of ours on
+ * one thread, NumPy's on one BLAS thread, ours on two threads (data parallel) and NumPy's with its default
+ * BLAS threads, in turn, so that all four see the same load; the best round of each is compared.
  */
-function trainingFigures(engine: Engine, iters: number, rounds: number, numpy: boolean): void {
+async function trainingFigures(engine: Engine, iters: number, rounds: number, numpy: boolean): Promise<void> {
   const N = 128;
   const epochQuestions = 45000;
   const itersPerEpoch = Math.floor(epochQuestions / N); // 351, the book's max_iters
-  const t = trainer(engine);
-  if (t === null) return;
-  let ours = Infinity;
-  let theirs = Infinity;
+  const threads = Math.min(2, os.availableParallelism());
+  const one = trainer(engine);
+  const two = threads > 1 ? trainer(engine, threads) : null;
+  if (one === null) return;
+  const best = { one: Infinity, two: Infinity, numpyOne: Infinity, numpyDefault: Infinity };
   let loss = NaN;
   let numpyVersion = '';
   for (let r = 0; r < rounds; r++) {
-    const m = t.measure(iters);
-    ours = Math.min(ours, m.perIter);
+    const m = one.measure(iters);
+    best.one = Math.min(best.one, m.perIter);
     loss = m.loss;
     if (numpy) {
       const n = runNumpy(['--iters', String(iters), '--warmup', '2'], '1') as NumpyTraining;
-      theirs = Math.min(theirs, n.secondsPerIteration);
+      best.numpyOne = Math.min(best.numpyOne, n.secondsPerIteration);
       numpyVersion = n.numpy;
     }
+    if (two !== null) best.two = Math.min(best.two, two.measure(iters).perIter);
+    if (numpy) best.numpyDefault = Math.min(best.numpyDefault, (runNumpy(['--iters', String(iters), '--warmup', '2'], undefined) as NumpyTraining).secondsPerIteration);
   }
-  console.log(`\nTraining (PeekySeq2seq, reverse, D=16, H=128, N=${N}, kernel ${currentKernel().name}), best of ${rounds} rounds of ${iters} iterations` +
-    `${numpy ? ', each round followed by NumPy\'s' : ''}:`);
-  console.log(`  ours:  ${(ours * 1000).toFixed(1)} ms/iteration, ${(N / ours).toFixed(0)} samples/s, ` +
-    `${(ours * itersPerEpoch).toFixed(1)} s/epoch extrapolated to ${epochQuestions} questions (${itersPerEpoch} iterations), last loss ${loss.toFixed(3)}`);
+  const line = (what: string, perIter: number): string =>
+    `  ${(what + ':').padEnd(26)} ${(perIter * 1000).toFixed(1)} ms/iteration, ${(N / perIter).toFixed(0)} samples/s, ${(perIter * itersPerEpoch).toFixed(1)} s/epoch`;
+  console.log(`\nTraining (PeekySeq2seq, reverse, D=16, H=128, N=${N}, kernel ${currentKernel().name}), best of ${rounds} rounds of ${iters} iterations, ` +
+    `${numpy ? 'ours and NumPy\'s in turn' : 'no NumPy'}; epochs extrapolated to ${epochQuestions} questions (${itersPerEpoch} iterations):`);
+  console.log(`${line('ours, 1 thread', best.one)}, last loss ${loss.toFixed(3)}`);
+  if (numpy) console.log(line(`NumPy ${numpyVersion}, 1 thread`, best.numpyOne) + ' (bench/numpy_seq2seq.py, float32, OPENBLAS_NUM_THREADS=1)');
+  if (two !== null) console.log(line(`ours, ${threads} threads`, best.two) + ' (data parallel: the batch\'s rows split between threads)');
+  if (numpy) console.log(line('NumPy, default threads', best.numpyDefault) + ` (OpenBLAS picks its threads; ${os.availableParallelism()} cores here)`);
   if (numpy) {
-    console.log(`  NumPy ${numpyVersion} (bench/numpy_seq2seq.py, float32, OPENBLAS_NUM_THREADS=1): ${(theirs * 1000).toFixed(1)} ms/iteration, ` +
-      `${(N / theirs).toFixed(0)} samples/s, ${(theirs * itersPerEpoch).toFixed(1)} s/epoch`);
-    console.log(`  ours/NumPy epoch time = ${(ours / theirs).toFixed(2)}`);
+    console.log(`  ours/NumPy epoch time, one thread each: ${(best.one / best.numpyOne).toFixed(2)}`);
+    if (two !== null) console.log(`  ours/NumPy epoch time, each with ${threads} threads / its default threads: ${(best.two / best.numpyDefault).toFixed(2)}`);
   }
-  t.report();
+  one.report();
+  await one.close();
+  await two?.close();
 }
 
 // ------------------------------------------------------------------------------------------- main
@@ -373,7 +393,7 @@ function loadLine(): string {
   return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, load average ${os.loadavg()[0].toFixed(1)}`;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   console.log(`Node ${process.version}, kernels available: ${availableKernels().join(', ')} (active: ${currentKernel().name})`);
   console.log(`${loadLine()} (figures from a machine busy with other work are lower and noisier)`);
@@ -386,12 +406,7 @@ function main(): void {
   if (options.engine) {
     const engine = loadEngine();
     if (typeof engine === 'string') console.log(`\nTraining figures skipped: ${engine}.`);
-    else trainingFigures(engine, options.iters, options.rounds, numpy);
-  }
-
-  if (numpy) {
-    const r = runNumpy(['--iters', String(options.iters)], undefined) as NumpyTraining;
-    console.log(`\nNumPy with its default BLAS threads (for reference; ours uses one thread): ${(r.secondsPerIteration * 1000).toFixed(1)} ms/iteration, ${r.secondsPerEpoch.toFixed(1)} s/epoch`);
+    else await trainingFigures(engine, options.iters, options.rounds, numpy);
   }
   console.log(`\nAt the end: ${loadLine()}`);
 }
@@ -405,5 +420,8 @@ if (!isKernelAvailable('relaxed') && process.versions.node.startsWith('20.') && 
   });
   process.exitCode = r.status ?? 1;
 } else {
-  main();
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
 }
