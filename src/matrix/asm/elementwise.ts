@@ -1,65 +1,118 @@
 /**
  * Fused element-wise float32 kernels for the layers' gate math (book ch. 6.3, the LSTM; ch. 1.3 softmax),
- * SIMD with the exp/tanh approximations of Cephes (expf, tanhf; relative error ~2e-7 over the clamped range).
- * They work on float32 at byte addresses in this module's memory, beside the GEMM, so a layer that keeps its
- * activations there needs no copies between the product and the gate math. Compiled into the same modules
- * as gemm.ts (entry: index.ts). Gate order in the fused 4H layout is the book's: f, g, i, o.
+ * SIMD. They work on float32 at byte addresses in this module's memory, beside the GEMM, so a layer that
+ * keeps its activations there needs no copies between the product and the gate math. Compiled into the same
+ * modules as gemm.ts (entry: index.ts), once with plain SIMD and once with relaxed SIMD, where `madd` fuses.
+ * Gate order in the fused 4H layout is the book's: f, g, i, o.
+ *
+ * The approximations (float32; measured against float64 Math.exp/Math.tanh over x ∈ [−100, 100] in steps of
+ * 1e-4 plus ±10⁻⁴⁵…10², ±0, ±∞, NaN: σ relative error ≤ 2.4e-7 where σ(x) ≥ 1e-30, tanh ≤ 3.3e-7, NaN → NaN):
+ *  - eˣ: x = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite, ln2 split in two so n·ln2_hi is exact), eʳ by a
+ *    degree-5 minimax polynomial (error 9e-8), 2ⁿ put straight into the exponent bits. n comes from the
+ *    classic shifter: t = x·log2e + (1.5·2²³ + 127) rounds x·log2e to an integer in t's low mantissa bits,
+ *    n = t − that constant, and since the shifter's own bits vanish in `t << 23`, 2ⁿ = bits(t) << 23.
+ *    That replaces `f32x4.nearest` and `i32x4.trunc_sat_f32x4_s` (the latter is ~6 instructions on x64).
+ *  - σ(x) = 1 / (1 + e⁻ˣ), with e⁻ˣ evaluated as above on x directly (the polynomial for e⁻ʳ), so no negation.
+ *  - tanh: a rational function, odd degree 13 over even degree 6 in x (Eigen's float coefficients, also in
+ *    ONNX Runtime's MLAS), clamped to |x| ≤ 7.9053 where it reaches 1. One division, no exponential, no
+ *    cancellation near 0 (tanh(x)/x → α₁/β₀ = 1 − 1.3e-7), 3 instructions fewer than 1 − 2/(e²ˣ + 1)
+ *    with an expm1 core, and it needs no second branch for small |x|.
+ *
+ * Speed notes, measured with V8 (Node 20) on x64 — see `elementwiseRates` in bench/bench.ts:
+ *  - constants come from a static table (`k(i)`: one broadcast load) instead of `f32x4.splat(constant)`,
+ *    which binaryen turns into `v128.const` and V8 rematerialises inside the loop with 2–4 instructions each;
+ *  - `lstmForward` works a row in passes (σ on f; tanh on g; σ on i with c = f⊙c_prev + g⊙i; σ on o;
+ *    tanh(c) with h = o⊙tanh(c)), each over 4 vectors a step. One pass over all five was latency-bound:
+ *    tanh(c) waits for the f, g, i chains (~60 cycles each) and the reorder window could not hide it;
+ *  - the division (one per σ and tanh) costs ~10 % of `lstmForward`, measured by swapping it for a product.
  */
-
-const LOG2E: f32 = 1.44269504088896341;
-const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.12194440e-4;
 
 // @ts-ignore: decorator
 @inline
-function splat(x: f32): v128 {
-  return f32x4.splat(x);
+function madd(a: v128, b: v128, c: v128): v128 {
+  // a·b + c; the relaxed build fuses it (one rounding), the plain build rounds twice
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** eˣ for four lanes: x = n·ln2 + r, |r| ≤ ln2/2, degree-6 polynomial for eʳ, 2ⁿ put in the exponent bits. */
+/** 1.5·2²³ + 127: added to x·log2e it rounds to an integer n with bits(t) = bits(1.5·2²³) + n + 127. */
+const SHIFTER: f32 = 12583039.0;
+
+/** The constants, one float32 each, read with a broadcast load by `k(index)`. */
+const K = memory.data<f32>([
+  // 0..5: eˣ clamp (2ⁿ stays a normal float), log2e, the shifter, −ln2 as hi + lo (hi has 9 bits: n·hi is exact)
+  -87.0, 88.0, 1.44269504088896341, SHIFTER, -0.693359375, 2.12194440e-4,
+  // 6..11: 1, then eʳ ≈ 1 + c₁r + … + c₅r⁵ on |r| ≤ ln2/2 (minimax, relative error 9.2e-8)
+  1.0, 0.9999997, 0.4999915, 0.16667636, 0.04189793, 0.008290315,
+  // 12..16: σ: clamp of x so that e⁻ˣ ∈ [e⁻⁸⁸, e⁸⁷] (σ(−87) = 1.6e-38 is still normal), −log2e, +ln2 as hi + lo
+  -87.0, 88.0, -1.44269504088896341, 0.693359375, -2.12194440e-4,
+  // 17..21: e⁻ʳ ≈ 1 − c₁r + c₂r² − … (the same polynomial with alternating signs)
+  -0.9999997, 0.4999915, -0.16667636, 0.04189793, -0.008290315,
+  // 22..23: tanh clamp; 24..30: numerator α₁₃ … α₁ (in x², then times x); 31..34: denominator β₆ … β₀
+  -7.90531110763549805, 7.90531110763549805,
+  -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-8,
+  1.48572235717979e-5, 6.37261928875436e-4, 4.89352455891786e-3,
+  1.19825839466702e-6, 1.18534705686654e-4, 2.26843463243900e-3, 4.89352518554385e-3,
+]);
+
+// @ts-ignore: decorator
+@inline
+function k(i: i32): v128 {
+  return v128.load32_splat(K + (<usize>i << 2));
+}
+
+/** eˣ for four lanes (x = n·ln2 + r, eʳ by the polynomial, 2ⁿ into the exponent bits); NaN stays NaN. */
 // @ts-ignore: decorator
 @inline
 function exp4(x: v128): v128 {
-  // clamp so that 2ⁿ stays a normal float32; pmin/pmax are one instruction each (min/max order NaN and
-  // ±0 and cost several) and still pass NaN through
-  x = f32x4.pmin(f32x4.pmax(x, splat(-87.0)), splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(x, splat(LOG2E)));
-  let r = f32x4.sub(x, f32x4.mul(n, splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(n, splat(LN2_LO)));
-  let y = splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), splat(1));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(y, pow2n);
+  // pmax/pmin are one instruction each (max/min order NaN and ±0 and cost several) and, with x first,
+  // pass NaN through
+  x = f32x4.pmin(f32x4.pmax(x, k(0)), k(1));
+  const t = madd(x, k(2), k(3));
+  const n = f32x4.sub(t, k(3)); // round(x·log2e), exact
+  let r = madd(n, k(4), x);
+  r = madd(n, k(5), r); // x − n·ln2
+  let y = madd(k(11), r, k(10));
+  y = madd(y, r, k(9));
+  y = madd(y, r, k(8));
+  y = madd(y, r, k(7));
+  y = madd(y, r, k(6));
+  return f32x4.mul(y, i32x4.shl(t, 23));
 }
 
-/** σ(x) = 1 / (1 + e⁻ˣ) */
+/** σ(x) = 1 / (1 + e⁻ˣ) for four lanes. */
 // @ts-ignore: decorator
 @inline
 function sigmoid4(x: v128): v128 {
-  return f32x4.div(splat(1), f32x4.add(splat(1), exp4(f32x4.neg(x))));
+  x = f32x4.pmin(f32x4.pmax(x, k(12)), k(13));
+  const t = madd(x, k(14), k(3));
+  const n = f32x4.sub(t, k(3)); // round(−x·log2e)
+  let r = madd(n, k(15), x);
+  r = madd(n, k(16), r); // x + n·ln2, so that e⁻ˣ = 2ⁿ·e⁻ʳ
+  let y = madd(k(21), r, k(20));
+  y = madd(y, r, k(19));
+  y = madd(y, r, k(18));
+  y = madd(y, r, k(17));
+  y = madd(y, r, k(6));
+  return f32x4.div(k(6), madd(y, i32x4.shl(t, 23), k(6)));
 }
 
-/** tanh: an odd polynomial for |x| < 0.625 (where 1 − 2/(e²ˣ+1) would cancel), else 1 − 2/(e^{2|x|}+1) with the sign. */
+/** tanh(x) ≈ x·P(x²) / Q(x²) for four lanes, x clamped to ±7.9053. */
 // @ts-ignore: decorator
 @inline
 function tanh4(x: v128): v128 {
-  const ax = f32x4.abs(x);
+  x = f32x4.pmin(f32x4.pmax(x, k(22)), k(23));
   const z = f32x4.mul(x, x);
-  let p = splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), splat(-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
-  const e = exp4(f32x4.add(ax, ax));
-  const big = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(e, splat(1))));
-  const signed = v128.or(big, v128.and(x, splat(-0.0))); // copy the sign of x
-  return v128.bitselect(small, signed, f32x4.lt(ax, splat(0.625)));
+  let p = madd(k(24), z, k(25));
+  p = madd(p, z, k(26));
+  p = madd(p, z, k(27));
+  p = madd(p, z, k(28));
+  p = madd(p, z, k(29));
+  p = madd(p, z, k(30));
+  let q = madd(k(31), z, k(32));
+  q = madd(q, z, k(33));
+  q = madd(q, z, k(34));
+  return f32x4.div(f32x4.mul(p, x), q);
 }
 
 // @ts-ignore: decorator
@@ -68,88 +121,144 @@ function lane0(v: v128): f32 {
   return f32x4.extract_lane(v, 0);
 }
 
-// The bulk loops below take 16 floats a step: four independent evaluations keep the (long, dependent)
-// exp chains overlapping, measured 2× faster than one vector a step.
+/** σ or tanh for four lanes; `useTanh` is a constant at every call, so each inlined copy keeps one of them. */
+// @ts-ignore: decorator
+@inline
+function activate4(v: v128, useTanh: bool): v128 {
+  return useTanh ? tanh4(v) : sigmoid4(v);
+}
 
-/** y[i] = σ(x[i]) for i < count; y may equal x. */
-export function sigmoid(x: usize, y: usize, count: i32): void {
+// The loops below take 4 vectors a step where they can: four independent chains keep the (long,
+// dependent) polynomial and division latencies overlapping, measured 2× faster than one vector a step.
+
+/** y[i] = σ(x[i]) or tanh(x[i]) for i < count; y may equal x. */
+// @ts-ignore: decorator
+@inline
+function activate(x: usize, y: usize, count: i32, useTanh: bool): void {
   let i = 0;
   for (; i + 16 <= count; i += 16) {
     const p = x + (<usize>i << 2);
-    const v0 = sigmoid4(v128.load(p));
-    const v1 = sigmoid4(v128.load(p, 16));
-    const v2 = sigmoid4(v128.load(p, 32));
-    const v3 = sigmoid4(v128.load(p, 48));
+    const v0 = activate4(v128.load(p), useTanh);
+    const v1 = activate4(v128.load(p, 16), useTanh);
+    const v2 = activate4(v128.load(p, 32), useTanh);
+    const v3 = activate4(v128.load(p, 48), useTanh);
     const q = y + (<usize>i << 2);
     v128.store(q, v0);
     v128.store(q, v1, 16);
     v128.store(q, v2, 32);
     v128.store(q, v3, 48);
   }
-  for (; i + 4 <= count; i += 4) v128.store(y + (<usize>i << 2), sigmoid4(v128.load(x + (<usize>i << 2))));
-  for (; i < count; i++) store<f32>(y + (<usize>i << 2), lane0(sigmoid4(splat(load<f32>(x + (<usize>i << 2))))));
+  for (; i + 4 <= count; i += 4) v128.store(y + (<usize>i << 2), activate4(v128.load(x + (<usize>i << 2)), useTanh));
+  for (; i < count; i++) store<f32>(y + (<usize>i << 2), lane0(activate4(f32x4.splat(load<f32>(x + (<usize>i << 2))), useTanh)));
+}
+
+/** y[i] = σ(x[i]) for i < count; y may equal x. */
+export function sigmoid(x: usize, y: usize, count: i32): void {
+  activate(x, y, count, false);
 }
 
 /** y[i] = tanh(x[i]) for i < count; y may equal x. */
 export function tanh(x: usize, y: usize, count: i32): void {
-  let i = 0;
-  for (; i + 16 <= count; i += 16) {
-    const p = x + (<usize>i << 2);
-    const v0 = tanh4(v128.load(p));
-    const v1 = tanh4(v128.load(p, 16));
-    const v2 = tanh4(v128.load(p, 32));
-    const v3 = tanh4(v128.load(p, 48));
-    const q = y + (<usize>i << 2);
-    v128.store(q, v0);
-    v128.store(q, v1, 16);
-    v128.store(q, v2, 32);
-    v128.store(q, v3, 48);
+  activate(x, y, count, true);
+}
+
+/** x[j] = σ(x[j] + b[j]) or tanh(x[j] + b[j]) over `bytes` (a multiple of 16) of one gate's row. */
+// @ts-ignore: decorator
+@inline
+function activateBias(x: usize, b: usize, bytes: usize, useTanh: bool): void {
+  let j: usize = 0;
+  for (; j + 64 <= bytes; j += 64) {
+    const v0 = activate4(f32x4.add(v128.load(x + j), v128.load(b + j)), useTanh);
+    const v1 = activate4(f32x4.add(v128.load(x + j, 16), v128.load(b + j, 16)), useTanh);
+    const v2 = activate4(f32x4.add(v128.load(x + j, 32), v128.load(b + j, 32)), useTanh);
+    const v3 = activate4(f32x4.add(v128.load(x + j, 48), v128.load(b + j, 48)), useTanh);
+    v128.store(x + j, v0);
+    v128.store(x + j, v1, 16);
+    v128.store(x + j, v2, 32);
+    v128.store(x + j, v3, 48);
   }
-  for (; i + 4 <= count; i += 4) v128.store(y + (<usize>i << 2), tanh4(v128.load(x + (<usize>i << 2))));
-  for (; i < count; i++) store<f32>(y + (<usize>i << 2), lane0(tanh4(splat(load<f32>(x + (<usize>i << 2))))));
+  for (; j < bytes; j += 16) v128.store(x + j, activate4(f32x4.add(v128.load(x + j), v128.load(b + j)), useTanh));
+}
+
+/** The i gate with the cell: i = σ(x + b) in place, then c = f⊙cPrev + g⊙i, over `bytes` of one row. */
+// @ts-ignore: decorator
+@inline
+function inputGateAndCell(x: usize, b: usize, f: usize, g: usize, cPrev: usize, c: usize, bytes: usize): void {
+  let j: usize = 0;
+  for (; j + 64 <= bytes; j += 64) {
+    const i0 = sigmoid4(f32x4.add(v128.load(x + j), v128.load(b + j)));
+    const i1 = sigmoid4(f32x4.add(v128.load(x + j, 16), v128.load(b + j, 16)));
+    const i2 = sigmoid4(f32x4.add(v128.load(x + j, 32), v128.load(b + j, 32)));
+    const i3 = sigmoid4(f32x4.add(v128.load(x + j, 48), v128.load(b + j, 48)));
+    v128.store(x + j, i0);
+    v128.store(x + j, i1, 16);
+    v128.store(x + j, i2, 32);
+    v128.store(x + j, i3, 48);
+    v128.store(c + j, madd(v128.load(f + j), v128.load(cPrev + j), f32x4.mul(v128.load(g + j), i0)));
+    v128.store(c + j, madd(v128.load(f + j, 16), v128.load(cPrev + j, 16), f32x4.mul(v128.load(g + j, 16), i1)), 16);
+    v128.store(c + j, madd(v128.load(f + j, 32), v128.load(cPrev + j, 32), f32x4.mul(v128.load(g + j, 32), i2)), 32);
+    v128.store(c + j, madd(v128.load(f + j, 48), v128.load(cPrev + j, 48), f32x4.mul(v128.load(g + j, 48), i3)), 48);
+  }
+  for (; j < bytes; j += 16) {
+    const i = sigmoid4(f32x4.add(v128.load(x + j), v128.load(b + j)));
+    v128.store(x + j, i);
+    v128.store(c + j, madd(v128.load(f + j), v128.load(cPrev + j), f32x4.mul(v128.load(g + j), i)));
+  }
+}
+
+/** tanhC = tanh(c), h = o⊙tanhC over `bytes` of one row. */
+// @ts-ignore: decorator
+@inline
+function cellOutput(c: usize, o: usize, tanhC: usize, h: usize, bytes: usize): void {
+  let j: usize = 0;
+  for (; j + 64 <= bytes; j += 64) {
+    const t0 = tanh4(v128.load(c + j));
+    const t1 = tanh4(v128.load(c + j, 16));
+    const t2 = tanh4(v128.load(c + j, 32));
+    const t3 = tanh4(v128.load(c + j, 48));
+    v128.store(tanhC + j, t0);
+    v128.store(tanhC + j, t1, 16);
+    v128.store(tanhC + j, t2, 32);
+    v128.store(tanhC + j, t3, 48);
+    v128.store(h + j, f32x4.mul(v128.load(o + j), t0));
+    v128.store(h + j, f32x4.mul(v128.load(o + j, 16), t1), 16);
+    v128.store(h + j, f32x4.mul(v128.load(o + j, 32), t2), 32);
+    v128.store(h + j, f32x4.mul(v128.load(o + j, 48), t3), 48);
+  }
+  for (; j < bytes; j += 16) {
+    const t = tanh4(v128.load(c + j));
+    v128.store(tanhC + j, t);
+    v128.store(h + j, f32x4.mul(v128.load(o + j), t));
+  }
 }
 
 /**
  * One LSTM step's gate math (book ch. 6.3, `LSTM.forward` after the products), N rows, H hidden:
  *   a (N×4H) holds x·Wx + h·Wh; adds b (4H), applies f = σ, g = tanh, i = σ, o = σ in place (the backward
  *   cache), then c_next = f⊙c_prev + g⊙i, tanhC = tanh(c_next), h_next = o⊙tanhC (each N×H).
- * H must be a multiple of 4.
+ * H must be a multiple of 4. Works a row in passes (see the file header for why).
  */
 export function lstmForward(a: usize, b: usize, cPrev: usize, cNext: usize, hNext: usize, tanhC: usize, n: i32, h: i32): void {
   const rowA = <usize>h << 4; // 4H floats
-  const rowH = <usize>h << 2;
+  const rowH = <usize>h << 2; // H floats
   for (let r = 0; r < n; r++) {
-    const ar = a + <usize>r * rowA;
+    const f = a + <usize>r * rowA; // the row's four gates: f, g, i, o, H floats each
+    const g = f + rowH;
+    const i = g + rowH;
+    const o = i + rowH;
     const hr = <usize>r * rowH;
-    for (let j: usize = 0; j < rowH; j += 16) {
-      const f = sigmoid4(f32x4.add(v128.load(ar + j), v128.load(b + j)));
-      const g = tanh4(f32x4.add(v128.load(ar + rowH + j), v128.load(b + rowH + j)));
-      const i = sigmoid4(f32x4.add(v128.load(ar + 2 * rowH + j), v128.load(b + 2 * rowH + j)));
-      const o = sigmoid4(f32x4.add(v128.load(ar + 3 * rowH + j), v128.load(b + 3 * rowH + j)));
-      v128.store(ar + j, f);
-      v128.store(ar + rowH + j, g);
-      v128.store(ar + 2 * rowH + j, i);
-      v128.store(ar + 3 * rowH + j, o);
-      const c = f32x4.add(f32x4.mul(f, v128.load(cPrev + hr + j)), f32x4.mul(g, i));
-      const t = tanh4(c);
-      v128.store(cNext + hr + j, c);
-      v128.store(tanhC + hr + j, t);
-      v128.store(hNext + hr + j, f32x4.mul(o, t));
-    }
+    activateBias(f, b, rowH, false);
+    activateBias(g, b + rowH, rowH, true);
+    inputGateAndCell(i, b + 2 * rowH, f, g, cPrev + hr, cNext + hr, rowH);
+    activateBias(o, b + 3 * rowH, rowH, false);
+    cellOutput(cNext + hr, o, tanhC + hr, hNext + hr, rowH);
   }
 }
 
-/**
- * The gate math of `LSTM.backward` (book ch. 6.3), N rows, H hidden (a multiple of 4):
- *   gates (N×4H) as `lstmForward` left them (f, g, i, o), c_prev, tanhC, dh_next, dc_next (N×H) →
- *   ds = dc_next + dh_next⊙o⊙(1 − tanhC²), dc_prev = ds⊙f,
- *   dA = [ds⊙c_prev⊙f(1−f), ds⊙i⊙(1−g²), ds⊙g⊙i(1−i), dh_next⊙tanhC⊙o(1−o)] (N×4H).
- * dcPrev may equal dcNext.
- */
 export function lstmBackward(gates: usize, cPrev: usize, tanhC: usize, dhNext: usize, dcNext: usize, dA: usize, dcPrev: usize, n: i32, h: i32): void {
   const rowA = <usize>h << 4;
   const rowH = <usize>h << 2;
-  const one = splat(1);
+  const one = f32x4.splat(1);
   for (let r = 0; r < n; r++) {
     const gr = gates + <usize>r * rowA;
     const dr = dA + <usize>r * rowA;
@@ -172,35 +281,63 @@ export function lstmBackward(gates: usize, cPrev: usize, tanhC: usize, dhNext: u
   }
 }
 
-/** Row-wise softmax (book ch. 1.3, with the max subtracted for stability): y (rows×cols) = softmax(x); y may equal x. */
+/**
+ * Row-wise softmax (book ch. 1.3, with the max subtracted for stability): y (rows×cols) = softmax(x); y may
+ * equal x. With cols ≥ 4 a row is whole vectors plus, when cols % 4 ≠ 0, one vector over the last 4 columns
+ * that overlaps them: its exponentials equal the overlapped ones bit for bit, so storing both is harmless,
+ * and only its fresh lanes enter the sum. Narrower rows go one column at a time.
+ */
 export function softmaxRows(x: usize, y: usize, rows: i32, cols: i32): void {
-  const c4 = cols & ~3;
+  if (cols < 4) {
+    softmaxNarrowRows(x, y, rows, cols);
+    return;
+  }
+  const rowBytes = <usize>cols << 2;
+  const whole = <usize>(cols >> 2) << 4; // bytes in whole vectors
+  const last = rowBytes - 16; // the last 4 columns
+  const rem = cols & 3;
+  // the lanes of the last vector no whole vector covers: the top `rem` (none when rem = 0)
+  const fresh = i32x4.ge_s(i32x4(0, 1, 2, 3), i32x4.splat(rem == 0 ? 4 : 4 - rem));
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * rowBytes;
+    const yr = y + <usize>r * rowBytes;
+    const xt = v128.load(xr + last); // read before any store: y may be x
+    let m = xt;
+    for (let j: usize = 0; j < whole; j += 16) m = f32x4.pmax(m, v128.load(xr + j));
+    m = f32x4.pmax(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
+    m = f32x4.pmax(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2)); // the row max in every lane
+    const et = exp4(f32x4.sub(xt, m));
+    let s = v128.and(et, fresh);
+    for (let j: usize = 0; j < whole; j += 16) {
+      const e = exp4(f32x4.sub(v128.load(xr + j), m));
+      v128.store(yr + j, e);
+      s = f32x4.add(s, e);
+    }
+    s = f32x4.add(s, v128.shuffle<f32>(s, s, 2, 3, 0, 1));
+    s = f32x4.add(s, v128.shuffle<f32>(s, s, 1, 0, 3, 2)); // the row sum in every lane
+    const inv = f32x4.div(k(6), s);
+    for (let j: usize = 0; j < whole; j += 16) v128.store(yr + j, f32x4.mul(v128.load(yr + j), inv));
+    v128.store(yr + last, f32x4.mul(et, inv));
+  }
+}
+
+/** softmaxRows for rows of fewer than 4 columns. */
+function softmaxNarrowRows(x: usize, y: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
     const xr = x + (<usize>(r * cols) << 2);
     const yr = y + (<usize>(r * cols) << 2);
     let mx: f32 = -Infinity;
     for (let j = 0; j < cols; j++) mx = max(mx, load<f32>(xr + (<usize>j << 2)));
-    const m = splat(mx);
     let sum: f32 = 0;
-    let j = 0;
-    for (; j < c4; j += 4) {
-      const e = exp4(f32x4.sub(v128.load(xr + (<usize>j << 2)), m));
-      v128.store(yr + (<usize>j << 2), e);
-      sum += f32x4.extract_lane(e, 0) + f32x4.extract_lane(e, 1) + f32x4.extract_lane(e, 2) + f32x4.extract_lane(e, 3);
-    }
-    for (; j < cols; j++) {
-      const e = lane0(exp4(splat(load<f32>(xr + (<usize>j << 2)) - mx)));
+    for (let j = 0; j < cols; j++) {
+      const e = lane0(exp4(f32x4.splat(load<f32>(xr + (<usize>j << 2)) - mx)));
       store<f32>(yr + (<usize>j << 2), e);
       sum += e;
     }
-    const inv = splat(<f32>1 / sum);
-    j = 0;
-    for (; j < c4; j += 4) v128.store(yr + (<usize>j << 2), f32x4.mul(v128.load(yr + (<usize>j << 2)), inv));
-    for (; j < cols; j++) store<f32>(yr + (<usize>j << 2), load<f32>(yr + (<usize>j << 2)) / sum);
+    for (let j = 0; j < cols; j++) store<f32>(yr + (<usize>j << 2), load<f32>(yr + (<usize>j << 2)) / sum);
   }
 }
 
-/** y[i] += x[i] for i < count (x and y must not partly overlap). */
 export function addTo(x: usize, y: usize, count: i32): void {
   let i = 0;
   for (; i + 16 <= count; i += 16) {

@@ -2,7 +2,8 @@
  * The fused element-wise wasm kernels (src/matrix/asm/elementwise.ts) against float64 references written
  * from the book's formulas (ch. 6.3 LSTM, ch. 1.3 softmax): σ, tanh, the LSTM gate math forward and
  * backward, row softmax. Float32 results; asserted error per element: |y − ref| ≤ 2e-6·|ref| + 2e-7
- * (σ, tanh, softmax) and ≤ 1e-5·|ref| + 1e-6 for the LSTM steps, which chain several of them.
+ * (σ, softmax; tanh with 1e-12, and 1e-30 on the sweep to ±100 that also checks ±∞ and NaN) and
+ * ≤ 1e-5·|ref| + 1e-6 for the LSTM steps, which chain several of them.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,6 +61,25 @@ for (const name of wasmBuilds) {
       assertClose(got, want, 2e-6, 1e-12, 'tanh');
     });
 
+    test('σ and tanh keep their error bounds over a dense sweep to ±100, tiny values, ±0, ±∞ and NaN', () => {
+      g.arena.reset();
+      const sweep: number[] = [];
+      for (let i = -10000; i <= 10000; i++) sweep.push(i / 100 + 0.003); // [−100, 100], off the grid of round numbers
+      for (let e = -40; e <= 1; e += 0.25) sweep.push(10 ** e, -(10 ** e));
+      sweep.push(0, -0, 1e-45, -1e-45, Infinity, -Infinity, 1e30, -1e30);
+      const xs32 = sweep.map(Math.fround);
+      const x = put(g, [...xs32, NaN]);
+      const y = g.arena.alloc((xs32.length + 1) * 4);
+      g.sigmoid(x, y, xs32.length + 1);
+      const sig = get(g, y, xs32.length + 1);
+      assertClose(sig.subarray(0, xs32.length), xs32.map(sigmoidRef), 2e-6, 2e-7, 'sigmoid sweep');
+      assert.ok(Number.isNaN(sig[xs32.length]), `σ(NaN): expected NaN, got ${sig[xs32.length]}`);
+      g.tanh(x, y, xs32.length + 1);
+      const th = get(g, y, xs32.length + 1);
+      assertClose(th.subarray(0, xs32.length), xs32.map(Math.tanh), 2e-6, 1e-30, 'tanh sweep');
+      assert.ok(Number.isNaN(th[xs32.length]), `tanh(NaN): expected NaN, got ${th[xs32.length]}`);
+    });
+
     test('softmaxRows gives each row probabilities summing to 1, stable for large inputs', () => {
       g.arena.reset();
       for (const cols of [1, 4, 13, 16]) {
@@ -84,9 +104,22 @@ for (const name of wasmBuilds) {
       }
     });
 
-    test('lstmForward and lstmBackward match the book LSTM step', () => {
+    test('softmaxRows in place matches softmaxRows into another buffer, for widths with and without a tail', () => {
       g.arena.reset();
-      const [N, H] = [3, 8];
+      for (const cols of [3, 5, 8, 13, 17]) {
+        const rows = 4;
+        const values = Array.from({ length: rows * cols }, () => rng.normal() * 5);
+        const x = put(g, values);
+        const y = g.arena.alloc(values.length * 4);
+        g.softmaxRows(x, y, rows, cols);
+        g.softmaxRows(x, x, rows, cols);
+        assert.deepEqual(get(g, x, values.length), get(g, y, values.length), `cols ${cols}`);
+      }
+    });
+
+    // H = 8: only the one-vector tails of the 4-vector loops; H = 36: both (two steps of 16, then 4)
+    for (const [N, H] of [[3, 8], [2, 36]]) test(`lstmForward and lstmBackward match the book LSTM step (N=${N}, H=${H})`, () => {
+      g.arena.reset();
       const rand = (count: number, scale = 1): number[] => Array.from({ length: count }, () => Math.fround(rng.normal() * scale));
       const A = rand(N * 4 * H, 2); // x·Wx + h·Wh
       const b = rand(4 * H, 0.5);
