@@ -253,12 +253,12 @@ export class WasmCompute {
     return this.exports.work64Bytes(m, n, k);
   }
 
-  /** y[i] = σ(x[i]), i < count (y may be x). Float32, relative error ~2e-7. */
+  /** y[i] = σ(x[i]), i < count (y may be x). Float32, relative error ≤ 2.3e-7 where σ ≥ 1e-30 (measured over ±100). */
   sigmoid(x: number, y: number, count: number): void {
     this.exports.sigmoid(x, y, count);
   }
 
-  /** y[i] = tanh(x[i]), i < count (y may be x). Float32, relative error ~2e-7. */
+  /** y[i] = tanh(x[i]), i < count (y may be x). Float32, relative error ≤ 3.3e-7 (measured over ±100). */
   tanh(x: number, y: number, count: number): void {
     this.exports.tanh(x, y, count);
   }
