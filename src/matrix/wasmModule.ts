@@ -19,8 +19,13 @@ interface WasmMemory {
 }
 interface ModuleExports {
   readonly memory: WasmMemory;
-  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
+  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number, accumulate: number): void;
   workBytes(n: number, k: number): number;
+  packB(transB: number, n: number, k: number, b: number, packed: number): void;
+  packedBytes(n: number, k: number): number;
+  gemmPacked(transA: number, m: number, n: number, k: number, a: number, packed: number, c: number, work: number, accumulate: number): void;
+  packedWorkBytes(): number;
+  gemmOld(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
   gemm64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
   work64Bytes(m: number, n: number, k: number): number;
   heapBase(): number;
@@ -227,9 +232,45 @@ export class WasmCompute {
     this.arena.release(mark);
   }
 
-  /** As `gemm`, with caller-provided scratch of `workBytes(n, k)` bytes at 16-byte-aligned `work`. */
-  gemmWith(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void {
-    this.exports.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, b, c, work);
+  /**
+   * As `gemm`, with caller-provided scratch of `workBytes(n, k)` bytes at 16-byte-aligned `work`; with
+   * `accumulate`, C += op(A)·op(B) (C is read, so it must hold numbers), which spares a separate `addTo`.
+   */
+  gemmWith(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, work: number, accumulate = false): void {
+    this.exports.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, b, c, work, accumulate ? 1 : 0);
+  }
+
+  /** TEMPORARY: the previous 4×8 kernel, for same-run comparison. */
+  gemmOldWith(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void {
+    this.exports.gemmOld(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, b, c, work);
+  }
+
+  /**
+   * Packs op(B) (k×n; B stored k×n, or n×k when transB) once into `packed` (`packedBytes(n, k)` bytes,
+   * 16-byte aligned) for any number of `gemmPackedWith` calls, e.g. an LSTM's Wh over T steps. The
+   * packed copy does not follow later changes to B: pack again after the optimizer step.
+   */
+  packWith(transB: boolean, n: number, k: number, b: number, packed: number): void {
+    this.exports.packB(transB ? 1 : 0, n, k, b, packed);
+  }
+
+  /** Bytes `packWith` writes for op(B) of k×n: ⌈n/8⌉·8·k floats. */
+  packedBytes(n: number, k: number): number {
+    return this.exports.packedBytes(n, k);
+  }
+
+  /**
+   * As `gemmWith` with op(B) already packed by `packWith(transB, n, k, b, packed)`: C (m×n) = op(A)·op(B),
+   * or C += op(A)·op(B) with `accumulate`. `work` holds `packedWorkBytes()` (a `workBytes(n, k)` block
+   * is larger and will do); C must not overlap A, packed or work.
+   */
+  gemmPackedWith(transA: boolean, m: number, n: number, k: number, a: number, packed: number, c: number, work: number, accumulate = false): void {
+    this.exports.gemmPacked(transA ? 1 : 0, m, n, k, a, packed, c, work, accumulate ? 1 : 0);
+  }
+
+  /** Scratch bytes `gemmPackedWith` needs, whatever the shape. */
+  packedWorkBytes(): number {
+    return this.exports.packedWorkBytes();
   }
 
   /** Scratch bytes `gemm` needs for an n-column, depth-k product (op(B) packed in panels of 8 columns). */
