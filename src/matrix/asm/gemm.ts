@@ -58,9 +58,12 @@ export function packedWorkBytes(): i32 {
   return A_SCRATCH + 32;
 }
 
-/** Bytes of scratch `gemm` needs for given n, k: packed op(B), then `gemmPacked`'s scratch. */
+/**
+ * Bytes of scratch `gemm` needs for given n, k: one k block of packed op(B), then `gemmPacked`'s scratch
+ * (and at least k rows of 8 floats and a tail store, for the few-rows path's partial panel).
+ */
 export function workBytes(n: i32, k: i32): i32 {
-  return packedBytes(n, k) + packedWorkBytes();
+  return max(packedBytes(n, blockDepth(k)) + packedWorkBytes(), k * 32 + 32);
 }
 
 /** Lowest address the caller may use (above this module's static data). */
@@ -219,8 +222,8 @@ function kernel(R: i32, pa: usize, pb: usize, kc: i32, pc: usize, rowC: usize, w
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let a: v128, b0: v128, b1: v128;
-  let p = 0;
-  for (; p + 1 <= kc; p += 1) {
+  const end = pb + (<usize>kc << 5); // the loop runs on pb alone: one add and one compare an iteration
+  while (pb < end) {
     b0 = v128.load(pb, 0);
     b1 = v128.load(pb, 16);
     { a = v128.load32_splat(pa); c00 = madd(a, b0, c00); c01 = madd(a, b1, c01); }
@@ -236,6 +239,52 @@ function kernel(R: i32, pa: usize, pb: usize, kc: i32, pc: usize, rowC: usize, w
   if (R > 3) storeRow(pc + 3 * rowC, c30, c31, width, acc, tmp);
 }
 
+/** Depth of each k block: k cut into equal blocks of at most KC (896 = 4 × 224, not 3 × 256 + 128). */
+// @ts-ignore: decorator
+@inline
+function blockDepth(k: i32): i32 {
+  if (k <= 0) return 0;
+  const blocks = (k + KC - 1) / KC;
+  return (k + blocks - 1) / blocks;
+}
+
+/**
+ * C (+)= op(A)[·][p0..p0+kc) · op(B)[p0..p0+kc)[·]: one k block. Panel q of this block of op(B) is packed at
+ * pb + q·panelBytes (kc rows of 8 floats). work: the A scratch, then 32 bytes for a tail store.
+ */
+function gemmBlock(transA: i32, m: i32, n: i32, k: i32, a: usize, p0: i32, kc: i32, pb: usize, panelBytes: usize, c: usize, work: usize, acc: bool): void {
+  const tmp = work + A_SCRATCH;
+  const rowC = <usize>n << 2;
+  const panels = (n + 7) >> 3;
+  if (!transA && panels <= 2) {
+    // one or two panels: each row of A is read once or twice, so packing it would cost more than it saves
+    stridedA(m, n, kc, a + (<usize>p0 << 2), k, 1, pb, 32, <i32>(panelBytes >> 2), pb + <usize>(panels - 1) * panelBytes, c, tmp, acc);
+    return;
+  }
+  const mcMax = (A_SCRATCH / (kc * MR * 4)) * MR; // rows of A the scratch holds at this depth
+  for (let i0 = 0; i0 < m; i0 += mcMax) {
+    const mc = min(mcMax, m - i0);
+    packA(transA, m, k, a, i0, mc, p0, kc, work);
+    const m4 = mc & ~3;
+    const rest = mc - m4;
+    for (let q = 0; q < panels; q++) {
+      const j0 = q << 3;
+      const width = min(8, n - j0);
+      const panel = pb + <usize>q * panelBytes;
+      const pc = c + <usize>i0 * rowC + (<usize>j0 << 2);
+      let pa = work;
+      for (let i = 0; i < m4; i += MR) {
+        kernel(4, pa, panel, kc, pc + <usize>i * rowC, rowC, width, acc, tmp);
+        pa += <usize>kc * (MR * 4);
+      }
+      const pr = pc + <usize>m4 * rowC;
+      if (rest == 3) kernel(3, pa, panel, kc, pr, rowC, width, acc, tmp);
+      else if (rest == 2) kernel(2, pa, panel, kc, pr, rowC, width, acc, tmp);
+      else if (rest == 1) kernel(1, pa, panel, kc, pr, rowC, width, acc, tmp);
+    }
+  }
+}
+
 /**
  * C = op(A)·op(B), or C += op(A)·op(B) when `accumulate`, with op(B) packed by `packB(transB, n, k, …)`.
  * transA: 0 or 1; a, c: byte addresses of float32 data; work: 16-byte-aligned scratch of packedWorkBytes().
@@ -247,41 +296,10 @@ export function gemmPacked(transA: i32, m: i32, n: i32, k: i32, a: usize, packed
     if (!accumulate) memory.fill(c, 0, <usize>m * n * 4);
     return;
   }
-  const tmp = work + A_SCRATCH;
-  const rowC = <usize>n << 2;
-  const panels = (n + 7) >> 3;
-  if (!transA && panels <= 2) {
-    // one or two panels: each row of A is read once or twice, so packing it would cost more than it saves
-    stridedA(m, n, k, a, k, 1, packed, 32, k << 3, packed + (<usize>((panels - 1) * k) << 5), c, tmp, accumulate != 0);
-    return;
-  }
-  const kBlocks = (k + KC - 1) / KC;
-  const kc0 = (k + kBlocks - 1) / kBlocks; // equal blocks: 896 = 4 × 224, not 3 × 256 + 128
+  const kc0 = blockDepth(k);
   for (let p0 = 0; p0 < k; p0 += kc0) {
-    const kc = min(kc0, k - p0);
-    const acc = accumulate != 0 || p0 > 0;
-    const mcMax = (A_SCRATCH / (kc * MR * 4)) * MR; // rows of A the scratch holds at this depth
-    for (let i0 = 0; i0 < m; i0 += mcMax) {
-      const mc = min(mcMax, m - i0);
-      packA(transA, m, k, a, i0, mc, p0, kc, work);
-      const m4 = mc & ~3;
-      const rest = mc - m4;
-      for (let q = 0; q < panels; q++) {
-        const j0 = q << 3;
-        const width = min(8, n - j0);
-        const pb = packed + (<usize>(q * k + p0) << 5);
-        const pc = c + <usize>i0 * rowC + (<usize>j0 << 2);
-        let pa = work;
-        for (let i = 0; i < m4; i += MR) {
-          kernel(4, pa, pb, kc, pc + <usize>i * rowC, rowC, width, acc, tmp);
-          pa += <usize>kc * (MR * 4);
-        }
-        const pr = pc + <usize>m4 * rowC;
-        if (rest == 3) kernel(3, pa, pb, kc, pr, rowC, width, acc, tmp);
-        else if (rest == 2) kernel(2, pa, pb, kc, pr, rowC, width, acc, tmp);
-        else if (rest == 1) kernel(1, pa, pb, kc, pr, rowC, width, acc, tmp);
-      }
-    }
+    // the first block stores (or accumulates, as asked), later ones add
+    gemmBlock(transA, m, n, k, a, p0, min(kc0, k - p0), packed + (<usize>p0 << 5), <usize>k << 5, c, work, accumulate != 0 || p0 > 0);
   }
 }
 
@@ -377,8 +395,16 @@ export function gemm(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usize,
     gemmFewRows(transA, m, n, k, a, b, c, work, accumulate != 0);
     return;
   }
-  packB(transB, n, k, b, work);
-  gemmPacked(transA, m, n, k, a, work, c, work + <usize>packedBytes(n, k), accumulate);
+  // pack op(B) one k block at a time (KC×n floats, which stay in L2) rather than all of it: a deep k would
+  // otherwise write the packed copy out to L3 and read it back
+  const kc0 = blockDepth(k);
+  const rest = work + <usize>packedBytes(n, kc0);
+  for (let p0 = 0; p0 < k; p0 += kc0) {
+    const kc = min(kc0, k - p0);
+    if (transB) packPanels(b + (<usize>p0 << 2), 1, k, kc, n, work);
+    else packPanels(b + (<usize>(p0 * n) << 2), n, 1, kc, n, work);
+    gemmBlock(transA, m, n, k, a, p0, kc, work, <usize>kc << 5, c, rest, accumulate != 0 || p0 > 0);
+  }
 }
 
 // --------------------------------------------------------------------------------- float64 operands
