@@ -223,12 +223,13 @@ export class WasmCompute {
   /**
    * C = op(A)·op(B) on float32 data already in this module's memory: A stored (m×k), or (k×m) when
    * transA; B stored (k×n), or (n×k) when transB; C (m×n); all row-major at byte addresses from `arena`.
-   * C must not overlap A or B. Takes its scratch from the arena and gives it back.
+   * C must not overlap A or B. With `accumulate`, C += op(A)·op(B). Takes its scratch from the arena and
+   * gives it back.
    */
-  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number): void {
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, accumulate = false): void {
     const mark = this.arena.mark();
     const work = this.arena.alloc(this.workBytes(n, k));
-    this.gemmWith(transA, transB, m, n, k, a, b, c, work);
+    this.gemmWith(transA, transB, m, n, k, a, b, c, work, accumulate);
     this.arena.release(mark);
   }
 
@@ -273,7 +274,10 @@ export class WasmCompute {
     return this.exports.packedWorkBytes();
   }
 
-  /** Scratch bytes `gemm` needs for an n-column, depth-k product (op(B) packed in panels of 8 columns). */
+  /**
+   * Scratch bytes `gemmWith` needs for an n-column, depth-k product: one k block (≤ 256 deep) of op(B) packed
+   * in panels of 8 columns, and 192 KiB for the packed block of op(A).
+   */
   workBytes(n: number, k: number): number {
     return this.exports.workBytes(n, k);
   }
