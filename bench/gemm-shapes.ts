@@ -4,7 +4,7 @@
  * pre-packed and accumulating entry points and the deep Σ_t product of TimeLSTM.backward done as one
  * product or as T products of depth N.
  *
- *   node out/bench/gemm-shapes.js [--seconds S] [--rounds R] [simd|relaxed ...]
+ *   node out/bench/gemm-shapes.js [--seconds S] [--rounds R] [--no-table] [simd|relaxed ...]
  *
  * On Node 20 the relaxed build needs --experimental-wasm-relaxed-simd: the script reruns itself with it.
  * Times are CPU time of this process (process.cpuUsage), not wall time, and rounds alternate between the
@@ -86,7 +86,7 @@ for (const build of builds) {
     for (let i = 0; i < count; i++) f[at / 4 + i] = rng.normal();
   };
   console.log(`\n${build}: GFLOP/s (best of ${rounds} rounds of ${seconds}s)`);
-  console.log(`${'product'.padEnd(28)} ${'m×k×n'.padEnd(14)} ${'old'.padStart(8)} ${'gemm'.padStart(8)} ${'packed'.padStart(8)} ${'accum'.padStart(8)}`);
+  console.log(`${'product'.padEnd(28)} ${'m×k×n'.padEnd(14)} ${'gemm'.padStart(8)} ${'packed'.padStart(8)} ${'accum'.padStart(8)}`);
   let flopAll = 0;
   let timeAll = 0;
   for (const { name, m, k, n, form } of table ? SHAPES : []) {
@@ -94,7 +94,7 @@ for (const build of builds) {
     const a = g.arena.alloc(m * k * 4);
     const b = g.arena.alloc(k * n * 4);
     const c = g.arena.alloc(m * n * 4);
-    const work = g.arena.alloc(Math.max(g.workBytes(n, k), g.packedBytes(n, k) + 32)); // TEMPORARY max: the old kernel packs all of B
+    const work = g.arena.alloc(g.workBytes(n, k));
     const packed = g.arena.alloc(g.packedBytes(n, k));
     fill(a, m * k);
     fill(b, k * n);
@@ -102,9 +102,8 @@ for (const build of builds) {
     const tB = form === 'nt';
     g.packWith(tB, n, k, b, packed);
     const flop = 2 * m * n * k;
-    const best = [0, 0, 0, 0];
+    const best = [0, 0, 0];
     const fns = [
-      () => g.gemmOldWith(tA, tB, m, n, k, a, b, c, work),
       () => g.gemmWith(tA, tB, m, n, k, a, b, c, work),
       () => g.gemmPackedWith(tA, m, n, k, a, packed, c, work, false),
       () => g.gemmPackedWith(tA, m, n, k, a, packed, c, work, true),
@@ -113,7 +112,7 @@ for (const build of builds) {
       fns.forEach((fn, i) => (best[i] = Math.max(best[i], (rate(fn, seconds / 3) * flop) / 1e9)));
     }
     flopAll += flop;
-    timeAll += flop / (best[1] * 1e9);
+    timeAll += flop / (best[0] * 1e9);
     const cells = best.map((x) => x.toFixed(1).padStart(8)).join(' ');
     console.log(`${name.padEnd(28)} ${`${m}×${k}×${n}`.padEnd(14)} ${cells}`);
     g.arena.release(mark);
@@ -126,7 +125,7 @@ for (const build of builds) {
   const B = g.arena.alloc(T * N * H4 * 4);
   const C = g.arena.alloc(H * H4 * 4);
   const tmp = g.arena.alloc(H * H4 * 4);
-  const work = g.arena.alloc(Math.max(g.workBytes(H4, T * N), g.packedBytes(H4, T * N) + 32)); // TEMPORARY max: the old kernel packs all of B
+  const work = g.arena.alloc(Math.max(g.workBytes(H4, T * N), g.workBytes(H, H4)));
   const packed = g.arena.alloc(g.packedBytes(H4, H));
   fill(A, T * N * H);
   fill(B, T * N * H4);
@@ -146,10 +145,6 @@ for (const build of builds) {
   const hWhPacked = (): void => g.gemmPackedWith(false, N, H4, H, A, packed, C, work);
   const dAWh = (): void => g.gemmWith(false, true, N, H, H4, B, A, C, work);
   const dAWhPacked = (): void => g.gemmPackedWith(false, N, H, H4, B, packed, C, work);
-  const oldhWh = (): void => g.gemmOldWith(false, false, N, H4, H, A, B, C, work);
-  const olddAWh = (): void => g.gemmOldWith(false, true, N, H, H4, B, A, C, work);
-  const olddWh = (): void => g.gemmOldWith(true, false, H, H4, N, A, B, C, work);
-  const dWh = (): void => g.gemmWith(true, false, H, H4, N, A, B, C, work);
   const pairs = Math.max(5, rounds * 3);
   const secs = seconds / 10;
   const line = (what: string, base: () => void, fn: () => void, before?: () => void): void => {
@@ -157,22 +152,9 @@ for (const build of builds) {
     console.log(`  ${what.padEnd(66)} ${medianRatio(base, fn, pairs, secs).toFixed(3)}`);
   };
   console.log(`time ratios, median of ${pairs} back-to-back pairs (< 1: the second is faster)`);
-  line('h·Wh (128×128)(128×512): new gemm / old gemm', oldhWh, hWh);
-  line('dh = dA·Whᵀ (128×512)(128×512)ᵀ: new gemm / old gemm', olddAWh, dAWh);
-  line('dWh = hᵀ·dA (128×128)ᵀ(128×512): new gemm / old gemm', olddWh, dWh);
   line('h·Wh: Wh packed once (gemmPacked) / packed per call (gemm)', hWh, hWhPacked, () => g.packWith(false, H4, H, B, packed));
   line('dh = dA·Whᵀ: Whᵀ packed once / packed per call', dAWh, dAWhPacked, () => g.packWith(true, H, H4, A, packed));
   line('Σ_t hᵀ·dA, T = 7: 7 accumulating products / 7 products + addTo', byStep, byStepAccumulating);
   line('Σ_t hᵀ·dA, T = 7: 1 product of k = 896 / 7 products + addTo', byStep, deep);
   line('Σ_t hᵀ·dA, T = 7: 1 product of k = 896 / 7 accumulating products', byStepAccumulating, deep);
-  const deepOld = (): void => g.gemmOldWith(true, false, H, H4, T * N, A, B, C, work);
-  const byStepOld = (): void => {
-    g.gemmOldWith(true, false, H, H4, N, A, B, C, work);
-    for (let t = 1; t < T; t++) {
-      g.gemmOldWith(true, false, H, H4, N, A + t * N * H * 4, B + t * N * H4 * 4, tmp, work);
-      g.addTo(tmp, C, H * H4);
-    }
-  };
-  line('Σ_t hᵀ·dA, T = 7: new 1 product of k = 896 / old 7 products + addTo', byStepOld, deep);
-  line('(old kernel) 1 product of k = 896 / 7 products + addTo', byStepOld, deepOld);
 }

@@ -25,7 +25,6 @@ interface ModuleExports {
   packedBytes(n: number, k: number): number;
   gemmPacked(transA: number, m: number, n: number, k: number, a: number, packed: number, c: number, work: number, accumulate: number): void;
   packedWorkBytes(): number;
-  gemmOld(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
   gemm64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
   work64Bytes(m: number, n: number, k: number): number;
   heapBase(): number;
@@ -239,11 +238,6 @@ export class WasmCompute {
    */
   gemmWith(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, work: number, accumulate = false): void {
     this.exports.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, b, c, work, accumulate ? 1 : 0);
-  }
-
-  /** TEMPORARY: the previous 4×8 kernel, for same-run comparison. */
-  gemmOldWith(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void {
-    this.exports.gemmOld(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, b, c, work);
   }
 
   /**

@@ -457,4 +457,3 @@ export function gemm64(transA: i32, transB: i32, m: i32, n: i32, k: i32, a: usiz
   gemm(transA, transB, m, n, k, a32, b32, c32, rest, 0);
   promote(c32, c, m * n);
 }
-export { gemmOld } from './gemm-old';
