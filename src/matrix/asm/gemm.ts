@@ -10,7 +10,7 @@
  *
  * Method (the Goto/BLIS structure, reduced to what these small shapes need):
  *  1. pack op(B) into column panels of 8 floats, k rows each, zero-padded past n, so that the inner loop
- *     reads B contiguously whatever the transposition (Bᵀ is transposed 4×4 at a time with shuffles).
+ *     reads B contiguously whatever the transposition (pack.ts; Bᵀ is turned 4×4 at a time with shuffles).
  *     `packB` exposes this step so that a caller multiplying by the same B many times (an LSTM's Wh over
  *     T steps) packs it once and calls `gemmPacked`;
  *  2. cut k into equal blocks of at most KC and op(A) into blocks of rows that fit the A scratch (192 KiB of
@@ -33,10 +33,10 @@
  * plain memory copy in JS), `demote`/`promote` convert inside wasm with SIMD.
  */
 
+import { MR, packA, packPanels } from './pack';
+
 /** Most depth of one k block: a KC×8 panel of B (8 KiB) stays in L1 while the A block is swept. */
 const KC = 256;
-/** Rows per A micro-panel: the 4 of the 4×8 register block. */
-const MR = 4;
 /** Bytes of the packed A block: MC·KC floats with MC = 192 rows (48 micro-panels of 4), 192 KiB of the L2. */
 const A_SCRATCH: i32 = 192 * KC * 4;
 
@@ -80,118 +80,6 @@ export function packB(transB: i32, n: i32, k: i32, b: usize, packed: usize): voi
   else packPanels(b, n, 1, k, n, packed);
 }
 
-/** op(B)[p][j] = B[p·rs + j·cs] (rs, cs in floats), k×n, into panels of 8 columns at `work`. */
-function packPanels(b: usize, rs: i32, cs: i32, k: i32, n: i32, work: usize): void {
-  const panels = (n + 7) >> 3;
-  let dst = work;
-  for (let q = 0; q < panels; q++) {
-    const j0 = q << 3;
-    const width = min(8, n - j0);
-    if (cs == 1) {
-      // rows of B are contiguous: copy 8 at a time when the panel is full
-      for (let p = 0; p < k; p++) {
-        const src = b + (<usize>(p * rs + j0) << 2);
-        if (width == 8) {
-          v128.store(dst, v128.load(src));
-          v128.store(dst, v128.load(src, 16), 16);
-        } else {
-          for (let j = 0; j < 8; j++) store<f32>(dst + (<usize>j << 2), j < width ? load<f32>(src + (<usize>j << 2)) : 0);
-        }
-        dst += 32;
-      }
-    } else if (width == 8) {
-      // Bᵀ: column j of op(B) is row j of B, contiguous in p; two 4×4 transposes give 4 rows of 8
-      const src = b + (<usize>(j0 * cs) << 2);
-      const row = <usize>cs << 2;
-      let p = 0;
-      for (; p + 4 <= k; p += 4) {
-        const s = src + (<usize>p << 2);
-        transpose4(s, row, dst, 32);
-        transpose4(s + 4 * row, row, dst + 16, 32);
-        dst += 4 * 32;
-      }
-      for (; p < k; p++) {
-        const s = src + (<usize>p << 2);
-        for (let j = 0; j < 8; j++) store<f32>(dst + (<usize>j << 2), load<f32>(s + <usize>j * row));
-        dst += 32;
-      }
-    } else {
-      // a partial last panel of Bᵀ, one float at a time
-      for (let p = 0; p < k; p++) {
-        const s = b + (<usize>(j0 * cs + p) << 2);
-        for (let j = 0; j < 8; j++) store<f32>(dst + (<usize>j << 2), j < width ? load<f32>(s + <usize>j * (<usize>cs << 2)) : 0);
-        dst += 32;
-      }
-    }
-  }
-}
-
-/**
- * Reads 4 floats from each of 4 rows (src, src + row, … bytes) and writes them transposed: float p of row r
- * goes to dst + p·dstRow + 4r (4 rows of a packed B panel, 4 of its 8 columns; or 4 p of an A micro-panel).
- */
-// @ts-ignore: decorator
-@inline
-function transpose4(src: usize, row: usize, dst: usize, dstRow: usize): void {
-  const r0 = v128.load(src);
-  const r1 = v128.load(src + row);
-  const r2 = v128.load(src + 2 * row);
-  const r3 = v128.load(src + 3 * row);
-  const t0 = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5); // a0 b0 a1 b1
-  const t1 = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5); // c0 d0 c1 d1
-  const t2 = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7); // a2 b2 a3 b3
-  const t3 = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7); // c2 d2 c3 d3
-  v128.store(dst, v128.shuffle<i64>(t0, t1, 0, 2));
-  v128.store(dst + dstRow, v128.shuffle<i64>(t0, t1, 1, 3));
-  v128.store(dst + 2 * dstRow, v128.shuffle<i64>(t2, t3, 0, 2));
-  v128.store(dst + 3 * dstRow, v128.shuffle<i64>(t2, t3, 1, 3));
-}
-
-/**
- * Packs rows i0..i0+mc, columns p0..p0+kc of op(A) (m×k, A stored m×k or k×m when transA) into micro-panels
- * of MR = 4 rows: panel t holds, for each p, the 4 floats op(A)[i0+4t .. +4][p0+p], zero past row m.
- */
-function packA(transA: i32, m: i32, k: i32, a: usize, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
-  for (let t = 0; t < mc; t += MR) {
-    const rows = min(MR, mc - t);
-    const i = i0 + t;
-    if (transA) {
-      // op(A)[i][p] = A[p·m + i]: the panel's rows are 4 consecutive floats of one row of A
-      let src = a + (<usize>(p0 * m + i) << 2);
-      const step = <usize>m << 2;
-      if (rows == MR) {
-        for (let p = 0; p < kc; p++) {
-          v128.store(dst, v128.load(src));
-          src += step;
-          dst += MR * 4;
-        }
-      } else {
-        for (let p = 0; p < kc; p++) {
-          for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(src + (<usize>r << 2)) : 0);
-          src += step;
-          dst += MR * 4;
-        }
-      }
-    } else {
-      // op(A)[i][p] = A[i·k + p]: each row contiguous in p; 4×4 transposes, 4 p at a time
-      const src = a + (<usize>(i * k + p0) << 2);
-      const row = <usize>k << 2;
-      let p = 0;
-      if (rows == MR) {
-        for (; p + 4 <= kc; p += 4) {
-          transpose4(src + (<usize>p << 2), row, dst, MR * 4);
-          dst += 4 * MR * 4;
-        }
-      }
-      for (; p < kc; p++) {
-        const s = src + (<usize>p << 2);
-        for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), r < rows ? load<f32>(s + <usize>r * row) : 0);
-        dst += MR * 4;
-      }
-    }
-  }
-}
-
 // @ts-ignore: decorator
 @inline
 function storeRow(c: usize, v0: v128, v1: v128, width: i32, acc: bool, tmp: usize): void {
@@ -213,28 +101,46 @@ function storeRow(c: usize, v0: v128, v1: v128, width: i32, acc: bool, tmp: usiz
   }
 }
 
+/**
+ * C[0..R)[0..8) = (or +=, with acc) Σ_p A[p][0..R)·B[p][0..8) over kc steps: pa a micro-panel of A (4 floats
+ * per p, rows past R ignored), pb a packed panel of B (8 floats per p). R (1..4) is a constant at each call
+ * site, so inlining leaves one specialised kernel per R with only its 2R accumulators.
+ */
 // @ts-ignore: decorator
 @inline
 function kernel(R: i32, pa: usize, pb: usize, kc: i32, pc: usize, rowC: usize, width: i32, acc: bool, tmp: usize): void {
-  // C[0..R)[0..8) (+)= Σ_p A[p][0..R)·B[p][0..8): A a micro-panel (4 floats per p), B a packed panel (8 per p)
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let a: v128, b0: v128, b1: v128;
   const end = pb + (<usize>kc << 5); // the loop runs on pb alone: one add and one compare an iteration
   while (pb < end) {
-    b0 = v128.load(pb, 0);
-    b1 = v128.load(pb, 16);
-    { a = v128.load32_splat(pa); c00 = madd(a, b0, c00); c01 = madd(a, b1, c01); }
-    if (R > 1) { a = v128.load32_splat(pa + 4); c10 = madd(a, b0, c10); c11 = madd(a, b1, c11); }
-    if (R > 2) { a = v128.load32_splat(pa + 8); c20 = madd(a, b0, c20); c21 = madd(a, b1, c21); }
-    if (R > 3) { a = v128.load32_splat(pa + 12); c30 = madd(a, b0, c30); c31 = madd(a, b1, c31); }
-    pa += 16;
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    // pa + 4r, not load32_splat(pa, 4r): V8 11 hoists memory base + 4r of the latter into a register each
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    if (R > 1) {
+      a = v128.load32_splat(pa + 4);
+      c10 = madd(a, b0, c10);
+      c11 = madd(a, b1, c11);
+    }
+    if (R > 2) {
+      a = v128.load32_splat(pa + 8);
+      c20 = madd(a, b0, c20);
+      c21 = madd(a, b1, c21);
+    }
+    if (R > 3) {
+      a = v128.load32_splat(pa + 12);
+      c30 = madd(a, b0, c30);
+      c31 = madd(a, b1, c31);
+    }
+    pa += MR * 4;
     pb += 32;
   }
-  storeRow(pc + 0 * rowC, c00, c01, width, acc, tmp);
-  if (R > 1) storeRow(pc + 1 * rowC, c10, c11, width, acc, tmp);
+  storeRow(pc, c00, c01, width, acc, tmp);
+  if (R > 1) storeRow(pc + rowC, c10, c11, width, acc, tmp);
   if (R > 2) storeRow(pc + 2 * rowC, c20, c21, width, acc, tmp);
   if (R > 3) storeRow(pc + 3 * rowC, c30, c31, width, acc, tmp);
 }
