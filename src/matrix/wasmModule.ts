@@ -19,8 +19,12 @@ interface WasmMemory {
 }
 interface ModuleExports {
   readonly memory: WasmMemory;
-  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
+  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number, accumulate: number): void;
   workBytes(n: number, k: number): number;
+  packB(transB: number, n: number, k: number, b: number, packed: number): void;
+  packedBytes(n: number, k: number): number;
+  gemmPacked(transA: number, m: number, n: number, k: number, a: number, packed: number, c: number, work: number, accumulate: number): void;
+  packedWorkBytes(): number;
   gemm64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
   work64Bytes(m: number, n: number, k: number): number;
   heapBase(): number;
@@ -221,21 +225,56 @@ export class WasmCompute {
   /**
    * C = op(A)·op(B) on float32 data already in this module's memory: A stored (m×k), or (k×m) when
    * transA; B stored (k×n), or (n×k) when transB; C (m×n); all row-major at byte addresses from `arena`.
-   * C must not overlap A or B. Takes its scratch from the arena and gives it back.
+   * C must not overlap A or B. With `accumulate`, C += op(A)·op(B). Takes its scratch from the arena and
+   * gives it back.
    */
-  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number): void {
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, accumulate = false): void {
     const mark = this.arena.mark();
     const work = this.arena.alloc(this.workBytes(n, k));
-    this.gemmWith(transA, transB, m, n, k, a, b, c, work);
+    this.gemmWith(transA, transB, m, n, k, a, b, c, work, accumulate);
     this.arena.release(mark);
   }
 
-  /** As `gemm`, with caller-provided scratch of `workBytes(n, k)` bytes at 16-byte-aligned `work`. */
-  gemmWith(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void {
-    this.exports.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, b, c, work);
+  /**
+   * As `gemm`, with caller-provided scratch of `workBytes(n, k)` bytes at 16-byte-aligned `work`; with
+   * `accumulate`, C += op(A)·op(B) (C is read, so it must hold numbers), which spares a separate `addTo`.
+   */
+  gemmWith(transA: boolean, transB: boolean, m: number, n: number, k: number, a: number, b: number, c: number, work: number, accumulate = false): void {
+    this.exports.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, b, c, work, accumulate ? 1 : 0);
   }
 
-  /** Scratch bytes `gemm` needs for an n-column, depth-k product (op(B) packed in panels of 8 columns). */
+  /**
+   * Packs op(B) (k×n; B stored k×n, or n×k when transB) once into `packed` (`packedBytes(n, k)` bytes,
+   * 16-byte aligned) for any number of `gemmPackedWith` calls, e.g. an LSTM's Wh over T steps. The
+   * packed copy does not follow later changes to B: pack again after the optimizer step.
+   */
+  packWith(transB: boolean, n: number, k: number, b: number, packed: number): void {
+    this.exports.packB(transB ? 1 : 0, n, k, b, packed);
+  }
+
+  /** Bytes `packWith` writes for op(B) of k×n: ⌈n/8⌉·8·k floats. */
+  packedBytes(n: number, k: number): number {
+    return this.exports.packedBytes(n, k);
+  }
+
+  /**
+   * As `gemmWith` with op(B) already packed by `packWith(transB, n, k, b, packed)`: C (m×n) = op(A)·op(B),
+   * or C += op(A)·op(B) with `accumulate`. `work` holds `packedWorkBytes()` (a `workBytes(n, k)` block
+   * is larger and will do); C must not overlap A, packed or work.
+   */
+  gemmPackedWith(transA: boolean, m: number, n: number, k: number, a: number, packed: number, c: number, work: number, accumulate = false): void {
+    this.exports.gemmPacked(transA ? 1 : 0, m, n, k, a, packed, c, work, accumulate ? 1 : 0);
+  }
+
+  /** Scratch bytes `gemmPackedWith` needs, whatever the shape. */
+  packedWorkBytes(): number {
+    return this.exports.packedWorkBytes();
+  }
+
+  /**
+   * Scratch bytes `gemmWith` needs for an n-column, depth-k product: one k block (≤ 256 deep) of op(B) packed
+   * in panels of 8 columns, and 192 KiB for the packed block of op(A).
+   */
   workBytes(n: number, k: number): number {
     return this.exports.workBytes(n, k);
   }

@@ -1,11 +1,13 @@
 /**
  * Every matrix-product kernel against ml-matrix's `mmul`, in all three forms (a·b, aᵀ·b, a·bᵀ), on shapes
- * that hit each code path of the wasm GEMM: 4-row blocks and leftover rows, full 8-column panels and
- * partial ones, 1×1, 1×N, N×1, k = 1, odd sizes and the model's own shapes.
+ * that hit each code path of the wasm GEMM: 4-row micro-panels and 1–3 leftover rows, full 8-column panels
+ * and partial ones, the unpacked paths (m ≤ 4; n ≤ 16), k cut into two or three blocks (k > 256), m cut into
+ * two row blocks (m > 192 at k = 256), 1×1, 1×N, N×1, k = 1, odd sizes and the model's own shapes.
+ * (test/unit/matrix/wasm-gemm.test.ts checks the float32 entry points: accumulate, pre-packed B, scratch bounds.)
  *
  * Error asserted, per element: |c − ref| ≤ tol · Σₚ |a_ip|·|b_pj| (the forward error bound of a dot
  * product, so it holds whatever the cancellation), with tol = 1e-5 for the float32 wasm kernels
- * (k ≤ 257 products of float32 values, unit roundoff 6e-8) and 1e-13 for the float64 TypeScript kernel.
+ * (k ≤ 300 products of float32 values, unit roundoff 6e-8) and 1e-13 for the float64 TypeScript kernel.
  *
  * The relaxed-SIMD kernel is only available on Node 20 behind --experimental-wasm-relaxed-simd; there
  * this file reruns itself in a child Node with that flag, so the relaxed build is tested too.
@@ -64,6 +66,10 @@ const shapes: [number, number, number][] = [
   [5, 257, 9],
   [32, 16, 512],
   [64, 128, 13],
+  [6, 300, 40],
+  [7, 200, 17],
+  [203, 260, 27],
+  [130, 33, 130],
 ];
 
 const kernelsHere: KernelName[] = availableKernels();
