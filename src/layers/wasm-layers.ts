@@ -63,28 +63,16 @@ function matrixAt(f32: Float32Array, at: number, rows: number, columns: number):
 export type LstmInput = { readonly xs: Matrix[] } | { readonly ids: number[][]; readonly E: Matrix };
 
 /**
- * C (m×n) = Σ_t A_tᵀ·B_t over T steps of N rows: A (T·N×m), B (T·N×n), both time-major. One product per
- * step, summed with `addTo` through `tmp` (m×n): with the whole T·N as depth, op(A) no longer stays in
- * cache while the GEMM sweeps its column panels and the product runs at half speed (measured 8.7 vs
- * 17.7 GFLOP/s for 128×896×512 against 7 × 128×128×512).
- */
-function gemmTNByStep(g: WasmCompute, T: number, N: number, m: number, n: number, A: number, B: number, C: number, tmp: number, work: number): void {
-  g.gemmWith(true, false, m, n, N, A, B, C, work);
-  for (let t = 1; t < T; t++) {
-    g.gemmWith(true, false, m, n, N, A + t * N * m * 4, B + t * N * n * 4, tmp, work);
-    g.addTo(tmp, C, m * n);
-  }
-}
-
-/**
  * TimeLSTM's forward and backward on one wasm instance. Layout (float32, byte addresses):
  *   Wx (D×4H), Wh (H×4H), b (4H)                       copied in at each forward (the weights change)
  *   X  (T·N×D)   the inputs, time-major
  *   G  (T·N×4H)  x·Wx, then per step + h·Wh and the activated gates [f|g|i|o] (the backward cache)
  *   HS ((T+1)·N×H), CS ((T+1)·N×H)  h and c; block 0 holds the initial state, block t+1 step t's
  *   TC (T·N×H)   tanh(c)
+ *   WhP          Wh packed once for the T products h·Wh (accumulated into G), then Whᵀ for the T dA·Whᵀ
  * and for backward DH (T·N×H), dh, dc (N×H), dA (T·N×4H), dWx, dWh, db, dX (T·N×D).
- * HS blocks 0..T−1 are h_{t−1} for every step, contiguous, so dWh = Σ_t h_{t−1}ᵀ·dA_t is one product.
+ * HS blocks 0..T−1 are h_{t−1} for every step, contiguous, so dWh = Σ_t h_{t−1}ᵀ·dA_t is one deep product
+ * (depth T·N; the GEMM packs A and B in k blocks, so that runs as fast per flop as T products of depth N).
  */
 export class WasmTimeLstm {
   private readonly wasm = new LayerWasm();
@@ -98,7 +86,7 @@ export class WasmTimeLstm {
   private mask: TimeMask | undefined;
   /** Whether the last forward started from h = 0 (then step 0's h·Wh and its dWh term are zero and skipped). */
   private h0Zero = false;
-  private a = { Wx: 0, Wh: 0, b: 0, X: 0, G: 0, HS: 0, CS: 0, TC: 0, tmp: 0, DH: 0, dh: 0, dc: 0, dA: 0, dWx: 0, dWh: 0, db: 0, dX: 0, tmpW: 0, work: 0, ID: 0, PK: 0, PW: 0, dAsum: 0, dPK: 0, E: 0, EW: 0, dEW: 0, dE: 0 };
+  private a = { Wx: 0, Wh: 0, b: 0, X: 0, G: 0, HS: 0, CS: 0, TC: 0, DH: 0, dh: 0, dc: 0, dA: 0, dWx: 0, dWh: 0, db: 0, dX: 0, work: 0, ID: 0, WhP: 0, PK: 0, PW: 0, dAsum: 0, dPK: 0, E: 0, EW: 0, dEW: 0, dE: 0 };
 
   /** Time steps and rows of the last forward. */
   get steps(): number {
@@ -163,7 +151,6 @@ export class WasmTimeLstm {
     a.HS = f((T + 1) * N * H);
     a.CS = f((T + 1) * N * H);
     a.TC = f(T * N * H);
-    a.tmp = f(N * H4);
     a.DH = f(T * N * H);
     a.dh = f(N * H);
     a.dc = f(N * H);
@@ -173,9 +160,9 @@ export class WasmTimeLstm {
     a.dWh = f(H * H4);
     a.db = f(H4);
     a.dX = f(xs !== null ? T * N * D : 0);
-    a.tmpW = f(Math.max(D, H, P) * H4);
-    const K = Math.max(D, H, H4, N, P, V);
-    a.work = arena.alloc(Math.max(g.workBytes(H4, K), g.workBytes(H, K), g.workBytes(D, K), g.workBytes(P, K)));
+    a.WhP = arena.alloc(Math.max(g.packedBytes(H4, H), g.packedBytes(H, H4))); // Wh packed for h·Wh, then Whᵀ for dA·Whᵀ
+    const K = Math.max(D, H, H4, T * N, P, V);
+    a.work = arena.alloc(Math.max(g.workBytes(H4, K), g.workBytes(H, K), g.workBytes(D, K), g.workBytes(P, K), g.packedWorkBytes()));
     const m = arena.f32(); // after the last alloc: growing the memory detaches older views
     putRows(m, a.Wx / 4, rowsOf(Wx));
     putRows(m, a.Wh / 4, rowsOf(Wh));
@@ -196,12 +183,11 @@ export class WasmTimeLstm {
     if (P > 0) g.gemmWith(false, false, N, H4, P, a.PK, a.Wx, a.PW, a.work); // peek·Wx[:P]: the same for every step
     const stepA = N * H4 * 4; // bytes of one step's (N×4H)
     const stepH = N * H * 4; // bytes of one step's (N×H)
+    g.packWith(false, H4, H, a.Wh, a.WhP); // Wh once for the T products below
     for (let t = 0; t < T; t++) {
       const Gt = a.G + t * stepA;
-      if (t > 0 || !h0Zero) {
-        g.gemmWith(false, false, N, H4, H, a.HS + t * stepH, a.Wh, a.tmp, a.work); // h_{t−1}·Wh: (N×H)(H×4H)
-        g.addTo(a.tmp, Gt, N * H4); // A = x·Wx + h·Wh (b is added by lstmForward)
-      }
+      // A = x·Wx + h_{t−1}·Wh (b is added by lstmForward): (N×H)(H×4H), accumulated into the step's x·Wx
+      if (t > 0 || !h0Zero) g.gemmPackedWith(false, N, H4, H, a.HS + t * stepH, a.WhP, Gt, a.work, true);
       if (P > 0) g.addTo(a.PW, Gt, N * H4); // + peek·Wx[:P]
       g.lstmForward(Gt, a.b, a.CS + t * stepH, a.CS + (t + 1) * stepH, a.HS + (t + 1) * stepH, a.TC + t * stepH, N, H);
       const real = mask?.[t];
@@ -237,6 +223,7 @@ export class WasmTimeLstm {
     const stepA = N * H4 * 4;
     const stepH = N * H * 4;
     const saved = mask === undefined ? null : new Float32Array(2 * N * H);
+    g.packWith(true, H, H4, a.Wh, a.WhP); // Whᵀ once for the T products dA·Whᵀ
     for (let t = T - 1; t >= 0; t--) {
       const DHt = a.DH + t * stepH;
       g.addTo(a.dh, DHt, N * H); // the step's h feeds both the output and the next step
@@ -255,7 +242,7 @@ export class WasmTimeLstm {
       }
       const dAt = a.dA + t * stepA;
       g.lstmBackward(a.G + t * stepA, a.CS + t * stepH, a.TC + t * stepH, DHt, a.dc, dAt, a.dc, N, H);
-      if (t > 0 || initialGrad) g.gemmWith(false, true, N, H, H4, dAt, a.Wh, a.dh, a.work); // dh_{t−1} = dA·Whᵀ: (N×4H)(H×4H)ᵀ → (N×H)
+      if (t > 0 || initialGrad) g.gemmPackedWith(false, N, H, H4, dAt, a.WhP, a.dh, a.work); // dh_{t−1} = dA·Whᵀ: (N×4H)(H×4H)ᵀ → (N×H)
       if (real !== undefined && saved !== null) {
         for (let n = 0; n < N; n++) {
           if (real[n]) continue;
@@ -267,7 +254,7 @@ export class WasmTimeLstm {
     const TN = T * N;
     const WxX = a.Wx + P * H4 * 4;
     const ids = this.ids;
-    if (ids === null) gemmTNByStep(g, T, N, D, H4, a.X, a.dA, a.dWx + P * H4 * 4, a.tmpW, a.work); // dWx[P:] = Σ_t x_tᵀ·dA_t → (D×4H)
+    if (ids === null) g.gemmWith(true, false, D, H4, TN, a.X, a.dA, a.dWx + P * H4 * 4, a.work); // dWx[P:] = Σ_t x_tᵀ·dA_t: (T·N×D)ᵀ(T·N×4H) → (D×4H), one deep product
     else {
       // fused embedding: dEW[v] = Σ of dA rows whose id is v; dWx[P:] = Eᵀ·dEW, dE = dEW·Wx[P:]ᵀ
       const V = dE?.rows ?? 0;
@@ -284,10 +271,10 @@ export class WasmTimeLstm {
       g.gemmWith(true, false, P, H4, N, a.PK, a.dAsum, a.dWx, a.work); // (N×P)ᵀ(N×4H) → (P×4H)
       g.gemmWith(false, true, N, P, H4, a.dAsum, a.Wx, a.dPK, a.work); // (N×4H)(P×4H)ᵀ → (N×P)
     }
-    // dWh = Σ_t h_{t−1}ᵀ·dA_t → (H×4H); with h_{−1} = 0 the t = 0 term is zero
+    // dWh = Σ_t h_{t−1}ᵀ·dA_t: ((T−s)·N×H)ᵀ((T−s)·N×4H) → (H×4H), one deep product (HS blocks 0..T−1 are
+    // the h_{t−1}, contiguous); with h_{−1} = 0 the t = 0 term is zero and skipped (s = 1)
     const skip = this.h0Zero ? 1 : 0;
-    if (T > skip) gemmTNByStep(g, T - skip, N, H, H4, a.HS + skip * stepH, a.dA + skip * stepA, a.dWh, a.tmpW, a.work);
-    else m.fill(0, a.dWh / 4, a.dWh / 4 + H * H4);
+    g.gemmWith(true, false, H, H4, (T - skip) * N, a.HS + skip * stepH, a.dA + skip * stepA, a.dWh, a.work);
     g.sumRows(a.dA, a.db, TN, H4); // db = Σ dA
     if (ids === null) g.gemmWith(false, true, TN, D, H4, a.dA, WxX, a.dX, a.work); // dX = dA·Wx[P:]ᵀ: (T·N×4H)(D×4H)ᵀ → (T·N×D)
     getRows(m, a.dWx / 4, rowsOf(grads[0]));
