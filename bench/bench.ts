@@ -28,11 +28,13 @@ import {
   matmulTN,
   setKernel,
   currentKernel,
+  WasmCompute,
 } from '../src/matrix';
 import { Random } from '../src/random';
 import type { Seq2seqModel } from '../src/models/types';
 import { DataParallel } from '../src/train/parallel';
 import { additionBatch, CHARS, PAD_IDS, START } from './addition-batch';
+import { DEEP_SHAPE, GEMM_SHAPES } from './shapes';
 
 // ------------------------------------------------------------------------------------------- options
 
@@ -63,22 +65,6 @@ function parseOptions(argv: string[]): Options {
 
 // ------------------------------------------------------------------------------------------- GEMM
 
-type Form = 'nn' | 'tn' | 'nt';
-
-/** The model's products: op(a) is m×k, op(b) is k×n. Same list as GEMM_SHAPES in bench/numpy_seq2seq.py. */
-const GEMM_SHAPES: readonly { name: string; m: number; k: number; n: number; form: Form }[] = [
-  { name: 'x·Wx (encoder)', m: 128, k: 16, n: 512, form: 'nn' },
-  { name: '[h;x]·Wx (peeky decoder)', m: 128, k: 144, n: 512, form: 'nn' },
-  { name: 'h·Wh', m: 128, k: 128, n: 512, form: 'nn' },
-  { name: '[h;h]·W affine (one step)', m: 128, k: 256, n: 13, form: 'nn' },
-  { name: '[h;h]·W affine (N·T rows)', m: 640, k: 256, n: 13, form: 'nn' },
-  { name: 'dWx = xᵀ·dA', m: 16, k: 128, n: 512, form: 'tn' },
-  { name: 'dWh = hᵀ·dA', m: 128, k: 128, n: 512, form: 'tn' },
-  { name: 'dW affine = xᵀ·dscore', m: 256, k: 640, n: 13, form: 'tn' },
-  { name: 'dx = dA·Wxᵀ', m: 128, k: 512, n: 16, form: 'nt' },
-  { name: 'dh = dA·Whᵀ', m: 128, k: 512, n: 128, form: 'nt' },
-  { name: 'dx affine = dscore·Wᵀ', m: 640, k: 13, n: 256, form: 'nt' },
-];
 
 function randomMatrix(rng: Random, rows: number, columns: number): Matrix {
   const m = new Matrix(rows, columns);
@@ -107,15 +93,25 @@ function rate(fn: () => void, seconds: number): number {
   return best;
 }
 
+/**
+ * GFLOP/s per product: each wasm build on float32 data already in its memory (the kernel itself, as the
+ * TimeLSTM's float32 path calls it) and through `matmul` on ml-matrix float64 (what the other layers call:
+ * the copies and float64↔float32 conversions included), the TypeScript kernel, ml-matrix's `mmul`, NumPy.
+ */
 function gemmRates(seconds: number, numpyGflops: Map<string, number> | null): void {
   const rng = new Random(1);
   const kernels = availableKernels();
-  const columns = [...kernels, 'ml-matrix', ...(numpyGflops ? ['numpy(1 thr)'] : [])];
-  console.log(`\nGFLOP/s per product (float32 wasm, float64 typescript/ml-matrix; ${seconds}s each)`);
-  console.log(`${'product'.padEnd(28)} ${'shape'.padEnd(22)} ${columns.map((c) => c.padStart(12)).join(' ')}`);
+  const builds = kernels.filter((k): k is 'simd' | 'relaxed' => k !== 'typescript');
+  const computes = builds.map((b) => new WasmCompute(b));
+  const columns = [...builds.map((b) => `${b} mem`), ...kernels.map((k) => (k === 'typescript' ? k : `${k} matmul`)), 'ml-matrix', ...(numpyGflops ? ['numpy(1 thr)'] : [])];
+  console.log(`\nGFLOP/s per product, ${seconds}s each ("mem": float32 in wasm memory, the kernel as the TimeLSTM calls it; "matmul": ` +
+    'through matmul on float64 ml-matrix, copies and conversions included; typescript and ml-matrix: float64)');
+  console.log(`${'product'.padEnd(28)} ${'shape'.padEnd(22)} ${columns.map((c) => c.padStart(14)).join(' ')}`);
   const before = currentKernel();
-  const totals = new Map<string, number>(); // seconds for one pass over all shapes
-  for (const { name, m, k, n, form } of GEMM_SHAPES) {
+  const totals = new Map<string, number>(); // seconds for one pass over the 11 shapes
+  for (const shape of [...GEMM_SHAPES, DEEP_SHAPE]) {
+    const { name, m, k, n, form } = shape;
+    const counted = shape !== DEEP_SHAPE;
     const a = form === 'tn' ? randomMatrix(rng, k, m) : randomMatrix(rng, m, k);
     const b = form === 'nt' ? randomMatrix(rng, n, k) : randomMatrix(rng, k, n);
     const out = new Matrix(m, n);
@@ -123,25 +119,35 @@ function gemmRates(seconds: number, numpyGflops: Map<string, number> | null): vo
     const product = form === 'nn' ? () => matmul(a, b, out) : form === 'tn' ? () => matmulTN(a, b, out) : () => matmulNT(a, b, out);
     const cells: string[] = [];
     const record = (column: string, gflops: number): void => {
-      cells.push(gflops.toFixed(1).padStart(12));
-      totals.set(column, (totals.get(column) ?? 0) + flop / (gflops * 1e9));
+      cells.push(gflops.toFixed(1).padStart(14));
+      if (counted) totals.set(column, (totals.get(column) ?? 0) + flop / (gflops * 1e9));
     };
+    builds.forEach((build, i) => {
+      const g = computes[i];
+      const arena = g.arena;
+      arena.reset();
+      const at = { a: arena.alloc(m * k * 4), b: arena.alloc(k * n * 4), c: arena.alloc(m * n * 4), work: arena.alloc(g.workBytes(n, k)) };
+      const f32 = arena.f32();
+      for (let j = 0; j < m * k; j++) f32[at.a / 4 + j] = rng.normal();
+      for (let j = 0; j < k * n; j++) f32[at.b / 4 + j] = rng.normal();
+      record(`${build} mem`, (rate(() => g.gemmWith(form === 'tn', form === 'nt', m, n, k, at.a, at.b, at.c, at.work), seconds) * flop) / 1e9);
+    });
     for (const kernel of kernels) {
       setKernel(kernelByName(kernel));
-      record(kernel, (rate(product, seconds) * flop) / 1e9);
+      record(kernel === 'typescript' ? kernel : `${kernel} matmul`, (rate(product, seconds) * flop) / 1e9);
     }
     setKernel(before);
     // ml-matrix as a layer would use it: mmul, with an explicit transpose for the backward forms
     const mmul = form === 'nn' ? () => a.mmul(b) : form === 'tn' ? () => a.transpose().mmul(b) : () => a.mmul(b.transpose());
     record('ml-matrix', (rate(mmul, Math.min(seconds, 0.3)) * flop) / 1e9);
     if (numpyGflops) record('numpy(1 thr)', numpyGflops.get(name) ?? NaN);
-    const shape = `${form === 'tn' ? `(${k}×${m})ᵀ` : `(${m}×${k})`}${form === 'nt' ? `(${n}×${k})ᵀ` : `(${k}×${n})`}`;
-    console.log(`${name.padEnd(28)} ${shape.padEnd(22)} ${cells.join(' ')}`);
+    const text = `${form === 'tn' ? `(${k}×${m})ᵀ` : `(${m}×${k})`}${form === 'nt' ? `(${n}×${k})ᵀ` : `(${k}×${n})`}`;
+    console.log(`${name.padEnd(28)} ${text.padEnd(22)} ${cells.join(' ')}`);
   }
-  // the mix of one pass over all shapes, weighted by their flop, as one figure per kernel
+  // the mix of one pass over the 11 shapes, weighted by their flop, as one figure per kernel
   const flopAll = GEMM_SHAPES.reduce((s, { m, k, n }) => s + 2 * m * n * k, 0);
-  const mix = columns.map((c) => (flopAll / (totals.get(c) ?? NaN) / 1e9).toFixed(1).padStart(12));
-  console.log(`${'all shapes, flop-weighted'.padEnd(28)} ${''.padEnd(22)} ${mix.join(' ')}`);
+  const mix = columns.map((c) => (flopAll / (totals.get(c) ?? NaN) / 1e9).toFixed(1).padStart(14));
+  console.log(`${'11 shapes, flop-weighted'.padEnd(28)} ${''.padEnd(22)} ${mix.join(' ')}`);
 }
 
 // ------------------------------------------------------------------------------------------- element-wise

@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { isKernelAvailable, WasmCompute } from '../src/matrix/wasmModule';
 import { Random } from '../src/random';
+import { DEEP_SHAPE, GEMM_SHAPES } from './shapes';
 
 const argv = process.argv.slice(2);
 const option = (flag: string, fallback: number): number => {
@@ -62,21 +63,7 @@ function rate(fn: () => void, secs: number): number {
   return calls / (now - start);
 }
 
-type Form = 'nn' | 'tn' | 'nt';
-const SHAPES: readonly { name: string; m: number; k: number; n: number; form: Form }[] = [
-  { name: 'x·Wx (encoder)', m: 128, k: 16, n: 512, form: 'nn' },
-  { name: '[h;x]·Wx (peeky decoder)', m: 128, k: 144, n: 512, form: 'nn' },
-  { name: 'h·Wh', m: 128, k: 128, n: 512, form: 'nn' },
-  { name: '[h;h]·W affine (one step)', m: 128, k: 256, n: 13, form: 'nn' },
-  { name: '[h;h]·W affine (N·T rows)', m: 640, k: 256, n: 13, form: 'nn' },
-  { name: 'dWx = xᵀ·dA', m: 16, k: 128, n: 512, form: 'tn' },
-  { name: 'dWh = hᵀ·dA', m: 128, k: 128, n: 512, form: 'tn' },
-  { name: 'dW affine = xᵀ·dscore', m: 256, k: 640, n: 13, form: 'tn' },
-  { name: 'dx = dA·Wxᵀ', m: 128, k: 512, n: 16, form: 'nt' },
-  { name: 'dh = dA·Whᵀ', m: 128, k: 512, n: 128, form: 'nt' },
-  { name: 'dx affine = dscore·Wᵀ', m: 640, k: 13, n: 256, form: 'nt' },
-  { name: 'dWh deep (T·N = 896)', m: 128, k: 896, n: 512, form: 'tn' },
-];
+const SHAPES = [...GEMM_SHAPES, DEEP_SHAPE];
 
 for (const build of builds) {
   const g = new WasmCompute(build);

@@ -377,7 +377,8 @@ def time_training(args):
     }))
 
 
-# the model's products as [name, m, k, n, form]: form 'nn' a·b, 'tn' aᵀ·b, 'nt' a·bᵀ (bench/bench.ts has the same list)
+# the model's products as [name, m, k, n, form]: form 'nn' a·b, 'tn' aᵀ·b, 'nt' a·bᵀ (bench/shapes.ts has the same
+# list; the last, dWh summed over the T = 7 encoder steps as one product, is timed but not in the flop-weighted mix)
 GEMM_SHAPES = [
     ['x·Wx (encoder)', 128, 16, 512, 'nn'],
     ['[h;x]·Wx (peeky decoder)', 128, 144, 512, 'nn'],
@@ -390,6 +391,7 @@ GEMM_SHAPES = [
     ['dx = dA·Wxᵀ', 128, 512, 16, 'nt'],
     ['dh = dA·Whᵀ', 128, 512, 128, 'nt'],
     ['dx affine = dscore·Wᵀ', 640, 13, 256, 'nt'],
+    ['dWh deep (T·N = 896)', 128, 896, 512, 'tn'],
 ]
 
 
