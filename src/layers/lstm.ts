@@ -14,6 +14,7 @@
 import { Matrix } from 'ml-matrix';
 import { matmul, matmulNT, matmulTN, rowsOf } from '../matrix';
 import { expectShape, sigmoid, sumRowsInto, zeros } from './util';
+import { wasmLstmStep } from './wasm-layers';
 
 /** What a step's backward needs: inputs, post-activation gates (N×4H, [f|g|i|o]) and tanh(c). */
 export interface LstmStepCache {
@@ -92,6 +93,24 @@ export function lstmStepForward(
     }
   }
   return { h, c, cache: { x, hPrev, cPrev, gates, tanhC } };
+}
+
+/**
+ * One forward step for decoding (no backward cache): on the float32 wasm path when a wasm kernel is active
+ * (the gate math there is ~30× faster than the float64 loop above), else `lstmStepForward`.
+ */
+export function lstmDecodeStep(x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Matrix, Wh: Matrix, b: Matrix): { h: Matrix; c: Matrix } {
+  const H = Wh.rows;
+  const N = x.rows;
+  expectShape('LSTM.forward', 'x', x, N, Wx.rows);
+  expectShape('LSTM.forward', 'h_prev', hPrev, N, H);
+  expectShape('LSTM.forward', 'c_prev', cPrev, N, H);
+  if (N > 0) {
+    const fast = wasmLstmStep(x, hPrev, cPrev, Wx, Wh, b);
+    if (fast !== null) return fast;
+  }
+  const { h, c } = lstmStepForward(x, hPrev, cPrev, Wx, Wh, b);
+  return { h, c };
 }
 
 /** One backward step; with `withDx` false, dx is left to the caller (TimeLSTM takes it for all steps at once). */

@@ -59,6 +59,42 @@ function matrixAt(f32: Float32Array, at: number, rows: number, columns: number):
   return m;
 }
 
+/** The module decoding steps run on (one per thread: a step runs start to end without yielding). */
+const stepWasm = new LayerWasm();
+
+/**
+ * One LSTM step without a backward cache — a decoder's step while replying: A = x·Wx + h·Wh + b, the gates,
+ * c and h (book ch. 6.3) in float32 wasm, with the weights copied in for the step (the float64 `matmul`
+ * path copies them too). x (N×D), hPrev, cPrev (N×H) → h, c (N×H). Null when no wasm kernel is active or H
+ * is not a multiple of 4: the caller then takes the float64 step.
+ */
+export function wasmLstmStep(x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Matrix, Wh: Matrix, b: Matrix): { h: Matrix; c: Matrix } | null {
+  const H = Wh.rows;
+  const g = H % 4 === 0 ? stepWasm.get() : null;
+  if (g === null) return null;
+  const N = x.rows;
+  const D = Wx.rows;
+  const H4 = 4 * H;
+  const arena = g.arena;
+  arena.reset();
+  const f = (floats: number): number => arena.alloc(floats * 4);
+  const at = {
+    x: f(N * D), Wx: f(D * H4), Wh: f(H * H4), b: f(H4), h: f(N * H), c: f(N * H), G: f(N * H4),
+    hNext: f(N * H), cNext: f(N * H), tanhC: f(N * H), work: arena.alloc(Math.max(g.workBytes(H4, D), g.workBytes(H4, H))),
+  };
+  const m = arena.f32();
+  putRows(m, at.x / 4, rowsOf(x));
+  putRows(m, at.Wx / 4, rowsOf(Wx));
+  putRows(m, at.Wh / 4, rowsOf(Wh));
+  putRows(m, at.b / 4, rowsOf(b));
+  putRows(m, at.h / 4, rowsOf(hPrev));
+  putRows(m, at.c / 4, rowsOf(cPrev));
+  g.gemmWith(false, false, N, H4, D, at.x, at.Wx, at.G, at.work); // x·Wx: (N×D)(D×4H)
+  g.gemmWith(false, false, N, H4, H, at.h, at.Wh, at.G, at.work, true); // + h·Wh: (N×H)(H×4H)
+  g.lstmForward(at.G, at.b, at.c, at.cNext, at.hNext, at.tanhC, N, H);
+  return { h: matrixAt(m, at.hNext / 4, N, H), c: matrixAt(m, at.cNext / 4, N, H) };
+}
+
 /** What a TimeLSTM reads: a time series of inputs, or token ids and the embedding matrix they index. */
 export type LstmInput = { readonly xs: Matrix[] } | { readonly ids: number[][]; readonly E: Matrix };
 

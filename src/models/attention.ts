@@ -12,7 +12,7 @@
 import { Matrix } from 'ml-matrix';
 import { rowsOf } from '../matrix';
 import { Random } from '../random';
-import { lstmStepForward } from '../layers/lstm';
+import { lstmDecodeStep } from '../layers/lstm';
 import { TimeLSTM, TimeMask } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
@@ -93,7 +93,7 @@ export class AttentionDecoder {
   /** One step: ids (N) → scores (N×V), attention weights (N×Tₑ, encoder order), next state. */
   stepScores(ids: number[], encHs: Matrix[], mask: TimeMask | undefined, h: Matrix, c: Matrix): { scores: Matrix; weights: Matrix; h: Matrix; c: Matrix } {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
-    const next = lstmStepForward(embedRows(W, ids), h, c, Wx, Wh, b); // (N×D) → (N×H)
+    const next = lstmDecodeStep(embedRows(W, ids), h, c, Wx, Wh, b); // (N×D) → (N×H)
     const attention = new Attention();
     const ctx = attention.forward(encHs, next.h, mask); // (N×H)
     const scores = affineRows(hconcat(ctx, next.h), Wa, ba); // (N×2H) → (N×V)

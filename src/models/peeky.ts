@@ -9,7 +9,7 @@
  */
 import { Matrix } from 'ml-matrix';
 import { Random } from '../random';
-import { lstmStepForward } from '../layers/lstm';
+import { lstmDecodeStep } from '../layers/lstm';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
@@ -62,7 +62,7 @@ export class PeekyDecoder {
   stepScores(ids: number[], peek: Matrix, h: Matrix, c: Matrix): { scores: Matrix; h: Matrix; c: Matrix } {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
     const x = hconcat(peek, embedRows(W, ids)); // (N×(H+D))
-    const next = lstmStepForward(x, h, c, Wx, Wh, b);
+    const next = lstmDecodeStep(x, h, c, Wx, Wh, b);
     return { scores: affineRows(hconcat(peek, next.h), Wa, ba), h: next.h, c: next.c }; // (N×2H) → (N×V)
   }
 }

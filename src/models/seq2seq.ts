@@ -11,7 +11,7 @@
  */
 import { Matrix } from 'ml-matrix';
 import { Random } from '../random';
-import { lstmStepForward } from '../layers/lstm';
+import { lstmDecodeStep } from '../layers/lstm';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
@@ -98,7 +98,7 @@ export class Decoder {
   stepScores(ids: number[], h: Matrix, c: Matrix): { scores: Matrix; h: Matrix; c: Matrix } {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
     const x = embedRows(W, ids); // (N×D)
-    const next = lstmStepForward(x, h, c, Wx, Wh, b); // → (N×H)
+    const next = lstmDecodeStep(x, h, c, Wx, Wh, b); // → (N×H)
     return { scores: affineRows(next.h, Wa, ba), h: next.h, c: next.c }; // → (N×V)
   }
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { Matrix } from 'ml-matrix';
 import { availableKernels, rowsOf, withKernel } from '../../../src/matrix';
 import { TimeLSTM } from '../../../src/layers/time-lstm';
+import { lstmDecodeStep, lstmStepForward } from '../../../src/layers/lstm';
 import { createModel } from '../../../src/models/factory';
 import type { ModelKind } from '../../../src/chat/types';
 import { Adam } from '../../../src/optim/adam';
@@ -103,6 +104,22 @@ describe('float32 wasm kernels against the float64 TypeScript kernel', { skip: s
       }
     }
     assert.ok(maxAbsDiff(exact.dh as Matrix, new Matrix(5, 8)) > 1e-3, 'the initial-state gradient is not trivially zero');
+  });
+
+  test('a decoding step (lstmDecodeStep) runs in float32 wasm and equals the float64 step within 1e-5; exactly under the TypeScript kernel', () => {
+    requirePrerequisite(noWasm);
+    const rng = new Random(21);
+    const N = 3, D = 5, H = 12;
+    const [x, h, c] = [randomMatrix(rng, N, D), randomMatrix(rng, N, H), randomMatrix(rng, N, H)];
+    const [Wx, Wh, b] = [randomMatrix(rng, D, 4 * H, 0.5), randomMatrix(rng, H, 4 * H, 0.5), randomMatrix(rng, 1, 4 * H, 0.5)];
+    const exact = withKernel('typescript', () => lstmStepForward(x, h, c, Wx, Wh, b));
+    const viaTs = withKernel('typescript', () => lstmDecodeStep(x, h, c, Wx, Wh, b));
+    assert.deepEqual([viaTs.h.to2DArray(), viaTs.c.to2DArray()], [exact.h.to2DArray(), exact.c.to2DArray()]);
+    const fast = withKernel(fastest, () => lstmDecodeStep(x, h, c, Wx, Wh, b));
+    const worst = Math.max(maxAbsDiff(exact.h, fast.h), maxAbsDiff(exact.c, fast.c));
+    assert.ok(worst < 1e-5, `max |difference| ${worst}`);
+    assert.ok(worst > 0, 'the wasm path did not run (identical float64 results)');
+    assert.throws(() => withKernel(fastest, () => lstmDecodeStep(x, randomMatrix(rng, N, H + 1), c, Wx, Wh, b)), /h_prev expected \(3×12\)/);
   });
 
   for (const kind of ['peeky', 'attention', 'simple'] as const) {
