@@ -61,9 +61,12 @@ export function packedWorkBytes(): i32 {
 /**
  * Bytes of scratch `gemm` needs for given n, k: one k block of packed op(B), then `gemmPacked`'s scratch
  * (and at least k rows of 8 floats and a tail store, for the few-rows path's partial panel).
+ * The block is counted at min(k, KC) rows, an upper bound of its depth, so that the figure never shrinks
+ * as k grows: callers size scratch once for their deepest product (3584 = 14 × 256 needs more than
+ * 3712 = 15 × 248 would with the exact depth).
  */
 export function workBytes(n: i32, k: i32): i32 {
-  return max(packedBytes(n, blockDepth(k)) + packedWorkBytes(), k * 32 + 32);
+  return max(packedBytes(n, min(k, KC)) + packedWorkBytes(), k * 32 + 32);
 }
 
 /** Lowest address the caller may use (above this module's static data). */
