@@ -11,7 +11,7 @@
  *
  * --seconds: time per GEMM measurement (default 0.2); --iters: timed training iterations per round (default
  * 10); --rounds: rounds of the training timings — ours on one thread, NumPy on one, ours on two (data parallel),
- * NumPy on its default threads, in turn (default 3; the best of each is compared).
+ * NumPy on its default threads, in turn (default 9; each ratio is the median of the rounds' ratios).
  * On Node 20 the bench reruns itself with --experimental-wasm-relaxed-simd so the relaxed kernel is measured.
  */
 import { spawnSync } from 'node:child_process';
@@ -57,7 +57,7 @@ function parseOptions(argv: string[]): Options {
   return {
     seconds: number('--seconds', 0.2),
     iters: Math.round(number('--iters', 10)),
-    rounds: Math.round(number('--rounds', 3)),
+    rounds: Math.round(number('--rounds', 9)),
     engine: !argv.includes('--no-engine'),
     numpy: !argv.includes('--no-numpy'),
   };
@@ -366,32 +366,45 @@ async function trainingFigures(engine: Engine, iters: number, rounds: number, nu
   const one = trainer(engine);
   const two = threads > 1 ? trainer(engine, threads) : null;
   if (one === null) return;
-  const best = { one: Infinity, two: Infinity, numpyOne: Infinity, numpyDefault: Infinity };
+  const times = { one: [] as number[], two: [] as number[], numpyOne: [] as number[], numpyDefault: [] as number[] };
   let loss = NaN;
   let numpyVersion = '';
   for (let r = 0; r < rounds; r++) {
     const m = one.measure(iters);
-    best.one = Math.min(best.one, m.perIter);
+    times.one.push(m.perIter);
     loss = m.loss;
     if (numpy) {
       const n = runNumpy(['--iters', String(iters), '--warmup', '2'], '1') as NumpyTraining;
-      best.numpyOne = Math.min(best.numpyOne, n.secondsPerIteration);
+      times.numpyOne.push(n.secondsPerIteration);
       numpyVersion = n.numpy;
     }
-    if (two !== null) best.two = Math.min(best.two, two.measure(iters).perIter);
-    if (numpy) best.numpyDefault = Math.min(best.numpyDefault, (runNumpy(['--iters', String(iters), '--warmup', '2'], undefined) as NumpyTraining).secondsPerIteration);
+    if (two !== null) times.two.push(two.measure(iters).perIter);
+    if (numpy) times.numpyDefault.push((runNumpy(['--iters', String(iters), '--warmup', '2'], undefined) as NumpyTraining).secondsPerIteration);
   }
+  const best = { one: Math.min(...times.one), two: Math.min(...times.two), numpyOne: Math.min(...times.numpyOne), numpyDefault: Math.min(...times.numpyDefault) };
+  // The machine's speed drifts (other tenants, clocks) by ±20 % over seconds, for both programs alike: the
+  // ratio within each round, timed back to back, is steadier than the ratio of two bests.
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  const roundRatios = (a: number[], b: number[]): number[] => a.map((x, i) => x / b[i]);
   const line = (what: string, perIter: number): string =>
     `  ${(what + ':').padEnd(26)} ${(perIter * 1000).toFixed(1)} ms/iteration, ${(N / perIter).toFixed(0)} samples/s, ${(perIter * itersPerEpoch).toFixed(1)} s/epoch`;
-  console.log(`\nTraining (PeekySeq2seq, reverse, D=16, H=128, N=${N}, kernel ${currentKernel().name}), best of ${rounds} rounds of ${iters} iterations, ` +
+  console.log(`\nTraining (PeekySeq2seq, reverse, D=16, H=128, N=${N}, kernel ${currentKernel().name}), ${rounds} rounds of ${iters} iterations (times: the best round), ` +
     `${numpy ? 'ours and NumPy\'s in turn' : 'no NumPy'}; epochs extrapolated to ${epochQuestions} questions (${itersPerEpoch} iterations):`);
   console.log(`${line('ours, 1 thread', best.one)}, last loss ${loss.toFixed(3)}`);
   if (numpy) console.log(line(`NumPy ${numpyVersion}, 1 thread`, best.numpyOne) + ' (bench/numpy_seq2seq.py, float32, OPENBLAS_NUM_THREADS=1)');
   if (two !== null) console.log(line(`ours, ${threads} threads`, best.two) + ' (data parallel: the batch\'s rows split between threads)');
   if (numpy) console.log(line('NumPy, default threads', best.numpyDefault) + ` (OpenBLAS picks its threads; ${os.availableParallelism()} cores here)`);
   if (numpy) {
-    console.log(`  ours/NumPy epoch time, one thread each: ${(best.one / best.numpyOne).toFixed(2)}`);
-    if (two !== null) console.log(`  ours/NumPy epoch time, each with ${threads} threads / its default threads: ${(best.two / best.numpyDefault).toFixed(2)}`);
+    const show = (what: string, ours: number[], theirs: number[]): void => {
+      const r = roundRatios(ours, theirs);
+      console.log(`  ours/NumPy epoch time, ${what}: ${median(r).toFixed(2)} (median of the ${r.length} rounds' ratios; ` +
+        `range ${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}; best against best ${(Math.min(...ours) / Math.min(...theirs)).toFixed(2)})`);
+    };
+    show('one thread each', times.one, times.numpyOne);
+    if (two !== null) show(`${threads} threads / NumPy's default threads`, times.two, times.numpyDefault);
   }
   one.report();
   await one.close();

@@ -4,6 +4,10 @@
  *
  * The book de-duplicates shared weights before updating (`remove_duplicate`); our models share no
  * weights, so params and grads are used as they are.
+ *
+ * Under a wasm kernel the params' and grads' rows become views of the optimizer's wasm memory at the first
+ * update (the Matrix objects stay the same); code that swaps a row or a Matrix is noticed and its values
+ * moved there at the next update.
  */
 import { Matrix } from 'ml-matrix';
 import { currentKernel, rowsOf, ShapeError, WasmCompute } from '../matrix';
@@ -12,17 +16,21 @@ import type { Optimizer } from './optimizer';
 const EPS = 1e-7;
 
 /**
- * The moments in wasm memory (float64), one run of `sizes[i]` floats per param from `offsets[i]`, and a
- * staging area where each param and its gradient are copied for the step. Kept for the optimizer's life.
+ * Adam's wasm memory (float64): four regions of `total` floats — the params, the grads, m and v — with
+ * param i's run at `offsets[i]` in each (its size rounded up to even, for the two-lane loop). The params'
+ * and grads' ml-matrix rows are moved there (each Matrix keeps its identity; its rows become views of this
+ * memory), so a step is one wasm call with no copies. The memory is sized once and never grows afterwards,
+ * which would detach the views. Kept for the optimizer's life.
  */
 interface WasmState {
   readonly g: WasmCompute;
   readonly sizes: number[];
   readonly offsets: number[];
-  readonly m: number;
-  readonly v: number;
+  readonly total: number;
   readonly p: number;
   readonly grad: number;
+  readonly m: number;
+  readonly v: number;
 }
 
 export interface AdamOptions {
@@ -61,8 +69,9 @@ export class Adam implements Optimizer {
   update(params: Matrix[], grads: Matrix[]): void {
     checkPairs('Adam.update', params, grads);
     if (this.m === null && this.wasm === null) {
-      // The first update decides where the moments live: wasm memory when a wasm kernel is active (the
-      // same arithmetic, bit for bit, about 3× faster), else float64 matrices.
+      // The first update decides where the state lives: with a wasm kernel active, the moments and the
+      // params' and grads' rows move into wasm memory (same arithmetic, bit for bit; no copies per step),
+      // else float64 matrices beside the params.
       const build = currentKernel().name;
       if (build === 'simd' || build === 'relaxed') this.wasm = wasmState(new WasmCompute(build), params);
       else {
@@ -107,40 +116,46 @@ function wasmState(g: WasmCompute, params: Matrix[]): WasmState {
     offsets.push(total);
     total += n + (n & 1); // keep every run 16-byte aligned for the two-lane loads
   }
-  const largest = Math.max(0, ...sizes);
   const arena = g.arena;
-  const m = arena.alloc(total * 8);
-  const v = arena.alloc(total * 8);
-  const p = arena.alloc(largest * 8);
-  const grad = arena.alloc(largest * 8);
-  arena.f64().fill(0, m / 8, v / 8 + total);
-  return { g, sizes, offsets, m, v, p, grad };
+  const region = (): number => arena.alloc(total * 8);
+  const state = { g, sizes, offsets, total, p: region(), grad: region(), m: region(), v: region() };
+  arena.f64().fill(0, state.p / 8, state.v / 8 + total); // padding entries stay 0: p, g, m, v of 0 step to 0
+  return state;
 }
 
-/** Copies each param and gradient into wasm memory, steps there, copies the param back (float64 throughout). */
-function updateInWasm(s: WasmState, params: Matrix[], grads: Matrix[], a1: number, a2: number, lrT: number): void {
-  const f64 = s.g.arena.f64();
-  for (let i = 0; i < params.length; i++) {
-    const P = rowsOf(params[i]);
-    const G = rowsOf(grads[i]);
-    let at = s.p / 8;
-    for (const row of P) {
-      f64.set(row, at);
-      at += row.length;
-    }
-    at = s.grad / 8;
-    for (const row of G) {
-      f64.set(row, at);
-      at += row.length;
-    }
-    const off = s.offsets[i] * 8;
-    s.g.adam64(s.p, s.grad, s.m + off, s.v + off, s.sizes[i], a1, a2, lrT, EPS);
-    at = s.p / 8;
-    for (const row of P) {
-      row.set(f64.subarray(at, at + row.length));
-      at += row.length;
+/** Whether the matrices' rows are the views `adopt` made (another caller may have swapped a Matrix or its rows). */
+function owns(s: WasmState, ms: Matrix[], region: number): boolean {
+  const buffer = s.g.arena.f64().buffer;
+  for (let i = 0; i < ms.length; i++) {
+    let at = region + s.offsets[i] * 8;
+    for (const row of rowsOf(ms[i])) {
+      if (row.buffer !== buffer || row.byteOffset !== at) return false;
+      at += row.byteLength;
     }
   }
+  return true;
+}
+
+/** Copies the matrices' values into `region` and makes their rows views of it (in place: same Matrix objects). */
+function adopt(s: WasmState, ms: Matrix[], region: number): void {
+  const f64 = s.g.arena.f64();
+  ms.forEach((m, i) => {
+    const R = rowsOf(m);
+    let at = region / 8 + s.offsets[i];
+    for (let r = 0; r < R.length; r++) {
+      const view = f64.subarray(at, at + R[r].length);
+      view.set(R[r]);
+      R[r] = view;
+      at += view.length;
+    }
+  });
+}
+
+/** One Adam step over every param at once, in wasm memory; first moves any param or grad rows that are not there yet. */
+function updateInWasm(s: WasmState, params: Matrix[], grads: Matrix[], a1: number, a2: number, lrT: number): void {
+  if (!owns(s, params, s.p)) adopt(s, params, s.p);
+  if (!owns(s, grads, s.grad)) adopt(s, grads, s.grad);
+  s.g.adam64(s.p, s.grad, s.m, s.v, s.total, a1, a2, lrT, EPS);
 }
 
 /**

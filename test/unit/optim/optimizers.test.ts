@@ -4,7 +4,7 @@ import { Matrix } from 'ml-matrix';
 import { Adam } from '../../../src/optim/adam';
 import { SGD } from '../../../src/optim/sgd';
 import { clipGrads, globalNorm } from '../../../src/optim/clip';
-import { availableKernels, ShapeError, withKernel } from '../../../src/matrix';
+import { availableKernels, rowsOf, ShapeError, withKernel } from '../../../src/matrix';
 import type { KernelName } from '../../../src/matrix';
 import { Random } from '../../../src/random';
 
@@ -37,9 +37,17 @@ describe('optimizers and clipping', () => {
       const rng = new Random(7);
       const params = shapes.map(([r, c]) => Matrix.from1DArray(r, c, Array.from({ length: r * c }, () => rng.normal())));
       const adam = new Adam({ lr: 0.01 });
+      const kept = shapes.map(([r, c]) => new Matrix(r, c));
       for (let step = 0; step < 6; step++) {
-        const grads = shapes.map(([r, c]) => Matrix.from1DArray(r, c, Array.from({ length: r * c }, () => rng.normal() * 3)));
+        // fresh grads matrices on even steps, the same ones refilled on odd steps (as the layers do)
+        const grads = step % 2 === 0 ? shapes.map(([r, c]) => new Matrix(r, c)) : kept;
+        for (const g of grads) for (const row of rowsOf(g)) for (let j = 0; j < row.length; j++) row[j] = rng.normal() * 3;
+        if (step === 3) {
+          params[1].set(1, 2, 42); // a write into a param between steps (the trainer restores best weights so)
+          rowsOf(params[3])[1] = Float64Array.from(rowsOf(params[3])[1], (v) => -v); // a row swapped for a new array
+        }
         adam.update(params, grads);
+        if (step % 2 === 1) kept.forEach((g, i) => assert.equal(g, grads[i])); // the same Matrix objects
       }
       return params.map((p) => p.to2DArray());
     });
