@@ -8,16 +8,14 @@ import { receiveMessageOnPort } from 'node:worker_threads';
 import { kernelByName, setKernel } from '../matrix';
 import { createModel } from '../models/factory';
 import { Random } from '../random';
-import { CONTROL_SLOTS, packMatrices, unpackMatrices } from './parallel';
+import { CONTROL_SLOTS, DONE, JOB, packMatrices, unpackMatrices } from './parallel';
 import type { GradientJob, GradientReply, GradientWorkerData } from './parallel';
-
-const JOB = 0;
-const DONE = 1;
 
 export function runGradientWorker(data: GradientWorkerData): void {
   const control = new Int32Array(data.control);
   if (control.length !== CONTROL_SLOTS) throw new RangeError(`gradient worker: control expected ${CONTROL_SLOTS} slots, got ${control.length}`);
-  const values = new Float64Array(data.shared);
+  const params = new Float64Array(data.params);
+  const grads = new Float64Array(data.grads);
   let model: ReturnType<typeof createModel> | null = null;
   let setupError = '';
   try {
@@ -26,7 +24,6 @@ export function runGradientWorker(data: GradientWorkerData): void {
   } catch (e) {
     setupError = e instanceof Error ? e.message : String(e);
   }
-  const size = model?.params.reduce((s, p) => s + p.rows * p.columns, 0) ?? 0;
   let seen = 0;
   for (;;) {
     Atomics.wait(control, JOB, seen);
@@ -40,10 +37,10 @@ export function runGradientWorker(data: GradientWorkerData): void {
     else {
       try {
         const { xs, ts, dout } = m.message as GradientJob;
-        unpackMatrices(values, model.params);
+        unpackMatrices(params, model.params);
         const loss = model.forward(xs, ts) * dout;
         model.backward(dout);
-        packMatrices(model.grads, values, size);
+        packMatrices(model.grads, grads);
         reply = { ok: true, loss };
       } catch (e) {
         reply = { ok: false, fatal: false, message: e instanceof Error ? e.message : String(e) };

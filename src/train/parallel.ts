@@ -31,8 +31,10 @@ export interface GradientWorkerData {
   readonly kind: ModelKind;
   readonly config: ModelConfig;
   readonly kernel: KernelName;
-  /** Float64: params (in, written here before each job), then grads (out), each Σ rows×columns long. */
-  readonly shared: SharedArrayBuffer;
+  /** Float64, Σ rows×columns: the params, written by the owner before each job, shared by every worker. */
+  readonly params: SharedArrayBuffer;
+  /** Float64, the same length: this worker's gradients, written by it for each job. */
+  readonly grads: SharedArrayBuffer;
   /** Int32Array(CONTROL_SLOTS): the job counter this side bumps, the counter the worker bumps when done. */
   readonly control: SharedArrayBuffer;
   readonly port: MessagePort;
@@ -52,8 +54,9 @@ export type GradientReply =
   /** fatal: the worker cannot work at all (it could not build its replica); else only this job failed. */
   | { readonly ok: false; readonly message: string; readonly fatal: boolean };
 
-const JOB = 0;
-const DONE = 1;
+/** Slots of GradientWorkerData.control: the job counter the owner bumps, the one the worker bumps when done. */
+export const JOB = 0;
+export const DONE = 1;
 export const CONTROL_SLOTS = 2;
 
 /** Non-PAD targets of ts (decoder targets are ts[:, 1:], book ch. 7.3 teacher forcing). */
@@ -63,33 +66,33 @@ export function targetCount(ts: readonly (readonly number[])[]): number {
   return count;
 }
 
-/** Writes the matrices' values one after another into `out` from `at`; returns the index after them. */
-export function packMatrices(ms: readonly Matrix[], out: Float64Array, at = 0): number {
+/** Writes the matrices' values one after another into `out`. */
+export function packMatrices(ms: readonly Matrix[], out: Float64Array): void {
+  let at = 0;
   for (const m of ms) {
     for (const row of rowsOf(m)) {
       out.set(row, at);
       at += row.length;
     }
   }
-  return at;
 }
 
 /** Reads values written by packMatrices back into the matrices (same order and shapes). */
-export function unpackMatrices(src: Float64Array, ms: readonly Matrix[], at = 0): number {
+export function unpackMatrices(src: Float64Array, ms: readonly Matrix[]): void {
+  let at = 0;
   for (const m of ms) {
     for (const row of rowsOf(m)) {
       row.set(src.subarray(at, at + row.length));
       at += row.length;
     }
   }
-  return at;
 }
 
 interface Replica {
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly control: Int32Array;
-  readonly values: Float64Array;
+  readonly grads: Float64Array;
   jobs: number;
   /** Set when the worker emitted 'error' or exited (seen between batches, when this thread's event loop runs). */
   failure: string | null;
@@ -108,14 +111,17 @@ export interface DataParallelOptions {
 
 export class DataParallel {
   private replicas: Replica[] = [];
-  private readonly size: number;
+  /** The params as the workers read them (one copy for all, written once per batch). */
+  private readonly params: Float64Array;
   private readonly timeoutMs: number;
 
   constructor(private readonly model: Seq2seqModel, private readonly options: DataParallelOptions) {
     if (!(Number.isInteger(options.threads) && options.threads >= 1)) {
       throw new RangeError(`DataParallel: threads must be an integer ≥ 1, got ${options.threads}`);
     }
-    this.size = model.params.reduce((s, p) => s + p.rows * p.columns, 0);
+    const size = model.params.reduce((s, p) => s + p.rows * p.columns, 0);
+    const params = new SharedArrayBuffer(options.threads > 1 ? size * 8 : 0);
+    this.params = new Float64Array(params);
     this.timeoutMs = options.timeoutMs ?? 120_000;
     const name = currentKernel().name;
     const kernel = (KERNEL_NAMES as readonly string[]).includes(name) ? (name as KernelName) : 'typescript'; // the replicas compute as this thread does
@@ -125,13 +131,13 @@ export class DataParallel {
       return;
     }
     for (let i = 1; i < options.threads; i++) {
-      const shared = new SharedArrayBuffer(2 * this.size * 8);
+      const grads = new SharedArrayBuffer(size * 8);
       const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
       const { port1, port2 } = new MessageChannel();
-      const data: GradientWorkerData = { role: 'gradients', kind: model.kind, config: model.config, kernel, shared, control, port: port2 };
+      const data: GradientWorkerData = { role: 'gradients', kind: model.kind, config: model.config, kernel, params, grads, control, port: port2 };
       const worker = new Worker(options.workerFile, { workerData: data, transferList: [port2] });
       worker.unref(); // a forgotten close() must not keep the process alive
-      const replica: Replica = { worker, port: port1, control: new Int32Array(control), values: new Float64Array(shared), jobs: 0, failure: null };
+      const replica: Replica = { worker, port: port1, control: new Int32Array(control), grads: new Float64Array(grads), jobs: 0, failure: null };
       // without an 'error' listener a worker's uncaught exception would throw in this thread
       worker.on('error', (e) => (replica.failure ??= `a training worker thread failed (${e.message}); training goes on without it`));
       worker.on('exit', (code) => (replica.failure ??= `a training worker thread exited (code ${code}); training goes on without it`));
@@ -160,12 +166,12 @@ export class DataParallel {
     const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * N) / parts));
     const slice = (k: number): { xs: number[][]; ts: number[][] } => ({ xs: xs.slice(bounds[k], bounds[k + 1]), ts: ts.slice(bounds[k], bounds[k + 1]) });
     // ship the params, then the jobs (parts 1.. to the workers; part 0 stays here)
+    packMatrices(this.model.params, this.params);
     const posted: { replica: Replica; part: { xs: number[][]; ts: number[][] }; count: number }[] = [];
     for (let k = 1; k < parts; k++) {
       const replica = this.replicas[k - 1];
       const part = slice(k);
       const count = targetCount(part.ts);
-      packMatrices(this.model.params, replica.values);
       const job: GradientJob = { ...part, dout: count / total };
       replica.port.postMessage(job);
       replica.jobs++;
@@ -193,7 +199,7 @@ export class DataParallel {
       const reply = this.await(replica);
       if (reply.ok) {
         loss += reply.loss;
-        if (count > 0) addPacked(replica.values, this.size, this.model.grads);
+        if (count > 0) addPacked(replica.grads, this.model.grads);
       } else if (!reply.fatal) {
         failed = true; // bad data in that part: the whole batch again below, for one thread's error
       } else {
@@ -251,9 +257,9 @@ export class DataParallel {
   }
 }
 
-/** grads += the gradients packed after the params in `values` (layout of GradientWorkerData.shared). */
-function addPacked(values: Float64Array, size: number, grads: readonly Matrix[]): void {
-  let at = size;
+/** grads += the values packMatrices wrote for matrices of the same shapes. */
+function addPacked(values: Float64Array, grads: readonly Matrix[]): void {
+  let at = 0;
   for (const g of grads) {
     for (const row of rowsOf(g)) {
       for (let j = 0; j < row.length; j++) row[j] += values[at + j];
