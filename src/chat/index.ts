@@ -11,6 +11,7 @@ export { ChatModel } from './model';
 export { trainChatModel, resolveTrainOptions, MAX_THREADS } from './train';
 export type { TrainEnvironment } from './train';
 export { evaluateChatModel } from './evaluate';
+export { notSureMessage, CUT_MARK } from './reply';
 export type { EvaluationFailure, EvaluationResult } from './evaluate';
 export { serializeModel, deserializeModel } from './serialize';
 export { TrainingError } from './errors';

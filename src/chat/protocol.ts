@@ -18,6 +18,16 @@ export interface ChatEntry {
   readonly text: string;
   /** Bot replies: true when the user pressed Stop before the last token. */
   readonly stopped?: boolean;
+  /** Bot replies: the model's confidence in [0, 1] (Reply.confidence). */
+  readonly confidence?: number;
+  /**
+   * Bot replies: true when the model was not sure; `text` is then the not-sure message and `suggestions`
+   * the closest trained questions, shown as buttons that ask them.
+   */
+  readonly unsure?: boolean;
+  readonly suggestions?: readonly string[];
+  /** Bot replies: the reply hit the length limit (its text ends with "…"). */
+  readonly cut?: boolean;
 }
 
 /** Progress of a running training, as shown in the webview's "training…" bar. */

@@ -11,12 +11,21 @@ import type { DecodeOptions, Reply } from './types';
 
 const FALLBACK_MAX_LENGTH = DEFAULT_DECODE_OPTIONS.maxLength ?? 80;
 
+/** Appended to a reply that hit the length limit before its end token. */
+export const CUT_MARK = '…';
+
 function toReply(model: ChatModel, r: DecodeResult): Reply {
   const tokens = model.vocabulary.decode(r.ids);
+  const text = model.tokenizer.detokenize(tokens);
+  const confidence = r.probs.reduce((m, p) => Math.min(m, p), 1);
   return {
-    text: model.tokenizer.detokenize(tokens),
+    text: r.finished ? text : text + CUT_MARK,
     tokens: tokens.map((text, i) => ({ text, prob: r.probs[i] })),
     finished: r.finished,
+    cut: !r.finished,
+    confidence,
+    sure: confidence >= 0.5,
+    suggestions: [],
     // One row per shown token (the decoder also scores END; that row is not shown).
     ...(r.attention ? { attention: r.attention.slice(0, tokens.length) } : {}),
   };
@@ -43,4 +52,11 @@ export function decodeReply(model: ChatModel, questionIds: readonly number[], de
       throw new Error(`unknown decode strategy ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** What the chat says instead of a reply it is not sure of, in the question's language (Japanese or English). */
+export function notSureMessage(question: string): string {
+  return /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u.test(question)
+    ? 'すみません、よくわかりません。'
+    : "Sorry, I'm not sure I understood that.";
 }

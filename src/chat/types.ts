@@ -68,6 +68,17 @@ export interface Reply {
   readonly attention?: number[][];
   /** Whether the reply stopped at the end token (false: cut at maxLength). */
   readonly finished: boolean;
+  /** True when the reply hit the maximum length before END (`!finished`); `text` then ends with `…`. */
+  readonly cut: boolean;
+  /**
+   * Calibrated probability, in [0, 1], that the reply is the right answer to the question
+   * (src/chat/confidence.ts says how it is computed and calibrated).
+   */
+  readonly confidence: number;
+  /** `confidence` reached the threshold: show the reply. Otherwise show NOT_SURE_MESSAGE and `suggestions`. */
+  readonly sure: boolean;
+  /** The closest trained questions, best first (at most 3), offered as "Did you mean …?" when not sure. */
+  readonly suggestions: string[];
 }
 
 /** Hyperparameters of one training run; every field has a documented default in src/chat/defaults.ts. */
