@@ -20,3 +20,4 @@ export type { PairLimits } from '../data';
 export { ModelFileError } from '../io/model-file';
 export { sha256Hex } from '../io/hash';
 export { DEFAULT_NORMALIZE_OPTIONS, normalizeQuestion, normalizeAnswer } from '../text';
+export { readDefaultPairs, withDefaultPairs } from './default-pairs';

@@ -41,6 +41,8 @@ export interface TrainEnvironment {
    * CLI), which data-parallel training (options.threads > 1) starts as helper threads.
    */
   readonly workerFile?: string;
+  /** The embedded default pairs (readDefaultPairs), trained with the user's unless `includeDefaultPairs` is false. */
+  readonly defaultPairs?: readonly Pair[];
 }
 
 interface Example {

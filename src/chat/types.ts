@@ -110,6 +110,12 @@ export interface TrainOptions {
    * the worker script is (trainChatModel's `environment.workerFile`); without it training uses one thread.
    */
   readonly threads?: number;
+  /**
+   * Train the embedded default pairs (greetings, thanks, "what can you do"; data/default/pairs.tsv) together
+   * with the user's, the user's pair winning on a conflict. Default true (absent = true). Needs the caller to
+   * pass them (trainChatModel's `environment.defaultPairs`).
+   */
+  readonly includeDefaultPairs?: boolean;
 }
 
 export interface TrainProgress {
