@@ -1,32 +1,73 @@
 /**
  * ChatModel: a trained seq2seq model (book ch. 7–8) together with everything needed to talk to it —
- * normalisation, tokenizer, vocabulary, the options it was trained with and its training report.
+ * normalisation, tokenizer, vocabularies, the options it was trained with, its training report, and what
+ * it knows of its training pairs (answers, questions, reply limit, confidence threshold).
+ *
+ * A reply is, by default, one of the trained answers spelled by the decoder under a trie constraint
+ * (src/decode/constrained.ts), with a calibrated confidence (src/chat/confidence.ts); below the threshold
+ * it is marked not sure and comes with the closest trained questions as suggestions. Free generation
+ * (`constrained: false`, beam search, sampling) remains available.
  */
 import { createTokenizer, normalizeAnswer, normalizeQuestion, Vocabulary, type Tokenizer } from '../text';
-import { END, START } from '../models/tokens';
+import { questionWords, trigramSimilarity, trigrams } from '../text/analyze';
+import { END, START, UNK } from '../models/tokens';
 import type { Seq2seqModel } from '../models/types';
+import { constrainedBatch, type ConstrainedRow } from '../decode/constrained';
+import { buildTrie, QuestionIndex, type TrainedQuestion, type TrieNode } from './answers';
+import { confidenceOf, DEFAULT_CONFIDENCE_THRESHOLD } from './confidence';
 import { DEFAULT_DECODE_OPTIONS } from './defaults';
-import { decodeReply } from './reply';
+import { CUT_MARK, decodeReply } from './reply';
 import type { DecodeOptions, ModelKind, Reply, TrainOptions, TrainingReport } from './types';
 
 /** Replies read at most this many question tokens (the rest is ignored), so a pasted essay cannot stall the chat. */
 export const MAX_REPLY_QUESTION_TOKENS = 1000;
+/** A question is cut to this many UTF-16 units before it is normalised (4 per token is ample for any script). */
+const MAX_QUESTION_CHARS = 4 * MAX_REPLY_QUESTION_TOKENS;
+/** Reply length when a model knows no limit of its own (files written before limits were stored). */
+const FALLBACK_MAX_LENGTH = 80;
+/** Suggestions offered with a reply. */
+const SUGGESTIONS = 3;
+/** An unknown word is read as the known word whose trigrams match this well (typos: "shiping" → "ship"). */
+const TYPO_SIMILARITY = 0.6;
+/** Questions decoded together in one batched pass. */
+const BATCH = 64;
+
+/** What a model knows of its training pairs besides its weights. */
+export interface ModelKnowledge {
+  /** Questions read as words have their own table (TrainOptions.questionTokens 'words'). */
+  readonly questionVocabulary?: Vocabulary;
+  /** Distinct answers, as a correct reply spells them (normalizeAnswer). */
+  readonly answers: readonly string[];
+  readonly questions: readonly TrainedQuestion[];
+  /** Longest reply in tokens (the longest trained answer plus a margin). */
+  readonly maxReplyLength: number;
+  readonly threshold: number;
+}
 
 export class ChatModel {
   readonly kind: ModelKind;
   readonly tokenizer: Tokenizer;
+  private trieCache: TrieNode | undefined;
+  private indexCache: QuestionIndex | undefined;
+  private gramsCache: { word: string; grams: Set<string> }[] | undefined;
 
   constructor(
     /** The network; its `params` are the model's weights. */
     readonly engine: Seq2seqModel,
+    /** The answers' (decoder's) table; also the questions' unless `knowledge.questionVocabulary`. */
     readonly vocabulary: Vocabulary,
     readonly options: TrainOptions,
     readonly report: TrainingReport | undefined,
+    readonly knowledge?: ModelKnowledge,
   ) {
     this.kind = engine.kind;
     this.tokenizer = createTokenizer(options.tokenizer);
     if (engine.config.vocabSize !== vocabulary.size) {
       throw new RangeError(`ChatModel: expected the model's vocabSize ${engine.config.vocabSize} to equal the vocabulary size ${vocabulary.size}`);
+    }
+    const source = knowledge?.questionVocabulary?.size ?? vocabulary.size;
+    if ((engine.config.sourceVocabSize ?? engine.config.vocabSize) !== source) {
+      throw new RangeError(`ChatModel: expected the encoder's vocabulary size ${engine.config.sourceVocabSize ?? engine.config.vocabSize} to equal the question vocabulary size ${source}`);
     }
   }
 
@@ -34,9 +75,30 @@ export class ChatModel {
     return this.vocabulary.size;
   }
 
+  /** The table question ids come from. */
+  get questionVocabulary(): Vocabulary {
+    return this.knowledge?.questionVocabulary ?? this.vocabulary;
+  }
+
+  /** Longest reply in tokens when the caller sets none. */
+  get maxReplyLength(): number {
+    return this.knowledge?.maxReplyLength ?? FALLBACK_MAX_LENGTH;
+  }
+
+  get threshold(): number {
+    return this.knowledge?.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
+  }
+
+  /** The question's tokens as the encoder reads them (words, or answer tokens with a shared table). */
+  questionTokens(question: string): string[] {
+    const normalized = normalizeQuestion(question.slice(0, MAX_QUESTION_CHARS), this.options.normalize);
+    const tokens = this.knowledge?.questionVocabulary ? questionWords(normalized) : this.tokenizer.tokenize(normalized);
+    return tokens.slice(0, MAX_REPLY_QUESTION_TOKENS);
+  }
+
   /** The question as the model reads it: normalised, tokenized, ids (unknown tokens → UNK). */
   encodeQuestion(question: string): number[] {
-    return this.vocabulary.encode(this.tokenizer.tokenize(normalizeQuestion(question, this.options.normalize)));
+    return this.questionVocabulary.encode(this.questionTokens(question));
   }
 
   /** The answer as the decoder learns it: START, ids, END. */
@@ -54,8 +116,126 @@ export class ChatModel {
     return this.tokenizer.detokenize(this.vocabulary.decode(ids));
   }
 
-  /** Replies to a question; never throws on unknown characters (they become UNK). */
+  /** The trie of trained answers (undefined for models that do not know them). */
+  get answerTrie(): TrieNode | undefined {
+    if (this.trieCache === undefined && this.knowledge !== undefined && this.knowledge.answers.length > 0) {
+      this.trieCache = buildTrie(this.knowledge.answers.map((a) => this.encodeAnswer(a).slice(1, -1)));
+    }
+    return this.trieCache;
+  }
+
+  private get questionIndex(): QuestionIndex | undefined {
+    if (this.indexCache === undefined && this.knowledge !== undefined) {
+      this.indexCache = new QuestionIndex(this.knowledge.questions, this.knowledge.questions.map((q) => this.questionTokens(q.text)));
+    }
+    return this.indexCache;
+  }
+
+  /**
+   * The question's tokens with unknown words read as the closest known word when one is close enough
+   * (typos, spelling variants); what a reply reads.
+   */
+  readTokens(question: string): string[] {
+    const tokens = this.questionTokens(question);
+    const table = this.knowledge?.questionVocabulary;
+    if (table === undefined) return tokens;
+    return tokens.map((t) => (table.id(t) !== UNK || Array.from(t).length < 4 ? t : this.closestKnown(t) ?? t));
+  }
+
+  private closestKnown(word: string): string | undefined {
+    const table = this.knowledge?.questionVocabulary;
+    if (table === undefined) return undefined;
+    this.gramsCache ??= table.tokens.slice(4).map((w) => ({ word: w, grams: trigrams(w) }));
+    const grams = trigrams(word);
+    let best: string | undefined;
+    let bestSim = TYPO_SIMILARITY;
+    for (const c of this.gramsCache) {
+      const s = trigramSimilarity(grams, c.grams);
+      if (s >= bestSim && (s > bestSim || best === undefined)) {
+        best = c.word;
+        bestSim = s;
+      }
+    }
+    return best;
+  }
+
+  /** Replies to a question; never throws on unknown words (they become UNK). */
   reply(question: string, decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): Reply {
-    return decodeReply(this, this.encodeQuestion(question).slice(0, MAX_REPLY_QUESTION_TOKENS), decode);
+    return this.replies([question], decode)[0];
+  }
+
+  /** Replies to many questions; greedy replies are decoded together in batches. */
+  replies(questions: readonly string[], decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): Reply[] {
+    const tokens = questions.map((q) => this.readTokens(q));
+    const ids = tokens.map((t) => this.questionVocabulary.encode(t));
+    const trie = this.answerTrie;
+    const maxLength = decode.maxLength ?? this.maxReplyLength;
+    if (decode.strategy === 'greedy' && decode.constrained !== false && trie !== undefined) {
+      const rows: ConstrainedRow[] = [];
+      for (let s = 0; s < ids.length; s += BATCH) {
+        rows.push(...constrainedBatch(this.engine, ids.slice(s, s + BATCH).map((q) => (q.length > 0 ? q : [UNK])), trie, maxLength));
+      }
+      return rows.map((r, i) => this.assess(tokens[i], this.constrainedReply(r), r.answer, Math.exp(r.logPosterior), decode));
+    }
+    return ids.map((q, i) => {
+      const free = decodeReply(this, q, { ...decode, maxLength });
+      const answer = this.knowledge ? this.knowledge.answers.indexOf(free.text) : -1;
+      return this.assess(tokens[i], free, answer, answer >= 0 ? 1 : 0, decode);
+    });
+  }
+
+  private constrainedReply(r: ConstrainedRow): Reply {
+    const tokens = this.vocabulary.decode(r.ids);
+    const text = r.answer >= 0 && this.knowledge ? this.knowledge.answers[r.answer] : this.tokenizer.detokenize(tokens) + CUT_MARK;
+    return {
+      text,
+      tokens: tokens.map((t, i) => ({ text: t, prob: r.probs[i] })),
+      finished: r.answer >= 0,
+      cut: r.answer < 0,
+      confidence: 0,
+      sure: false,
+      suggestions: [],
+      ...(r.attention ? { attention: r.attention.slice(0, tokens.length) } : {}),
+    };
+  }
+
+  /** Fills in confidence, sure and suggestions. `answer`: the trained answer the reply is (-1: none). */
+  private assess(words: readonly string[], reply: Reply, answer: number, posterior: number, decode: DecodeOptions): Reply {
+    const index = this.questionIndex;
+    if (index === undefined || this.knowledge === undefined) {
+      // A model that does not know its pairs: the lowest token probability is all there is.
+      const confidence = reply.tokens.reduce((m, t) => Math.min(m, t.prob), reply.finished ? 1 : 0);
+      return { ...reply, confidence, sure: confidence >= (decode.threshold ?? this.threshold), suggestions: [] };
+    }
+    const neighbours = index.nearest(words, 16);
+    const top = neighbours[0];
+    const questions = this.knowledge.questions;
+    const minProb = reply.tokens.reduce((m, t) => Math.min(m, t.prob), 1);
+    const confidence = !reply.finished || answer < 0
+      ? 0
+      : confidenceOf({
+          posterior,
+          minProb,
+          coverage: index.coverage(words),
+          similarity: top?.similarity ?? 0,
+          agrees: top !== undefined && questions[top.question].answer === answer,
+        });
+    // Suggestions: the closest trained question with the reply's answer first, then the closest others,
+    // one question per answer.
+    const seen = new Set<number>();
+    const suggestions: string[] = [];
+    const ordered = answer >= 0 ? [...neighbours.filter((n) => questions[n.question].answer === answer), ...neighbours] : neighbours;
+    if (answer >= 0 && !ordered.some((n) => questions[n.question].answer === answer)) {
+      const q = questions.findIndex((x) => x.answer === answer);
+      if (q >= 0) ordered.unshift({ question: q, similarity: 0 });
+    }
+    for (const n of ordered) {
+      const a = questions[n.question].answer;
+      if (seen.has(a)) continue;
+      seen.add(a);
+      suggestions.push(questions[n.question].text);
+      if (suggestions.length === SUGGESTIONS) break;
+    }
+    return { ...reply, confidence, sure: confidence >= (decode.threshold ?? this.threshold), suggestions };
   }
 }

@@ -3,22 +3,37 @@
  * network is rebuilt with `createModel` from the stored config and every stored shape is checked against it.
  */
 import { Matrix } from 'ml-matrix';
-import { checkShapes, decodeModelFile, encodeModelFile, ModelFileError, type ModelFileHeader } from '../io/model-file';
+import { checkShapes, decodeModelFile, encodeModelFile, ModelFileError, type ModelFileHeader, type StoredKnowledge } from '../io/model-file';
 import { rowsOf } from '../matrix';
 import { createModel } from '../models';
 import { Random } from '../random';
 import { Vocabulary } from '../text';
 import { DEFAULT_TRAIN_OPTIONS } from './defaults';
-import { ChatModel } from './model';
+import { ChatModel, type ModelKnowledge } from './model';
 import type { TrainOptions } from './types';
 
 export const CREATED_BY = 'seq2seq-chat 0.1.0';
+
+function storedKnowledge(k: ModelKnowledge): StoredKnowledge {
+  return {
+    ...(k.questionVocabulary ? { questionVocabulary: k.questionVocabulary.tokens } : {}),
+    answers: k.answers,
+    questions: k.questions.map((q) => [q.text, q.answer] as const),
+    maxReplyLength: k.maxReplyLength,
+    threshold: k.threshold,
+  };
+}
 
 export function serializeModel(model: ChatModel): Uint8Array {
   const { engine } = model;
   const header: ModelFileHeader = {
     kind: model.kind,
-    config: { vocabSize: engine.config.vocabSize, wordvec: engine.config.wordvec, hidden: engine.config.hidden },
+    config: {
+      vocabSize: engine.config.vocabSize,
+      ...(engine.config.sourceVocabSize !== undefined ? { sourceVocabSize: engine.config.sourceVocabSize } : {}),
+      wordvec: engine.config.wordvec,
+      hidden: engine.config.hidden,
+    },
     reverse: engine.config.reverse,
     tokenizer: model.options.tokenizer,
     vocabulary: model.vocabulary.tokens,
@@ -27,6 +42,7 @@ export function serializeModel(model: ChatModel): Uint8Array {
     options: model.options,
     ...(model.report ? { report: model.report } : {}),
     createdBy: CREATED_BY,
+    ...(model.knowledge ? { knowledge: storedKnowledge(model.knowledge) } : {}),
   };
   const weights = engine.params.map((p) => {
     const flat = new Float32Array(p.rows * p.columns);
@@ -39,17 +55,26 @@ export function serializeModel(model: ChatModel): Uint8Array {
 export function deserializeModel(bytes: Uint8Array, source = 'model file'): ChatModel {
   const { header, weights } = decodeModelFile(bytes, source);
   let vocabulary: Vocabulary;
+  let questionVocabulary: Vocabulary | undefined;
   try {
     vocabulary = Vocabulary.fromTokens(header.vocabulary);
+    const q = header.knowledge?.questionVocabulary;
+    questionVocabulary = q ? Vocabulary.fromTokens(q) : undefined;
   } catch (e) {
     throw new ModelFileError(source, `invalid header: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const config = { vocabSize: header.config.vocabSize, wordvec: header.config.wordvec, hidden: header.config.hidden, reverse: header.reverse };
+  const config = {
+    vocabSize: header.config.vocabSize,
+    ...(header.config.sourceVocabSize !== undefined ? { sourceVocabSize: header.config.sourceVocabSize } : {}),
+    wordvec: header.config.wordvec,
+    hidden: header.config.hidden,
+    reverse: header.reverse,
+  };
   // Before building the network, check that the config fits the weights the file really stores: the
   // encoder alone holds V×D (embedding) + D×4H + H×4H (LSTM) weights. A header that claims more is
   // inconsistent, and building it could allocate gigabytes (hidden 1e9 → a RangeError, 1e5 → out of memory).
   const storedWeights = header.shapes.reduce((s, [r, c]) => s + r * c, 0);
-  const least = config.vocabSize * config.wordvec + 4 * config.hidden * (config.wordvec + config.hidden);
+  const least = (config.sourceVocabSize ?? config.vocabSize) * config.wordvec + 4 * config.hidden * (config.wordvec + config.hidden);
   if (!(least <= storedWeights)) {
     throw new ModelFileError(source, `invalid shapes: a ${header.kind} model with vocabulary ${config.vocabSize}, wordvec ${config.wordvec}, hidden ${config.hidden} needs at least ${least} weights, the file stores ${storedWeights}`);
   }
@@ -74,5 +99,13 @@ export function deserializeModel(bytes: Uint8Array, source = 'model file'): Chat
     wordvec: header.config.wordvec,
     hidden: header.config.hidden,
   };
-  return new ChatModel(engine, vocabulary, options, header.report);
+  const k = header.knowledge;
+  const knowledge: ModelKnowledge | undefined = k && {
+    ...(questionVocabulary ? { questionVocabulary } : {}),
+    answers: k.answers,
+    questions: k.questions.map(([text, answer]) => ({ text, answer })),
+    maxReplyLength: k.maxReplyLength,
+    threshold: k.threshold,
+  };
+  return new ChatModel(engine, vocabulary, options, header.report, knowledge);
 }

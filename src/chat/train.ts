@@ -12,16 +12,21 @@
  */
 import { createModel } from '../models';
 import type { Seq2seqModel } from '../models/types';
+import { UNK } from '../models/tokens';
 import { Adam, SGD, type Optimizer } from '../optim';
 import { isCancelled, train } from '../train';
 import { DataParallel } from '../train/parallel';
 import { Random } from '../random';
 import { createTokenizer, normalizeAnswer, normalizeQuestion, Vocabulary } from '../text';
+import { questionWords } from '../text/analyze';
+import { constrainedBatch } from '../decode/constrained';
+import { keywordQuestion, noisyQuestion } from './augment';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from './confidence';
+import { withDefaultPairs } from './default-pairs';
 import { DEFAULT_TRAIN_OPTIONS } from './defaults';
 import { TrainingError } from './errors';
-import { greedyReplies } from './evaluate';
 import { padRows } from './greedy';
-import { ChatModel } from './model';
+import { ChatModel, type ModelKnowledge } from './model';
 import type { CancellationTokenLike, CancelSignal, EpochReport, Pair, TrainCallbacks, TrainingReport, TrainOptions } from './types';
 
 /**
@@ -49,8 +54,15 @@ interface Example {
   readonly x: number[];
   /** START, answer ids, END. */
   readonly t: number[];
-  /** The normalised answer a reply must equal. */
-  readonly expected: string;
+  /** Index of the answer in the model's knowledge: a reply is right when it is this answer. */
+  readonly answer: number;
+}
+
+/** Rate of word noise (UNK or dropped) in a noisy question (src/chat/augment.ts). */
+const NOISE_RATE = 0.25;
+/** Margin of the reply limit over the longest trained answer: 20 %, at least 10 tokens. */
+function replyLimit(longest: number): number {
+  return longest + Math.max(10, Math.ceil(longest * 0.2));
 }
 
 /** Validates and completes options (numbers in range, known kinds), naming the field and the value received. */
@@ -67,6 +79,8 @@ export function resolveTrainOptions(options: Partial<TrainOptions> = {}): TrainO
   if (!(o.clip > 0)) throw new TrainingError(`expected clip above 0, got ${o.clip}`);
   if (!(o.validation >= 0 && o.validation < 1)) throw new TrainingError(`expected validation in [0, 1), got ${o.validation}`);
   if (!['simple', 'peeky', 'attention'].includes(o.model)) throw new TrainingError(`expected model simple, peeky or attention, got ${String(o.model)}`);
+  if (o.questionTokens !== undefined && o.questionTokens !== 'words' && o.questionTokens !== 'same') throw new TrainingError(`expected questionTokens words or same, got ${String(o.questionTokens)}`);
+  if (o.questionNoise !== undefined && !(o.questionNoise >= 0 && o.questionNoise <= 1)) throw new TrainingError(`expected questionNoise in [0, 1], got ${o.questionNoise}`);
   if (o.tokenizer !== 'char' && o.tokenizer !== 'word') throw new TrainingError(`expected tokenizer char or word, got ${String(o.tokenizer)}`);
   if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') throw new TrainingError(`expected optimizer adam or sgd, got ${String(o.optimizer)}`);
   if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= MAX_THREADS)) {
@@ -90,11 +104,21 @@ function lengthBuckets(examples: readonly Example[], batchSize: number, rng: Ran
   return batches;
 }
 
-/** Share of examples whose greedy reply ends with END and equals the expected answer exactly. */
-function exactMatch(model: ChatModel, examples: readonly Example[]): number {
-  const maxLength = Math.max(...examples.map((e) => e.t.length)) + 2;
-  const replies = greedyReplies(model, examples.map((e) => e.x), maxLength);
-  return replies.filter((r, i) => r.finished && r.text === examples[i].expected).length / examples.length;
+/**
+ * Share of examples answered with their own answer, decoded as replies are by default (constrained greedy,
+ * src/decode/constrained.ts), so training's exact-match and `eval` agree. `xs` overrides the questions.
+ */
+function exactMatch(model: ChatModel, examples: readonly Example[], xs: readonly (readonly number[])[] = examples.map((e) => e.x)): number {
+  const trie = model.answerTrie;
+  if (trie === undefined || examples.length === 0) return 0;
+  let right = 0;
+  for (let s = 0; s < examples.length; s += 64) {
+    const rows = constrainedBatch(model.engine, xs.slice(s, s + 64).map((x) => (x.length > 0 ? x : [UNK])), trie, model.maxReplyLength, false);
+    rows.forEach((r, i) => {
+      if (r.answer === examples[s + i].answer) right++;
+    });
+  }
+  return right / examples.length;
 }
 
 function meanLoss(engine: Seq2seqModel, examples: readonly Example[], batch = 64): number {
@@ -107,7 +131,7 @@ function meanLoss(engine: Seq2seqModel, examples: readonly Example[], batch = 64
 }
 
 export async function trainChatModel(
-  pairs: readonly Pair[],
+  userPairs: readonly Pair[],
   options: Partial<TrainOptions> = {},
   callbacks: TrainCallbacks = {},
   signal?: CancelSignal,
@@ -115,13 +139,20 @@ export async function trainChatModel(
   environment: TrainEnvironment = {},
 ): Promise<{ model: ChatModel; report: TrainingReport; epochs: EpochReport[] }> {
   const o = resolveTrainOptions(options);
-  if (pairs.length === 0) throw new TrainingError('expected at least one question/answer pair, got none');
+  if (userPairs.length === 0) throw new TrainingError('expected at least one question/answer pair, got none');
+  const pairs = o.includeDefaultPairs !== false && environment.defaultPairs ? withDefaultPairs(userPairs, environment.defaultPairs, o.normalize) : userPairs;
   const started = Date.now();
   const tokenizer = createTokenizer(o.tokenizer);
-  const texts = pairs.map((p) => ({ q: tokenizer.tokenize(normalizeQuestion(p.question, o.normalize)), a: tokenizer.tokenize(normalizeAnswer(p.answer, o.normalize)) }));
-  const vocabulary = Vocabulary.build(texts.flatMap((t) => [t.q, t.a]));
+  const words = o.questionTokens === 'words';
+  const answerTokens = pairs.map((p) => tokenizer.tokenize(normalizeAnswer(p.answer, o.normalize)));
+  const questionTokens = pairs.map((p) => {
+    const q = normalizeQuestion(p.question, o.normalize);
+    return words ? questionWords(q) : tokenizer.tokenize(q);
+  });
+  const vocabulary = words ? Vocabulary.build(answerTokens) : Vocabulary.build(pairs.flatMap((_, i) => [questionTokens[i], answerTokens[i]]));
+  const questionVocabulary = words ? Vocabulary.build(questionTokens) : undefined;
   const maxVocabulary = o.maxVocabulary ?? DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? Number.POSITIVE_INFINITY;
-  if (vocabulary.size > maxVocabulary) {
+  if (Math.max(vocabulary.size, questionVocabulary?.size ?? 0) > maxVocabulary) {
     throw new TrainingError(
       `the pairs give a vocabulary of ${vocabulary.size.toLocaleString('en-US')} tokens (distinct ${o.tokenizer === 'word' ? 'words' : 'characters'}), ` +
         `over the limit of ${maxVocabulary.toLocaleString('en-US')} (limit maxVocabulary; change it with --max-vocabulary or the setting seq2seqChat.limits.maxVocabulary` +
@@ -129,9 +160,35 @@ export async function trainChatModel(
     );
   }
   const rng = new Random(o.seed);
-  const engine = createModel(o.model, { vocabSize: vocabulary.size, wordvec: o.wordvec, hidden: o.hidden, reverse: o.reverse }, rng);
-  const chat = new ChatModel(engine, vocabulary, o, undefined);
-  const examples: Example[] = pairs.map((p) => ({ x: chat.encodeQuestion(p.question), t: chat.encodeAnswer(p.answer), expected: chat.expectedReply(p.answer) }));
+  const engine = createModel(
+    o.model,
+    { vocabSize: vocabulary.size, ...(questionVocabulary ? { sourceVocabSize: questionVocabulary.size } : {}), wordvec: o.wordvec, hidden: o.hidden, reverse: o.reverse },
+    rng,
+  );
+  // The distinct answers in order of first appearance, and every question with its answer's index.
+  const answers: string[] = [];
+  const answerIndex = new Map<string, number>();
+  const questions = pairs.map((p) => {
+    const expected = normalizeAnswer(p.answer, o.normalize);
+    let a = answerIndex.get(expected);
+    if (a === undefined) {
+      a = answers.length;
+      answers.push(expected);
+      answerIndex.set(expected, a);
+    }
+    return { text: p.question, answer: a };
+  });
+  let longest = 1;
+  for (const t of answerTokens) longest = Math.max(longest, t.length);
+  const knowledge: ModelKnowledge = {
+    ...(questionVocabulary ? { questionVocabulary } : {}),
+    answers,
+    questions,
+    maxReplyLength: replyLimit(longest),
+    threshold: DEFAULT_CONFIDENCE_THRESHOLD,
+  };
+  const chat = new ChatModel(engine, vocabulary, o, undefined, knowledge);
+  const examples: Example[] = pairs.map((p, i) => ({ x: chat.encodeQuestion(p.question), t: chat.encodeAnswer(p.answer), answer: questions[i].answer }));
   // Hold out a validation share (at least one pair, at most all but one) when asked.
   let trainSet = examples;
   let valSet = examples;
@@ -141,6 +198,21 @@ export async function trainChatModel(
     valSet = order.slice(0, k).map((i) => examples[i]);
     trainSet = order.slice(k).map((i) => examples[i]);
   }
+  // Checked in order of answer length, so that the rows of a decoding batch end at about the same step.
+  const checked = [...valSet].sort((a, b) => a.t.length - b.t.length);
+  // Model selection also looks at noisy copies of the validation questions (fixed for the whole run): a
+  // stand-in for the rephrasings the user will ask, which exact-match on the trained questions cannot see.
+  const noiseRng = new Random(o.seed + 2);
+  const questionNoise = o.questionNoise ?? 0;
+  // Inverse document frequency of each question token over the training questions, for keyword copies.
+  const df = new Map<number, number>();
+  for (const e of trainSet) for (const id of new Set(e.x)) df.set(id, (df.get(id) ?? 0) + 1);
+  const idf = (id: number): number => Math.log(1 + trainSet.length / (df.get(id) ?? 1));
+  /** A noisy question: half keyword copies, half word dropout (src/chat/augment.ts). */
+  const noisy = (x: readonly number[]): number[] => (noiseRng.uniform() < 0.5 ? keywordQuestion(x, noiseRng, idf) : noisyQuestion(x, noiseRng, NOISE_RATE));
+  // Two noisy copies of each checked question, one of each kind.
+  const noisyChecked = [...checked, ...checked];
+  const noisyVal = [...checked.map((e) => noisyQuestion(e.x, noiseRng, NOISE_RATE)), ...checked.map((e) => keywordQuestion(e.x, noiseRng, idf))];
   const optimizer: Optimizer = o.optimizer === 'adam' ? new Adam({ lr: o.learningRate }) : new SGD(o.learningRate);
   // The engine's trainer stops on cancel; "every validation question answered exactly" stops it the same
   // way, through this signal, and is reported as early stopping.
@@ -169,7 +241,7 @@ export async function trainChatModel(
       samples: slots,
       computeGradients([slot]) {
         const batch = batches[slot];
-        const xs = padRows(batch.map((e) => e.x));
+        const xs = padRows(batch.map((e) => (questionNoise > 0 && noiseRng.uniform() < questionNoise ? noisy(e.x) : e.x)));
         const ts = padRows(batch.map((e) => e.t));
         if (parallel !== null) return parallel.computeGradients(xs, ts);
         const loss = engine.forward(xs, ts);
@@ -179,11 +251,14 @@ export async function trainChatModel(
       evaluate() {
         const t0 = Date.now();
         batches = lengthBuckets(trainSet, o.batchSize, bucketRng);
-        const accuracy = exactMatch(chat, valSet);
+        const accuracy = exactMatch(chat, checked);
+        const noisyScore = exactMatch(chat, noisyChecked, noisyVal);
         evalSeconds += (Date.now() - t0) / 1000;
         evaluations++;
-        solved = accuracy === 1;
-        return valSet === trainSet ? { accuracy } : { accuracy, valLoss: meanLoss(engine, valSet) };
+        solved = accuracy === 1 && noisyScore === 1;
+        // Lexicographic: the trained questions first (one more right outweighs any noisy gain), then the noisy copies.
+        const score = accuracy * (checked.length + 1) + noisyScore;
+        return valSet === trainSet ? { accuracy, score } : { accuracy, score, valLoss: meanLoss(engine, valSet) };
       },
     },
     {
@@ -215,7 +290,8 @@ export async function trainChatModel(
   const accuracy = result.best?.accuracy ?? exactMatch(chat, valSet);
   const report: TrainingReport = {
     dataHash,
-    pairs: pairs.length,
+    pairs: userPairs.length,
+    ...(pairs.length > userPairs.length ? { defaultPairs: pairs.length - userPairs.length } : {}),
     epochs: result.epochs,
     stoppedBy,
     loss: result.best?.loss ?? Number.NaN,
@@ -224,5 +300,5 @@ export async function trainChatModel(
     seconds: (Date.now() - started) / 1000,
     ...(result.stoppedBy === 'non-finite' && result.message ? { message: result.message } : {}),
   };
-  return { model: new ChatModel(engine, vocabulary, o, report), report, epochs: result.history };
+  return { model: new ChatModel(engine, vocabulary, o, report, knowledge), report, epochs: result.history };
 }

@@ -48,10 +48,24 @@ export interface NormalizeOptions {
   readonly foldAnswers?: boolean;
 }
 
+/** Options every decoding strategy shares. */
+export interface ReplyOptions {
+  /** Longest reply in tokens; default the model's own limit (its longest trained answer plus a margin). */
+  readonly maxLength?: number;
+  /**
+   * Greedy only: reply with one of the trained answers, spelled by the decoder under the constraint that
+   * every step continues a trained answer (src/decode/constrained.ts). Default true when the model knows its
+   * answers; false: free generation, any text the decoder produces.
+   */
+  readonly constrained?: boolean;
+  /** Confidence below which the reply is not sure; default the model's own threshold. */
+  readonly threshold?: number;
+}
+
 export type DecodeOptions =
-  | { readonly strategy: 'greedy'; readonly maxLength?: number }
-  | { readonly strategy: 'beam'; readonly beamWidth: number; readonly maxLength?: number }
-  | { readonly strategy: 'sample'; readonly temperature: number; readonly seed?: number; readonly maxLength?: number };
+  | ({ readonly strategy: 'greedy' } & ReplyOptions)
+  | ({ readonly strategy: 'beam'; readonly beamWidth: number } & ReplyOptions)
+  | ({ readonly strategy: 'sample'; readonly temperature: number; readonly seed?: number } & ReplyOptions);
 
 export interface ReplyToken {
   readonly text: string;
@@ -84,6 +98,18 @@ export interface Reply {
 /** Hyperparameters of one training run; every field has a documented default in src/chat/defaults.ts. */
 export interface TrainOptions {
   readonly model: ModelKind;
+  /**
+   * How the encoder reads questions. 'words' (default): words with English stemming and Japanese word
+   * segmentation (src/text/analyze.ts), in a vocabulary of their own, so that rephrasings share tokens;
+   * `tokenizer` then applies to answers only. 'same': the question is tokenized like the answer, with one
+   * shared vocabulary (the book's setting; models written before this option existed). Absent = 'same'.
+   */
+  readonly questionTokens?: 'words' | 'same';
+  /**
+   * Share of training questions read with noise in each epoch (words replaced by UNK or dropped), so
+   * that the model learns to answer from part of a question and the UNK embedding is trained. 0 = none.
+   */
+  readonly questionNoise?: number;
   readonly reverse: boolean;
   readonly tokenizer: 'char' | 'word';
   readonly normalize: NormalizeOptions;
@@ -140,6 +166,11 @@ export interface EpochReport {
   readonly valLoss?: number;
   /** Exact-match accuracy on the validation pairs, 0..1. */
   readonly accuracy: number;
+  /**
+   * Model-selection score (higher is better): chat training adds the exact-match on noisy copies of the
+   * validation questions (words dropped or unknown) to `accuracy`, a stand-in for unseen rephrasings.
+   */
+  readonly score?: number;
   readonly seconds: number;
 }
 
@@ -159,7 +190,10 @@ export interface TrainCallbacks {
 
 export interface TrainingReport {
   readonly dataHash: string;
+  /** The user's pairs. */
   readonly pairs: number;
+  /** Embedded default pairs (small talk) trained with them (TrainOptions.includeDefaultPairs). */
+  readonly defaultPairs?: number;
   readonly epochs: number;
   readonly stoppedBy: 'completed' | 'early-stopping' | 'cancelled' | 'non-finite';
   readonly loss: number;

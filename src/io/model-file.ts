@@ -35,6 +35,8 @@ export class ModelFileError extends Error {
 /** The engine's size hyperparameters, as stored. `vocabSize` must equal the vocabulary's length. */
 export interface ModelFileConfig {
   readonly vocabSize: number;
+  /** The encoder's vocabulary size when questions have their own table (`knowledge.questionVocabulary`). */
+  readonly sourceVocabSize?: number;
   readonly wordvec: number;
   readonly hidden: number;
 }
@@ -53,6 +55,41 @@ export interface ModelFileHeader {
   readonly report?: TrainingReport;
   /** e.g. "seq2seq-chat 0.1.0". */
   readonly createdBy?: string;
+  /** What the model knows of its training pairs (src/chat/answers.ts); absent in files written before it existed. */
+  readonly knowledge?: StoredKnowledge;
+}
+
+/** The trained answers and questions, the question vocabulary and the reply limits, as stored. */
+export interface StoredKnowledge {
+  /** Questions are read as words (src/text/analyze.ts) with this table of their own; ids 0–3 reserved. */
+  readonly questionVocabulary?: readonly string[];
+  /** The distinct answers, as a correct reply spells them (normalised). */
+  readonly answers: readonly string[];
+  /** Every trained question as written, with the index of its answer. */
+  readonly questions: readonly (readonly [string, number])[];
+  /** Longest reply in tokens: the longest trained answer plus a margin. */
+  readonly maxReplyLength: number;
+  /** Confidence below which a reply is not sure. */
+  readonly threshold: number;
+}
+
+function knowledgeProblem(value: unknown, config: Record<string, unknown>): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected "knowledge" to be an object';
+  const k = value as Record<string, unknown>;
+  const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((t) => typeof t === 'string');
+  if (!isStrings(k.answers)) return 'expected knowledge.answers to be an array of strings';
+  const answers = k.answers.length;
+  if (!Array.isArray(k.questions) || !k.questions.every((q: unknown) => Array.isArray(q) && q.length === 2 && typeof q[0] === 'string' && Number.isInteger(q[1]) && q[1] >= 0 && q[1] < answers)) {
+    return 'expected knowledge.questions to be [question, answer index] pairs';
+  }
+  if (!isPositiveInt(k.maxReplyLength)) return `expected knowledge.maxReplyLength to be a positive integer, got ${JSON.stringify(k.maxReplyLength)}`;
+  if (typeof k.threshold !== 'number' || !(k.threshold >= 0 && k.threshold <= 1)) return `expected knowledge.threshold in [0, 1], got ${JSON.stringify(k.threshold)}`;
+  if (k.questionVocabulary !== undefined) {
+    if (!isStrings(k.questionVocabulary)) return 'expected knowledge.questionVocabulary to be an array of strings';
+    if (k.questionVocabulary.length !== config.sourceVocabSize) return `questionVocabulary has ${k.questionVocabulary.length} tokens but config.sourceVocabSize is ${String(config.sourceVocabSize)}`;
+    if (new Set(k.questionVocabulary).size !== k.questionVocabulary.length) return 'questionVocabulary lists a token twice';
+  } else if (config.sourceVocabSize !== undefined) return 'config.sourceVocabSize is set but knowledge.questionVocabulary is missing';
+  return undefined;
 }
 
 export interface ModelFileContent {
@@ -121,6 +158,11 @@ export function headerProblem(value: unknown): string | undefined {
   if (!Array.isArray(vocab) || !vocab.every((t) => typeof t === 'string')) return 'expected "vocabulary" to be an array of strings';
   if (vocab.length !== config.vocabSize) return `vocabulary has ${vocab.length} tokens but config.vocabSize is ${String(config.vocabSize)}`;
   if (new Set(vocab).size !== vocab.length) return 'vocabulary lists a token twice';
+  if (config.sourceVocabSize !== undefined && !isPositiveInt(config.sourceVocabSize)) return `expected config.sourceVocabSize to be a positive integer, got ${JSON.stringify(config.sourceVocabSize)}`;
+  if (h.knowledge !== undefined) {
+    const problem = knowledgeProblem(h.knowledge, config);
+    if (problem) return problem;
+  } else if (config.sourceVocabSize !== undefined) return 'config.sourceVocabSize is set but "knowledge" is missing';
   const norm = normalizeOptionsProblem(h.normalize);
   if (norm) return norm;
   const shapes = h.shapes;

@@ -17,9 +17,8 @@ import { TimeLSTM, TimeMask } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
 import { Attention, TimeAttention } from '../layers/attention';
-import { softmax } from '../layers/softmax';
 import { addInPlace, hconcat, hsplit, randn, zeros } from '../layers/util';
-import { affineRows, argmaxRows, embedRows, lstmWeights, paddingMask } from './common';
+import { affineRows, argmaxRows, embedRows, lstmWeights, paddingMask, stepResult } from './common';
 import { type PreparedQuestions, Seq2seqBase } from './base';
 import { Encoder } from './seq2seq';
 import type { DecoderState, ModelConfig, StepResult } from './types';
@@ -119,7 +118,7 @@ export class AttentionSeq2seq extends Seq2seqBase<Matrix[], AttentionEncoder, At
   attentionWeights: Matrix[] = [];
 
   constructor(config: ModelConfig, rng: Random) {
-    super('AttentionSeq2seq', config, rng, (V, D, H, r) => [new AttentionEncoder(V, D, H, r), new AttentionDecoder(V, D, H, r)]);
+    super('AttentionSeq2seq', config, rng, (V, D, H, r, Vs) => [new AttentionEncoder(Vs, D, H, r), new AttentionDecoder(V, D, H, r)]);
   }
 
   protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {
@@ -155,10 +154,6 @@ export class AttentionSeq2seq extends Seq2seqBase<Matrix[], AttentionEncoder, At
     const encHs = state.encHs ?? [];
     const perm = state.perm ?? state.h.to2DArray().map(() => encHs.map((_, k) => k));
     const r = this.decoder.stepScores(ids, encHs, state.encMask, state.h, state.c);
-    return {
-      probs: softmax(r.scores),
-      state: { h: r.h, c: r.c, encHs, encMask: state.encMask, perm },
-      attention: toReadingOrder(r.weights, perm),
-    };
+    return stepResult(r.scores, { h: r.h, c: r.c, encHs, encMask: state.encMask, perm }, toReadingOrder(r.weights, perm));
   }
 }

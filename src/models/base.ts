@@ -45,11 +45,11 @@ export abstract class Seq2seqBase<G, E extends EncoderPart<G>, D extends Decoder
     private readonly name: string,
     config: ModelConfig,
     rng: Random,
-    build: (V: number, D: number, H: number, rng: Random) => [E, D],
+    build: (V: number, D: number, H: number, rng: Random, sourceV: number) => [E, D],
   ) {
     checkConfig(name, config);
     this.config = { ...config };
-    [this.encoder, this.decoder] = build(config.vocabSize, config.wordvec, config.hidden, rng);
+    [this.encoder, this.decoder] = build(config.vocabSize, config.wordvec, config.hidden, rng, config.sourceVocabSize ?? config.vocabSize);
     this.params = [...this.encoder.params, ...this.decoder.params];
     this.grads = [...this.encoder.grads, ...this.decoder.grads];
   }

@@ -9,7 +9,8 @@ import { Random } from '../random';
 import { addRowVector, expectIds, randn, zeros } from '../layers/util';
 import type { TimeMask } from '../layers/time-lstm';
 import { PAD } from './tokens';
-import type { DecoderState, ModelConfig, Seq2seqModel } from './types';
+import type { DecoderState, ModelConfig, Seq2seqModel, StepResult } from './types';
+import { softmax } from '../layers/softmax';
 
 /** mask[t][n] = xs[n][t] is not PAD; undefined when there is no PAD at all (the mask would be a no-op). */
 export function paddingMask(xs: number[][]): TimeMask | undefined {
@@ -44,7 +45,7 @@ export function reverseReal(xs: number[][]): { xs: number[][]; perm: number[][] 
 
 /** Validates question ids and applies the reverse option: what the encoder reads, and where each came from. */
 export function prepareQuestions(where: string, xs: number[][], config: ModelConfig): { xs: number[][]; perm: number[][] } {
-  expectIds(where, xs, config.vocabSize);
+  expectIds(where, xs, config.sourceVocabSize ?? config.vocabSize);
   if (config.reverse) return reverseReal(xs);
   return { xs, perm: xs.map((row) => row.map((_, t) => t)) };
 }
@@ -61,6 +62,8 @@ export function checkConfig(where: string, config: ModelConfig): void {
     const v = config[key];
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${where}: config.${key} must be a positive integer, got ${v}`);
   }
+  const s = config.sourceVocabSize;
+  if (s !== undefined && !(Number.isInteger(s) && s >= 1)) throw new RangeError(`${where}: config.sourceVocabSize must be a positive integer, got ${s}`);
 }
 
 /** The book's LSTM init: Wx = randn(I,4H)/√I, Wh = randn(H,4H)/√H, b = 0. */
@@ -113,4 +116,18 @@ export function greedyGenerate(model: Seq2seqModel, xs: number[][], startId: num
     state = r.state;
   }
   return out;
+}
+
+/** A step's result whose softmax is computed only if someone reads `probs` (a constrained argmax needs only the scores). */
+export function stepResult(scores: Matrix, state: DecoderState, attention?: Matrix): StepResult {
+  let probs: Matrix | undefined;
+  return {
+    scores,
+    get probs(): Matrix {
+      probs ??= softmax(scores);
+      return probs;
+    },
+    state,
+    ...(attention ? { attention } : {}),
+  };
 }

@@ -13,9 +13,8 @@ import { lstmDecodeStep } from '../layers/lstm';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
-import { softmax } from '../layers/softmax';
 import { addInPlace, hconcat, randn, zeros } from '../layers/util';
-import { affineRows, embedRows, lstmWeights } from './common';
+import { affineRows, embedRows, lstmWeights, stepResult } from './common';
 import { type PreparedQuestions, Seq2seqBase } from './base';
 import { Encoder } from './seq2seq';
 import type { DecoderState, ModelConfig, StepResult } from './types';
@@ -71,7 +70,7 @@ export class PeekySeq2seq extends Seq2seqBase<Matrix, Encoder, PeekyDecoder> {
   readonly kind = 'peeky' as const;
 
   constructor(config: ModelConfig, rng: Random) {
-    super('PeekySeq2seq', config, rng, (V, D, H, r) => [new Encoder(V, D, H, r), new PeekyDecoder(V, D, H, r)]);
+    super('PeekySeq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r), new PeekyDecoder(V, D, H, r)]);
   }
 
   protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {
@@ -86,6 +85,6 @@ export class PeekySeq2seq extends Seq2seqBase<Matrix, Encoder, PeekyDecoder> {
   protected next(state: DecoderState, ids: number[]): StepResult {
     const peek = state.peek ?? state.h;
     const r = this.decoder.stepScores(ids, peek, state.h, state.c);
-    return { probs: softmax(r.scores), state: { h: r.h, c: r.c, peek } };
+    return stepResult(r.scores, { h: r.h, c: r.c, peek });
   }
 }

@@ -15,9 +15,8 @@ import { lstmDecodeStep } from '../layers/lstm';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
-import { softmax } from '../layers/softmax';
 import { randn, zeros } from '../layers/util';
-import { affineRows, argmaxRows, embedRows, lstmWeights, paddingMask } from './common';
+import { affineRows, argmaxRows, embedRows, lstmWeights, paddingMask, stepResult } from './common';
 import { type PreparedQuestions, Seq2seqBase } from './base';
 import type { DecoderState, ModelConfig, StepResult } from './types';
 
@@ -121,7 +120,7 @@ export class Seq2seq extends Seq2seqBase<Matrix, Encoder, Decoder> {
   readonly kind = 'simple' as const;
 
   constructor(config: ModelConfig, rng: Random) {
-    super('Seq2seq', config, rng, (V, D, H, r) => [new Encoder(V, D, H, r), new Decoder(V, D, H, r)]);
+    super('Seq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r), new Decoder(V, D, H, r)]);
   }
 
   protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {
@@ -136,6 +135,6 @@ export class Seq2seq extends Seq2seqBase<Matrix, Encoder, Decoder> {
 
   protected next(state: DecoderState, ids: number[]): StepResult {
     const r = this.decoder.stepScores(ids, state.h, state.c);
-    return { probs: softmax(r.scores), state: { h: r.h, c: r.c } };
+    return stepResult(r.scores, { h: r.h, c: r.c });
   }
 }

@@ -9,6 +9,11 @@ import type { TimeMask } from '../layers/time-lstm';
 export interface ModelConfig {
   /** V: number of token ids, special ids 0..3 included. */
   readonly vocabSize: number;
+  /**
+   * The encoder's vocabulary size when questions use a table of their own (question words, see
+   * src/text/analyze.ts); absent = `vocabSize` (one table for both sides, as in the book).
+   */
+  readonly sourceVocabSize?: number;
   /** D: embedding width (book: wordvec_size). */
   readonly wordvec: number;
   /** H: LSTM hidden width (book: hidden_size). */
@@ -35,8 +40,10 @@ export interface DecoderState {
 }
 
 export interface StepResult {
-  /** Softmax over the vocabulary for the next token (N×V). */
+  /** Softmax over the vocabulary for the next token (N×V), computed from `scores` when first read. */
   readonly probs: Matrix;
+  /** The affine layer's scores (N×V) before the softmax: enough for an argmax, at a fraction of the cost. */
+  readonly scores: Matrix;
   readonly state: DecoderState;
   /** Attention models: weights over the question's positions in reading order (N×Tₑ). */
   readonly attention?: Matrix;

@@ -27,6 +27,8 @@ export interface Evaluation {
   readonly accuracy: number;
   /** Mean loss on the validation samples, if the caller computes it (tie-breaker, lower is better). */
   readonly valLoss?: number;
+  /** Model-selection score, higher is better; when given, it ranks epochs before `accuracy` does. */
+  readonly score?: number;
 }
 
 export interface TrainTask<S> {
@@ -89,9 +91,10 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** a is better than b: higher accuracy, then lower validation loss, then lower training loss. */
+/** a is better than b: higher score, then higher accuracy, then lower validation loss, then lower training loss. */
 function better(a: EpochReport, b: EpochReport | undefined): boolean {
   if (b === undefined) return true;
+  if (a.score !== undefined && b.score !== undefined && a.score !== b.score) return a.score > b.score;
   if (a.accuracy !== b.accuracy) return a.accuracy > b.accuracy;
   if (a.valLoss !== undefined && b.valLoss !== undefined && a.valLoss !== b.valLoss) return a.valLoss < b.valLoss;
   return a.loss < b.loss;
@@ -188,6 +191,7 @@ export async function train<S>(task: TrainTask<S>, options: TrainerOptions): Pro
       loss: lossSum / samples.length,
       ...(evaluation?.valLoss !== undefined ? { valLoss: evaluation.valLoss } : {}),
       accuracy: evaluation?.accuracy ?? 0,
+      ...(evaluation?.score !== undefined ? { score: evaluation.score } : {}),
       seconds: (now() - epochStart) / 1000,
     };
     history.push(report);

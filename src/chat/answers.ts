@@ -1,0 +1,116 @@
+/**
+ * What a model knows of its training pairs besides its weights: the distinct answers (as token ids, in a
+ * trie for constrained decoding, src/decode/constrained.ts) and the trained questions (for "Did you mean …?"
+ * suggestions and for the lexical part of the confidence, src/chat/confidence.ts).
+ *
+ * Question similarity is a cosine between bags of question words (src/text/analyze.ts) weighted by inverse
+ * document frequency over the trained questions: rare words ("refund", "branch") count, words every
+ * question has ("how", "do", "i") barely do. A word no trained question has gets the largest weight, so an
+ * off-topic question ("what's the capital of peru") is far from all of them.
+ */
+import { END } from '../models/tokens';
+
+export interface TrieNode {
+  /** Next token id → node; END leads to a leaf whose `answer` is set. */
+  readonly next: Map<number, TrieNode>;
+  /** Set on the leaf reached through END: the index of the answer this path spells. */
+  answer?: number;
+}
+
+/** A trie over answers' token ids, each ended by END. */
+export function buildTrie(answers: readonly (readonly number[])[]): TrieNode {
+  const root: TrieNode = { next: new Map() };
+  answers.forEach((ids, a) => {
+    let node = root;
+    for (const id of [...ids, END]) {
+      let child = node.next.get(id);
+      if (child === undefined) {
+        child = { next: new Map() };
+        node.next.set(id, child);
+      }
+      node = child;
+    }
+    node.answer ??= a;
+  });
+  return root;
+}
+
+export interface TrainedQuestion {
+  /** The question as the user wrote it (shown as a suggestion). */
+  readonly text: string;
+  /** Index into the answers. */
+  readonly answer: number;
+}
+
+export interface Neighbour {
+  readonly question: number;
+  readonly similarity: number;
+}
+
+/** IDF-weighted bag-of-words cosine between a question and every trained question. */
+export class QuestionIndex {
+  private readonly df = new Map<string, number>();
+  private readonly vectors: Map<string, number>[];
+  private readonly norms: number[];
+  /** Weight of a word no trained question has. */
+  readonly unseenWeight: number;
+
+  constructor(readonly questions: readonly TrainedQuestion[], words: readonly (readonly string[])[]) {
+    for (const ws of words) for (const w of new Set(ws)) this.df.set(w, (this.df.get(w) ?? 0) + 1);
+    this.unseenWeight = Math.log(1 + words.length);
+    this.vectors = words.map((ws) => this.vector(ws));
+    this.norms = this.vectors.map(norm);
+  }
+
+  /** log(1 + N / df): the weight of one occurrence of `word`. */
+  weight(word: string): number {
+    const df = this.df.get(word);
+    return df === undefined ? this.unseenWeight : Math.log(1 + this.questions.length / df);
+  }
+
+  known(word: string): boolean {
+    return this.df.has(word);
+  }
+
+  private vector(words: readonly string[]): Map<string, number> {
+    const v = new Map<string, number>();
+    for (const w of words) v.set(w, (v.get(w) ?? 0) + this.weight(w));
+    return v;
+  }
+
+  /** Share of the question's word weight that trained questions know, in [0, 1] (1 for no words). */
+  coverage(words: readonly string[]): number {
+    let all = 0;
+    let known = 0;
+    for (const w of words) {
+      const wt = this.weight(w);
+      all += wt;
+      if (this.known(w)) known += wt;
+    }
+    return all === 0 ? 1 : known / all;
+  }
+
+  /** The k most similar trained questions, most similar first (cosine in [0, 1]). */
+  nearest(words: readonly string[], k: number): Neighbour[] {
+    const v = this.vector(words);
+    const n = norm(v);
+    const scored: Neighbour[] = [];
+    if (n === 0) return scored;
+    this.vectors.forEach((u, i) => {
+      let dot = 0;
+      for (const [w, x] of v) {
+        const y = u.get(w);
+        if (y !== undefined) dot += x * y;
+      }
+      if (dot > 0) scored.push({ question: i, similarity: dot / (n * this.norms[i]) });
+    });
+    scored.sort((a, b) => b.similarity - a.similarity || a.question - b.question);
+    return scored.slice(0, k);
+  }
+}
+
+function norm(v: ReadonlyMap<string, number>): number {
+  let s = 0;
+  for (const x of v.values()) s += x * x;
+  return Math.sqrt(s);
+}

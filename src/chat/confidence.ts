@@ -1,0 +1,42 @@
+/**
+ * Confidence: the probability that a reply is the right answer, from what the model and its training pairs
+ * say about the question. Not in the book. A seq2seq model trained to answer its pairs exactly answers
+ * anything confidently, so its token probabilities alone separate known from unknown questions poorly;
+ * four signals together do better:
+ * - `posterior`: the decoder's probability of the chosen answer among the trained answers (renormalised at
+ *   each branch of the answer trie, src/decode/constrained.ts): does the model hesitate between answers?
+ * - `minProb`: the lowest full-softmax probability of a reply token (END included): does any step surprise it?
+ * - `coverage`: the share of the question's (IDF-weighted) words that some trained question has: an
+ *   off-topic question is mostly words the model never saw.
+ * - `similarity`: the IDF-weighted cosine to the closest trained question, and whether that question's
+ *   answer is the reply (`agrees`).
+ * They are combined by a logistic regression whose weights were fitted on held-out rephrasings and
+ * off-topic questions of three domains (scripts/calibrate.ts prints the fit), so the output is a
+ * probability, not a score: about that share of replies at a given confidence were right.
+ */
+
+export interface ConfidenceFeatures {
+  readonly posterior: number;
+  readonly minProb: number;
+  readonly coverage: number;
+  readonly similarity: number;
+  readonly agrees: boolean;
+}
+
+/** Logistic-regression weights over featureVector(): bias first. */
+export const CONFIDENCE_WEIGHTS: readonly number[] = [-4.0, 1.0, 0.5, 4.0, 3.0, 1.0];
+
+/** Default threshold: replies below it are "not sure". */
+export const DEFAULT_CONFIDENCE_THRESHOLD = 0.5;
+
+export function featureVector(f: ConfidenceFeatures): number[] {
+  const lg = (x: number): number => Math.log(Math.max(x, 1e-6));
+  return [1, lg(f.posterior), lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0];
+}
+
+export function confidenceOf(f: ConfidenceFeatures, weights: readonly number[] = CONFIDENCE_WEIGHTS): number {
+  const x = featureVector(f);
+  let z = 0;
+  for (let i = 0; i < x.length; i++) z += weights[i] * x[i];
+  return 1 / (1 + Math.exp(-z));
+}

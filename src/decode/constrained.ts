@@ -1,0 +1,89 @@
+/**
+ * Constrained greedy decoding: the book's `generate` (ch. 7.2.3), batched, where each step may only pick
+ * a token that continues one of the trained answers (a trie, src/chat/answers.ts). The reply is therefore
+ * always one of the answers the model was trained on, spelled by its decoder; the model's full-softmax
+ * probabilities are kept for the confidence, and so is the probability renormalised over the allowed
+ * tokens (how clearly the model prefers this answer over the other trained ones at each branch).
+ */
+import { rowsOf } from '../matrix';
+import { END, PAD, START } from '../models/tokens';
+import type { Seq2seqModel } from '../models/types';
+import type { TrieNode } from '../chat/answers';
+import { padRows } from '../chat/greedy';
+
+export interface ConstrainedRow {
+  /** Index of the trained answer chosen; -1 when the trie had no complete answer in reach (maxLength). */
+  readonly answer: number;
+  /** Generated ids, END excluded. */
+  readonly ids: number[];
+  /** Full-softmax probability of each chosen id, END's last. */
+  readonly probs: number[];
+  /** Σ log (p(chosen) / Σ p(allowed)) over the steps: the log-probability of the answer among trained ones, step by step. */
+  readonly logPosterior: number;
+  /** Attention models: weights over the question's positions (reading order) for each generated id. */
+  readonly attention?: number[][];
+}
+
+/**
+ * Decodes every question (ids in reading order) to one of the trie's answers. `probabilities` false skips
+ * the full softmax (`probs` then stays empty): choosing among the allowed tokens needs only their scores.
+ */
+export function constrainedBatch(
+  model: Seq2seqModel,
+  questions: readonly (readonly number[])[],
+  trie: TrieNode,
+  maxLength: number,
+  probabilities = true,
+): ConstrainedRow[] {
+  const N = questions.length;
+  if (N === 0) return [];
+  let state = model.encode(padRows(questions)); // N×Tₑ ids → state
+  let ids = new Array<number>(N).fill(START);
+  const nodes: (TrieNode | null)[] = new Array<TrieNode | null>(N).fill(trie);
+  const out = questions.map(() => ({ answer: -1, ids: [] as number[], probs: [] as number[], logPosterior: 0, attention: undefined as number[][] | undefined }));
+  let open = N;
+  for (let s = 0; s <= maxLength && open > 0; s++) {
+    const r = model.step(state, ids); // scores N×V
+    const S = rowsOf(r.scores);
+    const P = probabilities ? rowsOf(r.probs) : undefined;
+    const A = r.attention ? rowsOf(r.attention) : undefined;
+    const nextIds = ids.slice();
+    for (let n = 0; n < N; n++) {
+      const node = nodes[n];
+      if (node === null) {
+        nextIds[n] = PAD;
+        continue;
+      }
+      const row = S[n];
+      let best = -1;
+      for (const id of node.next.keys()) if (best < 0 || row[id] > row[best]) best = id;
+      const o = out[n];
+      if (best < 0 || (s === maxLength && best !== END)) {
+        nodes[n] = null; // no complete answer within maxLength
+        open--;
+        nextIds[n] = PAD;
+        continue;
+      }
+      // log softmax over the allowed tokens' scores, shifted by the largest for stability
+      let allowed = 0;
+      for (const id of node.next.keys()) allowed += Math.exp(row[id] - row[best]);
+      o.logPosterior -= Math.log(allowed);
+      if (P) o.probs.push(P[n][best]);
+      if (A) (o.attention ??= []).push(Array.from(A[n].subarray(0, questions[n].length)));
+      const child = node.next.get(best) as TrieNode;
+      if (best === END) {
+        o.answer = child.answer ?? -1;
+        nodes[n] = null;
+        open--;
+        nextIds[n] = PAD;
+        continue;
+      }
+      o.ids.push(best);
+      nodes[n] = child;
+      nextIds[n] = best;
+    }
+    ids = nextIds;
+    state = r.state;
+  }
+  return out;
+}
