@@ -112,6 +112,8 @@ interface Answered {
   readonly text: string;
   readonly sure: boolean;
   readonly confidence: number;
+  /** The reply hit the length limit before its end (ours only: `Reply.cut`). */
+  readonly cut: boolean;
 }
 
 type Answerer = (question: string) => Promise<Answered>;
@@ -127,6 +129,10 @@ interface Figures {
   readonly auroc: number | null;
   readonly trainSeconds: number;
   readonly trainCpuSeconds: number;
+  /** Share of trained, unseen and greeting questions whose reply was cut at the length limit, %. */
+  readonly cut: number;
+  /** Mean wall milliseconds per question answered. */
+  readonly replyMs: number;
 }
 
 interface Measured {
@@ -139,6 +145,8 @@ interface DomainResult {
   readonly counts: { readonly train: number; readonly test: number; readonly offTopic: number; readonly greetings: number };
   readonly ours: (Figures & { readonly epochs: number; readonly stoppedBy: string; readonly pairsTrained: number }) | { readonly error: string };
   readonly peer?: Figures | { readonly error: string };
+  /** The failures printed for each side (unseen phrasings answered wrong or not sure, off-topic answered sure). */
+  readonly examples: { readonly ours: string[]; readonly peer: string[] };
 }
 
 const percent = (k: number, n: number): number => (n === 0 ? 0 : Math.round((1000 * k) / n) / 10);
@@ -169,10 +177,13 @@ async function measure(
     const got = await answer(p.question);
     return { pair: p, got, exact: got.text === expected(p.answer) };
   };
+  const started = process.hrtime.bigint();
   const trained = await Promise.all(domain.train.map(right));
   const unseen = await Promise.all(domain.test.map(right));
   const greeted = await Promise.all(greetings.map(right));
   const off = await Promise.all(offTopic.map(async (q) => ({ question: q, got: await answer(q) })));
+  const asked = trained.length + unseen.length + greeted.length + off.length;
+  const replyMs = Number(process.hrtime.bigint() - started) / 1e6 / asked;
   const count = <T>(xs: readonly T[], f: (x: T) => boolean): number => xs.filter(f).length;
   const wrong = unseen.filter((u) => !(u.exact && u.got.sure));
   const examples = Array.from({ length: Math.min(EXAMPLES, wrong.length) }, (_, i) => wrong[Math.floor((i * wrong.length) / Math.min(EXAMPLES, wrong.length))]).map(
@@ -190,6 +201,8 @@ async function measure(
       auroc: auroc(unseen.filter((u) => u.exact).map((u) => u.got.confidence), off.map((o) => o.got.confidence)),
       trainSeconds: Math.round(time.seconds * 10) / 10,
       trainCpuSeconds: Math.round(time.cpuSeconds * 10) / 10,
+      cut: percent(count([...trained, ...unseen, ...greeted], (x) => x.got.cut), trained.length + unseen.length + greeted.length),
+      replyMs: Math.round(replyMs * 100) / 100,
     },
     examples,
   };
@@ -256,9 +269,17 @@ async function trainPeer(pairs: readonly Pair[]): Promise<{ answer: Answerer; se
   const answer: Answerer = async (question) => {
     const r = await manager.process(languageOf(question), question);
     const sure = r.intent !== 'None' && r.answer !== undefined;
-    return { text: r.answer ?? '', sure, confidence: sure ? r.score : 0 };
+    return { text: r.answer ?? '', sure, confidence: sure ? r.score : 0, cut: false };
   };
   return { answer, seconds: t.seconds, cpuSeconds: t.cpuSeconds };
+}
+
+/** Trains NLP.js once on two phrasings, so that loading its language modules is not counted in the first domain's time. */
+async function warmUpPeer(): Promise<void> {
+  await trainPeer([
+    { question: 'hello there', answer: 'Hi.', line: 1 },
+    { question: 'こんにちは', answer: 'どうも。', line: 2 },
+  ]);
 }
 
 // ------------------------------------------------------------------------------------------- report
@@ -272,6 +293,14 @@ function isFigures<T extends object>(x: T | { readonly error: string } | undefin
 function meanOf(results: readonly DomainResult[], pick: (r: DomainResult) => number | null | undefined): number | null {
   const xs = results.map(pick).filter((x): x is number => typeof x === 'number');
   return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Mean of every figure over the domains that have it (null when none has). */
+function means(results: readonly DomainResult[]): { ours: Record<string, number | null>; peer: Record<string, number | null> } {
+  const keys: (keyof Figures)[] = ['trained', 'unseen', 'unseenAnyConfidence', 'offTopicAbstained', 'greetings', 'auroc', 'trainSeconds', 'trainCpuSeconds', 'cut', 'replyMs'];
+  const side = (pick: (r: DomainResult) => Figures | undefined): Record<string, number | null> =>
+    Object.fromEntries(keys.map((k) => [k, meanOf(results, (r) => pick(r)?.[k])]));
+  return { ours: side((r) => (isFigures(r.ours) ? r.ours : undefined)), peer: side((r) => (isFigures<Figures>(r.peer) ? r.peer : undefined)) };
 }
 
 function printTables(results: readonly DomainResult[]): void {
@@ -296,6 +325,9 @@ function printTables(results: readonly DomainResult[]): void {
     ['peer AUROC', (r) => peer(r)?.auroc, 3],
     ['ours train CPU s', (r) => ours(r)?.trainCpuSeconds, 1],
     ['peer train CPU s', (r) => peer(r)?.trainCpuSeconds, 1],
+    ['ours replies cut %', (r) => ours(r)?.cut, 1],
+    ['ours reply ms', (r) => ours(r)?.replyMs, 2],
+    ['peer reply ms', (r) => peer(r)?.replyMs, 2],
     ['ours epochs', (r) => (isFigures(r.ours) ? r.ours.epochs : undefined), 0],
     ['ours pairs trained', (r) => (isFigures(r.ours) ? r.ours.pairsTrained : undefined), 0],
   ];
@@ -314,13 +346,14 @@ async function runDomain(name: string, options: Options, defaults: readonly Pair
   const domain = readDomain(name);
   const counts = { train: domain.train.length, test: domain.test.length, offTopic: offTopic.length, greetings: greetings.length };
   console.log(`## ${name}: ${counts.train} training phrasings, ${counts.test} test phrasings, ${new Set(domain.train.map((p) => p.answer)).size} answers`);
+  const examples = { ours: [] as string[], peer: [] as string[] };
   let ours: DomainResult['ours'];
   try {
     const trained = await trainOurs(domain, options.train, defaults);
     const model = trained.model;
     const answer: Answerer = async (q) => {
       const r = model.reply(q);
-      return { text: r.text, sure: r.sure, confidence: r.confidence };
+      return { text: r.text, sure: r.sure, confidence: r.confidence, cut: r.cut };
     };
     const m = await measure(answer, (a) => model.expectedReply(a), domain, offTopic, greetings, trained);
     const report = model.report;
@@ -330,6 +363,7 @@ async function runDomain(name: string, options: Options, defaults: readonly Pair
         `${ours.pairsTrained} pairs (${domain.train.length} from the domain file, ${ours.pairsTrained - domain.train.length} default small talk)`,
     );
     for (const e of m.examples) console.log(`  ${e}`);
+    examples.ours = m.examples;
   } catch (e) {
     ours = { error: e instanceof Error ? e.message : String(e) };
     console.log(`ours: FAILED: ${ours.error}`);
@@ -342,13 +376,14 @@ async function runDomain(name: string, options: Options, defaults: readonly Pair
       peer = m.figures;
       console.log(`peer: trained in ${m.figures.trainSeconds} s (${m.figures.trainCpuSeconds} s CPU)`);
       for (const e of m.examples) console.log(`  ${e}`);
+      examples.peer = m.examples;
     } catch (e) {
       peer = { error: e instanceof Error ? e.message : String(e) };
       console.log(`peer: FAILED: ${peer.error}`);
     }
   }
   console.log('');
-  return { domain: name, counts, ours, ...(peer ? { peer } : {}) };
+  return { domain: name, counts, ours, ...(peer ? { peer } : {}), examples };
 }
 
 async function main(): Promise<void> {
@@ -358,13 +393,21 @@ async function main(): Promise<void> {
   const greetings = readPairFile('greetings.tsv');
   console.log(`# bench:quality — ${new Date().toISOString()}, Node ${process.version}, train options ${JSON.stringify(options.train)}`);
   console.log(`${offTopic.length} off-topic questions, ${greetings.length} greetings, ${defaults.length} default small-talk pairs trained with each domain\n`);
+  if (options.peer) await warmUpPeer();
   const results: DomainResult[] = [];
-  for (const name of options.domains) results.push(await runDomain(name, options, defaults, offTopic, greetings));
-  printTables(results);
-  if (options.json !== undefined) {
-    writeFileSync(options.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, trainOptions: options.train, results }, null, 2) + '\n');
-    console.log(`figures written to ${options.json}`);
+  // The JSON file is rewritten after every domain (`complete: false` until the last), so a long run that is
+  // stopped still leaves the domains it finished.
+  const save = (complete: boolean): void => {
+    if (options.json === undefined) return;
+    const figures = JSON.stringify({ date: new Date().toISOString(), node: process.version, trainOptions: options.train, complete, results, mean: means(results) }, null, 2);
+    writeFileSync(options.json, figures + '\n');
+  };
+  for (const name of options.domains) {
+    results.push(await runDomain(name, options, defaults, offTopic, greetings));
+    save(results.length === options.domains.length);
   }
+  printTables(results);
+  if (options.json !== undefined) console.log(`figures written to ${options.json}`);
 }
 
 main().catch((e: unknown) => {
