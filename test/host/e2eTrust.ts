@@ -1,15 +1,17 @@
 /**
- * "Answers users can trust" (issue #9) in a real VS Code (registered in e2e.ts): an off-topic question gets
+ * "Answers users can trust" (issue #9) in a real VS Code (registered in e2e.ts). With
+ * decoding.maxReplyLength 3, a reply is cut: it ends with "…" and shows the cut marker. An off-topic question gets
  * the not-sure message with "Did you mean …?" buttons, one per suggestion the extension sent (the
  * `replyEnd` entry, caught on the webview's own message channel, compared with the DOM); clicking the
  * first button asks that question — a user entry with the button's text, then a finished reply.
  *
  * To be deterministic whatever the engine's calibration, the scenario sets
  * seq2seqChat.decoding.confidenceThreshold to 1 in the workspace settings (every reply is then not sure)
- * and removes it afterwards. The suggestions come from the engine (the closest trained questions); the
+ * and puts the fixture's settings back afterwards (its threshold 0 shows every reply as the model gave it,
+ * which the other scenarios check). The suggestions come from the engine (the closest trained questions); the
  * scenario requires at least one, since without them there is nothing to click.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { notSureMessage } from '../../src/chat/reply';
@@ -46,7 +48,7 @@ async function replyEnd(f: Frame, id: number): Promise<ChatEntry> {
 }
 
 /** The newest bot entry: its id, text and the texts of its suggestion buttons. */
-async function lastBot(f: Frame): Promise<{ id: number; text: string; unsure: boolean; buttons: string[]; focusable: boolean }> {
+async function lastBot(f: Frame): Promise<{ id: number; text: string; unsure: boolean; cut: string | null; buttons: string[]; focusable: boolean }> {
   return f.evaluate(() => {
     const bots = document.querySelectorAll<HTMLElement>('.entry.bot');
     const e = bots[bots.length - 1];
@@ -55,31 +57,65 @@ async function lastBot(f: Frame): Promise<{ id: number; text: string; unsure: bo
       id: Number(e.dataset.id),
       text: e.querySelector('.text')?.textContent ?? '',
       unsure: e.classList.contains('unsure'),
+      cut: e.classList.contains('cut') ? e.querySelector<HTMLElement>('.cut-mark')?.title ?? '' : null,
       buttons: buttons.map((b) => b.textContent ?? ''),
       focusable: buttons.every((b) => b.tagName === 'BUTTON' && b.tabIndex >= 0 && !b.disabled),
     };
   });
 }
 
+type Bot = Awaited<ReturnType<typeof lastBot>>;
+
+/**
+ * Runs `body` with extra workspace settings, then puts the fixture's settings file back. A settings file
+ * reaches the extension host through a file watcher, so `ask` retries (up to 4 times, 2 s apart) until
+ * `applied` says the reply shows the setting.
+ */
+async function withSettings(
+  workspace: string,
+  extra: Record<string, unknown>,
+  body: (askUntil: (f: Frame, question: string, applied: (b: Bot) => boolean) => Promise<Bot>) => Promise<void>,
+  log: (m: string) => void,
+): Promise<void> {
+  const file = join(workspace, '.vscode', 'settings.json');
+  const original = readFileSync(file, 'utf8');
+  writeFileSync(file, JSON.stringify({ ...(JSON.parse(original) as Record<string, unknown>), ...extra }, null, 2) + '\n');
+  const askUntil = async (f: Frame, question: string, applied: (b: Bot) => boolean): Promise<Bot> => {
+    for (let attempt = 1; ; attempt++) {
+      await f.page().waitForTimeout(attempt === 1 ? 1500 : 2000);
+      await ask(f, question);
+      const bot = await lastBot(f);
+      if (applied(bot) || attempt >= 4) return bot;
+      log(`  attempt ${attempt}: ${JSON.stringify(extra)} not applied yet, asking again`);
+    }
+  };
+  try {
+    await body(askUntil);
+  } finally {
+    writeFileSync(file, original);
+  }
+}
+
 export async function trustScenarios(page: Page, scenario: Scenario, workspace: string, shot: (name: string) => Promise<void>, log: (m: string) => void): Promise<TrustOutcome> {
   const outcome: TrustOutcome = { unsure: null };
-  const settingsFile = join(workspace, '.vscode', 'settings.json');
+
+  await scenario('trust: a reply cut at the length limit ends with "…" and shows the cut marker', async () => {
+    await withSettings(workspace, { 'seq2seqChat.decoding.maxReplyLength': 3 }, async (askUntil) => {
+      const f = await viewFrame(page);
+      const bot = await askUntil(f, 'what is your name', (b) => b.cut !== null);
+      if (bot.cut === null || !bot.text.endsWith('…')) throw new Error(`expected a cut reply ending with "…" and a cut marker, got ${JSON.stringify(bot)}`);
+      if (!/maxReplyLength/.test(bot.cut)) throw new Error(`expected the marker's tooltip to name the setting, got ${JSON.stringify(bot.cut)}`);
+      const visible = await f.locator(`.entry.bot[data-id="${bot.id}"] .cut-mark`).isVisible();
+      if (!visible) throw new Error('expected the cut marker to be visible');
+      log(`  cut reply ${JSON.stringify(bot.text)}, marker tooltip ${JSON.stringify(bot.cut)}`);
+    }, log);
+  });
 
   await scenario('trust: an off-topic question gets the not-sure message with "Did you mean" buttons; the first one asks its question', async () => {
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(settingsFile, JSON.stringify({ 'seq2seqChat.decoding.confidenceThreshold': 1 }, null, 2) + '\n');
-    try {
+    await withSettings(workspace, { 'seq2seqChat.decoding.confidenceThreshold': 1 }, async (askUntil) => {
       const f = await viewFrame(page);
       await recordReplyEnds(f);
-      // The workspace settings file reaches the extension host through a file watcher: give it a moment.
-      let bot: Awaited<ReturnType<typeof lastBot>>;
-      for (let attempt = 1; ; attempt++) {
-        await page.waitForTimeout(attempt === 1 ? 1500 : 2000);
-        await ask(f, OFF_TOPIC);
-        bot = await lastBot(f);
-        if (bot.unsure || attempt >= 4) break;
-        log(`  attempt ${attempt}: the reply was still sure (threshold setting not applied yet), asking again`);
-      }
+      const bot = await askUntil(f, OFF_TOPIC, (b) => b.unsure);
       const entry = await replyEnd(f, bot.id);
       log(`  not-sure entry: ${JSON.stringify(entry)}`);
       if (entry.unsure !== true) throw new Error(`expected an unsure reply with confidenceThreshold 1, got ${JSON.stringify(entry)}`);
@@ -111,9 +147,7 @@ export async function trustScenarios(page: Page, scenario: Scenario, workspace: 
       const answer = await lastBot(f);
       log(`  clicked ${JSON.stringify(suggestions[0])}: reply ${JSON.stringify(answer.text)}${answer.unsure ? ' (not sure)' : ''}`);
       await shot('not-sure-suggestion-asked');
-    } finally {
-      rmSync(settingsFile, { force: true });
-    }
+    }, log);
   });
 
   return outcome;
