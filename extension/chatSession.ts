@@ -4,10 +4,11 @@
  * every attached webview. Replies are computed by the current model and streamed token by token.
  */
 import * as vscode from 'vscode';
-import type { ChatEntry, ChatViewState, ExtensionMessage, TrainingStatus } from '../src/chat/protocol';
+import { notSureMessage, type Reply } from '../src/chat';
+import { MAX_QUESTION_LENGTH, type ChatEntry, type ChatViewState, type ExtensionMessage, type TrainingStatus } from '../src/chat/protocol';
 import type { Logger } from './log';
 import type { ModelStore } from './modelStore';
-import { readDecodeOptions } from './settings';
+import { readConfidenceThreshold, readDecodeOptions } from './settings';
 
 const ENTRIES_KEY = 'seq2seqChat.conversation';
 /** Oldest entries are dropped past this many, so workspaceState stays small. */
@@ -20,9 +21,29 @@ export interface ChatSurface {
   post(message: ExtensionMessage): void;
 }
 
+/** What a bot entry says about its reply besides the text (ChatEntry's confidence, unsure, suggestions, cut). */
+export type ReplyFacts = Pick<ChatEntry, 'confidence' | 'unsure' | 'suggestions' | 'cut'>;
+
+/** Suggestions a webview button may ask: at most 3, non-blank, short enough to pass the `ask` validation. */
+const MAX_SUGGESTIONS = 3;
+
+/**
+ * What the chat shows for a reply: the reply itself when the model is sure, else the not-sure message
+ * with the closest trained questions. `threshold` null: the model's own verdict (`reply.sure`); a number:
+ * sure when `reply.confidence >= threshold` (seq2seqChat.decoding.confidenceThreshold).
+ */
+export function presentReply(question: string, reply: Reply, threshold: number | null): { readonly text: string; readonly facts: ReplyFacts } {
+  const confidence = Number.isFinite(reply.confidence) ? Math.min(1, Math.max(0, reply.confidence)) : 0;
+  const sure = threshold === null ? reply.sure : confidence >= threshold;
+  if (sure) return { text: reply.text, facts: { confidence, ...(reply.cut ? { cut: true } : {}) } };
+  const suggestions = (reply.suggestions ?? []).filter((q) => typeof q === 'string' && q.trim() !== '' && q.length <= MAX_QUESTION_LENGTH).slice(0, MAX_SUGGESTIONS);
+  return { text: notSureMessage(question), facts: { confidence, unsure: true, suggestions } };
+}
+
 interface Stream {
   readonly id: number;
   readonly pieces: string[];
+  readonly facts: ReplyFacts;
   shown: number;
   timer: NodeJS.Timeout | undefined;
 }
@@ -110,10 +131,15 @@ export class ChatSession implements vscode.Disposable {
     const started = performance.now();
     const reply = current.model.reply(text, readDecodeOptions());
     this.lastReplyMs = Math.round((performance.now() - started) * 100) / 100;
-    this.log.info(`reply in ${this.lastReplyMs} ms (${current.meta.label}): ${JSON.stringify(text)} -> ${JSON.stringify(reply.text)}`);
+    const shown = presentReply(text, reply, readConfidenceThreshold());
+    this.log.info(
+      `reply in ${this.lastReplyMs} ms (${current.meta.label}): ${JSON.stringify(text)} -> ${JSON.stringify(reply.text)}` +
+        ` (confidence ${reply.confidence.toFixed(3)}${shown.facts.unsure ? `, not sure; suggestions ${JSON.stringify(shown.facts.suggestions)}` : ''}${reply.cut ? ', cut' : ''})`,
+    );
     const id = this.nextId++;
     this.push({ id, role: 'bot', text: '' });
-    const pieces = splitForStreaming(reply.text, reply.tokens.map((t) => t.text));
+    // The not-sure message streams character by character, like a reply of the character tokenizer.
+    const pieces = shown.facts.unsure ? Array.from(shown.text) : splitForStreaming(shown.text, reply.tokens.map((t) => t.text));
     return new Promise<ChatEntry>((resolve) => {
       const dispose = this.onDidFinishReply((e) => {
         if (e.id === id) {
@@ -121,7 +147,7 @@ export class ChatSession implements vscode.Disposable {
           resolve(e);
         }
       });
-      this.stream = { id, pieces, shown: 0, timer: undefined };
+      this.stream = { id, pieces, facts: shown.facts, shown: 0, timer: undefined };
       this.tick();
     });
   }
@@ -169,7 +195,9 @@ export class ChatSession implements vscode.Disposable {
     if (!s) return;
     clearTimeout(s.timer);
     this.stream = null;
-    const entry: ChatEntry = { id: s.id, role: 'bot', text: s.pieces.slice(0, s.shown).join(''), ...(stopped ? { stopped } : {}) };
+    // A stopped reply does not end with the cut mark, so it is not marked cut; the rest of the facts stay.
+    const { cut, ...facts } = s.facts;
+    const entry: ChatEntry = { id: s.id, role: 'bot', text: s.pieces.slice(0, s.shown).join(''), ...facts, ...(stopped ? { stopped } : cut ? { cut } : {}) };
     this.entries = this.entries.map((e) => (e.id === s.id ? entry : e));
     void this.persist();
     this.broadcast({ type: 'replyEnd', entry });

@@ -41,6 +41,7 @@ export function readTrainOptions(defaults: TrainOptions): TrainOptions {
     seed: pick(c, 'training.seed', defaults.seed),
     threads: pick(c, 'training.threads', defaults.threads ?? 1),
     maxVocabulary: pick(c, 'limits.maxVocabulary', defaults.maxVocabulary ?? 30_000),
+    includeDefaultPairs: pick(c, 'training.includeDefaultPairs', defaults.includeDefaultPairs ?? true) !== false,
     normalize,
   };
 }
@@ -62,6 +63,16 @@ export function readDecodeOptions(): DecodeOptions {
       throw new Error(`seq2seqChat.decoding.strategy: expected greedy, beam or sample, got ${String(never)}`);
     }
   }
+}
+
+/**
+ * `decoding.confidenceThreshold`: null when unset (the model's own threshold decides, `Reply.sure`);
+ * otherwise the number clamped to [0, 1], and a reply is sure when `confidence >= threshold`.
+ */
+export function readConfidenceThreshold(): number | null {
+  const v = cfg().get<unknown>('decoding.confidenceThreshold');
+  if (typeof v !== 'number' || Number.isNaN(v)) return null;
+  return Math.min(1, Math.max(0, v));
 }
 
 export function readStorageScope(): StorageScope {

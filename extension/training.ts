@@ -117,6 +117,8 @@ export class TrainingController implements vscode.Disposable {
     const options = readTrainOptions(DEFAULT_TRAIN_OPTIONS);
     this.log.info(`training on ${uri.toString(true)}: ${result.pairs.length} pairs (${result.format}), options ${JSON.stringify(options)}`);
     const workerFile = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
+    // The worker reads data/default/pairs.tsv from the install folder (shipped in the .vsix) itself.
+    const defaultPairsRoot = options.includeDefaultPairs === false ? undefined : this.extensionUri.fsPath;
     const job = startTrainingJob(workerFile, result.pairs, options, sha256Hex(bytes), {
       onProgress: (p) => this.progressSink?.onProgress(p),
       onEpoch: (r) => {
@@ -128,7 +130,7 @@ export class TrainingController implements vscode.Disposable {
         this.progressSink?.onEpoch(r);
       },
       onWarning: (message) => this.log.warn(message),
-    });
+    }, { defaultPairsRoot });
     this.job = { job, file };
     await vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, true);
     this.session.setTraining({ file, epoch: 0, epochs: options.epochs, loss: NaN, eta: NaN });

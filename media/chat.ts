@@ -85,13 +85,56 @@ app.append(header, trainingBar, empty, log, form, announce);
 // ---- rendering -------------------------------------------------------------------------------
 const bubbles = new Map<number, HTMLElement>();
 
+/** The closest trained questions of a not-sure reply (strings only, however the entry was stored). */
+function suggestionsOf(e: ChatEntry): string[] {
+  return Array.isArray(e.suggestions) ? e.suggestions.filter((q): q is string => typeof q === 'string' && q !== '') : [];
+}
+
+/** Asks a question as if typed: the `ask` message, remembered for ↑. */
+function ask(text: string): void {
+  lastQuestion = text;
+  vscode.postMessage({ type: 'ask', text });
+}
+
+/** "Did you mean …?": one real button per suggestion (keyboard-reachable), each asking its question. */
+function suggestionsElement(suggestions: readonly string[]): HTMLElement {
+  const box = el('div', 'suggestions');
+  box.setAttribute('role', 'group');
+  box.setAttribute('aria-label', 'Did you mean');
+  box.append(el('span', 'suggestions-label', 'Did you mean:'));
+  for (const q of suggestions) {
+    const b = el('button', 'secondary suggestion', q);
+    b.type = 'button';
+    b.title = `Ask "${q}"`;
+    b.addEventListener('click', () => ask(q));
+    box.append(b);
+  }
+  return box;
+}
+
 function entryElement(e: ChatEntry): HTMLElement {
-  const div = el('div', `entry ${e.role}${e.stopped ? ' stopped' : ''}`);
+  const div = el('div', `entry ${e.role}${e.stopped ? ' stopped' : ''}${e.unsure ? ' unsure' : ''}${e.cut ? ' cut' : ''}`);
   div.dataset.id = String(e.id);
+  if (typeof e.confidence === 'number') div.dataset.confidence = e.confidence.toFixed(3);
   const text = el('div', 'text', e.text);
   div.append(text);
   if (e.stopped) div.append(el('span', 'badge', 'stopped'));
+  if (e.cut) {
+    const cut = el('span', 'badge cut-mark', 'cut at the length limit');
+    cut.title = 'The reply reached the longest reply length (seq2seqChat.decoding.maxReplyLength) before its end; "…" marks the cut.';
+    div.append(cut);
+  }
+  const suggestions = e.unsure ? suggestionsOf(e) : [];
+  if (suggestions.length > 0) div.append(suggestionsElement(suggestions));
   return div;
+}
+
+/** What the live region says when a reply ends. */
+function announcement(e: ChatEntry): string {
+  if (e.stopped) return `Reply stopped: ${e.text}`;
+  const suggestions = e.unsure ? suggestionsOf(e) : [];
+  if (suggestions.length > 0) return `Reply: ${e.text} Did you mean: ${suggestions.join('; ')}?`;
+  return e.cut ? `Reply, cut at the length limit: ${e.text}` : `Reply: ${e.text}`;
 }
 
 function textOf(id: number): HTMLElement | undefined {
@@ -162,7 +205,7 @@ function onMessage(m: ExtensionMessage): void {
       if (old) old.replaceWith(div);
       else log.append(div);
       stop.hidden = true;
-      announce.textContent = m.entry.stopped ? `Reply stopped: ${m.entry.text}` : `Reply: ${m.entry.text}`;
+      announce.textContent = announcement(m.entry);
       log.scrollTop = log.scrollHeight;
       return;
     }
@@ -181,9 +224,8 @@ function onMessage(m: ExtensionMessage): void {
 function submit(): void {
   const text = input.value.trim();
   if (text === '') return;
-  lastQuestion = text;
   input.value = '';
-  vscode.postMessage({ type: 'ask', text });
+  ask(text);
 }
 
 input.addEventListener('keydown', (ev: KeyboardEvent) => {

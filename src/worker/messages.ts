@@ -17,6 +17,12 @@ export interface TrainRequest {
   readonly cancel: SharedArrayBuffer;
   /** This worker's own script: data-parallel training (options.threads > 1) starts it again as helper threads. */
   readonly workerFile?: string;
+  /**
+   * The package root holding data/default/pairs.tsv (the extension's install folder): the worker reads the
+   * embedded default pairs from it and trains them with the user's, unless options.includeDefaultPairs is
+   * false. Absent: no default pairs.
+   */
+  readonly defaultPairsRoot?: string;
 }
 
 export type WorkerMessage =

@@ -10,6 +10,7 @@ import { serializeModel, trainChatModel } from '../chat';
 import type { CancellationTokenLike } from '../chat/types';
 import { runGradientWorker } from '../train/gradientWorker';
 import type { GradientWorkerData } from '../train/parallel';
+import { workerEnvironment } from './environment';
 import type { TrainRequest, WorkerMessage } from './messages';
 
 function post(m: WorkerMessage, transfer?: ArrayBuffer[]): void {
@@ -25,6 +26,7 @@ async function main(req: TrainRequest): Promise<void> {
     },
   };
   try {
+    const environment = workerEnvironment(req, (message) => post({ type: 'warning', message }));
     const { model, report, epochs } = await trainChatModel(
       req.pairs.slice(),
       req.options,
@@ -35,7 +37,7 @@ async function main(req: TrainRequest): Promise<void> {
       },
       signal,
       req.dataHash,
-      { workerFile: req.workerFile },
+      environment,
     );
     const bytes = serializeModel(model);
     const copy = bytes.slice(); // own buffer, so it can be transferred without detaching shared storage

@@ -26,6 +26,12 @@ export class WorkerTrainingError extends Error {
   }
 }
 
+/** Where the job runs: what only the caller knows (see TrainRequest). */
+export interface TrainingJobEnvironment {
+  /** The package root holding data/default/pairs.tsv; the worker reads the default pairs from it. */
+  readonly defaultPairsRoot?: string;
+}
+
 export interface TrainingJob {
   readonly result: Promise<TrainingOutcome>;
   /** Asks the trainer to stop at its next check; `result` then resolves with status 'cancelled'. */
@@ -39,10 +45,14 @@ export function startTrainingJob(
   options: Partial<TrainOptions>,
   dataHash: string,
   callbacks: TrainingJobCallbacks = {},
+  environment: TrainingJobEnvironment = {},
 ): TrainingJob {
   const cancel = new SharedArrayBuffer(4);
   const flag = new Int32Array(cancel);
-  const request: TrainRequest = { pairs, options, dataHash, cancel, workerFile };
+  const request: TrainRequest = {
+    pairs, options, dataHash, cancel, workerFile,
+    ...(environment.defaultPairsRoot !== undefined ? { defaultPairsRoot: environment.defaultPairsRoot } : {}),
+  };
   const worker = new Worker(workerFile, { workerData: request });
   const epochs: EpochReport[] = [];
   let settled = false;

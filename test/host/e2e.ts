@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT, type CodeServer } from './codeServer';
 import { reliabilityScenarios } from './e2eReliability';
+import { checkTrustAfterReload, trustScenarios } from './e2eTrust';
 import { ask, chatFrame, modelLabel, openBrowser, openFromExplorer, openSidePanel, openWorkbench, runCommand, waitForNotification } from './workbench';
 
 export interface ScenarioResult {
@@ -180,6 +181,8 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
 
     await reliabilityScenarios(page, scenario, workspace, log);
 
+    const trust = await trustScenarios(page, scenario, workspace, (name) => shot(page, name), log);
+
     await scenario('the conversation survives a window reload', async () => {
       await page.reload();
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -187,6 +190,7 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       const f = await chatFrame(page, 'view', 60_000);
       await f.locator('.entry.user', { hasText: 'what is your name' }).first().waitFor({ timeout: 30_000 });
       await f.locator('.entry.bot', { hasText: TRAINED.name }).first().waitFor({ timeout: 10_000 });
+      await checkTrustAfterReload(f, trust);
       // the editor chat is restored by its serializer, with the same conversation
       await page.locator('.tabs-container .tab', { hasText: 'Seq2Seq Chat' }).first().click();
       const p = await chatFrame(page, 'panel', 60_000);

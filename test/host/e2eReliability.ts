@@ -17,7 +17,7 @@ const HOSTILE_QUESTION = '<img src=x onerror="document.body.dataset.pwned=1"><b>
 const HOSTILE_FILE = '<b>bad<img src=x onerror=alert(1)>.tsv';
 
 /** The side-panel chat frame; opens the panel only if it is not showing (the activity-bar item toggles). */
-async function viewFrame(page: Page): Promise<Frame> {
+export async function viewFrame(page: Page): Promise<Frame> {
   try {
     return await chatFrame(page, 'view', 10_000);
   } catch {

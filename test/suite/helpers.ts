@@ -43,6 +43,8 @@ export const FAST_SETTINGS: Record<string, unknown> = {
   'model.embeddingSize': 16,
   'training.batchSize': 4,
   'training.validationSplit': 0,
+  // the fixture pairs alone, as measured (the default pairs' path is unit-tested: test/unit/extension/training-options.test.ts)
+  'training.includeDefaultPairs': false,
 };
 
 export async function applySettings(values: Record<string, unknown>): Promise<void> {

@@ -40,12 +40,15 @@ describe('package.json settings', () => {
       'seq2seqChat.training.patience': d.patience,
       'seq2seqChat.training.seed': d.seed,
       'seq2seqChat.training.threads': d.threads,
+      'seq2seqChat.training.includeDefaultPairs': d.includeDefaultPairs ?? true,
       'seq2seqChat.normalize.nfkc': d.normalize.nfkc,
       'seq2seqChat.normalize.lowercase': d.normalize.lowercase,
       'seq2seqChat.normalize.collapseSpaces': d.normalize.collapseSpaces,
       'seq2seqChat.normalize.stripTrailingPunctuation': d.normalize.stripTrailingPunctuation,
       'seq2seqChat.decoding.strategy': DEFAULT_DECODE_OPTIONS.strategy,
       'seq2seqChat.decoding.maxReplyLength': DEFAULT_DECODE_OPTIONS.maxLength,
+      // null: the model's own threshold (Reply.sure)
+      'seq2seqChat.decoding.confidenceThreshold': null,
     };
     for (const [key, value] of Object.entries(expected)) {
       assert.ok(props[key], `expected setting ${key}`);
@@ -90,10 +93,10 @@ describe('package.json commands and menus', () => {
 });
 
 describe('.vscodeignore', () => {
-  test('ships only the bundles, webview assets, the default model and the package files', () => {
+  test('ships only the bundles, webview assets, the default model and its pairs, and the package files', () => {
     const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
     assert.deepEqual(lines.map((l) => l.slice(1)).sort(), [
-      'LICENSE', 'README.md', 'data/default/model.s2s', 'dist/chat.js', 'dist/extension.js', 'dist/worker.js', 'media/chat.css', 'media/chat.svg', 'package.json',
+      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/worker.js', 'media/chat.css', 'media/chat.svg', 'package.json',
     ]);
   });
 });

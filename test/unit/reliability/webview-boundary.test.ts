@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MAX_QUESTION_LENGTH, validateWebviewMessage, type ExtensionMessage } from '../../../src/chat/protocol';
 import { trainChatModel, type ChatModel } from '../../../src/chat';
-import { ChatSession } from '../../../extension/chatSession';
+import { ChatSession, presentReply } from '../../../extension/chatSession';
 import { connectWebview } from '../../../extension/chatWebview';
 import type { ModelStore } from '../../../extension/modelStore';
 import type * as vscode from 'vscode';
@@ -121,7 +121,8 @@ describe('a burst of questions through the chat controller', () => {
     const m = await model();
     const h = harness(m);
     const questions = Array.from({ length: 1000 }, (_, i) => ['hello', 'how are you', 'what is your name', 'bye', `question number ${i}`][i % 5]);
-    const expected = questions.map((q) => m.reply(q).text);
+    // What the chat shows: the reply, or the not-sure message when the model is not sure of it.
+    const expected = questions.map((q) => presentReply(q, m.reply(q), null).text);
     const finished: ChatEntryLike[] = [];
     type ChatEntryLike = { id: number; text: string; stopped?: boolean };
     const done = new Promise<void>((resolve) => {

@@ -1,0 +1,23 @@
+/**
+ * What the training worker passes to trainChatModel besides pairs and options (its TrainEnvironment):
+ * its own script for data-parallel helper threads, and the embedded default pairs, read here in the
+ * worker (never on the extension host's thread) from the package root the host names.
+ */
+import { readDefaultPairs, type TrainEnvironment } from '../chat';
+import type { TrainRequest } from './messages';
+
+/**
+ * The environment for a request. The default pairs are read only when they will be used
+ * (`includeDefaultPairs` absent or true, and a root given); a root without a readable pairs file trains
+ * the user's pairs alone and says why through `warn`, since that is a packaging fault, not the user's.
+ */
+export function workerEnvironment(req: Pick<TrainRequest, 'options' | 'workerFile' | 'defaultPairsRoot'>, warn: (message: string) => void): TrainEnvironment {
+  const env: TrainEnvironment = { workerFile: req.workerFile };
+  if (req.options.includeDefaultPairs === false || req.defaultPairsRoot === undefined) return env;
+  try {
+    return { ...env, defaultPairs: readDefaultPairs(req.defaultPairsRoot) };
+  } catch (e) {
+    warn(`training without the default pairs: could not read them from ${req.defaultPairsRoot}: ${e instanceof Error ? e.message : String(e)}`);
+    return env;
+  }
+}
