@@ -20,7 +20,7 @@ import { createTokenizer, normalizeAnswer, normalizeQuestion, Vocabulary } from 
 import { DEFAULT_TRAIN_OPTIONS } from './defaults';
 import { TrainingError } from './errors';
 import { greedyReplies } from './evaluate';
-import { padRows } from './greedy';
+import { longestRow, padRows } from './greedy';
 import { ChatModel } from './model';
 import type { CancellationTokenLike, CancelSignal, EpochReport, Pair, TrainCallbacks, TrainingReport, TrainOptions } from './types';
 
@@ -30,6 +30,9 @@ import type { CancellationTokenLike, CancelSignal, EpochReport, Pair, TrainCallb
  * far too high), even while the loss is still a finite number.
  */
 const DIVERGED_LOSS = 1000;
+
+/** Largest seed: the generator's state is 32 bits. */
+export const MAX_SEED = 2 ** 32 - 1;
 
 /** Most threads `threads` accepts. */
 export const MAX_THREADS = 64;
@@ -62,7 +65,8 @@ export function resolveTrainOptions(options: Partial<TrainOptions> = {}): TrainO
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new TrainingError(`expected ${k} to be a positive integer, got ${String(v)}`);
   }
   if (!Number.isInteger(o.patience) || o.patience < 0) throw new TrainingError(`expected patience to be a non-negative integer, got ${o.patience}`);
-  if (!Number.isInteger(o.seed) || o.seed < 0) throw new TrainingError(`expected seed to be a non-negative integer, got ${o.seed}`);
+  // The generator keeps 32 bits (seed >>> 0): 2^32 and 1e300 would silently mean seed 0.
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > MAX_SEED) throw new TrainingError(`expected seed to be an integer from 0 to ${MAX_SEED}, got ${o.seed}`);
   if (!(o.learningRate > 0) || !Number.isFinite(o.learningRate)) throw new TrainingError(`expected learningRate above 0, got ${o.learningRate}`);
   if (!(o.clip > 0)) throw new TrainingError(`expected clip above 0, got ${o.clip}`);
   if (!(o.validation >= 0 && o.validation < 1)) throw new TrainingError(`expected validation in [0, 1), got ${o.validation}`);
@@ -92,7 +96,7 @@ function lengthBuckets(examples: readonly Example[], batchSize: number, rng: Ran
 
 /** Share of examples whose greedy reply ends with END and equals the expected answer exactly. */
 function exactMatch(model: ChatModel, examples: readonly Example[]): number {
-  const maxLength = Math.max(...examples.map((e) => e.t.length)) + 2;
+  const maxLength = longestRow(examples.map((e) => e.t)) + 2;
   const replies = greedyReplies(model, examples.map((e) => e.x), maxLength);
   return replies.filter((r, i) => r.finished && r.text === examples[i].expected).length / examples.length;
 }

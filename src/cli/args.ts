@@ -52,7 +52,7 @@ export function parseArgs(args: readonly string[], specs: Readonly<Record<string
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') {
-      positionals.push(...args.slice(i + 1));
+      for (let k = i + 1; k < args.length; k++) positionals.push(args[k]);
       break;
     }
     if (!arg.startsWith('--') || arg === '-') {
