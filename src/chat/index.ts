@@ -8,7 +8,7 @@ export type {
 } from './types';
 export { DEFAULT_TRAIN_OPTIONS, DEFAULT_DECODE_OPTIONS, DEFAULT_MODEL_RELATIVE_PATH, DEFAULT_PAIRS_RELATIVE_PATH } from './defaults';
 export { ChatModel } from './model';
-export { trainChatModel, resolveTrainOptions, MAX_THREADS } from './train';
+export { trainChatModel, resolveTrainOptions, MAX_SEED, MAX_THREADS } from './train';
 export type { TrainEnvironment } from './train';
 export { evaluateChatModel } from './evaluate';
 export { notSureMessage, CUT_MARK } from './reply';

@@ -12,6 +12,13 @@ import type { DecodeOptions, ModelKind, Reply, TrainOptions, TrainingReport } fr
 /** Replies read at most this many question tokens (the rest is ignored), so a pasted essay cannot stall the chat. */
 export const MAX_REPLY_QUESTION_TOKENS = 1000;
 
+/**
+ * A question is cut to this many UTF-16 code units before it is normalised, so a 50 MB paste costs no more
+ * than a long question (it cost 22 s and 2.6 GB). 8 units per token leaves room for words with their
+ * spaces; training questions are far below it (2,000 code points by default, maxFieldLength).
+ */
+export const MAX_QUESTION_CODE_UNITS = 8 * MAX_REPLY_QUESTION_TOKENS;
+
 export class ChatModel {
   readonly kind: ModelKind;
   readonly tokenizer: Tokenizer;
@@ -34,9 +41,9 @@ export class ChatModel {
     return this.vocabulary.size;
   }
 
-  /** The question as the model reads it: normalised, tokenized, ids (unknown tokens → UNK). */
+  /** The question as the model reads it: normalised, tokenized, ids (unknown tokens → UNK); cut first to MAX_QUESTION_CODE_UNITS. */
   encodeQuestion(question: string): number[] {
-    return this.vocabulary.encode(this.tokenizer.tokenize(normalizeQuestion(question, this.options.normalize)));
+    return this.vocabulary.encode(this.tokenizer.tokenize(normalizeQuestion(question.slice(0, MAX_QUESTION_CODE_UNITS), this.options.normalize)));
   }
 
   /** The answer as the decoder learns it: START, ids, END. */
