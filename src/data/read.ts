@@ -15,7 +15,7 @@ import { parseJson, parseJsonl } from './json';
 import { limitHint, resolveLimits, type PairLimits } from './limits';
 import { PairSink, splitLines } from './sink';
 import { parseFixed, parseTsv } from './tsv';
-import { decodeUtf8 } from './utf8';
+import { decodeUtf8, utf16Endianness } from './utf8';
 
 export type PairFormat = PairsReadResult['format'];
 
@@ -79,6 +79,10 @@ export function readPairs(bytes: Uint8Array, fileName: string, limits?: Partial<
   const resolved = resolveLimits(limits);
   if (bytes.length > resolved.maxFileBytes) {
     throw new PairFileError(file, 0, `file is ${bytes.length.toLocaleString('en-US')} bytes, over the limit of ${resolved.maxFileBytes.toLocaleString('en-US')} (${limitHint('maxFileBytes')})`);
+  }
+  const utf16 = utf16Endianness(bytes);
+  if (utf16 !== undefined) {
+    throw new PairFileError(file, 0, `the file looks like UTF-16${utf16 === 'le' ? 'LE' : 'BE'} (NUL bytes between the characters), not UTF-8; save it as UTF-8`);
   }
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) throw new PairFileError(file, decoded.line, `not UTF-8 text (invalid byte 0x${bytes[decoded.offset].toString(16).padStart(2, '0')} at byte ${decoded.offset}); save the file as UTF-8`);
