@@ -15,7 +15,7 @@ export { notSureMessage, CUT_MARK } from './reply';
 export type { EvaluationFailure, EvaluationResult } from './evaluate';
 export { serializeModel, deserializeModel } from './serialize';
 export { TrainingError } from './errors';
-export { readPairs, PairFileError, DEFAULT_PAIR_LIMITS } from '../data';
+export { readPairs, checkFileSize, PairFileError, DEFAULT_PAIR_LIMITS } from '../data';
 export type { PairLimits } from '../data';
 export { ModelFileError } from '../io/model-file';
 export { sha256Hex } from '../io/hash';

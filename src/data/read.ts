@@ -74,12 +74,18 @@ export function findDuplicates(file: string, pairs: readonly Pair[], normalize: 
   return warnings;
 }
 
+/** Throws the maxFileBytes error for a file of `size` bytes over the limit; callers that can `stat` call it before reading. */
+export function checkFileSize(file: string, size: number, limits?: Partial<PairLimits>): void {
+  const { maxFileBytes } = resolveLimits(limits);
+  if (size > maxFileBytes) {
+    throw new PairFileError(file, 0, `file is ${size.toLocaleString('en-US')} bytes, over the limit of ${maxFileBytes.toLocaleString('en-US')} (${limitHint('maxFileBytes')})`);
+  }
+}
+
 export function readPairs(bytes: Uint8Array, fileName: string, limits?: Partial<PairLimits>, normalize?: NormalizeOptions): PairsReadResult {
   const file = fileName;
   const resolved = resolveLimits(limits);
-  if (bytes.length > resolved.maxFileBytes) {
-    throw new PairFileError(file, 0, `file is ${bytes.length.toLocaleString('en-US')} bytes, over the limit of ${resolved.maxFileBytes.toLocaleString('en-US')} (${limitHint('maxFileBytes')})`);
-  }
+  checkFileSize(file, bytes.length, resolved);
   const utf16 = utf16Endianness(bytes);
   if (utf16 !== undefined) {
     throw new PairFileError(file, 0, `the file looks like UTF-16${utf16 === 'le' ? 'LE' : 'BE'} (NUL bytes between the characters), not UTF-8; save it as UTF-8`);
