@@ -13,7 +13,7 @@ import { parseCsv } from './csv';
 import { PairFileError } from './errors';
 import { parseJson, parseJsonl } from './json';
 import { limitHint, resolveLimits, type PairLimits } from './limits';
-import { PairSink, splitLines } from './sink';
+import { checkLineLengths, PairSink } from './sink';
 import { parseFixed, parseTsv } from './tsv';
 import { decodeUtf8, utf16Endianness } from './utf8';
 
@@ -100,17 +100,20 @@ export function readPairs(bytes: Uint8Array, fileName: string, limits?: Partial<
       parseJson(text, sink);
       break;
     case 'jsonl':
-      parseJsonl(splitLines(text, sink), sink);
+      checkLineLengths(text, sink);
+      parseJsonl(text, sink);
       break;
     case 'csv':
-      splitLines(text, sink);
+      checkLineLengths(text, sink);
       parseCsv(text, sink);
       break;
     case 'tsv':
-      parseTsv(splitLines(text, sink), sink);
+      checkLineLengths(text, sink);
+      parseTsv(text, sink);
       break;
     case 'fixed':
-      parseFixed(splitLines(text, sink), sink);
+      checkLineLengths(text, sink);
+      parseFixed(text, sink);
       break;
     default: {
       const never: never = format;
