@@ -233,7 +233,8 @@ function loadModel(path: string): ChatModel {
 
 /**
  * Refuses an output that cannot be written, before any training: '' (usage), the pairs file itself,
- * also through a symlink or hard link (usage), a folder, a missing folder or one that is not writable.
+ * also through a symlink or hard link (usage), a folder or anything else that is not a regular file, a
+ * missing folder or one that is not writable.
  */
 function checkOutput(out: string, pairsPath: string): void {
   if (out === '') throw new UsageError('--out: expected a file name, got ""');
@@ -247,6 +248,8 @@ function checkOutput(out: string, pairsPath: string): void {
   }
   if (outStat !== undefined) {
     if (outStat.isDirectory()) throw there('it is a folder');
+    // The rename would replace a FIFO, a socket or (as root) a device such as /dev/null with the model.
+    if (!outStat.isFile()) throw there(`it is ${describeKind(outStat)}, not a regular file`);
     let inStat: Stats | undefined;
     try {
       inStat = statSync(pairsPath);

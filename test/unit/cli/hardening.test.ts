@@ -79,12 +79,16 @@ describe('--out is checked before training', () => {
     }
   }));
 
-  test('--out that cannot be written (empty, a folder, a missing folder, under a file) is refused before any training', withTemp((dir) => {
+  test('--out that cannot be written (empty, a folder, a FIFO, a missing folder, under a file) is refused before any training', withTemp((dir) => {
     const pairs = tinyPairs(dir);
     mkdirSync(join(dir, 'folder'));
+    const fifo = join(dir, 'out.fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
     const cases: [string, number, RegExp][] = [
       ['', 2, /--out: expected a file name, got ""/],
       [join(dir, 'folder'), 1, /folder: cannot write the model there \(it is a folder\)/],
+      // The rename would replace the FIFO (or, as root, a device such as /dev/null) with the model.
+      [fifo, 1, /out\.fifo: cannot write the model there \(it is a FIFO, not a regular file\)/],
       [join(dir, 'none', 'm.s2s'), 1, /m\.s2s: cannot write the model there \(the folder .*none does not exist\)/],
       [join(pairs, 'm.s2s'), 1, /m\.s2s: cannot write the model there \(.*pairs\.tsv is not a folder\)/],
     ];
