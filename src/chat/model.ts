@@ -14,7 +14,7 @@ export const MAX_REPLY_QUESTION_TOKENS = 1000;
 
 /**
  * A question is cut to this many UTF-16 code units before it is normalised, so a 50 MB paste costs no more
- * than a long question (it cost 22 s and 2.6 GB). 8 units per token leaves room for words with their
+ * than a long question (it took 22–29 s and about 2.6 GB). 8 units per token leaves room for words with their
  * spaces; training questions are far below it (2,000 code points by default, maxFieldLength).
  */
 export const MAX_QUESTION_CODE_UNITS = 8 * MAX_REPLY_QUESTION_TOKENS;
