@@ -16,10 +16,21 @@ export interface GreedyRow {
   readonly finished: boolean;
 }
 
+/** Length of the longest row (0 for none): a loop, since Math.max(...lengths) overflows the stack past ~125,000 rows. */
+export function longestRow(rows: readonly { readonly length: number }[]): number {
+  let longest = 0;
+  for (const r of rows) if (r.length > longest) longest = r.length;
+  return longest;
+}
+
 /** Pads rows with PAD to the longest (at least 1). */
 export function padRows(rows: readonly (readonly number[])[]): number[][] {
-  const T = Math.max(1, ...rows.map((r) => r.length));
-  return rows.map((r) => [...r, ...new Array<number>(T - r.length).fill(PAD)]);
+  const T = Math.max(1, longestRow(rows));
+  return rows.map((r) => {
+    const row = r.slice();
+    while (row.length < T) row.push(PAD);
+    return row;
+  });
 }
 
 export function greedyBatch(model: Seq2seqModel, questions: readonly (readonly number[])[], maxLength: number): GreedyRow[] {

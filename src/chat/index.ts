@@ -8,14 +8,14 @@ export type {
 } from './types';
 export { DEFAULT_TRAIN_OPTIONS, DEFAULT_DECODE_OPTIONS, DEFAULT_MODEL_RELATIVE_PATH, DEFAULT_PAIRS_RELATIVE_PATH } from './defaults';
 export { ChatModel } from './model';
-export { trainChatModel, resolveTrainOptions, MAX_THREADS } from './train';
+export { trainChatModel, resolveTrainOptions, MAX_SEED, MAX_THREADS } from './train';
 export type { TrainEnvironment } from './train';
 export { evaluateChatModel } from './evaluate';
 export { notSureMessage, CUT_MARK } from './reply';
 export type { EvaluationFailure, EvaluationResult } from './evaluate';
 export { serializeModel, deserializeModel } from './serialize';
 export { TrainingError } from './errors';
-export { readPairs, PairFileError, DEFAULT_PAIR_LIMITS } from '../data';
+export { readPairs, checkFileSize, PairFileError, DEFAULT_PAIR_LIMITS } from '../data';
 export type { PairLimits } from '../data';
 export { ModelFileError } from '../io/model-file';
 export { sha256Hex } from '../io/hash';

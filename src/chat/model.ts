@@ -21,8 +21,6 @@ import type { DecodeOptions, ModelKind, Reply, TrainOptions, TrainingReport } fr
 
 /** Replies read at most this many question tokens (the rest is ignored), so a pasted essay cannot stall the chat. */
 export const MAX_REPLY_QUESTION_TOKENS = 1000;
-/** A question is cut to this many UTF-16 units before it is normalised (4 per token is ample for any script). */
-const MAX_QUESTION_CHARS = 4 * MAX_REPLY_QUESTION_TOKENS;
 /** Reply length when a model knows no limit of its own (files written before limits were stored). */
 const FALLBACK_MAX_LENGTH = 80;
 /** Suggestions offered with a reply. */
@@ -43,6 +41,13 @@ export interface ModelKnowledge {
   readonly maxReplyLength: number;
   readonly threshold: number;
 }
+
+/**
+ * A question is cut to this many UTF-16 code units before it is normalised, so a 50 MB paste costs no more
+ * than a long question (it took 22–29 s and about 2.6 GB). 8 units per token leaves room for words with their
+ * spaces; training questions are far below it (2,000 code points by default, maxFieldLength).
+ */
+export const MAX_QUESTION_CODE_UNITS = 8 * MAX_REPLY_QUESTION_TOKENS;
 
 export class ChatModel {
   readonly kind: ModelKind;
@@ -91,7 +96,7 @@ export class ChatModel {
 
   /** The question's tokens as the encoder reads them (words, or answer tokens with a shared table). */
   questionTokens(question: string): string[] {
-    const normalized = normalizeQuestion(question.slice(0, MAX_QUESTION_CHARS), this.options.normalize);
+    const normalized = normalizeQuestion(question.slice(0, MAX_QUESTION_CODE_UNITS), this.options.normalize);
     const tokens = this.knowledge?.questionVocabulary ? questionWords(normalized) : this.tokenizer.tokenize(normalized);
     return tokens.slice(0, MAX_REPLY_QUESTION_TOKENS);
   }

@@ -16,7 +16,9 @@ export interface FlagSpec {
   readonly type: FlagType;
   /** For int/number: smallest value allowed (inclusive). */
   readonly min?: number;
-  /** For number: largest value allowed (inclusive). */
+  /** For int/number: the value must be above this one (a learning rate above 0). */
+  readonly minExclusive?: number;
+  /** For int/number: largest value allowed (inclusive). */
   readonly max?: number;
   /** For string: the allowed values. */
   readonly choices?: readonly string[];
@@ -40,7 +42,11 @@ function parseValue(name: string, spec: FlagSpec, raw: string | undefined): stri
   if (raw.trim() === '' || !Number.isFinite(v) || (isInt && !Number.isInteger(v))) {
     throw new UsageError(`--${name}: expected ${isInt ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`);
   }
+  if (isInt && spec.min !== undefined && spec.max !== undefined && !(v >= spec.min && v <= spec.max)) {
+    throw new UsageError(`--${name}: expected an integer from ${spec.min} to ${spec.max}, got ${raw}`);
+  }
   if (spec.min !== undefined && v < spec.min) throw new UsageError(`--${name}: expected at least ${spec.min}, got ${raw}`);
+  if (spec.minExclusive !== undefined && !(v > spec.minExclusive)) throw new UsageError(`--${name}: expected a number above ${spec.minExclusive}, got ${raw}`);
   if (spec.max !== undefined && v > spec.max) throw new UsageError(`--${name}: expected at most ${spec.max}, got ${raw}`);
   return v;
 }
@@ -52,7 +58,7 @@ export function parseArgs(args: readonly string[], specs: Readonly<Record<string
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') {
-      positionals.push(...args.slice(i + 1));
+      for (let k = i + 1; k < args.length; k++) positionals.push(args[k]);
       break;
     }
     if (!arg.startsWith('--') || arg === '-') {

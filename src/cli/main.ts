@@ -2,26 +2,30 @@
  * `seq2seq-chat`: train, chat with and evaluate models from a terminal (the same facade the extension uses).
  *
  * Exit codes: 0 success, 1 bad input (a pairs or model file; the message names file:line:reason),
- * 2 usage, 130 training interrupted by Ctrl+C (the best model so far is still saved).
+ * 2 usage, 130 training interrupted by Ctrl+C, 143 by SIGTERM (the best model so far is still saved if
+ * an epoch finished; nothing is written otherwise).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
+  ChatModel,
   DEFAULT_DECODE_OPTIONS,
   DEFAULT_MODEL_RELATIVE_PATH,
   DEFAULT_TRAIN_OPTIONS,
   deserializeModel,
   evaluateChatModel,
+  MAX_SEED,
   MAX_THREADS,
   ModelFileError,
   PairFileError,
   readPairs,
+  resolveTrainOptions,
   serializeModel,
   sha256Hex,
   trainChatModel,
   TrainingError,
-  type ChatModel,
   type DecodeOptions,
   type EpochReport,
   type PairLimits,
@@ -31,12 +35,14 @@ import {
 import { writeFileAtomic } from '../io/atomic';
 import { currentKernel } from '../matrix';
 import { parseArgs, UsageError, type FlagSpec, type ParsedArgs } from './args';
+import { BadInput, checkOutput, fixedDate, readBytes } from './files';
 import { ProgressPrinter } from './progress';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
+export const EXIT_TERMINATED = 143;
 
 /** The training worker's script beside this file in out/ (data-parallel helper threads run it). */
 const TRAIN_WORKER = join(__dirname, '..', 'worker', 'trainWorker.js');
@@ -62,7 +68,10 @@ train options:
   --seed N                random seed (default ${DEFAULT_TRAIN_OPTIONS.seed})
   --val X                 fraction held out for validation, 0 = training pairs (default ${DEFAULT_TRAIN_OPTIONS.validation})
   --patience N            epochs without improvement before stopping, 0 = never (default ${DEFAULT_TRAIN_OPTIONS.patience})
-  --threads N             threads sharing each batch, 1 = no helper threads (default ${DEFAULT_TRAIN_OPTIONS.threads ?? 1})
+  --threads N             threads sharing each batch, 1 = no helper threads (default ${DEFAULT_TRAIN_OPTIONS.threads ?? 1};
+                          at most the processors available)
+  --deterministic         fixed dates in the model file (1970, or SOURCE_DATE_EPOCH when set), so the same
+                          seed and data give the same bytes; SOURCE_DATE_EPOCH alone does the same
 
 chat options: the model defaults to the embedded default model; with a question, prints one reply,
   otherwise opens a prompt (empty line or Ctrl+D quits).
@@ -76,7 +85,7 @@ eval: prints the first failures (--show N, default 10), then "exact-match: K/N (
 Limits (train and eval): --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N;
   train also --max-vocabulary N (default ${DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? 30000}).
 
-Exit codes: 0 success, 1 bad input, 2 usage, 130 interrupted.`;
+Exit codes: 0 success, 1 bad input, 2 usage, 130 interrupted (Ctrl+C), 143 terminated (SIGTERM).`;
 
 const LIMIT_FLAGS: Record<string, FlagSpec> = {
   'max-file-bytes': { type: 'int', min: 1 },
@@ -87,8 +96,8 @@ const LIMIT_FLAGS: Record<string, FlagSpec> = {
 
 const DECODE_FLAGS: Record<string, FlagSpec> = {
   beam: { type: 'int', min: 1 },
-  temperature: { type: 'number', min: 0 },
-  seed: { type: 'int', min: 0 },
+  temperature: { type: 'number', minExclusive: 0 },
+  seed: { type: 'int', min: 0, max: MAX_SEED },
   'max-length': { type: 'int', min: 1 },
 };
 
@@ -101,12 +110,13 @@ const TRAIN_FLAGS: Record<string, FlagSpec> = {
   batch: { type: 'int', min: 1 },
   hidden: { type: 'int', min: 1 },
   wordvec: { type: 'int', min: 1 },
-  lr: { type: 'number', min: 0 },
-  seed: { type: 'int', min: 0 },
+  lr: { type: 'number', minExclusive: 0 },
+  seed: { type: 'int', min: 0, max: MAX_SEED },
   val: { type: 'number', min: 0, max: 0.9 },
   patience: { type: 'int', min: 0 },
   'max-vocabulary': { type: 'int', min: 5 },
   threads: { type: 'int', min: 1, max: MAX_THREADS },
+  deterministic: { type: 'boolean' },
   ...LIMIT_FLAGS,
 };
 
@@ -161,18 +171,6 @@ function decodeFrom(args: ParsedArgs): DecodeOptions {
   return { strategy: 'greedy', maxLength };
 }
 
-function readBytes(path: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new BadInput(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : e instanceof Error ? e.message : String(e)})`);
-  }
-}
-
-/** Bad input that is not a pairs or model file error (unreadable file, unwritable output). Exit code 1. */
-class BadInput extends Error {}
-
 function loadModel(path: string): ChatModel {
   return deserializeModel(readBytes(path), path);
 }
@@ -183,9 +181,6 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   const out = str(args, 'out');
   if (out === undefined) throw new UsageError('train: --out <model-file> is required');
   const pairsPath = args.positionals[0];
-  const bytes = readBytes(pairsPath);
-  const read = readPairs(bytes, pairsPath, limitsFrom(args));
-  for (const w of read.warnings) io.stderr.write(`warning: ${w.file}:${w.line}: ${w.message}\n`);
   const options: { -readonly [K in keyof TrainOptions]?: TrainOptions[K] } = {};
   const model = str(args, 'model');
   if (model === 'simple' || model === 'peeky' || model === 'attention') options.model = model;
@@ -209,21 +204,43 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     const v = num(args, flag);
     if (v !== undefined) options[key] = v;
   }
+  // Every usage error before any work: the options as training would check them, the date, the output.
+  try {
+    resolveTrainOptions(options);
+  } catch (e) {
+    if (e instanceof TrainingError) throw new UsageError(e.message);
+    throw e;
+  }
+  const date = fixedDate(args.flags.get('deterministic') === true);
+  checkOutput(out, pairsPath);
+  const cores = availableParallelism();
+  if (options.threads !== undefined && options.threads > cores) {
+    io.stderr.write(`warning: --threads ${options.threads} is more than the ${cores} processor${cores === 1 ? '' : 's'} available; using ${cores}\n`);
+    options.threads = cores;
+  }
+  const limits = limitsFrom(args);
+  const bytes = readBytes(pairsPath, limits);
+  const read = readPairs(bytes, pairsPath, limits);
+  for (const w of read.warnings) io.stderr.write(`warning: ${w.file}:${w.line}: ${w.message}\n`);
   const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
   const threads = options.threads ?? DEFAULT_TRAIN_OPTIONS.threads ?? 1;
-  io.stderr.write(`${pairsPath}: ${read.pairs.length} pairs (${read.format}); kernel ${currentKernel().name}, ${threads} thread${threads === 1 ? '' : 's'}\n`);
   const printer = new ProgressPrinter(io.stderr, epochs);
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
+  // Ctrl+C and SIGTERM both stop after the current batch and save the best model so far; a second one quits.
+  let stoppedBy: { readonly code: number; readonly word: string } | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const code = signal === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED;
+    if (stoppedBy !== undefined) process.exit(code);
+    stoppedBy = { code, word: signal === 'SIGTERM' ? 'terminated' : 'interrupted' };
     printer.clear();
-    io.stderr.write('interrupted: stopping after this batch and saving the best model so far (Ctrl+C again to quit now)\n');
+    io.stderr.write(`${stoppedBy.word}: stopping after this batch and saving the best model so far (${signal === 'SIGTERM' ? 'SIGTERM' : 'Ctrl+C'} again to quit now)\n`);
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  // Before the first line about training, so that a signal sent on seeing it finds the handler.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
+    io.stderr.write(`${pairsPath}: ${read.pairs.length} pairs (${read.format}); kernel ${currentKernel().name}, ${threads} thread${threads === 1 ? '' : 's'}\n`);
     const callbacks = {
       onProgress: (p: TrainProgress): void => printer.progress(p),
       onEpoch: (r: EpochReport): void => printer.epoch(r),
@@ -234,16 +251,24 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     };
     const result = await trainChatModel(read.pairs, options, callbacks, controller.signal, sha256Hex(bytes), { workerFile: TRAIN_WORKER });
     printer.clear();
+    const r = result.report;
+    if (r.epochs === 0) {
+      // Stopped before the first epoch ended: untrained weights (loss NaN) must not replace a good model.
+      io.stderr.write(`${stoppedBy?.word ?? 'stopped'} before the first epoch finished: nothing was saved${existsSync(out) ? ` (${out} is unchanged)` : ''}\n`);
+      return stoppedBy?.code ?? EXIT_INTERRUPTED;
+    }
+    // A reproducible file: the fixed date, and no duration (report.seconds) in it.
+    const saved = date === undefined ? result.model : new ChatModel(result.model.engine, result.model.vocabulary, result.model.options, { ...r, date, seconds: 0 });
     try {
-      writeFileAtomic(resolve(out), serializeModel(result.model));
+      writeFileAtomic(resolve(out), serializeModel(saved));
     } catch (e) {
       throw new BadInput(`${out}: cannot write the model (${e instanceof Error ? e.message : String(e)})`);
     }
-    const r = result.report;
     io.stdout.write(`saved ${out}: ${r.epochs} epochs, loss ${r.loss.toFixed(4)}, exact-match ${(r.accuracy * 100).toFixed(1)}% (${r.stoppedBy}, ${r.seconds.toFixed(1)}s)\n`);
-    return r.stoppedBy === 'cancelled' ? EXIT_INTERRUPTED : EXIT_OK;
+    return r.stoppedBy === 'cancelled' ? (stoppedBy?.code ?? EXIT_INTERRUPTED) : EXIT_OK;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -290,9 +315,11 @@ function evaluate(argv: readonly string[], io: Io): number {
   const args = parseArgs(argv, EVAL_FLAGS);
   if (args.positionals.length !== 2) throw new UsageError(`eval: expected <model-file> <pairs-file>, got ${args.positionals.length} arguments`);
   const [modelPath, pairsPath] = args.positionals;
+  const decode = decodeFrom(args); // usage errors before any work
   const model = loadModel(modelPath);
-  const read = readPairs(readBytes(pairsPath), pairsPath, limitsFrom(args));
-  const result = evaluateChatModel(model, read.pairs, decodeFrom(args));
+  const limits = limitsFrom(args);
+  const read = readPairs(readBytes(pairsPath, limits), pairsPath, limits);
+  const result = evaluateChatModel(model, read.pairs, decode);
   const show = num(args, 'show') ?? 10;
   for (const f of result.failures.slice(0, show)) {
     io.stdout.write(`${pairsPath}:${f.line}: ${JSON.stringify(f.question)}\n  expected ${JSON.stringify(f.expected)}\n  got      ${JSON.stringify(f.got)}\n`);
@@ -308,7 +335,10 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
   const [command, ...rest] = argv;
   try {
     if (command === undefined) throw new UsageError('expected a command: train, chat or eval');
-    if (command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
+    // After `--` everything is a positional argument: `chat -- --help` asks the model "--help".
+    const dashes = rest.indexOf('--');
+    const options = dashes < 0 ? rest : rest.slice(0, dashes);
+    if (command === '--help' || command === '-h' || command === 'help' || options.includes('--help')) {
       io.stdout.write(USAGE + '\n');
       return EXIT_OK;
     }

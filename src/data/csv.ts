@@ -6,17 +6,16 @@
 import { pickFields } from './fields';
 import type { PairSink } from './sink';
 
-interface CsvRecord {
-  readonly fields: string[];
-  readonly line: number;
-}
-
 function show(c: string): string {
   return c === '\r' ? 'a carriage return' : JSON.stringify(c);
 }
 
-export function parseCsvRecords(text: string, sink: PairSink): CsvRecord[] {
-  const records: CsvRecord[] = [];
+/**
+ * Calls `each` with every record's fields and the line it starts on, one record at a time, so that the
+ * caller's checks (maxPairs, field lengths) stop a bad file at its first bad record, having kept nothing
+ * of the records before it. Fields are slices of the text (no character-by-character concatenation).
+ */
+export function forEachCsvRecord(text: string, sink: PairSink, each: (fields: string[], line: number) => void): void {
   const n = text.length;
   let i = 0;
   let line = 1;
@@ -29,20 +28,22 @@ export function parseCsvRecords(text: string, sink: PairSink): CsvRecord[] {
       if (text[i] === '"') {
         const openLine = line;
         i++;
+        let from = i; // start of the part not yet copied into value
         for (;;) {
           if (i >= n) sink.fail(openLine, 'unterminated quoted field (the quote opened on this line never closes)');
           const c = text[i];
           if (c === '"') {
             if (text[i + 1] === '"') {
-              value += '"';
+              value += text.slice(from, i + 1); // up to and with one quote of the pair
               i += 2;
+              from = i;
               continue;
             }
+            value += text.slice(from, i);
             i++;
             break;
           }
           if (c === '\n') line++;
-          value += c;
           i++;
         }
         const after = text[i];
@@ -50,12 +51,12 @@ export function parseCsvRecords(text: string, sink: PairSink): CsvRecord[] {
           sink.fail(line, `expected a comma or the end of the line after a closing quote, got ${show(after)}`);
         }
       } else {
+        const from = i;
         while (i < n && text[i] !== ',' && text[i] !== '\n') {
           if (text[i] === '"') sink.fail(line, 'unexpected quote in an unquoted field (quote the whole field and double inner quotes: "say ""hi""")');
-          value += text[i];
           i++;
         }
-        if (value.endsWith('\r')) value = value.slice(0, -1);
+        value = text.slice(from, i > from && text[i - 1] === '\r' ? i - 1 : i);
       }
       fields.push(value);
       if (text[i] === '\r') i++;
@@ -68,31 +69,28 @@ export function parseCsvRecords(text: string, sink: PairSink): CsvRecord[] {
         endOfRecord = true;
       }
     }
-    if (!(fields.length === 1 && fields[0].trim() === '')) records.push({ fields, line: recordLine });
+    if (!(fields.length === 1 && fields[0].trim() === '')) each(fields, recordLine);
   }
-  return records;
 }
 
 export function parseCsv(text: string, sink: PairSink): void {
-  const records = parseCsvRecords(text, sink);
   let q = 0;
   let a = 1;
   let width = 2;
-  let start = 0;
-  const first = records[0];
-  if (first) {
-    const pick = pickFields(first.fields.map((f) => f.trim()));
-    if (pick.ok) {
-      const names = first.fields.map((f) => f.trim());
-      q = names.indexOf(pick.question);
-      a = names.indexOf(pick.answer);
-      width = names.length;
-      start = 1;
+  let first = true;
+  forEachCsvRecord(text, sink, (fields, line) => {
+    if (first) {
+      first = false;
+      const names = fields.map((f) => f.trim());
+      const pick = pickFields(names);
+      if (pick.ok) {
+        q = names.indexOf(pick.question);
+        a = names.indexOf(pick.answer);
+        width = names.length;
+        return;
+      }
     }
-  }
-  for (let r = start; r < records.length; r++) {
-    const { fields, line } = records[r];
     if (fields.length !== width) sink.fail(line, `expected ${width} comma-separated fields, got ${fields.length}`);
     sink.add(fields[q], fields[a], line);
-  }
+  });
 }

@@ -1,4 +1,4 @@
-export { readPairs, detectFormat, findDuplicates } from './read';
+export { readPairs, checkFileSize, detectFormat, findDuplicates } from './read';
 export type { PairFormat } from './read';
 export { PairFileError } from './errors';
 export { DEFAULT_PAIR_LIMITS, resolveLimits, limitFlag } from './limits';

@@ -1,6 +1,6 @@
 /** JSON (an array of objects) and JSON Lines (one object per line). */
 import { pickFields } from './fields';
-import type { PairSink } from './sink';
+import { forEachLine, type PairSink } from './sink';
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -50,16 +50,20 @@ function parseOrFail(text: string, line: number, sink: PairSink, offsetLine: num
 }
 
 /**
- * Start offsets of the top-level array's elements, by one linear scan that tracks strings and depth
- * (no recursion), so each pair can carry the line it starts on. Called only on text JSON.parse accepted.
+ * The line each element of the top-level array starts on, by one linear scan that tracks strings and depth
+ * (no recursion). It runs before JSON.parse, so that a file of more than maxPairs elements fails at the
+ * first one over the limit without building any of them.
  */
-function elementOffsets(text: string): number[] {
-  const starts: number[] = [];
+function elementLines(text: string, sink: PairSink): number[] {
+  const lines: number[] = [];
+  if (text.trimStart()[0] !== '[') return lines; // not an array: JSON.parse and the caller say so
+  let line = 1;
   let depth = 0;
   let inString = false;
   let expectValue = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
+    if (c === '\n') line++;
     if (inString) {
       if (c === '\\') i++;
       else if (c === '"') inString = false;
@@ -67,7 +71,8 @@ function elementOffsets(text: string): number[] {
     }
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
     if (depth === 1 && expectValue && c !== ']') {
-      starts.push(i);
+      if (lines.length >= sink.limits.maxPairs) sink.failTooMany(line);
+      lines.push(line);
       expectValue = false;
     }
     if (c === '"') inString = true;
@@ -77,27 +82,19 @@ function elementOffsets(text: string): number[] {
     } else if (c === ']' || c === '}') depth--;
     else if (c === ',' && depth === 1) expectValue = true;
   }
-  return starts;
+  return lines;
 }
 
 export function parseJson(text: string, sink: PairSink): void {
+  const lines = elementLines(text, sink);
   const value = parseOrFail(text, 1, sink, 1);
   if (!Array.isArray(value)) sink.fail(1, `expected a JSON array of objects, got ${describe(value)}`);
-  const offsets = elementOffsets(text);
-  // Lines of all elements in one pass over the text.
-  const lines: number[] = [];
-  let line = 1;
-  let pos = 0;
-  for (const off of offsets) {
-    for (; pos < off; pos++) if (text.charCodeAt(pos) === 10) line++;
-    lines.push(line);
-  }
   value.forEach((item: unknown, i: number) => addObject(item, lines[i] ?? 1, sink));
 }
 
-export function parseJsonl(lines: readonly string[], sink: PairSink): void {
-  lines.forEach((raw, i) => {
+export function parseJsonl(text: string, sink: PairSink): void {
+  forEachLine(text, (raw, n) => {
     if (raw.trim() === '') return;
-    addObject(parseOrFail(raw, i + 1, sink, i + 1), i + 1, sink);
+    addObject(parseOrFail(raw, n, sink, n), n, sink);
   });
 }

@@ -13,9 +13,9 @@ import { parseCsv } from './csv';
 import { PairFileError } from './errors';
 import { parseJson, parseJsonl } from './json';
 import { limitHint, resolveLimits, type PairLimits } from './limits';
-import { PairSink, splitLines } from './sink';
+import { checkLineLengths, PairSink } from './sink';
 import { parseFixed, parseTsv } from './tsv';
-import { decodeUtf8 } from './utf8';
+import { decodeUtf8, utf16Endianness } from './utf8';
 
 export type PairFormat = PairsReadResult['format'];
 
@@ -74,11 +74,21 @@ export function findDuplicates(file: string, pairs: readonly Pair[], normalize: 
   return warnings;
 }
 
+/** Throws the maxFileBytes error for a file of `size` bytes over the limit; callers that can `stat` call it before reading. */
+export function checkFileSize(file: string, size: number, limits?: Partial<PairLimits>): void {
+  const { maxFileBytes } = resolveLimits(limits);
+  if (size > maxFileBytes) {
+    throw new PairFileError(file, 0, `file is ${size.toLocaleString('en-US')} bytes, over the limit of ${maxFileBytes.toLocaleString('en-US')} (${limitHint('maxFileBytes')})`);
+  }
+}
+
 export function readPairs(bytes: Uint8Array, fileName: string, limits?: Partial<PairLimits>, normalize?: NormalizeOptions): PairsReadResult {
   const file = fileName;
   const resolved = resolveLimits(limits);
-  if (bytes.length > resolved.maxFileBytes) {
-    throw new PairFileError(file, 0, `file is ${bytes.length.toLocaleString('en-US')} bytes, over the limit of ${resolved.maxFileBytes.toLocaleString('en-US')} (${limitHint('maxFileBytes')})`);
+  checkFileSize(file, bytes.length, resolved);
+  const utf16 = utf16Endianness(bytes);
+  if (utf16 !== undefined) {
+    throw new PairFileError(file, 0, `the file looks like UTF-16${utf16 === 'le' ? 'LE' : 'BE'} (NUL bytes between the characters), not UTF-8; save it as UTF-8`);
   }
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) throw new PairFileError(file, decoded.line, `not UTF-8 text (invalid byte 0x${bytes[decoded.offset].toString(16).padStart(2, '0')} at byte ${decoded.offset}); save the file as UTF-8`);
@@ -90,17 +100,20 @@ export function readPairs(bytes: Uint8Array, fileName: string, limits?: Partial<
       parseJson(text, sink);
       break;
     case 'jsonl':
-      parseJsonl(splitLines(text, sink), sink);
+      checkLineLengths(text, sink);
+      parseJsonl(text, sink);
       break;
     case 'csv':
-      splitLines(text, sink);
+      checkLineLengths(text, sink);
       parseCsv(text, sink);
       break;
     case 'tsv':
-      parseTsv(splitLines(text, sink), sink);
+      checkLineLengths(text, sink);
+      parseTsv(text, sink);
       break;
     case 'fixed':
-      parseFixed(splitLines(text, sink), sink);
+      checkLineLengths(text, sink);
+      parseFixed(text, sink);
       break;
     default: {
       const never: never = format;

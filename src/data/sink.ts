@@ -15,6 +15,11 @@ export class PairSink {
     throw new PairFileError(this.file, line, reason);
   }
 
+  /** The maxPairs error, at the line of the first pair over the limit. */
+  failTooMany(line: number): never {
+    return this.fail(line, `more than ${this.limits.maxPairs.toLocaleString('en-US')} pairs (${limitHint('maxPairs')})`);
+  }
+
   add(question: string, answer: string, line: number): void {
     if (question.trim() === '') this.fail(line, 'empty question');
     if (answer.trim() === '') this.fail(line, 'empty answer');
@@ -27,22 +32,41 @@ export class PairSink {
         }
       }
     }
-    if (this.pairs.length >= this.limits.maxPairs) {
-      this.fail(line, `more than ${this.limits.maxPairs.toLocaleString('en-US')} pairs (${limitHint('maxPairs')})`);
-    }
+    if (this.pairs.length >= this.limits.maxPairs) this.failTooMany(line);
     this.pairs.push({ question, answer, line });
   }
 }
 
-/** Splits text into physical lines (LF or CRLF) and enforces maxLineLength. */
-export function splitLines(text: string, sink: PairSink): string[] {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    let l = lines[i];
-    if (l.endsWith('\r')) l = lines[i] = l.slice(0, -1);
-    if (l.length > sink.limits.maxLineLength) {
-      sink.fail(i + 1, `line is ${l.length.toLocaleString('en-US')} characters long, over the limit of ${sink.limits.maxLineLength.toLocaleString('en-US')} (${limitHint('maxLineLength')})`);
+/**
+ * Checks every physical line (LF or CRLF) against maxLineLength, in file order, before any is parsed, in one
+ * scan that keeps nothing: a file is never split into an array of all its lines (13 million short lines cost
+ * 700 MB that way).
+ */
+export function checkLineLengths(text: string, sink: PairSink): void {
+  const max = sink.limits.maxLineLength;
+  let line = 1;
+  for (let start = 0; start <= text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const length = end - start - (end > start && text.charCodeAt(end - 1) === 13 ? 1 : 0);
+    if (length > max) {
+      sink.fail(line, `line is ${length.toLocaleString('en-US')} characters long, over the limit of ${max.toLocaleString('en-US')} (${limitHint('maxLineLength')})`);
     }
+    start = end + 1;
   }
-  return lines;
+}
+
+/**
+ * Calls `each` with every physical line (without its LF or CRLF) and its 1-based number, one at a time,
+ * so a parser can stop at the first error (maxPairs …) having built nothing for the rest of the file.
+ */
+export function forEachLine(text: string, each: (line: string, number: number) => void): void {
+  let number = 1;
+  for (let start = 0; start <= text.length; number++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    each(text.slice(start, stop), number);
+    start = end + 1;
+  }
 }

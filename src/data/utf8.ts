@@ -37,6 +37,31 @@ export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
   return -1;
 }
 
+/**
+ * 'le' or 'be' when the bytes look like UTF-16 (Windows "Unicode" files): a UTF-16 byte-order mark, or,
+ * without one, NUL bytes in at least half of the odd (or even) positions of the first 64 KB and hardly any
+ * at the other parity (ASCII text in UTF-16 has a NUL in every other byte). Decoded as UTF-8
+ * such a file is valid, NUL-interleaved text. Otherwise undefined.
+ */
+export function utf16Endianness(bytes: Uint8Array): 'le' | 'be' | undefined {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'le';
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'be';
+  const n = Math.min(bytes.length, 64 * 1024) & ~1;
+  if (n < 4) return undefined;
+  let evenNuls = 0;
+  let oddNuls = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenNuls++;
+    if (bytes[i + 1] === 0) oddNuls++;
+  }
+  // Text that is mostly ASCII (as pairs files are: punctuation, digits, tabs, line breaks) has a NUL high
+  // byte in most of its UTF-16 units; a UTF-8 file with a few NULs in it is far from that.
+  const half = n / 2;
+  if (oddNuls >= 4 && oddNuls >= half / 2 && evenNuls <= oddNuls / 16) return 'le';
+  if (evenNuls >= 4 && evenNuls >= half / 2 && oddNuls <= evenNuls / 16) return 'be';
+  return undefined;
+}
+
 /** 1-based line of a byte offset (counts LF bytes before it). */
 export function lineOfByte(bytes: Uint8Array, offset: number): number {
   let line = 1;

@@ -3,13 +3,39 @@
  * the target (atomic on POSIX and on NTFS within one volume), then fsync the folder where the platform
  * allows it. A crash at any point leaves either the old file or the new one, never half of one.
  */
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Names this host and PID namespace (8 hex digits of a hash of the host name and, on Linux, the PID
+ * namespace's inode). A temp file's PID can be probed only by a process with the same tag: a container
+ * sharing the folder has its own PIDs, and PID 1234 there says nothing about PID 1234 here.
+ */
+function namespaceTag(): string {
+  let ns = '';
+  try {
+    ns = readlinkSync('/proc/self/ns/pid');
+  } catch {
+    // not Linux, or no /proc: the host name alone
+  }
+  return createHash('sha256').update(`${hostname()}\0${ns}`).digest('hex').slice(0, 8);
+}
+
+const TAG = namespaceTag();
+
+/** Temp files of writers we cannot probe are removed only once they are this old (by mtime): no save takes an hour. */
+export const ORPHAN_AGE_MS = 60 * 60 * 1000;
+
+/** The temp file a writer with process id `pid` in this PID namespace uses for `path`: `.name.<pid>.<tag>.<random>.tmp`. */
+export function tempName(path: string, pid = process.pid): string {
+  return join(dirname(path), `.${basename(path)}.${pid}.${TAG}.${randomBytes(6).toString('hex')}.tmp`);
+}
 
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempName(path);
   const fd = openSync(temp, 'wx', 0o644);
   try {
     let written = 0;
@@ -40,11 +66,13 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
 }
 
 /**
- * A writer killed between creating its temp file and renaming it leaves `.name.<pid>.<hex>.tmp` behind
- * (never read, but never removed either). After a successful save, delete those whose process is gone.
- * Temps of live processes (another writer mid-save, or this process) are left alone.
+ * A writer killed between creating its temp file and renaming it leaves `.name.<pid>.<tag>.<hex>.tmp` behind
+ * (never read, but never removed either). After a successful save, delete those that are provably orphaned:
+ * with our tag (same host and PID namespace) and a PID that is gone, or of any writer and over an hour old.
+ * Temps of live processes (another writer mid-save, or this process) and fresh ones of writers we cannot
+ * probe (another container, another host on a network drive, an older version's untagged name) are left alone.
  */
-export function removeOrphanedTemps(dir: string, base: string): number {
+export function removeOrphanedTemps(dir: string, base: string, now = Date.now()): number {
   const prefix = `.${base}.`;
   let removed = 0;
   let names: string[];
@@ -55,8 +83,12 @@ export function removeOrphanedTemps(dir: string, base: string): number {
   }
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(name.slice(prefix.length).split('.')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    const parts = name.slice(prefix.length).split('.'); // pid, tag, random, 'tmp' (older: pid, random, 'tmp')
+    const pid = Number(parts[0]);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    const ours = parts.length === 4 && parts[1] === TAG;
+    if (ours && (pid === process.pid || isAlive(pid))) continue;
+    if (!ours && !olderThan(join(dir, name), now - ORPHAN_AGE_MS)) continue;
     try {
       unlinkSync(join(dir, name));
       removed++;
@@ -65,6 +97,14 @@ export function removeOrphanedTemps(dir: string, base: string): number {
     }
   }
   return removed;
+}
+
+function olderThan(path: string, time: number): boolean {
+  try {
+    return statSync(path).mtimeMs < time;
+  } catch {
+    return false;
+  }
 }
 
 function isAlive(pid: number): boolean {

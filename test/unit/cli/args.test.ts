@@ -30,6 +30,15 @@ describe('parseArgs', () => {
     for (const [args, message] of cases) assert.throws(() => parseArgs(args, SPECS), (e: unknown) => e instanceof UsageError && message.test(e.message));
   });
 
+  test('minExclusive refuses the bound itself; an int with min and max names the whole range', () => {
+    const specs: Record<string, FlagSpec> = { lr: { type: 'number', minExclusive: 0 }, seed: { type: 'int', min: 0, max: 2 ** 32 - 1 } };
+    assert.equal(parseArgs(['--lr', '1e-9'], specs).flags.get('lr'), 1e-9);
+    assert.throws(() => parseArgs(['--lr', '0'], specs), /--lr: expected a number above 0, got 0/);
+    assert.throws(() => parseArgs(['--seed', '4294967296'], specs), /--seed: expected an integer from 0 to 4294967295, got 4294967296/);
+    assert.throws(() => parseArgs(['--seed', '1e300'], specs), /--seed: expected an integer from 0 to 4294967295, got 1e300/);
+    assert.equal(parseArgs(['--seed', '4294967295'], specs).flags.get('seed'), 4294967295);
+  });
+
   test('accepts a negative-looking question as a positional', () => {
     assert.deepEqual(parseArgs(['-1+2'], SPECS).positionals, ['-1+2']);
   });

@@ -1,9 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../../src/io/atomic';
+import { tempName, writeFileAtomic } from '../../../src/io/atomic';
 import { crc32 } from '../../../src/io/crc32';
 import { sha256Hex } from '../../../src/io/hash';
 
@@ -23,6 +24,49 @@ describe('writeFileAtomic', () => {
 
   test('fails without touching anything when the folder does not exist', () => {
     assert.throws(() => writeFileAtomic(join(tmpdir(), 'no-such-folder-s2s', 'x.bin'), new Uint8Array(1)), /ENOENT/);
+  });
+});
+
+describe('orphaned temp files', () => {
+  /** The PID of a process that has exited (PIDs are not reused this soon). */
+  const deadPid = (): number => {
+    const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    return Number(r.stdout);
+  };
+
+  test('a fresh temp of a PID this process cannot see (another PID namespace or host) is kept; an hour-old one is removed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's2s-atomic-'));
+    try {
+      const target = join(dir, 'model.s2s');
+      const pid = deadPid();
+      // Another container sharing the folder: its PIDs are not ours to probe, its tag differs.
+      const foreign = `.model.s2s.${pid}.0badf00d.0123456789ab.tmp`;
+      const foreignOld = `.model.s2s.${pid + 1}.0badf00d.0123456789ab.tmp`;
+      // Written by an older version (no tag): only its age can tell.
+      const untagged = `.model.s2s.${pid}.0123456789ab.tmp`;
+      // Ours (same host and PID namespace) and its writer is gone: removed at once, as before.
+      const ours = tempName(target, pid).slice(dir.length + 1);
+      for (const name of [foreign, foreignOld, untagged, ours]) writeFileSync(join(dir, name), 'partial');
+      const twoHoursAgo = Date.now() / 1000 - 2 * 3600;
+      utimesSync(join(dir, foreignOld), twoHoursAgo, twoHoursAgo);
+      writeFileAtomic(target, new Uint8Array([1]));
+      assert.deepEqual(readdirSync(dir).sort(), [foreign, untagged, 'model.s2s'].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a temp of a live writer with our tag is kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's2s-atomic-'));
+    try {
+      const target = join(dir, 'model.s2s');
+      const live = tempName(target, process.ppid).slice(dir.length + 1);
+      writeFileSync(join(dir, live), 'partial');
+      writeFileAtomic(target, new Uint8Array([1]));
+      assert.deepEqual(readdirSync(dir).sort(), [live, 'model.s2s'].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
