@@ -49,15 +49,20 @@ export function readTrainOptions(defaults: TrainOptions): TrainOptions {
 /** Decoding options from settings. */
 export function readDecodeOptions(): DecodeOptions {
   const c = cfg();
-  const maxLength = pick(c, 'decoding.maxReplyLength', 80);
+  // null or absent: the model's own limit (its longest trained answer plus a margin)
+  const limit = pick<number | null>(c, 'decoding.maxReplyLength', null);
+  const shared = {
+    ...(typeof limit === 'number' && Number.isFinite(limit) ? { maxLength: Math.min(1000, Math.max(1, Math.round(limit))) } : {}),
+    constrained: pick<boolean>(c, 'decoding.constrained', true) !== false,
+  };
   const strategy = pick<'greedy' | 'beam' | 'sample'>(c, 'decoding.strategy', 'greedy');
   switch (strategy) {
     case 'beam':
-      return { strategy, beamWidth: pick(c, 'decoding.beamWidth', 3), maxLength };
+      return { strategy, beamWidth: pick(c, 'decoding.beamWidth', 3), ...shared };
     case 'sample':
-      return { strategy, temperature: pick(c, 'decoding.temperature', 1), maxLength };
+      return { strategy, temperature: pick(c, 'decoding.temperature', 1), ...shared };
     case 'greedy':
-      return { strategy, maxLength };
+      return { strategy, ...shared };
     default: {
       const never: never = strategy;
       throw new Error(`seq2seqChat.decoding.strategy: expected greedy, beam or sample, got ${String(never)}`);

@@ -12,7 +12,8 @@
  *   answer is the reply (`agrees`).
  * They are combined by a logistic regression whose weights were fitted on held-out rephrasings and
  * off-topic questions of three domains (scripts/calibrate.ts prints the fit), so the output is a
- * probability, not a score: about that share of replies at a given confidence were right.
+ * probability, not a score: about that share of replies at a given confidence were right. In the fit's
+ * own run, replies with confidence 0.4–0.6 were right 55 % of the time, 0.6–0.8: 75 %, 0.8–1: 88 %.
  */
 
 export interface ConfidenceFeatures {
@@ -24,10 +25,14 @@ export interface ConfidenceFeatures {
 }
 
 /** Logistic-regression weights over featureVector(): bias first. */
-export const CONFIDENCE_WEIGHTS: readonly number[] = [-4.0, 1.0, 0.5, 4.0, 3.0, 1.0];
+export const CONFIDENCE_WEIGHTS: readonly number[] = [-2.96, 2.95, 0.74, 2.6, 3.04, 0.81];
 
-/** Default threshold: replies below it are "not sure". */
-export const DEFAULT_CONFIDENCE_THRESHOLD = 0.5;
+/**
+ * Default threshold: replies below it are "not sure". Chosen on the calibration run: 0.3 abstains on 91 % of
+ * the off-topic questions and costs 4 points of right held-out rephrasings (0.5: 95.5 % and 11 points;
+ * 0.2: 89 % and 4 points); trained questions stay 100 % sure.
+ */
+export const DEFAULT_CONFIDENCE_THRESHOLD = 0.3;
 
 export function featureVector(f: ConfidenceFeatures): number[] {
   const lg = (x: number): number => Math.log(Math.max(x, 1e-6));

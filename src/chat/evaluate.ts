@@ -1,4 +1,8 @@
-/** Exact-match evaluation: the reply must equal the normalised expected answer (see src/text/normalize.ts). */
+/**
+ * Evaluation on a pairs file, decoded as the chat replies (src/chat/model.ts `replies`): a pair is right when
+ * the reply is sure and equals the normalised expected answer exactly (src/text/normalize.ts); a reply
+ * that is not sure counts as not right, whatever its text.
+ */
 import { UNK } from '../models/tokens';
 import { DEFAULT_DECODE_OPTIONS } from './defaults';
 import { greedyBatch } from './greedy';
@@ -10,15 +14,21 @@ export interface EvaluationFailure {
   readonly question: string;
   readonly expected: string;
   readonly got: string;
+  /** Whether the reply was sure (a sure wrong reply, or a not-sure one). */
+  readonly sure: boolean;
+  readonly confidence: number;
 }
 
 export interface EvaluationResult {
+  /** Replies sure and exactly right. */
   readonly correct: number;
+  /** Replies given as sure (right or wrong). */
+  readonly answered: number;
   readonly total: number;
   readonly failures: EvaluationFailure[];
 }
 
-/** Greedy replies to many questions (ids) at once, 64 per batched pass instead of one pass per question. */
+/** Greedy (free) replies to many questions (ids) at once, 64 per batched pass instead of one pass per question. */
 export function greedyReplies(model: ChatModel, questions: readonly (readonly number[])[], maxLength: number): { text: string; finished: boolean }[] {
   const out: { text: string; finished: boolean }[] = [];
   for (let s = 0; s < questions.length; s += 64) {
@@ -29,15 +39,16 @@ export function greedyReplies(model: ChatModel, questions: readonly (readonly nu
 }
 
 export function evaluateChatModel(model: ChatModel, pairs: readonly Pair[], decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): EvaluationResult {
-  const maxLength = decode.maxLength ?? DEFAULT_DECODE_OPTIONS.maxLength ?? 80;
-  const got =
-    decode.strategy === 'greedy'
-      ? greedyReplies(model, pairs.map((p) => model.encodeQuestion(p.question)), maxLength).map((r) => r.text)
-      : pairs.map((p) => model.reply(p.question, decode).text);
+  const replies = model.replies(pairs.map((p) => p.question), decode);
   const failures: EvaluationFailure[] = [];
+  let correct = 0;
+  let answered = 0;
   pairs.forEach((p, i) => {
+    const r = replies[i];
     const expected = model.expectedReply(p.answer);
-    if (got[i] !== expected) failures.push({ line: p.line, question: p.question, expected, got: got[i] });
+    if (r.sure) answered++;
+    if (r.sure && r.text === expected) correct++;
+    else failures.push({ line: p.line, question: p.question, expected, got: r.text, sure: r.sure, confidence: r.confidence });
   });
-  return { correct: pairs.length - failures.length, total: pairs.length, failures };
+  return { correct, answered, total: pairs.length, failures };
 }

@@ -14,7 +14,7 @@ import { END, START, UNK } from '../models/tokens';
 import type { Seq2seqModel } from '../models/types';
 import { constrainedBatch, type ConstrainedRow } from '../decode/constrained';
 import { buildTrie, QuestionIndex, type TrainedQuestion, type TrieNode } from './answers';
-import { confidenceOf, DEFAULT_CONFIDENCE_THRESHOLD } from './confidence';
+import { confidenceOf, DEFAULT_CONFIDENCE_THRESHOLD, type ConfidenceFeatures } from './confidence';
 import { DEFAULT_DECODE_OPTIONS } from './defaults';
 import { CUT_MARK, decodeReply } from './reply';
 import type { DecodeOptions, ModelKind, Reply, TrainOptions, TrainingReport } from './types';
@@ -215,16 +215,14 @@ export class ChatModel {
     const neighbours = index.nearest(words, 16);
     const top = neighbours[0];
     const questions = this.knowledge.questions;
-    const minProb = reply.tokens.reduce((m, t) => Math.min(m, t.prob), 1);
-    const confidence = !reply.finished || answer < 0
-      ? 0
-      : confidenceOf({
-          posterior,
-          minProb,
-          coverage: index.coverage(words),
-          similarity: top?.similarity ?? 0,
-          agrees: top !== undefined && questions[top.question].answer === answer,
-        });
+    const signals: ConfidenceFeatures = {
+      posterior,
+      minProb: reply.tokens.reduce((m, t) => Math.min(m, t.prob), 1),
+      coverage: index.coverage(words),
+      similarity: top?.similarity ?? 0,
+      agrees: top !== undefined && questions[top.question].answer === answer,
+    };
+    const confidence = !reply.finished || answer < 0 ? 0 : confidenceOf(signals);
     // Suggestions: the closest trained question with the reply's answer first, then the closest others,
     // one question per answer.
     const seen = new Set<number>();
@@ -241,6 +239,6 @@ export class ChatModel {
       suggestions.push(questions[n.question].text);
       if (suggestions.length === SUGGESTIONS) break;
     }
-    return { ...reply, confidence, sure: confidence >= (decode.threshold ?? this.threshold), suggestions };
+    return { ...reply, confidence, sure: confidence >= (decode.threshold ?? this.threshold), suggestions, signals };
   }
 }

@@ -5,6 +5,7 @@
  * Implementations live beside this file (src/chat/*.ts); this file only fixes the shapes so that
  * the extension and the engine can be built side by side.
  */
+import type { ConfidenceFeatures } from './confidence';
 
 /** One question/answer pair read from a pairs file. `line` is 1-based, in the source file. */
 export interface Pair {
@@ -93,6 +94,8 @@ export interface Reply {
   readonly sure: boolean;
   /** The closest trained questions, best first (at most 3), offered as "Did you mean …?" when not sure. */
   readonly suggestions: string[];
+  /** What `confidence` was computed from (src/chat/confidence.ts), when the model knows its training pairs. */
+  readonly signals?: ConfidenceFeatures;
 }
 
 /** Hyperparameters of one training run; every field has a documented default in src/chat/defaults.ts. */

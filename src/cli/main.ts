@@ -11,8 +11,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
   ChatModel,
-  DEFAULT_DECODE_OPTIONS,
   DEFAULT_MODEL_RELATIVE_PATH,
+  notSureMessage,
+  readDefaultPairs,
   DEFAULT_TRAIN_OPTIONS,
   deserializeModel,
   evaluateChatModel,
@@ -46,17 +47,21 @@ export const EXIT_TERMINATED = 143;
 
 /** The training worker's script beside this file in out/ (data-parallel helper threads run it). */
 const TRAIN_WORKER = join(__dirname, '..', 'worker', 'trainWorker.js');
+/** The package root (out/src/cli → ../../..), where data/default/ lives. */
+const PACKAGE_ROOT = join(__dirname, '..', '..', '..');
 
 export const USAGE = `Usage:
   seq2seq-chat train <pairs-file> --out <model-file> [options]
-  seq2seq-chat chat [model-file] ["question"] [--beam K | --temperature X] [--max-length N]
+  seq2seq-chat chat [model-file] ["question"] [--json] [--beam K | --temperature X] [--max-length N]
   seq2seq-chat eval <model-file> <pairs-file> [--show N] [--beam K]
+  seq2seq-chat eval <model-file> --unknown <questions-file>
   seq2seq-chat --help
 
 Pairs files: TSV (question<TAB>answer), CSV, JSON, JSONL, or the book's fixed-width format.
 
 train options:
   --out FILE              model file to write (required)
+  --no-default-pairs      leave out the embedded small talk (greetings, thanks), trained with yours by default
   --model KIND            simple | peeky | attention (default ${DEFAULT_TRAIN_OPTIONS.model})
   --reverse, --no-reverse reverse questions (default ${DEFAULT_TRAIN_OPTIONS.reverse ? 'on' : 'off'})
   --tokenizer KIND        char | word (default ${DEFAULT_TRAIN_OPTIONS.tokenizer})
@@ -78,9 +83,14 @@ chat options: the model defaults to the embedded default model; with a question,
   --beam K                beam search with K beams (default greedy)
   --temperature X         sample with temperature X
   --seed N                seed for sampling
-  --max-length N          longest reply in tokens (default ${DEFAULT_DECODE_OPTIONS.maxLength ?? 80})
+  --max-length N          longest reply in tokens (default the model's own: its longest trained answer plus a margin)
+  --threshold X           confidence below which a reply is not sure (default the model's own)
+  --free                  free generation instead of replying with one of the trained answers
+  --json                  (chat) one JSON object per question: reply, confidence, sure, suggestions, cut
 
-eval: prints the first failures (--show N, default 10), then "exact-match: K/N (P%)".
+eval: prints the first failures (--show N, default 10), then "answered: A/N (P%)" (replies given as sure)
+  and "exact-match: K/N (P%)" (sure and exactly right). With --unknown (one question per line that the
+  model must not know), the last line is "abstained: K/N (P%)".
 
 Limits (train and eval): --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N;
   train also --max-vocabulary N (default ${DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? 30000}).
@@ -99,7 +109,11 @@ const DECODE_FLAGS: Record<string, FlagSpec> = {
   temperature: { type: 'number', minExclusive: 0 },
   seed: { type: 'int', min: 0, max: MAX_SEED },
   'max-length': { type: 'int', min: 1 },
+  threshold: { type: 'number', min: 0, max: 1 },
+  free: { type: 'boolean' },
 };
+
+const CHAT_FLAGS: Record<string, FlagSpec> = { ...DECODE_FLAGS, json: { type: 'boolean' } };
 
 const TRAIN_FLAGS: Record<string, FlagSpec> = {
   out: { type: 'string' },
@@ -117,10 +131,11 @@ const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'max-vocabulary': { type: 'int', min: 5 },
   threads: { type: 'int', min: 1, max: MAX_THREADS },
   deterministic: { type: 'boolean' },
+  'default-pairs': { type: 'boolean', negatable: true },
   ...LIMIT_FLAGS,
 };
 
-const EVAL_FLAGS: Record<string, FlagSpec> = { show: { type: 'int', min: 0 }, ...DECODE_FLAGS, ...LIMIT_FLAGS };
+const EVAL_FLAGS: Record<string, FlagSpec> = { show: { type: 'int', min: 0 }, unknown: { type: 'string' }, ...DECODE_FLAGS, ...LIMIT_FLAGS };
 
 export interface Io {
   readonly stdout: NodeJS.WriteStream;
@@ -161,14 +176,18 @@ function limitsFrom(args: ParsedArgs): Partial<PairLimits> {
 function decodeFrom(args: ParsedArgs): DecodeOptions {
   const beam = num(args, 'beam');
   const temperature = num(args, 'temperature');
-  const maxLength = num(args, 'max-length') ?? DEFAULT_DECODE_OPTIONS.maxLength;
+  const shared = {
+    ...(num(args, 'max-length') !== undefined ? { maxLength: num(args, 'max-length') } : {}),
+    ...(num(args, 'threshold') !== undefined ? { threshold: num(args, 'threshold') } : {}),
+    ...(args.flags.get('free') === true ? { constrained: false } : {}),
+  };
   if (beam !== undefined && temperature !== undefined) throw new UsageError('--beam and --temperature cannot be used together');
-  if (beam !== undefined) return { strategy: 'beam', beamWidth: beam, maxLength };
+  if (beam !== undefined) return { strategy: 'beam', beamWidth: beam, ...shared };
   if (temperature !== undefined) {
     if (temperature <= 0) throw new UsageError(`--temperature: expected a number above 0, got ${temperature}`);
-    return { strategy: 'sample', temperature, seed: num(args, 'seed'), maxLength };
+    return { strategy: 'sample', temperature, seed: num(args, 'seed'), ...shared };
   }
-  return { strategy: 'greedy', maxLength };
+  return { strategy: 'greedy', ...shared };
 }
 
 function loadModel(path: string): ChatModel {
@@ -186,6 +205,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   if (model === 'simple' || model === 'peeky' || model === 'attention') options.model = model;
   const tokenizer = str(args, 'tokenizer');
   if (tokenizer === 'char' || tokenizer === 'word') options.tokenizer = tokenizer;
+  if (args.flags.get('default-pairs') === false) options.includeDefaultPairs = false;
   const reverse = args.flags.get('reverse');
   if (typeof reverse === 'boolean') options.reverse = reverse;
   const numeric: [string, 'epochs' | 'batchSize' | 'hidden' | 'wordvec' | 'learningRate' | 'seed' | 'validation' | 'patience' | 'maxVocabulary' | 'threads'][] = [
@@ -249,7 +269,10 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
         io.stderr.write(`warning: ${message}\n`);
       },
     };
-    const result = await trainChatModel(read.pairs, options, callbacks, controller.signal, sha256Hex(bytes), { workerFile: TRAIN_WORKER });
+    const result = await trainChatModel(read.pairs, options, callbacks, controller.signal, sha256Hex(bytes), {
+      workerFile: TRAIN_WORKER,
+      ...(options.includeDefaultPairs === false ? {} : { defaultPairs: readDefaultPairs(PACKAGE_ROOT) }),
+    });
     printer.clear();
     const r = result.report;
     if (r.epochs === 0) {
@@ -258,7 +281,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
       return stoppedBy?.code ?? EXIT_INTERRUPTED;
     }
     // A reproducible file: the fixed date, and no duration (report.seconds) in it.
-    const saved = date === undefined ? result.model : new ChatModel(result.model.engine, result.model.vocabulary, result.model.options, { ...r, date, seconds: 0 });
+    const saved = date === undefined ? result.model : new ChatModel(result.model.engine, result.model.vocabulary, result.model.options, { ...r, date, seconds: 0 }, result.model.knowledge);
     try {
       writeFileAtomic(resolve(out), serializeModel(saved));
     } catch (e) {
@@ -272,13 +295,27 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-function printReply(model: ChatModel, question: string, decode: DecodeOptions, io: Io): void {
+/**
+ * One reply. `--json`: one JSON object per question, {reply, confidence, sure, suggestions, cut} (other
+ * tools read it). Otherwise the reply (ending with … when cut), or, when the model is not sure, the
+ * not-sure message and the closest trained questions.
+ */
+function printReply(model: ChatModel, question: string, decode: DecodeOptions, io: Io, json: boolean): void {
   const reply = model.reply(question, decode);
-  io.stdout.write(reply.text + (reply.finished ? '' : ' …') + '\n');
+  if (json) {
+    const out = { reply: reply.text, confidence: Math.round(reply.confidence * 1e4) / 1e4, sure: reply.sure, suggestions: reply.suggestions, cut: reply.cut };
+    io.stdout.write(JSON.stringify(out) + '\n');
+  } else if (reply.sure) {
+    io.stdout.write(reply.text + '\n');
+  } else {
+    const lines = [notSureMessage(question), ...(reply.suggestions.length > 0 ? ['Did you mean:', ...reply.suggestions.map((s) => `  ${s}`)] : [])];
+    io.stdout.write(lines.join('\n') + '\n');
+  }
 }
 
 async function chat(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, DECODE_FLAGS);
+  const args = parseArgs(argv, CHAT_FLAGS);
+  const json = args.flags.get('json') === true;
   const pos = args.positionals;
   if (pos.length > 2) throw new UsageError(`chat: expected at most a model file and a question, got ${pos.length} arguments`);
   let modelPath = defaultModelPath();
@@ -292,7 +329,7 @@ async function chat(argv: readonly string[], io: Io): Promise<number> {
   const decode = decodeFrom(args);
   const model = loadModel(modelPath);
   if (question !== undefined) {
-    printReply(model, question, decode, io);
+    printReply(model, question, decode, io, json);
     return EXIT_OK;
   }
   const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: io.stdin.isTTY === true });
@@ -304,7 +341,7 @@ async function chat(argv: readonly string[], io: Io): Promise<number> {
   for await (const line of rl) {
     const q = line.trim();
     if (q === '' && io.stdin.isTTY) break;
-    if (q !== '') printReply(model, q, decode, io);
+    if (q !== '') printReply(model, q, decode, io, json);
     prompt();
   }
   rl.close();
@@ -313,20 +350,36 @@ async function chat(argv: readonly string[], io: Io): Promise<number> {
 
 function evaluate(argv: readonly string[], io: Io): number {
   const args = parseArgs(argv, EVAL_FLAGS);
-  if (args.positionals.length !== 2) throw new UsageError(`eval: expected <model-file> <pairs-file>, got ${args.positionals.length} arguments`);
+  const unknown = str(args, 'unknown');
+  const expected = unknown === undefined ? 2 : 1;
+  if (args.positionals.length !== expected) {
+    throw new UsageError(unknown === undefined
+      ? `eval: expected <model-file> <pairs-file>, got ${args.positionals.length} arguments (or <model-file> --unknown <questions-file>)`
+      : `eval --unknown: expected only <model-file> besides the questions file, got ${args.positionals.length} arguments`);
+  }
   const [modelPath, pairsPath] = args.positionals;
   const decode = decodeFrom(args); // usage errors before any work
   const model = loadModel(modelPath);
   const limits = limitsFrom(args);
+  const show = num(args, 'show') ?? 10;
+  const percent = (k: number, n: number): string => `${k}/${n} (${(n > 0 ? (100 * k) / n : 0).toFixed(1)}%)`;
+  if (unknown !== undefined) {
+    // One question per line that the model must not know: a reply counts as abstained when it is not sure.
+    const questions = new TextDecoder().decode(readBytes(unknown, limits)).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const replies = model.replies(questions, decode);
+    const answered = replies.map((r, i) => ({ r, q: questions[i] })).filter(({ r }) => r.sure);
+    for (const { r, q } of answered.slice(0, show)) io.stdout.write(`answered ${JSON.stringify(q)} with ${JSON.stringify(r.text)} (confidence ${r.confidence.toFixed(2)})\n`);
+    io.stdout.write(`abstained: ${percent(questions.length - answered.length, questions.length)}\n`);
+    return EXIT_OK;
+  }
   const read = readPairs(readBytes(pairsPath, limits), pairsPath, limits);
   const result = evaluateChatModel(model, read.pairs, decode);
-  const show = num(args, 'show') ?? 10;
   for (const f of result.failures.slice(0, show)) {
-    io.stdout.write(`${pairsPath}:${f.line}: ${JSON.stringify(f.question)}\n  expected ${JSON.stringify(f.expected)}\n  got      ${JSON.stringify(f.got)}\n`);
+    io.stdout.write(`${pairsPath}:${f.line}: ${JSON.stringify(f.question)}\n  expected ${JSON.stringify(f.expected)}\n  got      ${f.sure ? '' : '(not sure) '}${JSON.stringify(f.got)}\n`);
   }
   if (result.failures.length > show) io.stdout.write(`… and ${result.failures.length - show} more failures\n`);
-  const pct = result.total > 0 ? (100 * result.correct) / result.total : 0;
-  io.stdout.write(`exact-match: ${result.correct}/${result.total} (${pct.toFixed(1)}%)\n`);
+  io.stdout.write(`answered: ${percent(result.answered, result.total)}\n`);
+  io.stdout.write(`exact-match: ${percent(result.correct, result.total)}\n`);
   return EXIT_OK;
 }
 

@@ -160,9 +160,12 @@ describe('ChatModel.reply', () => {
   });
 
   test('attention replies carry weights over the question', async () => {
-    const r = (await tinyModel('attention')).reply('cat');
+    const model = await tinyModel('attention');
+    const r = model.reply('cat and dog');
     assert.ok(r.attention);
     assert.equal(r.attention.length, r.tokens.length);
+    // One weight per question token: the question is read as words, ["cat", "and", "dog"].
+    assert.deepEqual(model.questionTokens('cat and dog'), ['cat', 'and', 'dog']);
     for (const row of r.attention) {
       assert.equal(row.length, 3);
       assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-6);

@@ -23,7 +23,7 @@ function lastLine(text: string): string {
 }
 
 const TINY_PAIRS = 'hello\thi!\ncat\tねこ😺\ndog\tいぬ\n元気？\tはい\n';
-const TINY_FLAGS = ['--hidden', '32', '--wordvec', '16', '--batch', '4', '--lr', '0.02', '--epochs', '150'];
+const TINY_FLAGS = ['--no-default-pairs', '--hidden', '32', '--wordvec', '16', '--batch', '4', '--lr', '0.02', '--epochs', '150'];
 
 function withTemp(run: (dir: string) => void | Promise<void>): () => Promise<void> {
   return async () => {

@@ -46,7 +46,8 @@ describe('package.json settings', () => {
       'seq2seqChat.normalize.collapseSpaces': d.normalize.collapseSpaces,
       'seq2seqChat.normalize.stripTrailingPunctuation': d.normalize.stripTrailingPunctuation,
       'seq2seqChat.decoding.strategy': DEFAULT_DECODE_OPTIONS.strategy,
-      'seq2seqChat.decoding.maxReplyLength': DEFAULT_DECODE_OPTIONS.maxLength,
+      // null: the model's own limit (its longest trained answer plus a margin)
+      'seq2seqChat.decoding.maxReplyLength': DEFAULT_DECODE_OPTIONS.maxLength ?? null,
       // null: the model's own threshold (Reply.sure)
       'seq2seqChat.decoding.confidenceThreshold': null,
     };

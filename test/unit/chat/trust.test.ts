@@ -1,0 +1,104 @@
+/**
+ * The pieces behind trustworthy answers (issue #9): noise under a seed, the answer trie and constrained
+ * decoding, the confidence's monotonicity, the reply limit, default pairs merged with the user's winning.
+ */
+import { strict as assert } from 'node:assert';
+import { describe, test } from 'node:test';
+import { keywordQuestion, noisyQuestion } from '../../../src/chat/augment';
+import { buildTrie, QuestionIndex } from '../../../src/chat/answers';
+import { confidenceOf, type ConfidenceFeatures } from '../../../src/chat/confidence';
+import { withDefaultPairs } from '../../../src/chat/default-pairs';
+import { deserializeModel, serializeModel, trainChatModel, DEFAULT_NORMALIZE_OPTIONS, type Pair } from '../../../src/chat';
+import { constrainedBatch } from '../../../src/decode/constrained';
+import { END, UNK } from '../../../src/models/tokens';
+import { Random } from '../../../src/random';
+
+describe('question noise', () => {
+  test('is deterministic under a seed and keeps at least one original token', () => {
+    const q = [10, 11, 12, 13, 14, 15];
+    const a = Array.from({ length: 50 }, (_, i) => noisyQuestion(q, new Random(i), 0.5));
+    const b = Array.from({ length: 50 }, (_, i) => noisyQuestion(q, new Random(i), 0.5));
+    assert.deepEqual(a, b);
+    for (const n of a) {
+      assert.ok(n.some((id) => q.includes(id)), JSON.stringify(n));
+      assert.ok(n.every((id) => id === UNK || q.includes(id)));
+    }
+    assert.ok(a.some((n) => n.includes(UNK)), 'some tokens become UNK');
+    assert.deepEqual(noisyQuestion([7], new Random(1), 0.9), [7]);
+  });
+
+  test('keyword copies always keep the rarest word', () => {
+    const weight = (id: number): number => (id === 12 ? 5 : 1);
+    for (let s = 0; s < 30; s++) assert.ok(keywordQuestion([10, 11, 12, 13], new Random(s), weight).includes(12));
+  });
+});
+
+describe('answer trie and constrained decoding', () => {
+  test('the trie spells every answer and ends each with END', () => {
+    const trie = buildTrie([[5, 6], [5, 7, 8], [5, 6, 9]]);
+    assert.deepEqual([...trie.next.keys()], [5]);
+    const after56 = trie.next.get(5)?.next.get(6);
+    assert.deepEqual([...(after56?.next.keys() ?? [])].sort(), [END, 9].sort());
+    assert.equal(after56?.next.get(END)?.answer, 0);
+  });
+
+  test('a trained model answers with one of its trained answers, even for gibberish', async () => {
+    const pairs: Pair[] = [
+      { question: 'how do i reset my password', answer: 'Use the reset link on the login page.', line: 1 },
+      { question: 'where is my order', answer: 'Track it under My orders.', line: 2 },
+      { question: 'can i return an item', answer: 'Yes, within 30 days.', line: 3 },
+    ];
+    const { model } = await trainChatModel(pairs, { epochs: 60, includeDefaultPairs: false });
+    const answers = new Set(pairs.map((p) => p.answer));
+    for (const q of ['zzzz qqqq', 'password', 'return?', 'order status', '']) {
+      const r = model.reply(q);
+      assert.ok(answers.has(r.text), `${q} → ${r.text}`);
+      assert.equal(r.cut, false);
+    }
+    const trie = model.answerTrie;
+    assert.ok(trie);
+    const rows = constrainedBatch(model.engine, pairs.map((p) => model.encodeQuestion(p.question)), trie, model.maxReplyLength);
+    assert.deepEqual(rows.map((r) => r.answer), [0, 1, 2]);
+    for (const r of rows) assert.ok(r.logPosterior <= 0 && r.probs.every((p) => p > 0 && p <= 1));
+    // Free generation stays available and is capped by the model's own limit.
+    const free = model.reply('where is my order', { strategy: 'greedy', constrained: false });
+    assert.equal(free.text, 'Track it under My orders.');
+    assert.ok(model.maxReplyLength >= model.encodeAnswer(pairs[0].answer).length - 2 + 10);
+    // The knowledge survives a save.
+    const back = deserializeModel(serializeModel(model));
+    assert.deepEqual(back.knowledge?.answers, model.knowledge?.answers);
+    assert.equal(back.maxReplyLength, model.maxReplyLength);
+    assert.equal(back.reply('order status').text, model.reply('order status').text);
+  });
+});
+
+describe('confidence', () => {
+  const base: ConfidenceFeatures = { posterior: 0.6, minProb: 0.5, coverage: 0.6, similarity: 0.5, agrees: false };
+  test('is in [0, 1] and never falls when a signal gets better', () => {
+    const c0 = confidenceOf(base);
+    assert.ok(c0 > 0 && c0 < 1);
+    for (const better of [{ posterior: 0.9 }, { minProb: 0.9 }, { coverage: 0.9 }, { similarity: 0.9 }, { agrees: true }]) {
+      assert.ok(confidenceOf({ ...base, ...better }) >= c0, JSON.stringify(better));
+    }
+    assert.ok(confidenceOf({ posterior: 1, minProb: 1, coverage: 1, similarity: 1, agrees: true }) > 0.9);
+    assert.ok(confidenceOf({ posterior: 0.2, minProb: 0.05, coverage: 0, similarity: 0, agrees: false }) < 0.1);
+  });
+
+  test('question similarity: the same question is 1, a question with no shared word is far', () => {
+    const index = new QuestionIndex([{ text: 'a', answer: 0 }, { text: 'b', answer: 1 }], [['reset', 'password'], ['track', 'order']]);
+    assert.ok(Math.abs(index.nearest(['reset', 'password'], 1)[0].similarity - 1) < 1e-12);
+    assert.deepEqual(index.nearest(['capital', 'peru'], 1), []);
+    assert.equal(index.coverage(['capital', 'peru']), 0);
+    assert.equal(index.coverage(['password']), 1);
+  });
+});
+
+describe('default pairs', () => {
+  test('join the user pairs; the user pair wins on the same question after normalisation', () => {
+    const user: Pair[] = [{ question: 'Hello!', answer: 'Welcome to the planets FAQ.', line: 1 }];
+    const defaults: Pair[] = [{ question: 'hello', answer: 'Hello! Ask me anything.', line: 3 }, { question: 'thanks', answer: 'No problem!', line: 4 }];
+    const merged = withDefaultPairs(user, defaults, DEFAULT_NORMALIZE_OPTIONS);
+    assert.deepEqual(merged.map((p) => p.answer), ['Welcome to the planets FAQ.', 'No problem!']);
+    assert.equal(merged[1].line, -4);
+  });
+});
