@@ -357,7 +357,7 @@ async function runDomain(name: string, options: Options, defaults: readonly Pair
     };
     const m = await measure(answer, (a) => model.expectedReply(a), domain, offTopic, greetings, trained);
     const report = model.report;
-    ours = { ...m.figures, epochs: report?.epochs ?? 0, stoppedBy: report?.stoppedBy ?? '', pairsTrained: report?.pairs ?? 0 };
+    ours = { ...m.figures, epochs: report?.epochs ?? 0, stoppedBy: report?.stoppedBy ?? '', pairsTrained: (report?.pairs ?? 0) + (report?.defaultPairs ?? 0) };
     console.log(
       `ours: trained in ${m.figures.trainSeconds} s (${m.figures.trainCpuSeconds} s CPU), ${ours.epochs} epochs, ${ours.stoppedBy}, ` +
         `${ours.pairsTrained} pairs (${domain.train.length} from the domain file, ${ours.pairsTrained - domain.train.length} default small talk)`,

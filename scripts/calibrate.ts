@@ -5,8 +5,8 @@
  *   npm run build && node out/scripts/calibrate.js
  *
  * Data: the *training* files of the quality benchmark (bench/quality/<domain>.train.tsv), never its test
- * files. For each domain the last of every topic's phrasings is held out and the model is trained, with
- * the defaults, on the others; the held-out phrasings stand for rephrasings (a reply is right or wrong),
+ * files. For each domain, twice, one of every topic's phrasings (the last, then the one before it) is held
+ * out and the model is trained, with the defaults, on the others; the held-out phrasings stand for rephrasings (a reply is right or wrong),
  * the off-topic questions below (written for calibration, none of them in bench/quality/offtopic.txt) for
  * questions the model must not answer, and the trained questions for what it must keep answering.
  */
@@ -70,11 +70,13 @@ async function run(): Promise<void> {
   const cacheAt = process.argv.indexOf('--samples');
   const cache = cacheAt > 0 ? process.argv[cacheAt + 1] : undefined;
   const samples: Sample[] = cache && existsSync(cache) ? (JSON.parse(readFileSync(cache, 'utf8')) as Sample[]) : [];
-  for (const domain of samples.length > 0 ? [] : ['product', 'devtools', 'hotel']) {
+  // Two folds per domain: the last phrasing of every topic held out, then the one before it.
+  const runs = ['product', 'devtools', 'hotel'].flatMap((domain) => [1, 2].map((fold) => ({ domain, fold })));
+  for (const { domain, fold } of samples.length > 0 ? [] : runs) {
     const pairs = read(join(root, 'bench', 'quality', `${domain}.train.tsv`));
     const byAnswer = new Map<string, Pair[]>();
     for (const p of pairs) byAnswer.set(p.answer, [...(byAnswer.get(p.answer) ?? []), p]);
-    const heldOut = [...byAnswer.values()].map((ps) => ps[ps.length - 1]);
+    const heldOut = [...byAnswer.values()].map((ps) => ps[Math.max(0, ps.length - fold)]);
     const train = pairs.filter((p) => !heldOut.includes(p));
     const { model, report } = await trainChatModel(train, {}, {}, undefined, '', { defaultPairs: defaults });
     const add = (questions: readonly string[], answers: readonly (string | undefined)[], kind: Sample['kind']): void => {
@@ -88,7 +90,7 @@ async function run(): Promise<void> {
     add(heldOut.map((p) => p.question), heldOut.map((p) => p.answer), 'held-out');
     add(OFF_TOPIC, OFF_TOPIC.map(() => undefined), 'off-topic');
     add(train.map((p) => p.question), train.map((p) => p.answer), 'trained');
-    console.log(`${domain}: ${train.length} pairs trained (${report.epochs} epochs, ${report.seconds.toFixed(1)} s), ${heldOut.length} held out`);
+    console.log(`${domain}, fold ${fold}: ${train.length} pairs trained (${report.epochs} epochs, ${report.seconds.toFixed(1)} s), ${heldOut.length} held out`);
   }
   if (cache && !existsSync(cache)) writeFileSync(cache, JSON.stringify(samples));
   const w = fit(samples);

@@ -43,8 +43,9 @@ export function constrainedBatch(
   const out = questions.map(() => ({ answer: -1, ids: [] as number[], probs: [] as number[], logPosterior: 0, attention: undefined as number[][] | undefined }));
   let open = N;
   for (let s = 0; s <= maxLength && open > 0; s++) {
-    const r = model.step(state, ids); // scores N×V
-    const S = rowsOf(r.scores);
+    const r = model.step(state, ids); // scores N×V, computed below only if some row has a choice to make
+    const choice = nodes.some((node) => node !== null && node.next.size > 1) || probabilities || s === maxLength;
+    const S = choice ? rowsOf(r.scores) : undefined;
     const P = probabilities ? rowsOf(r.probs) : undefined;
     const A = r.attention ? rowsOf(r.attention) : undefined;
     const nextIds = ids.slice();
@@ -54,9 +55,9 @@ export function constrainedBatch(
         nextIds[n] = PAD;
         continue;
       }
-      const row = S[n];
+      const row = S?.[n];
       let best = -1;
-      for (const id of node.next.keys()) if (best < 0 || row[id] > row[best]) best = id;
+      for (const id of node.next.keys()) if (best < 0 || (row !== undefined && row[id] > row[best])) best = id;
       const o = out[n];
       if (best < 0 || (s === maxLength && best !== END)) {
         nodes[n] = null; // no complete answer within maxLength
@@ -65,9 +66,11 @@ export function constrainedBatch(
         continue;
       }
       // log softmax over the allowed tokens' scores, shifted by the largest for stability
-      let allowed = 0;
-      for (const id of node.next.keys()) allowed += Math.exp(row[id] - row[best]);
-      o.logPosterior -= Math.log(allowed);
+      if (row !== undefined && node.next.size > 1) {
+        let allowed = 0;
+        for (const id of node.next.keys()) allowed += Math.exp(row[id] - row[best]);
+        o.logPosterior -= Math.log(allowed);
+      }
       if (P) o.probs.push(P[n][best]);
       if (A) (o.attention ??= []).push(Array.from(A[n].subarray(0, questions[n].length)));
       const child = node.next.get(best) as TrieNode;

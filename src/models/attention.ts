@@ -95,8 +95,14 @@ export class AttentionDecoder {
     const next = lstmDecodeStep(embedRows(W, ids), h, c, Wx, Wh, b); // (N×D) → (N×H)
     const attention = new Attention();
     const ctx = attention.forward(encHs, next.h, mask); // (N×H)
-    const scores = affineRows(hconcat(ctx, next.h), Wa, ba); // (N×2H) → (N×V)
-    return { scores, weights: attention.attentionWeight as Matrix, h: next.h, c: next.c };
+    return {
+      get scores(): Matrix {
+        return affineRows(hconcat(ctx, next.h), Wa, ba); // (N×2H) → (N×V), computed when read
+      },
+      weights: attention.attentionWeight as Matrix,
+      h: next.h,
+      c: next.c,
+    };
   }
 }
 
@@ -154,6 +160,6 @@ export class AttentionSeq2seq extends Seq2seqBase<Matrix[], AttentionEncoder, At
     const encHs = state.encHs ?? [];
     const perm = state.perm ?? state.h.to2DArray().map(() => encHs.map((_, k) => k));
     const r = this.decoder.stepScores(ids, encHs, state.encMask, state.h, state.c);
-    return stepResult(r.scores, { h: r.h, c: r.c, encHs, encMask: state.encMask, perm }, toReadingOrder(r.weights, perm));
+    return stepResult(() => r.scores, { h: r.h, c: r.c, encHs, encMask: state.encMask, perm }, toReadingOrder(r.weights, perm));
   }
 }

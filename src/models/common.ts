@@ -118,13 +118,20 @@ export function greedyGenerate(model: Seq2seqModel, xs: number[][], startId: num
   return out;
 }
 
-/** A step's result whose softmax is computed only if someone reads `probs` (a constrained argmax needs only the scores). */
-export function stepResult(scores: Matrix, state: DecoderState, attention?: Matrix): StepResult {
+/**
+ * A step's result whose scores (the affine layer) and softmax are computed only when read, once: a
+ * constrained decoder whose rows all have one allowed token needs only the new state.
+ */
+export function stepResult(scoresOf: () => Matrix, state: DecoderState, attention?: Matrix): StepResult {
+  let scores: Matrix | undefined;
   let probs: Matrix | undefined;
   return {
-    scores,
+    get scores(): Matrix {
+      scores ??= scoresOf();
+      return scores;
+    },
     get probs(): Matrix {
-      probs ??= softmax(scores);
+      probs ??= softmax(this.scores);
       return probs;
     },
     state,

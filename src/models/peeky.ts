@@ -62,7 +62,13 @@ export class PeekyDecoder {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
     const x = hconcat(peek, embedRows(W, ids)); // (N×(H+D))
     const next = lstmDecodeStep(x, h, c, Wx, Wh, b);
-    return { scores: affineRows(hconcat(peek, next.h), Wa, ba), h: next.h, c: next.c }; // (N×2H) → (N×V)
+    return {
+      get scores(): Matrix {
+        return affineRows(hconcat(peek, next.h), Wa, ba); // (N×2H) → (N×V), computed when read
+      },
+      h: next.h,
+      c: next.c,
+    };
   }
 }
 
@@ -85,6 +91,6 @@ export class PeekySeq2seq extends Seq2seqBase<Matrix, Encoder, PeekyDecoder> {
   protected next(state: DecoderState, ids: number[]): StepResult {
     const peek = state.peek ?? state.h;
     const r = this.decoder.stepScores(ids, peek, state.h, state.c);
-    return stepResult(r.scores, { h: r.h, c: r.c, peek });
+    return stepResult(() => r.scores, { h: r.h, c: r.c, peek });
   }
 }

@@ -98,7 +98,13 @@ export class Decoder {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
     const x = embedRows(W, ids); // (N×D)
     const next = lstmDecodeStep(x, h, c, Wx, Wh, b); // → (N×H)
-    return { scores: affineRows(next.h, Wa, ba), h: next.h, c: next.c }; // → (N×V)
+    return {
+      get scores(): Matrix {
+        return affineRows(next.h, Wa, ba); // → (N×V), computed when read
+      },
+      h: next.h,
+      c: next.c,
+    };
   }
 
   /** The book's greedy generate, for a batch: sampleSize ids per row. */
@@ -135,6 +141,6 @@ export class Seq2seq extends Seq2seqBase<Matrix, Encoder, Decoder> {
 
   protected next(state: DecoderState, ids: number[]): StepResult {
     const r = this.decoder.stepScores(ids, state.h, state.c);
-    return stepResult(r.scores, { h: r.h, c: r.c });
+    return stepResult(() => r.scores, { h: r.h, c: r.c });
   }
 }
