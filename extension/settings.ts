@@ -12,9 +12,51 @@ function cfg(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('seq2seqChat');
 }
 
+/**
+ * The range of every numeric setting, as package.json declares it. VS Code does not enforce a schema's
+ * bounds, and a cloned repository's .vscode/settings.json can set anything (beamWidth 100000, limits raised
+ * past memory), so every number read is clamped here (a unit test checks this table against the manifest).
+ * `integer` numbers are rounded; a value that is not a finite number gives the default.
+ */
+export const SETTING_RANGES: Readonly<Record<string, { readonly min: number; readonly max: number; readonly integer: boolean }>> = {
+  'model.hiddenSize': { min: 4, max: 1024, integer: true },
+  'model.embeddingSize': { min: 2, max: 512, integer: true },
+  'training.epochs': { min: 1, max: 100_000, integer: true },
+  'training.batchSize': { min: 1, max: 4096, integer: true },
+  'training.learningRate': { min: 1e-9, max: 10, integer: false },
+  'training.validationSplit': { min: 0, max: 0.9, integer: false },
+  'training.patience': { min: 0, max: 100_000, integer: true },
+  'training.seed': { min: 0, max: 4_294_967_295, integer: true },
+  'training.threads': { min: 1, max: 64, integer: true },
+  'decoding.beamWidth': { min: 1, max: 32, integer: true },
+  'decoding.temperature': { min: 1e-9, max: 10, integer: false },
+  'decoding.maxReplyLength': { min: 1, max: 1000, integer: true },
+  'decoding.confidenceThreshold': { min: 0, max: 1, integer: false },
+  'limits.maxFileBytes': { min: 1, max: 1_073_741_824, integer: true },
+  'limits.maxLineLength': { min: 1, max: 1_000_000, integer: true },
+  'limits.maxPairs': { min: 1, max: 2_000_000, integer: true },
+  'limits.maxFieldLength': { min: 1, max: 100_000, integer: true },
+  'limits.maxVocabulary': { min: 5, max: 200_000, integer: true },
+};
+
+/** `value` within the declared range of setting `key` (SETTING_RANGES); `fallback` when it is not a finite number. */
+export function clampSetting(key: string, value: unknown, fallback: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
+  const range = SETTING_RANGES[key];
+  if (range === undefined) return value;
+  const v = range.integer ? Math.round(value) : value;
+  return Math.min(range.max, Math.max(range.min, v));
+}
+
 function pick<T>(c: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
   const v = c.get<T>(key);
-  return v === undefined || v === null ? fallback : v;
+  if (v === undefined || v === null) return fallback;
+  // Numbers are clamped to their declared range (null-able numbers fall back to null when not a number).
+  if (SETTING_RANGES[key] !== undefined) {
+    const n = clampSetting(key, v, Number.NaN);
+    return (Number.isNaN(n) ? fallback : n) as T;
+  }
+  return v;
 }
 
 /** Training options from settings; each falls back to the engine's documented default. */

@@ -100,7 +100,8 @@ export async function trustScenarios(page: Page, scenario: Scenario, workspace: 
   const outcome: TrustOutcome = { unsure: null };
 
   await scenario('trust: a reply cut at the length limit ends with "…" and shows the cut marker', async () => {
-    await withSettings(workspace, { 'seq2seqChat.decoding.maxReplyLength': 3 }, async (askUntil) => {
+    // Replies constrained to the trained answers are never cut; free generation at 3 tokens is.
+    await withSettings(workspace, { 'seq2seqChat.decoding.maxReplyLength': 3, 'seq2seqChat.decoding.constrained': false }, async (askUntil) => {
       const f = await viewFrame(page);
       const bot = await askUntil(f, 'what is your name', (b) => b.cut !== null);
       if (bot.cut === null || !bot.text.endsWith('…')) throw new Error(`expected a cut reply ending with "…" and a cut marker, got ${JSON.stringify(bot)}`);

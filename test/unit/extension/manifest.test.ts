@@ -86,8 +86,8 @@ describe('package.json commands and menus', () => {
     assert.ok(pkg.contributes.menus['explorer/context'].some((m) => m.command === 'seq2seqChat.train' && /tsv\|csv\|json\|jsonl\|txt/.test(m.when ?? '')));
   });
 
-  test('capabilities declare untrusted and virtual workspaces as supported', () => {
-    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+  test('capabilities declare untrusted workspaces as limited (see settings.test.ts) and virtual workspaces as supported', () => {
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.equal(pkg.capabilities.virtualWorkspaces.supported, true);
     assert.equal(pkg.main, './dist/extension.js');
   });

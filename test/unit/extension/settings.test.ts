@@ -1,0 +1,72 @@
+/**
+ * Settings are clamped when read (issue #10, item 11): VS Code does not enforce a schema's bounds, and a
+ * cloned repository's .vscode/settings.json could ask for beamWidth 100000 or raise the limits past memory.
+ */
+import { settings } from '../reliability/fake-vscode';
+import { beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { clampSetting, readDecodeOptions, readPairLimits, readTrainOptions, SETTING_RANGES } from '../../../extension/settings';
+import { DEFAULT_TRAIN_OPTIONS } from '../../../src/chat/defaults';
+
+interface Schema {
+  readonly type: string | string[];
+  readonly minimum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly maximum?: number;
+}
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  capabilities: { untrustedWorkspaces: { supported: boolean | string; restrictedConfigurations?: string[] } };
+  contributes: { configuration: { properties: Record<string, Schema> } };
+};
+
+describe('settings', () => {
+  beforeEach(() => settings.clear());
+
+  test('every numeric setting has a declared range, and the clamp table equals it', () => {
+    const numeric = Object.entries(manifest.contributes.configuration.properties).filter(([, s]) => [s.type].flat().some((t) => t === 'number' || t === 'integer'));
+    assert.deepEqual(numeric.map(([k]) => k.replace('seq2seqChat.', '')).sort(), Object.keys(SETTING_RANGES).sort());
+    for (const [key, schema] of numeric) {
+      const range = SETTING_RANGES[key.replace('seq2seqChat.', '')];
+      assert.equal(typeof schema.maximum, 'number', `${key} declares a maximum`);
+      assert.equal(range.max, schema.maximum, key);
+      if (schema.minimum !== undefined) assert.equal(range.min, schema.minimum, key);
+      else assert.ok(schema.exclusiveMinimum !== undefined && range.min > schema.exclusiveMinimum, key);
+      assert.equal(range.integer, [schema.type].flat().includes('integer'), key);
+    }
+  });
+
+  test('out-of-range, fractional and non-numeric values are clamped or fall back to the default', () => {
+    settings.set('decoding.strategy', 'beam');
+    settings.set('decoding.beamWidth', 100_000);
+    const beam = readDecodeOptions();
+    assert.equal(beam.strategy === 'beam' && beam.beamWidth, 32);
+    settings.set('decoding.maxReplyLength', 1e9);
+    assert.equal(readDecodeOptions().maxLength, 1000);
+    settings.set('limits.maxPairs', 1e12);
+    settings.set('limits.maxFileBytes', -5);
+    settings.set('limits.maxLineLength', 'lots');
+    const limits = readPairLimits();
+    assert.equal(limits.maxPairs, 2_000_000);
+    assert.equal(limits.maxFileBytes, 1);
+    assert.equal(limits.maxLineLength, 10_000);
+    settings.set('training.threads', 1000);
+    settings.set('model.hiddenSize', 10.6);
+    settings.set('training.learningRate', Number.POSITIVE_INFINITY);
+    const train = readTrainOptions(DEFAULT_TRAIN_OPTIONS);
+    assert.equal(train.threads, 64);
+    assert.equal(train.hidden, 11);
+    assert.equal(train.learningRate, DEFAULT_TRAIN_OPTIONS.learningRate);
+    assert.equal(clampSetting('training.validationSplit', 5, 0), 0.9);
+  });
+
+  test('an untrusted workspace cannot set the limits, threads or decoding bounds', () => {
+    const u = manifest.capabilities.untrustedWorkspaces;
+    assert.equal(u.supported, 'limited');
+    for (const key of ['limits.maxFileBytes', 'limits.maxPairs', 'limits.maxVocabulary', 'training.threads', 'decoding.beamWidth', 'decoding.maxReplyLength']) {
+      assert.ok(u.restrictedConfigurations?.includes(`seq2seqChat.${key}`), key);
+    }
+  });
+});
