@@ -26,15 +26,19 @@ interface Hypothesis {
   readonly lastId: number;
 }
 
-/** The k largest entries' indices, largest first, lower index first on ties. */
+/**
+ * The k largest entries' indices, largest first, lower index first on ties. One pass keeping the k best
+ * so far in order (O(V) plus an insertion per entry that enters them), not k passes (O(k·V)).
+ */
 export function topK(p: ArrayLike<number>, k: number): number[] {
+  const n = Math.min(k, p.length);
   const picked: number[] = [];
-  const taken = new Uint8Array(p.length);
-  for (let r = 0; r < Math.min(k, p.length); r++) {
-    let best = -1;
-    for (let j = 0; j < p.length; j++) if (!taken[j] && (best < 0 || p[j] > p[best])) best = j;
-    taken[best] = 1;
-    picked.push(best);
+  for (let j = 0; j < p.length; j++) {
+    if (picked.length === n && !(p[j] > p[picked[n - 1]])) continue;
+    let at = picked.length === n ? n - 1 : picked.length;
+    while (at > 0 && p[j] > p[picked[at - 1]]) at--;
+    picked.splice(at, 0, j);
+    if (picked.length > n) picked.pop();
   }
   return picked;
 }
@@ -58,7 +62,9 @@ export function beamSearch(model: Seq2seqModel, question: number[], options: Bea
     { ids: [], probs: [], logp: 0, attention: [], state: model.encode([question]), lastId: options.startId ?? START },
   ];
   const done: DecodeResult[] = [];
-  for (let length = 0; length < maxLength && alive.length > 0; length++) {
+  // Stops once nBest replies have ended (the usual beam-search stop: the hypotheses still open are less
+  // likely than the ones that ended before them), or at maxLength.
+  for (let length = 0; length < maxLength && alive.length > 0 && done.length < nBest; length++) {
     const candidates: { h: Hypothesis; id: number; p: number; logp: number; state: DecoderState; attention?: number[] }[] = [];
     for (const h of alive) {
       const r = model.step(h.state, [h.lastId]);

@@ -10,6 +10,7 @@ import { confidenceOf, type ConfidenceFeatures } from '../../../src/chat/confide
 import { withDefaultPairs } from '../../../src/chat/default-pairs';
 import { deserializeModel, serializeModel, trainChatModel, DEFAULT_NORMALIZE_OPTIONS, type Pair } from '../../../src/chat';
 import { constrainedBatch } from '../../../src/decode/constrained';
+import { beamSearch } from '../../../src/decode/beam';
 import { END, UNK } from '../../../src/models/tokens';
 import { Random } from '../../../src/random';
 
@@ -64,6 +65,14 @@ describe('answer trie and constrained decoding', () => {
     const free = model.reply('where is my order', { strategy: 'greedy', constrained: false });
     assert.equal(free.text, 'Track it under My orders.');
     assert.ok(model.maxReplyLength >= model.encodeAnswer(pairs[0].answer).length - 2 + 10);
+    // Beam search at the settings' maxima stops once its replies have ended (it ran every beam to 1,000
+    // tokens: 10 s a reply), so its cost is bounded by the answers, not by maxLength.
+    let steps = 0;
+    const step = model.engine.step.bind(model.engine);
+    const counting = Object.assign(Object.create(model.engine) as typeof model.engine, { step: (s: Parameters<typeof step>[0], ids: number[]) => (steps++, step(s, ids)) });
+    const beam = beamSearch(counting, model.encodeQuestion('where is my order'), { beamWidth: 32, maxLength: 1000 });
+    assert.ok(beam[0].finished);
+    assert.ok(steps <= 32 * 40, `${steps} decoder steps`);
     // The knowledge survives a save.
     const back = deserializeModel(serializeModel(model));
     assert.deepEqual(back.knowledge?.answers, model.knowledge?.answers);
