@@ -39,13 +39,17 @@ export const SETTING_RANGES: Readonly<Record<string, { readonly min: number; rea
   'limits.maxVocabulary': { min: 5, max: 200_000, integer: true },
 };
 
-/** `value` within the declared range of setting `key` (SETTING_RANGES); `fallback` when it is not a finite number. */
+/**
+ * `value` for setting `key` within its declared range (SETTING_RANGES): above the maximum it is the maximum;
+ * a value that is not a finite number, not an integer where one is declared, or below the minimum is not a
+ * setting anyone meant, and gives `fallback` (the default).
+ */
 export function clampSetting(key: string, value: unknown, fallback: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
   const range = SETTING_RANGES[key];
   if (range === undefined) return value;
-  const v = range.integer ? Math.round(value) : value;
-  return Math.min(range.max, Math.max(range.min, v));
+  if ((range.integer && !Number.isInteger(value)) || value < range.min) return fallback;
+  return Math.min(range.max, value);
 }
 
 function pick<T>(c: vscode.WorkspaceConfiguration, key: string, fallback: T): T {

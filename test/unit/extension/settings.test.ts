@@ -38,7 +38,7 @@ describe('settings', () => {
     }
   });
 
-  test('out-of-range, fractional and non-numeric values are clamped or fall back to the default', () => {
+  test('values above the maximum are clamped; fractional, too small and non-numeric ones fall back to the default', () => {
     settings.set('decoding.strategy', 'beam');
     settings.set('decoding.beamWidth', 100_000);
     const beam = readDecodeOptions();
@@ -50,14 +50,14 @@ describe('settings', () => {
     settings.set('limits.maxLineLength', 'lots');
     const limits = readPairLimits();
     assert.equal(limits.maxPairs, 2_000_000);
-    assert.equal(limits.maxFileBytes, 1);
+    assert.equal(limits.maxFileBytes, 52_428_800);
     assert.equal(limits.maxLineLength, 10_000);
     settings.set('training.threads', 1000);
     settings.set('model.hiddenSize', 10.6);
     settings.set('training.learningRate', Number.POSITIVE_INFINITY);
     const train = readTrainOptions(DEFAULT_TRAIN_OPTIONS);
     assert.equal(train.threads, 64);
-    assert.equal(train.hidden, 11);
+    assert.equal(train.hidden, DEFAULT_TRAIN_OPTIONS.hidden);
     assert.equal(train.learningRate, DEFAULT_TRAIN_OPTIONS.learningRate);
     assert.equal(clampSetting('training.validationSplit', 5, 0), 0.9);
   });

@@ -125,16 +125,15 @@ describe('training controller under faults (fake vscode, real workers)', () => {
     });
   }
 
-  test('learning rate 1e6: training stops with a message naming the learning rate (error, or a warning when a good epoch was kept)', async () => {
+  test('learning rate 1e6 in the settings is read as the declared maximum, 10: training runs and replaces the model', async () => {
+    // The divergence message itself ("the learning rate (1000000) is probably too high") is tested through
+    // the engine (training-faults.test.ts), where no setting clamps the value first.
     const { ctl, store } = controller();
     settings.set('training.learningRate', 1e6);
-    settings.set('training.epochs', 50);
-    await assert.rejects(ctl.train(EASY, { interactive: false }), /learning rate \(1000000\) is probably too high/);
-    assert.deepEqual(store.replaced, []);
-    settings.set('training.batchSize', 16);
+    settings.set('training.epochs', 5);
     const r = await ctl.train(EASY, { interactive: false });
     assert.equal(r.status, 'completed');
-    const warning = shown.find((s) => s.level === 'warning');
-    assert.match(warning?.message ?? '', /non-finite.*learning rate \(1000000\) is probably too high/);
+    assert.equal(store.replaced.length, 1);
+    assert.equal(shown.find((s) => s.level === 'warning'), undefined);
   });
 });
