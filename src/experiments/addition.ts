@@ -6,6 +6,7 @@
  *
  * Usage: node out/src/experiments/addition.js [--model simple|peeky|attention] [--reverse] [--epochs N]
  *        [--limit M] [--test-limit K] [--seed S] [--batch B] [--lr LR] [--hidden H] [--wordvec D]
+ *        [--file path/to/dataset/addition.txt]   (the book's file instead of generated data)
  * Book results (25 epochs): simple ≈ 10 %, reversed ≈ 50 %, reversed + peeky ≈ 99 % test accuracy.
  */
 import type { ModelKind } from '../chat/types';
@@ -15,6 +16,7 @@ import type { Seq2seqModel } from '../models/types';
 import { Adam } from '../optim/adam';
 import { Random } from '../random';
 import { train } from '../train/trainer';
+import { readFileSync } from 'node:fs';
 
 export const QUESTION_WIDTH = 7;
 export const ANSWER_WIDTH = 5;
@@ -33,6 +35,24 @@ export function makeAdditionData(count: number, rng: Random): AdditionExample[] 
     out.push({ question: `${a}+${b}`.padEnd(QUESTION_WIDTH, ' '), answer: `_${a + b}`.padEnd(ANSWER_WIDTH, ' ') });
   }
   return out;
+}
+
+/**
+ * The book's fixed-width lines (`dataset/*.txt`) as examples: question = the text before the first `_`
+ * (padding kept), answer = the rest from `_` on (padding kept), as `sequence.load_data` splits them;
+ * then shuffled with `rng` (the book shuffles before its 90/10 split).
+ */
+export function parseBookLines(text: string, rng: Random, where = 'data file'): AdditionExample[] {
+  const out: AdditionExample[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line === '') return;
+    const at = line.indexOf('_');
+    if (at < 0) throw new RangeError(`${where}:${i + 1}: expected question_answer (the book's fixed-width format), got no '_'`);
+    out.push({ question: line.slice(0, at), answer: line.slice(at) });
+  });
+  const widths = new Set(out.map((e) => `${e.question.length}/${e.answer.length}`));
+  if (widths.size > 1) throw new RangeError(`${where}: expected fixed-width lines, got ${widths.size} question/answer widths (${[...widths].slice(0, 3).join(', ')}…)`);
+  return rng.shuffle(out);
 }
 
 /** Character vocabulary in order of first appearance, ids from FIRST_TOKEN_ID (0..3 stay reserved). */
@@ -96,6 +116,12 @@ export interface AdditionOptions {
   lr: number;
   hidden: number;
   wordvec: number;
+  /**
+   * A local copy of the book's data file (`dataset/addition.txt`, `dataset/date.txt`: fixed-width
+   * `question_answer` lines) to train on instead of the generated data; shuffled with `seed`, then split
+   * 45,000 / 5,000 as the book's `sequence.load_data` does (its NumPy shuffle order is not reproduced).
+   */
+  file?: string;
 }
 
 export const BOOK_OPTIONS: AdditionOptions = {
@@ -130,6 +156,12 @@ export function parseArgs(argv: string[], defaults: AdditionOptions = BOOK_OPTIO
       case '--lr': o.lr = num(a, argv[++i]); break;
       case '--hidden': o.hidden = num(a, argv[++i]); break;
       case '--wordvec': o.wordvec = num(a, argv[++i]); break;
+      case '--file': {
+        const f = argv[++i];
+        if (f === undefined) throw new RangeError('--file expects a path to the book\'s data file, got nothing');
+        o.file = f;
+        break;
+      }
       default: throw new RangeError(`unknown argument ${a}; see the usage at the top of ${usage}`);
     }
   }
@@ -139,7 +171,8 @@ export function parseArgs(argv: string[], defaults: AdditionOptions = BOOK_OPTIO
 
 export async function runAddition(o: AdditionOptions, log: (line: string) => void): Promise<number[]> {
   const rng = new Random(o.seed);
-  return runCharTask('addition', makeAdditionData(50000, rng), rng, o, log);
+  const data = o.file === undefined ? makeAdditionData(50000, rng) : parseBookLines(readFileSync(o.file, 'utf8'), rng, o.file);
+  return runCharTask('addition', data, rng, o, log);
 }
 
 /**

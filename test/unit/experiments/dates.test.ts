@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BOOK_DATE_OPTIONS, DATE_ANSWER_WIDTH, DATE_QUESTION_WIDTH, formatHumanDate, makeDateData, runDates } from '../../../src/experiments/dates';
-import { parseArgs } from '../../../src/experiments/addition';
+import { parseArgs, parseBookLines } from '../../../src/experiments/addition';
 import { Random } from '../../../src/random';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -47,6 +47,16 @@ describe('dates experiment (book ch. 8)', () => {
     const o = parseArgs(['--epochs', '1', '--limit', '300'], BOOK_DATE_OPTIONS, 'dates.ts');
     assert.deepEqual([o.model, o.reverse, o.epochs, o.limit, o.batchSize, o.lr, o.hidden, o.wordvec], ['attention', true, 1, 300, 128, 0.001, 256, 16]);
     assert.throws(() => parseArgs(['--fast'], BOOK_DATE_OPTIONS, 'src/experiments/dates.ts'), /unknown argument --fast; see the usage at the top of src\/experiments\/dates.ts/);
+  });
+
+  test('the book\'s fixed-width lines split at the first "_", padding kept, shuffled by the seed', () => {
+    const text = 'september 27, 1994           _1994-09-27\n2/10/93                      _1993-02-10\n';
+    const rows = parseBookLines(text, new Random(1));
+    assert.deepEqual(rows.map((r) => r.answer).sort(), ['_1993-02-10', '_1994-09-27']);
+    assert.ok(rows.every((r) => r.question.length === DATE_QUESTION_WIDTH && r.answer.length === DATE_ANSWER_WIDTH));
+    assert.throws(() => parseBookLines('2/10/93 1993-02-10\n', new Random(1), 'date.txt'), /date\.txt:1: expected question_answer/);
+    assert.throws(() => parseBookLines('ab_1\nabc_1\n', new Random(1), 'x.txt'), /x\.txt: expected fixed-width lines, got 2 question\/answer widths/);
+    assert.equal(parseArgs(['--file', '/data/date.txt'], BOOK_DATE_OPTIONS).file, '/data/date.txt');
   });
 
   test('a tiny run trains and reports an accuracy per epoch', async () => {
