@@ -17,14 +17,14 @@ export const CUT_MARK = '…';
 function toReply(model: ChatModel, r: DecodeResult): Reply {
   const tokens = model.vocabulary.decode(r.ids);
   const text = model.tokenizer.detokenize(tokens);
-  const confidence = r.probs.reduce((m, p) => Math.min(m, p), 1);
+  // confidence, sure and suggestions are the model's to judge (ChatModel.assess, the only caller's next step).
   return {
     text: r.finished ? text : text + CUT_MARK,
     tokens: tokens.map((text, i) => ({ text, prob: r.probs[i] })),
     finished: r.finished,
     cut: !r.finished,
-    confidence,
-    sure: confidence >= 0.5,
+    confidence: 0,
+    sure: false,
     suggestions: [],
     // One row per shown token (the decoder also scores END; that row is not shown).
     ...(r.attention ? { attention: r.attention.slice(0, tokens.length) } : {}),
