@@ -197,7 +197,8 @@ export async function fineTuneChatModel(
       },
       evaluate() {
         const fixed = exactMatch(chat, fixExamples);
-        const kept = exactMatch(chat, replay);
+        // The replayed pairs are asked only once every correction is learnt (the usual case is that they are kept).
+        const kept = fixed === 1 ? exactMatch(chat, replay) : 0;
         solved = fixed === 1 && kept === 1;
         replay = sampleReplay(poolExamples, replayCount, ++replaySeed);
         // The corrections first (one more learnt outweighs any replay), then the replayed pairs.
