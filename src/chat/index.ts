@@ -25,3 +25,4 @@ export { fineTuneChatModel, knownPairs, sampleReplay, mergeCorrections, DEFAULT_
 export type { FineTuneOptions, FineTuneResult } from './finetune';
 export { regressionCheck, describeCheck, checkPairs, DEFAULT_MAX_BROKEN } from './regression';
 export type { RegressionCheck, CheckedPair } from './regression';
+export { CORRECTIONS_HEADER, correctionRecord, appendRecord, pairLines, tsvField } from './corrections';
