@@ -24,6 +24,12 @@ const PREVIOUS_META_KEY = 'seq2seqChat.modelBeforeCorrections';
 /** Most pair lines the append preview lists. */
 const PREVIEW_LINES = 15;
 
+/** What Undo needs besides the old model's file: its label, and the label of the model that replaced it. */
+interface UndoRecord {
+  readonly previous: ModelMeta;
+  readonly applied: string;
+}
+
 /** Where the corrections go: the workspace's .seq2seq folder when it is trusted and on disk, else extension storage. */
 export function correctionsUri(context: vscode.ExtensionContext): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -117,9 +123,9 @@ export class CorrectionsController {
         return 'rejected';
       }
       // Keep the model it replaces, so Undo can bring it back.
-      await writeModelFile(this.previousUri(), serializeModel(current.model));
-      await this.context.globalState.update(PREVIOUS_META_KEY, current.meta);
       const label = `${current.meta.label.replace(/ \+ corrections$/, '')} + corrections`;
+      await writeModelFile(this.previousUri(), serializeModel(current.model));
+      await this.context.globalState.update(PREVIOUS_META_KEY, { previous: current.meta, applied: label } satisfies UndoRecord);
       await this.models.replace(deserializeModel(outcome.model, 'fine-tuned model'), { source: current.meta.source, label });
       this.session.note(`Learnt ${check.learned} of ${check.corrections} corrections in ${seconds} s; ${check.stillRight} of ${check.previouslyRight} previously right answers still right.`);
       void vscode.window.showInformationMessage(`Seq2Seq Chat: learnt ${check.learned} of ${check.corrections} corrections (${seconds} s).`, 'Undo').then((b) => {
@@ -141,18 +147,29 @@ export class CorrectionsController {
   async undo(): Promise<string | null> {
     const uri = this.previousUri();
     const bytes = await readIfExists(uri);
-    const meta = this.context.globalState.get<ModelMeta>(PREVIOUS_META_KEY);
-    if (bytes === null || meta === undefined) {
+    const record = this.context.globalState.get<UndoRecord>(PREVIOUS_META_KEY);
+    if (bytes === null || record === undefined) {
       void vscode.window.showInformationMessage('Seq2Seq Chat: there are no applied corrections to undo.');
       return null;
     }
+    // A model trained, imported or reset since then: undoing would throw it away.
+    if (this.models.model?.meta.label !== record.applied) {
+      await this.forgetPrevious();
+      void vscode.window.showInformationMessage(`Seq2Seq Chat: the model has changed since the corrections were applied (now ${this.models.model?.meta.label ?? 'none'}); there is nothing to undo.`);
+      return null;
+    }
+    const meta = record.previous;
     await this.models.replace(deserializeModel(bytes, PREVIOUS_MODEL_FILE), meta);
-    await vscode.workspace.fs.delete(uri);
-    await this.context.globalState.update(PREVIOUS_META_KEY, undefined);
+    await this.forgetPrevious();
     this.session.note(`Undid the corrections: ${meta.label} answers again.`);
     this.session.refresh();
     this.training.showIdle();
     return meta.label;
+  }
+
+  private async forgetPrevious(): Promise<void> {
+    await vscode.workspace.fs.delete(this.previousUri()).then(undefined, () => undefined);
+    await this.context.globalState.update(PREVIOUS_META_KEY, undefined);
   }
 
   /** Appends the corrections' pairs to a training pairs file after showing them. */

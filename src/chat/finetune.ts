@@ -198,7 +198,7 @@ export async function fineTuneChatModel(
       evaluate() {
         const fixed = exactMatch(chat, fixExamples);
         // The replayed pairs are asked only once every correction is learnt (the usual case is that they are kept).
-        const kept = fixed === 1 ? exactMatch(chat, replay) : 0;
+        const kept = fixed < 1 ? 0 : replay.length === 0 ? 1 : exactMatch(chat, replay);
         solved = fixed === 1 && kept === 1;
         replay = sampleReplay(poolExamples, replayCount, ++replaySeed);
         // The corrections first (one more learnt outweighs any replay), then the replayed pairs.

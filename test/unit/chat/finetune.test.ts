@@ -81,6 +81,16 @@ describe('fineTuneChatModel', () => {
     });
   }
 
+  test('with nothing left to replay (every original pair corrected), it stops once the corrections are learnt', async () => {
+    const base = await tinyModel('peeky');
+    const all = PAIRS.map((p) => pair(p.question, `${p.answer} (corrected)`));
+    const r = await fineTuneChatModel(base, all, { epochs: 150 }, {}, undefined, [PAIRS[0]]);
+    assert.equal(r.replayed, 0);
+    assert.equal(r.check.checked, 0);
+    assert.ok(r.epochs.length < 150, `stopped after ${r.epochs.length} epochs`);
+    assert.equal(r.check.learned, all.length);
+  });
+
   test('is deterministic under a seed', async () => {
     const base = await tinyModel('peeky');
     const corrections = [pair('is the shop open', 'Yes, until nine.')];
