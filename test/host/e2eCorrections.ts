@@ -31,8 +31,11 @@ export async function correctionScenarios(page: Page, scenario: Scenario, worksp
     await box.fill(CORRECTED);
     await reply.getByRole('button', { name: 'Save the correction' }).click();
     await f.locator('.entry.bot .feedback-done', { hasText: 'corrected' }).last().waitFor({ timeout: 10_000 });
+    // The note comes once the pair is written.
+    await f.locator('.entry.note', { hasText: 'Correction saved' }).last().waitFor({ timeout: 10_000 });
     const file = join(workspace, '.seq2seq', 'corrections.tsv');
-    if (!existsSync(file) || !readFileSync(file, 'utf8').includes(`${QUESTION}\t${CORRECTED}\n`)) throw new Error(`expected ${file} to hold the correction`);
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    if (text === null || !text.includes(`${QUESTION}\t${CORRECTED}\n`)) throw new Error(`expected ${file} to hold the correction, got ${text === null ? 'no file' : JSON.stringify(text)}`);
     await runCommand(page, 'Seq2Seq Chat: Apply Corrections');
     const done = await waitForNotification(page, /learnt 1 of 1 corrections/, 180_000);
     log(`  ${done.slice(0, 160)}`);
