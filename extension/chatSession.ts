@@ -152,6 +152,33 @@ export class ChatSession implements vscode.Disposable {
     });
   }
 
+  /**
+   * Marks bot reply `id` as confirmed (👍) or corrected (👎) and returns the question it answered and its text.
+   * Throws when `id` is not a finished, whole reply (a stopped one is only part of a reply; a not-sure one
+   * can be corrected, not confirmed).
+   */
+  markFeedback(id: number, feedback: 'confirmed' | 'corrected'): { readonly question: string; readonly reply: string } {
+    const at = this.entries.findIndex((e) => e.id === id);
+    const entry = this.entries[at];
+    if (entry === undefined || entry.role !== 'bot' || entry.stopped || this.stream?.id === id) {
+      throw new Error(`expected the id of a finished reply, got ${id}${entry ? ` (a ${entry.stopped ? 'stopped reply' : this.stream?.id === id ? 'reply still streaming' : entry.role})` : ''}`);
+    }
+    if (feedback === 'confirmed' && entry.unsure) throw new Error(`expected a reply the model was sure of to confirm, got the not-sure entry ${id}`);
+    const question = this.entries.slice(0, at).reverse().find((e) => e.role === 'user');
+    if (question === undefined) throw new Error(`found no question before reply ${id}`);
+    const updated: ChatEntry = { ...entry, feedback };
+    this.entries = this.entries.map((e) => (e.id === id ? updated : e));
+    void this.persist();
+    this.broadcast({ type: 'update', entry: updated });
+    return { question: question.text, reply: entry.text };
+  }
+
+  /** Adds a note to the conversation (a correction saved, learnt or undone). */
+  note(text: string): void {
+    this.push({ id: this.nextId++, role: 'note', text });
+    void this.persist();
+  }
+
   /** Stops the reply being streamed; the entry keeps the tokens shown so far, marked stopped. */
   stop(): void {
     this.stopStream(true);

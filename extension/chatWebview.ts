@@ -17,6 +17,10 @@ export interface WebviewActions {
   train(): void;
   useDefault(): void;
   showLog(): void;
+  /** 👍 on reply `id` (extension/corrections.ts). */
+  confirm(id: number): void;
+  /** 👎 on reply `id` with the answer it should have given. */
+  correct(id: number, answer: string): void;
 }
 
 function localRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -95,6 +99,12 @@ export function connectWebview(
         return;
       case 'showLog':
         actions.showLog();
+        return;
+      case 'confirm':
+        actions.confirm(m.id);
+        return;
+      case 'correct':
+        actions.correct(m.id, m.text);
         return;
       default: {
         const never: never = m;

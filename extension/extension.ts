@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { ChatSession } from './chatSession';
 import { ChatPanels, ChatViewProvider, PANEL_VIEW_TYPE, VIEW_ID, type WebviewActions } from './chatWebview';
 import { registerChatCommands, registerModelCommands, registerTrainingCommands, type Services } from './commands';
+import { CorrectionsController, registerCorrectionCommands } from './corrections';
 import { DiagnosticsMonitor } from './diagnostics';
 import { createLogger, handleError } from './log';
 import { ModelStore } from './modelStore';
@@ -16,13 +17,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createLogger(context);
   const models = new ModelStore(context, log);
   const session = new ChatSession(context, models, log);
+  const training = new TrainingController(context.extensionUri, models, session, log);
+  const corrections = new CorrectionsController(context, context.extensionUri, models, session, training, log);
   const actions: WebviewActions = {
     train: () => void vscode.commands.executeCommand('seq2seqChat.train'),
     useDefault: () => void vscode.commands.executeCommand('seq2seqChat.useDefaultModel'),
     showLog: () => log.show(),
+    confirm: (id) => void corrections.confirm(id).catch((err: unknown) => handleError(log, 'Confirming a reply', err)),
+    correct: (id, answer) => void corrections.correct(id, answer).catch((err: unknown) => handleError(log, 'Correcting a reply', err)),
   };
   const panels = new ChatPanels(context.extensionUri, session, actions, log);
-  const training = new TrainingController(context.extensionUri, models, session, log);
   context.subscriptions.push(models, session, panels, training);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEW_ID, new ChatViewProvider(context.extensionUri, session, actions, log)),
@@ -39,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerChatCommands(services);
   registerTrainingCommands(services);
   registerModelCommands(services);
+  registerCorrectionCommands(context, log, corrections);
   log.info(`activated in ${diagnostics.activationMs} ms (extension host node ${process.versions.node})`);
   void models.ready.then(() => log.info(`model ready ${models.loadMs} ms after activation started`));
 }

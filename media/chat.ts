@@ -6,6 +6,7 @@
  */
 import type { ChatEntry, ChatViewState, ExtensionMessage, TrainingStatus, WebviewMessage } from '../src/chat/protocol';
 import { MAX_QUESTION_LENGTH } from '../src/chat/protocol';
+import { feedbackElement } from './feedback';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -126,6 +127,8 @@ function entryElement(e: ChatEntry): HTMLElement {
   }
   const suggestions = e.unsure ? suggestionsOf(e) : [];
   if (suggestions.length > 0) div.append(suggestionsElement(suggestions));
+  const feedback = e.id === state.streaming ? null : feedbackElement(e, (m) => vscode.postMessage(m));
+  if (feedback) div.append(feedback);
   return div;
 }
 
@@ -207,6 +210,15 @@ function onMessage(m: ExtensionMessage): void {
       stop.hidden = true;
       announce.textContent = announcement(m.entry);
       log.scrollTop = log.scrollHeight;
+      return;
+    }
+    case 'update': {
+      save({ ...state, entries: state.entries.map((e) => (e.id === m.entry.id ? m.entry : e)) });
+      const old = bubbles.get(m.entry.id);
+      const div = entryElement(m.entry);
+      bubbles.set(m.entry.id, div);
+      old?.replaceWith(div);
+      announce.textContent = m.entry.feedback === 'corrected' ? 'Correction saved' : 'Reply confirmed';
       return;
     }
     case 'training':

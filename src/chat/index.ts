@@ -21,3 +21,8 @@ export { ModelFileError } from '../io/model-file';
 export { sha256Hex } from '../io/hash';
 export { DEFAULT_NORMALIZE_OPTIONS, normalizeQuestion, normalizeAnswer } from '../text';
 export { readDefaultPairs, withDefaultPairs } from './default-pairs';
+export { fineTuneChatModel, knownPairs, sampleReplay, mergeCorrections, DEFAULT_FINE_TUNE } from './finetune';
+export type { FineTuneOptions, FineTuneResult } from './finetune';
+export { regressionCheck, describeCheck, checkPairs, DEFAULT_MAX_BROKEN } from './regression';
+export type { RegressionCheck, CheckedPair } from './regression';
+export { CORRECTIONS_HEADER, correctionRecord, appendRecord, pairLines, tsvField } from './corrections';

@@ -28,7 +28,12 @@ export interface ChatEntry {
   readonly suggestions?: readonly string[];
   /** Bot replies: the reply hit the length limit (its text ends with "…"). */
   readonly cut?: boolean;
+  /** Bot replies: the user confirmed it (👍) or corrected it (👎 and a better answer), recorded in the corrections file. */
+  readonly feedback?: 'confirmed' | 'corrected';
 }
+
+/** Longest corrected answer the webview may send, in UTF-16 code units (the pairs files' default field limit). */
+export const MAX_CORRECTION_LENGTH = 2000;
 
 /** Progress of a running training, as shown in the webview's "training…" bar. */
 export interface TrainingStatus {
@@ -60,7 +65,11 @@ export type WebviewMessage =
   | { readonly type: 'train' }
   | { readonly type: 'useDefault' }
   | { readonly type: 'newChat' }
-  | { readonly type: 'showLog' };
+  | { readonly type: 'showLog' }
+  /** 👍 on bot reply `id`. */
+  | { readonly type: 'confirm'; readonly id: number }
+  /** 👎 on bot reply `id`, and what it should have said. */
+  | { readonly type: 'correct'; readonly id: number; readonly text: string };
 
 /** Messages the extension sends. */
 export type ExtensionMessage =
@@ -68,7 +77,9 @@ export type ExtensionMessage =
   | { readonly type: 'entry'; readonly entry: ChatEntry }
   | { readonly type: 'token'; readonly id: number; readonly text: string }
   | { readonly type: 'replyEnd'; readonly entry: ChatEntry }
-  | { readonly type: 'training'; readonly training: TrainingStatus | null };
+  | { readonly type: 'training'; readonly training: TrainingStatus | null }
+  /** An entry changed after it ended (feedback recorded): redraw it. */
+  | { readonly type: 'update'; readonly entry: ChatEntry };
 
 export type WebviewMessageType = WebviewMessage['type'];
 
@@ -89,6 +100,8 @@ const FIELDS: { readonly [K in WebviewMessageType]: readonly string[] } = {
   useDefault: [],
   newChat: [],
   showLog: [],
+  confirm: ['id'],
+  correct: ['id', 'text'],
 };
 
 function isMessageType(t: string): t is WebviewMessageType {
@@ -115,6 +128,17 @@ export function validateWebviewMessage(x: unknown): ValidationResult {
         return { ok: false, reason: `"ask": expected at most ${MAX_QUESTION_LENGTH} characters, got ${text.length}` };
       }
       return { ok: true, message: { type, text } };
+    }
+    case 'confirm':
+    case 'correct': {
+      const id = x['id'];
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, reason: `"${type}": expected an entry id (an integer ≥ 0), got ${typeof id === 'number' ? id : typeof id}` };
+      if (type === 'confirm') return { ok: true, message: { type, id } };
+      const text = x['text'];
+      if (typeof text !== 'string') return { ok: false, reason: `"correct": expected a string "text", got ${typeof text}` };
+      if (text.trim() === '') return { ok: false, reason: '"correct": expected a non-blank answer, got only white space' };
+      if (text.length > MAX_CORRECTION_LENGTH) return { ok: false, reason: `"correct": expected at most ${MAX_CORRECTION_LENGTH} characters, got ${text.length}` };
+      return { ok: true, message: { type, id, text } };
     }
     case 'ready':
     case 'stop':

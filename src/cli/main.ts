@@ -35,15 +35,14 @@ import {
 } from '../chat';
 import { writeFileAtomic } from '../io/atomic';
 import { currentKernel } from '../matrix';
-import { parseArgs, UsageError, type FlagSpec, type ParsedArgs } from './args';
+import { num, parseArgs, str, UsageError, type FlagSpec, type ParsedArgs } from './args';
+import { fineTuneCommand, FINE_TUNE_FLAGS, FINE_TUNE_USAGE } from './finetune';
+import { withStopSignals } from './signals';
+import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE } from './exit';
 import { BadInput, checkOutput, fixedDate, readBytes } from './files';
 import { ProgressPrinter } from './progress';
 
-export const EXIT_OK = 0;
-export const EXIT_BAD_INPUT = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_INTERRUPTED = 130;
-export const EXIT_TERMINATED = 143;
+export { EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED };
 
 /** The training worker's script beside this file in out/ (data-parallel helper threads run it). */
 const TRAIN_WORKER = join(__dirname, '..', 'worker', 'trainWorker.js');
@@ -52,6 +51,7 @@ const PACKAGE_ROOT = join(__dirname, '..', '..', '..');
 
 export const USAGE = `Usage:
   seq2seq-chat train <pairs-file> --out <model-file> [options]
+  seq2seq-chat train <corrections-file> --from <model-file> --out <model-file> [--replay <pairs-file>]
   seq2seq-chat chat [model-file] ["question"] [--json] [--beam K | --temperature X] [--max-length N]
   seq2seq-chat eval <model-file> <pairs-file> [--show N] [--beam K]
   seq2seq-chat eval <model-file> --unknown <questions-file>
@@ -77,6 +77,8 @@ train options:
                           at most the processors available)
   --deterministic         fixed dates in the model file (1970, or SOURCE_DATE_EPOCH when set), so the same
                           seed and data give the same bytes; SOURCE_DATE_EPOCH alone does the same
+
+${FINE_TUNE_USAGE}
 
 chat options: the model defaults to the embedded default model; with a question, prints one reply,
   otherwise opens a prompt (empty line or Ctrl+D quits).
@@ -132,6 +134,7 @@ const TRAIN_FLAGS: Record<string, FlagSpec> = {
   threads: { type: 'int', min: 1, max: MAX_THREADS },
   deterministic: { type: 'boolean' },
   'default-pairs': { type: 'boolean', negatable: true },
+  ...FINE_TUNE_FLAGS,
   ...LIMIT_FLAGS,
 };
 
@@ -146,16 +149,6 @@ export interface Io {
 /** The embedded default model, next to the compiled CLI (out/src/cli → package root). */
 export function defaultModelPath(): string {
   return join(__dirname, '..', '..', '..', DEFAULT_MODEL_RELATIVE_PATH);
-}
-
-function num(args: ParsedArgs, name: string): number | undefined {
-  const v = args.flags.get(name);
-  return typeof v === 'number' ? v : undefined;
-}
-
-function str(args: ParsedArgs, name: string): string | undefined {
-  const v = args.flags.get(name);
-  return typeof v === 'string' ? v : undefined;
 }
 
 function limitsFrom(args: ParsedArgs): Partial<PairLimits> {
@@ -199,6 +192,8 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError(`train: expected one pairs file, got ${args.positionals.length} arguments`);
   const out = str(args, 'out');
   if (out === undefined) throw new UsageError('train: --out <model-file> is required');
+  if (args.flags.has('from')) return fineTuneCommand(args, io, out, limitsFrom(args));
+  for (const flag of Object.keys(FINE_TUNE_FLAGS)) if (args.flags.has(flag)) throw new UsageError(`--${flag} needs --from <model-file> (it fine-tunes a trained model)`);
   const pairsPath = args.positionals[0];
   const options: { -readonly [K in keyof TrainOptions]?: TrainOptions[K] } = {};
   const model = str(args, 'model');
@@ -245,21 +240,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
   const threads = options.threads ?? DEFAULT_TRAIN_OPTIONS.threads ?? 1;
   const printer = new ProgressPrinter(io.stderr, epochs);
-  const controller = new AbortController();
-  // Ctrl+C and SIGTERM both stop after the current batch and save the best model so far; a second one quits.
-  let stoppedBy: { readonly code: number; readonly word: string } | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    const code = signal === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED;
-    if (stoppedBy !== undefined) process.exit(code);
-    stoppedBy = { code, word: signal === 'SIGTERM' ? 'terminated' : 'interrupted' };
-    printer.clear();
-    io.stderr.write(`${stoppedBy.word}: stopping after this batch and saving the best model so far (${signal === 'SIGTERM' ? 'SIGTERM' : 'Ctrl+C'} again to quit now)\n`);
-    controller.abort();
-  };
-  // Before the first line about training, so that a signal sent on seeing it finds the handler.
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
+  return withStopSignals(io, printer, async (signal, stoppedBy) => {
     io.stderr.write(`${pairsPath}: ${read.pairs.length} pairs (${read.format}); kernel ${currentKernel().name}, ${threads} thread${threads === 1 ? '' : 's'}\n`);
     const callbacks = {
       onProgress: (p: TrainProgress): void => printer.progress(p),
@@ -269,7 +250,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
         io.stderr.write(`warning: ${message}\n`);
       },
     };
-    const result = await trainChatModel(read.pairs, options, callbacks, controller.signal, sha256Hex(bytes), {
+    const result = await trainChatModel(read.pairs, options, callbacks, signal, sha256Hex(bytes), {
       workerFile: TRAIN_WORKER,
       ...(options.includeDefaultPairs === false ? {} : { defaultPairs: readDefaultPairs(PACKAGE_ROOT) }),
     });
@@ -277,8 +258,8 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     const r = result.report;
     if (r.epochs === 0) {
       // Stopped before the first epoch ended: untrained weights (loss NaN) must not replace a good model.
-      io.stderr.write(`${stoppedBy?.word ?? 'stopped'} before the first epoch finished: nothing was saved${existsSync(out) ? ` (${out} is unchanged)` : ''}\n`);
-      return stoppedBy?.code ?? EXIT_INTERRUPTED;
+      io.stderr.write(`${stoppedBy()?.word ?? 'stopped'} before the first epoch finished: nothing was saved${existsSync(out) ? ` (${out} is unchanged)` : ''}\n`);
+      return stoppedBy()?.code ?? EXIT_INTERRUPTED;
     }
     // A reproducible file: the fixed date, and no duration (report.seconds) in it.
     const saved = date === undefined ? result.model : new ChatModel(result.model.engine, result.model.vocabulary, result.model.options, { ...r, date, seconds: 0 }, result.model.knowledge);
@@ -288,11 +269,8 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
       throw new BadInput(`${out}: cannot write the model (${e instanceof Error ? e.message : String(e)})`);
     }
     io.stdout.write(`saved ${out}: ${r.epochs} epochs, loss ${r.loss.toFixed(4)}, exact-match ${(r.accuracy * 100).toFixed(1)}% (${r.stoppedBy}, ${r.seconds.toFixed(1)}s)\n`);
-    return r.stoppedBy === 'cancelled' ? (stoppedBy?.code ?? EXIT_INTERRUPTED) : EXIT_OK;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+    return r.stoppedBy === 'cancelled' ? (stoppedBy()?.code ?? EXIT_INTERRUPTED) : EXIT_OK;
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT, type CodeServer } from './codeServer';
+import { correctionScenarios } from './e2eCorrections';
 import { reliabilityScenarios } from './e2eReliability';
 import { checkTrustAfterReload, trustScenarios } from './e2eTrust';
 import { ask, chatFrame, modelLabel, openBrowser, openFromExplorer, openSidePanel, openWorkbench, runCommand, waitForNotification } from './workbench';
@@ -155,6 +156,8 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       if (!announced.startsWith('Reply stopped')) throw new Error(`expected the live region to announce the stop, got ${JSON.stringify(announced)}`);
       if (!(await f.locator('#stop').isHidden())) throw new Error('expected the Stop button to hide after the reply ended');
     });
+
+    await correctionScenarios(page, scenario, workspace, log);
 
     await scenario('cancelling a training keeps the previous model answering', async () => {
       await trainFromPalette(page, 'big.tsv');
