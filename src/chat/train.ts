@@ -61,8 +61,8 @@ export interface Example {
   /** Index of the answer in the model's knowledge: a reply is right when it is this answer. */
   readonly answer: number;
   readonly pair: Pair;
-  /** One of the embedded default pairs (small talk), not the user's. */
-  readonly builtIn: boolean;
+  /** One of the embedded default pairs (small talk), not the user's (absent: the user's). */
+  readonly builtIn?: boolean;
 }
 
 /** Epochs without a better selection score after which the learning rate is halved. */
