@@ -38,17 +38,25 @@ export function greedyReplies(model: ChatModel, questions: readonly (readonly nu
   return out;
 }
 
-export function evaluateChatModel(model: ChatModel, pairs: readonly Pair[], decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): EvaluationResult {
+/** One pair as evaluated: the reply, whether it was sure, and whether it was right (sure and exactly the answer). */
+export interface PairOutcome extends EvaluationFailure {
+  readonly right: boolean;
+}
+
+/** Every pair's outcome, in file order (the evaluation report is built from these). */
+export function evaluatePairs(model: ChatModel, pairs: readonly Pair[], decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): PairOutcome[] {
   const replies = model.replies(pairs.map((p) => p.question), decode);
-  const failures: EvaluationFailure[] = [];
-  let correct = 0;
-  let answered = 0;
-  pairs.forEach((p, i) => {
+  return pairs.map((p, i) => {
     const r = replies[i];
     const expected = model.expectedReply(p.answer);
-    if (r.sure) answered++;
-    if (r.sure && r.text === expected) correct++;
-    else failures.push({ line: p.line, question: p.question, expected, got: r.text, sure: r.sure, confidence: r.confidence });
+    return { line: p.line, question: p.question, expected, got: r.text, sure: r.sure, confidence: r.confidence, right: r.sure && r.text === expected };
   });
-  return { correct, answered, total: pairs.length, failures };
+}
+
+export function evaluateChatModel(model: ChatModel, pairs: readonly Pair[], decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): EvaluationResult {
+  const outcomes = evaluatePairs(model, pairs, decode);
+  const failures: EvaluationFailure[] = outcomes
+    .filter((o) => !o.right)
+    .map(({ line, question, expected, got, sure, confidence }) => ({ line, question, expected, got, sure, confidence }));
+  return { correct: outcomes.filter((o) => o.right).length, answered: outcomes.filter((o) => o.sure).length, total: outcomes.length, failures };
 }

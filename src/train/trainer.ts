@@ -92,7 +92,7 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /** a is better than b: higher score, then higher accuracy, then lower validation loss, then lower training loss. */
-function better(a: EpochReport, b: EpochReport | undefined): boolean {
+export function better(a: EpochReport, b: EpochReport | undefined): boolean {
   if (b === undefined) return true;
   if (a.score !== undefined && b.score !== undefined && a.score !== b.score) return a.score > b.score;
   if (a.accuracy !== b.accuracy) return a.accuracy > b.accuracy;
