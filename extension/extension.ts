@@ -7,6 +7,7 @@ import { ChatSession } from './chatSession';
 import { ChatPanels, ChatViewProvider, PANEL_VIEW_TYPE, VIEW_ID, type WebviewActions } from './chatWebview';
 import { registerChatCommands, registerModelCommands, registerTrainingCommands, type Services } from './commands';
 import { DiagnosticsMonitor } from './diagnostics';
+import { InsightPanels } from './insight';
 import { createLogger, handleError } from './log';
 import { ModelStore } from './modelStore';
 import { TrainingController } from './training';
@@ -20,10 +21,13 @@ export function activate(context: vscode.ExtensionContext): void {
     train: () => void vscode.commands.executeCommand('seq2seqChat.train'),
     useDefault: () => void vscode.commands.executeCommand('seq2seqChat.useDefaultModel'),
     showLog: () => log.show(),
+    why: (id) => void vscode.commands.executeCommand('seq2seqChat.why', id),
+    dashboard: () => void vscode.commands.executeCommand('seq2seqChat.showDashboard'),
   };
   const panels = new ChatPanels(context.extensionUri, session, actions, log);
   const training = new TrainingController(context.extensionUri, models, session, log);
-  context.subscriptions.push(models, session, panels, training);
+  const insight = new InsightPanels(context.extensionUri, models, training, log);
+  context.subscriptions.push(models, session, panels, training, insight);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEW_ID, new ChatViewProvider(context.extensionUri, session, actions, log)),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels),
@@ -35,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
   models.startLoading((err) => handleError(log, 'Loading the model', err));
   const diagnostics = new DiagnosticsMonitor(Math.round((performance.now() - started) * 100) / 100);
   context.subscriptions.push(diagnostics);
-  const services: Services = { context, log, models, session, panels, training, diagnostics };
+  const services: Services = { context, log, models, session, panels, training, diagnostics, insight };
   registerChatCommands(services);
   registerTrainingCommands(services);
   registerModelCommands(services);

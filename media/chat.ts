@@ -45,7 +45,10 @@ trainingBar.setAttribute('role', 'status');
 const trainingText = el('span', 'training-text');
 const trainingMeter = el('progress', 'training-meter');
 trainingMeter.max = 1;
-trainingBar.append(trainingText, trainingMeter);
+const dashboardButton = el('button', 'secondary dashboard', 'Dashboard');
+dashboardButton.id = 'dashboard';
+dashboardButton.title = 'Show the live training curves';
+trainingBar.append(trainingText, trainingMeter, dashboardButton);
 
 const empty = el('div', 'empty');
 empty.append(
@@ -126,6 +129,15 @@ function entryElement(e: ChatEntry): HTMLElement {
   }
   const suggestions = e.unsure ? suggestionsOf(e) : [];
   if (suggestions.length > 0) div.append(suggestionsElement(suggestions));
+  if (e.role === 'bot' && e.text !== '' && !e.stopped) {
+    // "Why?": the reply explained (token probabilities, attention, n-best, closest questions) in its own view.
+    const why = el('button', 'secondary why', 'Why?');
+    why.type = 'button';
+    why.title = 'Why this answer: token probabilities, attention, other candidates, closest trained questions';
+    why.setAttribute('aria-label', 'Why this answer?');
+    why.addEventListener('click', () => vscode.postMessage({ type: 'why', id: e.id }));
+    div.append(why);
+  }
   return div;
 }
 
@@ -244,6 +256,7 @@ stop.addEventListener('click', () => vscode.postMessage({ type: 'stop' }));
 newChat.addEventListener('click', () => vscode.postMessage({ type: 'newChat' }));
 trainButton.addEventListener('click', () => vscode.postMessage({ type: 'train' }));
 defaultButton.addEventListener('click', () => vscode.postMessage({ type: 'useDefault' }));
+dashboardButton.addEventListener('click', () => vscode.postMessage({ type: 'dashboard' }));
 window.addEventListener('message', (ev: MessageEvent<ExtensionMessage>) => onMessage(ev.data));
 
 const lastUser = [...state.entries].reverse().find((e) => e.role === 'user');

@@ -7,17 +7,10 @@ import { UNK } from '../models/tokens';
 import { DEFAULT_DECODE_OPTIONS } from './defaults';
 import { greedyBatch } from './greedy';
 import type { ChatModel } from './model';
-import type { DecodeOptions, Pair } from './types';
+import type { DecodeOptions, EvaluationFailure, Pair, PairOutcome } from './types';
 
-export interface EvaluationFailure {
-  readonly line: number;
-  readonly question: string;
-  readonly expected: string;
-  readonly got: string;
-  /** Whether the reply was sure (a sure wrong reply, or a not-sure one). */
-  readonly sure: boolean;
-  readonly confidence: number;
-}
+export type { EvaluationFailure, PairOutcome } from './types';
+
 
 export interface EvaluationResult {
   /** Replies sure and exactly right. */
@@ -38,10 +31,6 @@ export function greedyReplies(model: ChatModel, questions: readonly (readonly nu
   return out;
 }
 
-/** One pair as evaluated: the reply, whether it was sure, and whether it was right (sure and exactly the answer). */
-export interface PairOutcome extends EvaluationFailure {
-  readonly right: boolean;
-}
 
 /** Every pair's outcome, in file order (the evaluation report is built from these). */
 export function evaluatePairs(model: ChatModel, pairs: readonly Pair[], decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): PairOutcome[] {
@@ -54,7 +43,11 @@ export function evaluatePairs(model: ChatModel, pairs: readonly Pair[], decode: 
 }
 
 export function evaluateChatModel(model: ChatModel, pairs: readonly Pair[], decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): EvaluationResult {
-  const outcomes = evaluatePairs(model, pairs, decode);
+  return summarizeOutcomes(evaluatePairs(model, pairs, decode));
+}
+
+/** The counts and failures of evaluated pairs. */
+export function summarizeOutcomes(outcomes: readonly PairOutcome[]): EvaluationResult {
   const failures: EvaluationFailure[] = outcomes
     .filter((o) => !o.right)
     .map(({ line, question, expected, got, sure, confidence }) => ({ line, question, expected, got, sure, confidence }));

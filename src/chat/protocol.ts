@@ -60,7 +60,11 @@ export type WebviewMessage =
   | { readonly type: 'train' }
   | { readonly type: 'useDefault' }
   | { readonly type: 'newChat' }
-  | { readonly type: 'showLog' };
+  | { readonly type: 'showLog' }
+  /** "Why?" on a bot reply: explain it (src/insight/explain.ts) in the insight view. */
+  | { readonly type: 'why'; readonly id: number }
+  /** Open the training dashboard. */
+  | { readonly type: 'dashboard' };
 
 /** Messages the extension sends. */
 export type ExtensionMessage =
@@ -89,6 +93,8 @@ const FIELDS: { readonly [K in WebviewMessageType]: readonly string[] } = {
   useDefault: [],
   newChat: [],
   showLog: [],
+  why: ['id'],
+  dashboard: [],
 };
 
 function isMessageType(t: string): t is WebviewMessageType {
@@ -116,7 +122,13 @@ export function validateWebviewMessage(x: unknown): ValidationResult {
       }
       return { ok: true, message: { type, text } };
     }
+    case 'why': {
+      const id = x['id'];
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, reason: `"why": expected an entry id (an integer ≥ 0), got ${JSON.stringify(id)?.slice(0, 40)}` };
+      return { ok: true, message: { type, id } };
+    }
     case 'ready':
+    case 'dashboard':
     case 'stop':
     case 'train':
     case 'useDefault':

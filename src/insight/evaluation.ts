@@ -5,37 +5,11 @@
  * comparison of two models' reports on the same file (which pairs changed). Pure data; the views and the
  * HTML file (src/insight/reportHtml.ts) draw it.
  */
-import type { PairOutcome } from '../chat/evaluate';
-import type { ModelKind } from '../chat/types';
-import { charDiff, type DiffPart } from './diff';
+import type { ModelKind, PairOutcome } from '../chat/types';
+import { charDiff } from './diff';
+import type { ChangedPair, ConfidenceHistogram, EvaluationReport, ReportComparison } from './types';
 
-export interface ConfidenceHistogram {
-  /** Bin edges, bins + 1 of them, from 0 to 1; bin i is [edges[i], edges[i+1]), the last one closed. */
-  readonly edges: readonly number[];
-  /** Right replies (sure and exact) per bin. */
-  readonly right: readonly number[];
-  /** Every other reply (wrong, or not sure) per bin. */
-  readonly wrong: readonly number[];
-}
-
-export interface Miss extends PairOutcome {
-  readonly diff: readonly DiffPart[];
-}
-
-export interface EvaluationReport {
-  /** The pairs file's name as given. */
-  readonly file: string;
-  readonly model: { readonly label: string; readonly kind: ModelKind };
-  readonly total: number;
-  /** Replies given as sure (right or wrong). */
-  readonly answered: number;
-  readonly notSure: number;
-  /** Sure and exactly right. */
-  readonly correct: number;
-  readonly histogram: ConfidenceHistogram;
-  readonly outcomes: readonly PairOutcome[];
-  readonly misses: readonly Miss[];
-}
+export type { ChangedPair, ConfidenceHistogram, EvaluationReport, Miss, ReportComparison } from './types';
 
 export const HISTOGRAM_BINS = 10;
 
@@ -64,30 +38,6 @@ export function buildEvaluationReport(file: string, model: { label: string; kind
     outcomes,
     misses: outcomes.filter((o) => !o.right).map((o) => ({ ...o, diff: charDiff(o.expected, o.got) })),
   };
-}
-
-/** A pair whose outcome differs between two reports. */
-export interface ChangedPair {
-  readonly line: number;
-  readonly question: string;
-  readonly expected: string;
-  readonly before: PairOutcome;
-  readonly after: PairOutcome;
-}
-
-export interface ReportComparison {
-  readonly before: { readonly label: string; readonly correct: number; readonly total: number };
-  readonly after: { readonly label: string; readonly correct: number; readonly total: number };
-  /** Wrong before, right after. */
-  readonly fixed: readonly ChangedPair[];
-  /** Right before, wrong after. */
-  readonly broken: readonly ChangedPair[];
-  /** Wrong in both, with a different reply or sureness. */
-  readonly changed: readonly ChangedPair[];
-  /** Pairs with the same outcome and reply in both. */
-  readonly same: number;
-  /** Pairs (by line and question) that only one report has. */
-  readonly unmatched: number;
 }
 
 /** Which pairs changed from `before` to `after` (two models on the same file; pairs matched by line and question). */

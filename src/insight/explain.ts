@@ -7,51 +7,12 @@
  */
 import { beamSearch } from '../decode/beam';
 import { UNK } from '../models/tokens';
-import type { ConfidenceFeatures } from '../chat/confidence';
 import { DEFAULT_DECODE_OPTIONS } from '../chat/defaults';
 import type { ChatModel } from '../chat/model';
-import type { DecodeOptions, ModelKind, ReplyToken } from '../chat/types';
+import type { DecodeOptions } from '../chat/types';
+import type { AttentionMap, Explanation } from './types';
 
-/** Attention weights laid out for a heatmap: one row per reply token, one column per question token. */
-export interface AttentionMap {
-  /** Reply tokens, in reading order (top to bottom). */
-  readonly rows: readonly string[];
-  /** Question tokens as the encoder read them, in reading order (left to right), even when fed reversed. */
-  readonly columns: readonly string[];
-  /** weights[row][column]: how much the decoder looked at that question token while writing that reply token. */
-  readonly weights: readonly (readonly number[])[];
-}
-
-export interface NBestReply {
-  readonly text: string;
-  /** Length-normalised log-probability, Σ log p / length (src/decode/beam.ts); higher is better. */
-  readonly score: number;
-  /** Whether it is one of the trained answers. */
-  readonly trained: boolean;
-}
-
-export interface ClosestQuestion {
-  readonly question: string;
-  readonly answer: string;
-  /** IDF-weighted cosine of the question words, 0..1 (src/chat/answers.ts). */
-  readonly similarity: number;
-}
-
-export interface Explanation {
-  readonly question: string;
-  readonly kind: ModelKind;
-  readonly questionTokens: readonly string[];
-  readonly reply: string;
-  readonly tokens: readonly ReplyToken[];
-  readonly confidence: number;
-  readonly threshold: number;
-  readonly sure: boolean;
-  readonly cut: boolean;
-  readonly attention?: AttentionMap;
-  readonly nBest: readonly NBestReply[];
-  readonly closest: readonly ClosestQuestion[];
-  readonly signals?: ConfidenceFeatures;
-}
+export type { AttentionMap, ClosestQuestion, Explanation, NBestReply } from './types';
 
 /** Beam width of the n-best list. */
 export const N_BEST = 5;

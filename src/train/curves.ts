@@ -10,7 +10,20 @@
  * (src/io/model-file.ts, `history`).
  */
 import type { EpochReport, TrainProgress, TrainingReport, TrainOptions } from '../chat/types';
-import { better, type StopReason } from './trainer';
+
+export type StopReason = 'completed' | 'early-stopping' | 'cancelled' | 'non-finite';
+
+/**
+ * The trainer's rule for the best epoch (src/train/trainer.ts keeps its weights): a is better than b when its
+ * selection score is higher, then its accuracy, then its validation loss is lower, then its training loss.
+ */
+export function better(a: EpochReport, b: EpochReport | undefined): boolean {
+  if (b === undefined) return true;
+  if (a.score !== undefined && b.score !== undefined && a.score !== b.score) return a.score > b.score;
+  if (a.accuracy !== b.accuracy) return a.accuracy > b.accuracy;
+  if (a.valLoss !== undefined && b.valLoss !== undefined && a.valLoss !== b.valLoss) return a.valLoss < b.valLoss;
+  return a.loss < b.loss;
+}
 
 /** One finished epoch. */
 export interface EpochPoint {
@@ -140,6 +153,12 @@ export class CurveRecorder {
 /** A run as stored: iteration points thinned to STORED_ITERATION_POINTS. */
 export function storedRun(run: TrainingRun): TrainingRun {
   return { ...run, curves: { ...run.curves, iterations: thinPoints(run.curves.iterations, STORED_ITERATION_POINTS) } };
+}
+
+/** Curves without what depends on the clock (epoch seconds, speed, ETA, and the iterations, reported by time): reproducible files. */
+export function withoutTimes(curves: TrainingCurves): TrainingCurves {
+  const { samplesPerSecond: _speed, eta: _eta, ...rest } = curves;
+  return { ...rest, epochs: curves.epochs.map((p) => ({ ...p, seconds: 0 })), iterations: [] };
 }
 
 /** A history with `run` appended, thinned, at most MAX_RUNS long (oldest dropped). */

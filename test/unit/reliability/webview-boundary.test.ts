@@ -41,7 +41,7 @@ function harness(model: ChatModel | null): Harness {
   };
   const store = { model: model ? { model, meta: { source: 'trained', label: 'test model' } } : null } as unknown as ModelStore;
   const session = new ChatSession(fakeContext('/nonexistent') as vscode.ExtensionContext, store, log);
-  connectWebview(webview as unknown as vscode.Webview, session, { train: () => actions.push('train'), useDefault: () => actions.push('useDefault'), showLog: () => actions.push('showLog') }, log, 'test');
+  connectWebview(webview as unknown as vscode.Webview, session, { train: () => actions.push('train'), useDefault: () => actions.push('useDefault'), showLog: () => actions.push('showLog'), why: (id) => actions.push(`why ${id}`), dashboard: () => actions.push('dashboard') }, log, 'test');
   return {
     send: (raw) => {
       if (!listener) throw new Error('not connected');
