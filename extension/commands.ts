@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { deserializeModel, evaluatePairs, serializeModel, summarizeOutcomes } from '../src/chat';
+import { deserializeModel, evaluatePairs, serializeModel, summarizeOutcomes, type DecodeOptions } from '../src/chat';
 import { buildEvaluationReport } from '../src/insight/evaluation';
 import { explainReply } from '../src/insight/explain';
 import type { ChatSession } from './chatSession';
@@ -45,6 +45,12 @@ function requireModel(s: Services): NonNullable<ModelStore['model']> {
     });
   }
   return m;
+}
+
+/** The decoding settings with the chat's confidence threshold setting, so explanations and evaluations judge "sure" as the chat does. */
+function chatDecodeOptions(): DecodeOptions {
+  const threshold = readConfidenceThreshold();
+  return { ...readDecodeOptions(), ...(threshold !== null ? { threshold } : {}) };
 }
 
 export function registerChatCommands(s: Services): void {
@@ -87,8 +93,7 @@ export function registerChatCommands(s: Services): void {
     const current = requireModel(s);
     const question = typeof arg === 'number' ? s.session.questionFor(arg) : typeof arg === 'string' ? arg : undefined;
     if (question === undefined) throw new Error(`expected the id of a reply in the conversation or a question, got ${JSON.stringify(arg)}`);
-    const threshold = readConfidenceThreshold();
-    const explanation = explainReply(current.model, question, { ...readDecodeOptions(), ...(threshold !== null ? { threshold } : {}) });
+    const explanation = explainReply(current.model, question, chatDecodeOptions());
     s.insight.showWhy({ kind: 'why', explanation });
     return { reply: explanation.reply, attention: explanation.attention !== undefined, tokens: explanation.tokens.length };
   });
@@ -108,7 +113,7 @@ export function registerTrainingCommands(s: Services): void {
     const uri = await choosePairsFile(arg, 'Evaluate the Seq2Seq Chat model on a pairs file');
     if (!uri) return undefined;
     const { result } = await loadPairs(uri);
-    const outcomes = evaluatePairs(current.model, result.pairs, readDecodeOptions());
+    const outcomes = evaluatePairs(current.model, result.pairs, chatDecodeOptions());
     const ev = summarizeOutcomes(outcomes);
     const date = current.model.report?.date;
     const label = `${current.meta.label}${date ? ` (${date.slice(0, 16).replace('T', ' ')})` : ''}`;

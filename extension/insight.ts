@@ -12,6 +12,7 @@ import { compareReports, type EvaluationReport } from '../src/insight/evaluation
 import { validateInsightMessage, type DashboardView, type InsightExtensionMessage, type InsightKind, type InsightView, type LiveTraining } from '../src/insight/protocol';
 import type { Logger } from './log';
 import type { ModelStore } from './modelStore';
+import { openAtLine } from './pairsFile';
 import { webviewPage } from './webviewPage';
 
 export const INSIGHT_VIEW_TYPE = 'seq2seqChat.insight';
@@ -158,8 +159,7 @@ export class InsightPanels implements vscode.Disposable {
       case 'openLine': {
         const file = o.pairsFile;
         if (!file) return;
-        const at = new vscode.Position(m.line - 1, 0);
-        void vscode.window.showTextDocument(file, { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.Beside }).then(undefined, (err: unknown) => this.log.error(`cannot open ${file.toString(true)}`, err));
+        openAtLine(file, m.line).catch((err: unknown) => this.log.error(`cannot open ${file.toString(true)}`, err));
         return;
       }
       default: {

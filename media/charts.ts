@@ -79,7 +79,9 @@ export function lineChart(series: readonly Series[], o: LineChartOptions): SVGSV
   for (const m of o.marks ?? []) {
     const g = svg('g', { class: `mark ${m.cls}` });
     g.append(svg('line', { x1: sx(m.x), y1: PAD.top, x2: sx(m.x), y2: H - PAD.bottom }));
-    g.append(svg('text', { x: sx(m.x) + 3, y: PAD.top + 10 }, m.label));
+    // The label sits right of its line, or left of it near the right edge.
+    const left = sx(m.x) > W - PAD.right - 60;
+    g.append(svg('text', { x: sx(m.x) + (left ? -3 : 3), y: PAD.top + 10, 'text-anchor': left ? 'end' : 'start' }, m.label));
     g.append(svg('title', {}, `${m.label} (epoch ${m.x})`));
     root.append(g);
   }
