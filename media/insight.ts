@@ -200,7 +200,9 @@ function heatmap(w: WhyView): HTMLElement {
     sec.append(el('p', 'hint', `A ${w.explanation.kind} model has no attention (book ch. 8 adds it); train with seqChat.model.kind "attention" to see it.`.replace('seqChat', 'seq2seqChat')));
     return sec;
   }
-  sec.append(el('p', 'hint', 'Rows: reply tokens, top to bottom. Columns: question tokens as the encoder read them, left to right. Darker = more weight; hover or focus a cell for its weight.'));
+  sec.append(el('p', 'hint', 'Rows: reply tokens, top to bottom. Columns: question tokens as the encoder read them, left to right. Darker = more weight (scaled to the largest weight); hover or focus a cell for its weight.'));
+  let max = 0;
+  for (const row of a.weights) for (const x of row) if (Number.isFinite(x)) max = Math.max(max, x);
   const readout = el('p', 'readout', 'Hover or focus a cell.');
   readout.id = 'readout';
   readout.setAttribute('aria-live', 'polite');
@@ -223,7 +225,7 @@ function heatmap(w: WhyView): HTMLElement {
     a.weights[i].forEach((x, j) => {
       const td = el('td', 'cell');
       td.tabIndex = 0;
-      shade(td, x);
+      shade(td, max > 0 ? x / max : 0);
       const words = `${tokenText(r)} × ${tokenText(a.columns[j])}: ${x.toFixed(3)}`;
       td.title = words;
       td.setAttribute('aria-label', words);
@@ -283,7 +285,7 @@ function renderWhy(w: WhyView): void {
   nb.append(el('h2', undefined, 'Other replies the model considered (beam search)'));
   const ol = el('ol');
   for (const r of e.nBest) {
-    const li = el('li', undefined, r.text === '' ? '(empty)' : r.text);
+    const li = el('li', undefined, r.text.trim() === '' ? `(blank: ${tokenText(r.text)})` : r.text);
     li.append(el('span', 'hint', ` score ${r.score.toFixed(3)} (≈ p ${Math.exp(r.score).toFixed(2)} per token)${r.trained ? ', a trained answer' : ''}`));
     ol.append(li);
   }
