@@ -20,6 +20,8 @@ export interface Series {
   /** CSS class: its stroke colour (loss, val-loss, accuracy, smoothed, raw, other). */
   readonly cls: string;
   readonly dashed?: boolean;
+  /** Dots with their value on hover at each point (epoch series). */
+  readonly dots?: boolean;
 }
 
 export interface Mark {
@@ -99,8 +101,7 @@ export function lineChart(series: readonly Series[], o: LineChartOptions): SVGSV
     const path = svg('path', { d, class: `series ${s.cls}${s.dashed ? ' dashed' : ''}` });
     path.append(svg('title', {}, s.name));
     root.append(path);
-    // Epoch series (few points) get dots with their value on hover.
-    if (s.points.length <= 300 && !s.cls.includes('raw')) {
+    if (s.dots === true && s.points.length <= 1000) {
       for (const [x, y] of s.points) {
         if (!finite(y)) continue;
         const c = svg('circle', { cx: sx(x), cy: sy(Math.min(hi, Math.max(lo, y))), r: 2.5, class: `dot ${s.cls}` });

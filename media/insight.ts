@@ -49,10 +49,10 @@ function curveCharts(c: TrainingCurves, title: string): HTMLElement {
   const loss: Series[] = [
     { name: 'iteration loss', cls: 'raw', points: c.iterations.map((p) => [p.x, p.loss]) },
     { name: 'smoothed', cls: 'smoothed', points: c.iterations.map((p) => [p.x, p.smoothed]) },
-    { name: 'training loss (epoch)', cls: 'loss', points: c.epochs.map((p) => [p.epoch, p.loss]) },
+    { name: 'training loss (epoch)', cls: 'loss', dots: true, points: c.epochs.map((p) => [p.epoch, p.loss]) },
   ];
-  if (c.epochs.some((p) => typeof p.valLoss === 'number')) loss.push({ name: 'validation loss', cls: 'val-loss', points: c.epochs.map((p) => [p.epoch, p.valLoss ?? null]) });
-  const acc: Series[] = [{ name: 'exact-match', cls: 'accuracy', points: c.epochs.map((p) => [p.epoch, p.accuracy]) }];
+  if (c.epochs.some((p) => typeof p.valLoss === 'number')) loss.push({ name: 'validation loss', cls: 'val-loss', dots: true, points: c.epochs.map((p) => [p.epoch, p.valLoss ?? null]) });
+  const acc: Series[] = [{ name: 'exact-match', cls: 'accuracy', dots: true, points: c.epochs.map((p) => [p.epoch, p.accuracy]) }];
   const marks = marksOf(c);
   const fig1 = el('figure');
   fig1.append(lineChart(loss, { title: `${title}: loss (nats per token) by epoch`, xMax, marks }), legend(loss));
@@ -106,8 +106,8 @@ function overlay(runs: readonly TrainingRun[]): HTMLElement {
   }
   const xMax = Math.max(1, ...picked.map((i) => runs[i].curves.epochs.length));
   const cls = ['run-a', 'run-b'];
-  const loss: Series[] = picked.map((i, k) => ({ name: `${runLabel(runs[i], i)} loss`, cls: cls[k], dashed: k === 1, points: runs[i].curves.epochs.map((p) => [p.epoch, p.loss]) }));
-  const acc: Series[] = picked.map((i, k) => ({ name: `${runLabel(runs[i], i)} exact-match`, cls: cls[k], dashed: k === 1, points: runs[i].curves.epochs.map((p) => [p.epoch, p.accuracy]) }));
+  const loss: Series[] = picked.map((i, k) => ({ name: `${runLabel(runs[i], i)} loss`, cls: cls[k], dashed: k === 1, dots: true, points: runs[i].curves.epochs.map((p) => [p.epoch, p.loss]) }));
+  const acc: Series[] = picked.map((i, k) => ({ name: `${runLabel(runs[i], i)} exact-match`, cls: cls[k], dashed: k === 1, dots: true, points: runs[i].curves.epochs.map((p) => [p.epoch, p.accuracy]) }));
   const f1 = el('figure');
   f1.append(lineChart(loss, { title: 'Runs compared: training loss by epoch', xMax }), legend(loss));
   const f2 = el('figure');

@@ -6,7 +6,7 @@
  * is screenshotted into test-results/ (dashboard-during-training.png, dashboard-after-training.png,
  * why-heatmap.png, why-token-shading.png, report-diff.png).
  *
- * The second training trains an attention model on medium.tsv (train.tsv's pairs and 40 more; model.kind,
+ * The second training trains an attention model on medium.tsv (train.tsv's pairs and 80 more; model.kind,
  * epochs and patience 0 in the workspace settings, put back afterwards), long enough (about 10–30 s) to be
  * seen running, and the model's history then holds two runs of different kinds to overlay.
  */
@@ -40,9 +40,9 @@ export async function insightScenarios(page: Page, scenario: Scenario, workspace
 
   await scenario('insight: the dashboard draws live curves during a training and stays open after it, with both runs to overlay', async () => {
     const extra: string[] = [];
-    for (let i = 0; i < 40; i++) extra.push(`question number ${i}\tanswer ${i % 13}`);
+    for (let i = 0; i < 80; i++) extra.push(`question number ${i}\tanswer ${i % 13}`);
     writeFileSync(join(workspace, 'medium.tsv'), readFileSync(join(workspace, 'train.tsv'), 'utf8').trimEnd() + '\n' + extra.join('\n') + '\n');
-    const slow = { 'seq2seqChat.model.kind': 'attention', 'seq2seqChat.training.epochs': 40, 'seq2seqChat.training.patience': 0 };
+    const slow = { 'seq2seqChat.model.kind': 'attention', 'seq2seqChat.training.epochs': 60, 'seq2seqChat.training.patience': 0 };
     writeFileSync(settings, JSON.stringify({ ...(JSON.parse(original) as Record<string, unknown>), ...slow }, null, 2) + '\n');
     await page.waitForTimeout(2500); // the settings file reaches the extension host through a watcher
     await runCommand(page, 'Seq2Seq Chat: Show Training Dashboard');
