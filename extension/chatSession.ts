@@ -179,6 +179,14 @@ export class ChatSession implements vscode.Disposable {
     void this.persist();
   }
 
+  /** The question a bot entry answered: the closest user entry before it (undefined for other entries). */
+  questionFor(id: number): string | undefined {
+    const at = this.entries.findIndex((e) => e.id === id);
+    if (at < 0 || this.entries[at].role !== 'bot') return undefined;
+    for (let i = at - 1; i >= 0; i--) if (this.entries[i].role === 'user') return this.entries[i].text;
+    return undefined;
+  }
+
   /** Stops the reply being streamed; the entry keeps the tokens shown so far, marked stopped. */
   stop(): void {
     this.stopStream(true);

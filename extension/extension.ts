@@ -8,6 +8,7 @@ import { ChatPanels, ChatViewProvider, PANEL_VIEW_TYPE, VIEW_ID, type WebviewAct
 import { registerChatCommands, registerModelCommands, registerTrainingCommands, type Services } from './commands';
 import { CorrectionsController, registerCorrectionCommands } from './corrections';
 import { DiagnosticsMonitor } from './diagnostics';
+import { InsightPanels } from './insight';
 import { createLogger, handleError } from './log';
 import { ModelStore } from './modelStore';
 import { TrainingController } from './training';
@@ -25,9 +26,12 @@ export function activate(context: vscode.ExtensionContext): void {
     showLog: () => log.show(),
     confirm: (id) => void corrections.confirm(id).catch((err: unknown) => handleError(log, 'Confirming a reply', err)),
     correct: (id, answer) => void corrections.correct(id, answer).catch((err: unknown) => handleError(log, 'Correcting a reply', err)),
+    why: (id) => void vscode.commands.executeCommand('seq2seqChat.why', id),
+    dashboard: () => void vscode.commands.executeCommand('seq2seqChat.showDashboard'),
   };
   const panels = new ChatPanels(context.extensionUri, session, actions, log);
-  context.subscriptions.push(models, session, panels, training);
+  const insight = new InsightPanels(context.extensionUri, models, training, log);
+  context.subscriptions.push(models, session, panels, training, insight);
   context.subscriptions.push(
     vscode.window.registerWebviewViewProvider(VIEW_ID, new ChatViewProvider(context.extensionUri, session, actions, log)),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels),
@@ -39,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
   models.startLoading((err) => handleError(log, 'Loading the model', err));
   const diagnostics = new DiagnosticsMonitor(Math.round((performance.now() - started) * 100) / 100);
   context.subscriptions.push(diagnostics);
-  const services: Services = { context, log, models, session, panels, training, diagnostics };
+  const services: Services = { context, log, models, session, panels, training, diagnostics, insight };
   registerChatCommands(services);
   registerTrainingCommands(services);
   registerModelCommands(services);

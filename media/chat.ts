@@ -46,7 +46,10 @@ trainingBar.setAttribute('role', 'status');
 const trainingText = el('span', 'training-text');
 const trainingMeter = el('progress', 'training-meter');
 trainingMeter.max = 1;
-trainingBar.append(trainingText, trainingMeter);
+const dashboardButton = el('button', 'secondary dashboard', 'Dashboard');
+dashboardButton.id = 'dashboard';
+dashboardButton.title = 'Show the live training curves';
+trainingBar.append(trainingText, trainingMeter, dashboardButton);
 
 const empty = el('div', 'empty');
 empty.append(
@@ -129,6 +132,15 @@ function entryElement(e: ChatEntry): HTMLElement {
   if (suggestions.length > 0) div.append(suggestionsElement(suggestions));
   const feedback = e.id === state.streaming ? null : feedbackElement(e, (m) => vscode.postMessage(m));
   if (feedback) div.append(feedback);
+  if (e.role === 'bot' && e.text !== '' && !e.stopped) {
+    // "Why?": the reply explained (token probabilities, attention, n-best, closest questions) in its own view.
+    const why = el('button', 'secondary why', 'Why?');
+    why.type = 'button';
+    why.title = 'Why this answer: token probabilities, attention, other candidates, closest trained questions';
+    why.setAttribute('aria-label', 'Why this answer?');
+    why.addEventListener('click', () => vscode.postMessage({ type: 'why', id: e.id }));
+    div.append(why);
+  }
   return div;
 }
 
@@ -256,6 +268,7 @@ stop.addEventListener('click', () => vscode.postMessage({ type: 'stop' }));
 newChat.addEventListener('click', () => vscode.postMessage({ type: 'newChat' }));
 trainButton.addEventListener('click', () => vscode.postMessage({ type: 'train' }));
 defaultButton.addEventListener('click', () => vscode.postMessage({ type: 'useDefault' }));
+dashboardButton.addEventListener('click', () => vscode.postMessage({ type: 'dashboard' }));
 window.addEventListener('message', (ev: MessageEvent<ExtensionMessage>) => onMessage(ev.data));
 
 const lastUser = [...state.entries].reverse().find((e) => e.role === 'user');

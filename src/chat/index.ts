@@ -10,9 +10,9 @@ export { DEFAULT_TRAIN_OPTIONS, DEFAULT_DECODE_OPTIONS, DEFAULT_MODEL_RELATIVE_P
 export { ChatModel } from './model';
 export { trainChatModel, resolveTrainOptions, MAX_SEED, MAX_THREADS } from './train';
 export type { TrainEnvironment } from './train';
-export { evaluateChatModel } from './evaluate';
+export { evaluateChatModel, evaluatePairs, summarizeOutcomes } from './evaluate';
 export { notSureMessage, CUT_MARK } from './reply';
-export type { EvaluationFailure, EvaluationResult } from './evaluate';
+export type { EvaluationFailure, EvaluationResult, PairOutcome } from './evaluate';
 export { serializeModel, deserializeModel } from './serialize';
 export { TrainingError } from './errors';
 export { readPairs, checkFileSize, PairFileError, DEFAULT_PAIR_LIMITS } from '../data';

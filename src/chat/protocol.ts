@@ -69,7 +69,11 @@ export type WebviewMessage =
   /** 👍 on bot reply `id`. */
   | { readonly type: 'confirm'; readonly id: number }
   /** 👎 on bot reply `id`, and what it should have said. */
-  | { readonly type: 'correct'; readonly id: number; readonly text: string };
+  | { readonly type: 'correct'; readonly id: number; readonly text: string }
+  /** "Why?" on a bot reply: explain it (src/insight/explain.ts) in the insight view. */
+  | { readonly type: 'why'; readonly id: number }
+  /** Open the training dashboard. */
+  | { readonly type: 'dashboard' };
 
 /** Messages the extension sends. */
 export type ExtensionMessage =
@@ -102,6 +106,8 @@ const FIELDS: { readonly [K in WebviewMessageType]: readonly string[] } = {
   showLog: [],
   confirm: ['id'],
   correct: ['id', 'text'],
+  why: ['id'],
+  dashboard: [],
 };
 
 function isMessageType(t: string): t is WebviewMessageType {
@@ -140,7 +146,13 @@ export function validateWebviewMessage(x: unknown): ValidationResult {
       if (text.length > MAX_CORRECTION_LENGTH) return { ok: false, reason: `"correct": expected at most ${MAX_CORRECTION_LENGTH} characters, got ${text.length}` };
       return { ok: true, message: { type, id, text } };
     }
+    case 'why': {
+      const id = x['id'];
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, reason: `"why": expected an entry id (an integer ≥ 0), got ${JSON.stringify(id)?.slice(0, 40)}` };
+      return { ok: true, message: { type, id } };
+    }
     case 'ready':
+    case 'dashboard':
     case 'stop':
     case 'train':
     case 'useDefault':

@@ -6,6 +6,7 @@
  * an epoch finished; nothing is written otherwise).
  */
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,7 +17,7 @@ import {
   readDefaultPairs,
   DEFAULT_TRAIN_OPTIONS,
   deserializeModel,
-  evaluateChatModel,
+  evaluatePairs,
   MAX_SEED,
   MAX_THREADS,
   ModelFileError,
@@ -25,6 +26,7 @@ import {
   resolveTrainOptions,
   serializeModel,
   sha256Hex,
+  summarizeOutcomes,
   trainChatModel,
   TrainingError,
   type DecodeOptions,
@@ -34,6 +36,10 @@ import {
   type TrainProgress,
 } from '../chat';
 import { writeFileAtomic } from '../io/atomic';
+import { modelCard } from '../insight/card';
+import { buildEvaluationReport, compareReports } from '../insight/evaluation';
+import { renderReportHtml } from '../insight/reportHtml';
+import { appendRun, CurveRecorder, withoutTimes } from '../train/curves';
 import { currentKernel } from '../matrix';
 import { num, parseArgs, str, UsageError, type FlagSpec, type ParsedArgs } from './args';
 import { fineTuneCommand, FINE_TUNE_FLAGS, FINE_TUNE_USAGE } from './finetune';
@@ -53,7 +59,7 @@ export const USAGE = `Usage:
   seq2seq-chat train <pairs-file> --out <model-file> [options]
   seq2seq-chat train <corrections-file> --from <model-file> --out <model-file> [--replay <pairs-file>]
   seq2seq-chat chat [model-file] ["question"] [--json] [--beam K | --temperature X] [--max-length N]
-  seq2seq-chat eval <model-file> <pairs-file> [--show N] [--beam K]
+  seq2seq-chat eval <model-file> <pairs-file> [--show N] [--beam K] [--report report.html [--compare other.s2s]]
   seq2seq-chat eval <model-file> --unknown <questions-file>
   seq2seq-chat --help
 
@@ -92,7 +98,9 @@ chat options: the model defaults to the embedded default model; with a question,
 
 eval: prints the first failures (--show N, default 10), then "answered: A/N (P%)" (replies given as sure)
   and "exact-match: K/N (P%)" (sure and exactly right). With --unknown (one question per line that the
-  model must not know), the last line is "abstained: K/N (P%)".
+  model must not know), the last line is "abstained: K/N (P%)". --report FILE.html also writes a
+  self-contained HTML report (exact-match, confidence histogram, misses with a character diff, model card);
+  --compare OTHER.s2s adds which pairs changed from OTHER to this model.
 
 Limits (train and eval): --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N;
   train also --max-vocabulary N (default ${DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? 30000}).
@@ -138,7 +146,9 @@ const TRAIN_FLAGS: Record<string, FlagSpec> = {
   ...LIMIT_FLAGS,
 };
 
-const EVAL_FLAGS: Record<string, FlagSpec> = { show: { type: 'int', min: 0 }, unknown: { type: 'string' }, ...DECODE_FLAGS, ...LIMIT_FLAGS };
+const EVAL_FLAGS: Record<string, FlagSpec> = {
+  show: { type: 'int', min: 0 }, unknown: { type: 'string' }, report: { type: 'string' }, compare: { type: 'string' }, ...DECODE_FLAGS, ...LIMIT_FLAGS,
+};
 
 export interface Io {
   readonly stdout: NodeJS.WriteStream;
@@ -242,9 +252,16 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   const printer = new ProgressPrinter(io.stderr, epochs);
   return withStopSignals(io, printer, async (signal, stoppedBy) => {
     io.stderr.write(`${pairsPath}: ${read.pairs.length} pairs (${read.format}); kernel ${currentKernel().name}, ${threads} thread${threads === 1 ? '' : 's'}\n`);
+    const curves = new CurveRecorder(epochs);
     const callbacks = {
-      onProgress: (p: TrainProgress): void => printer.progress(p),
-      onEpoch: (r: EpochReport): void => printer.epoch(r),
+      onProgress: (p: TrainProgress): void => {
+        curves.onProgress(p);
+        printer.progress(p);
+      },
+      onEpoch: (r: EpochReport): void => {
+        curves.onEpoch(r);
+        printer.epoch(r);
+      },
       onWarning: (message: string): void => {
         printer.clear();
         io.stderr.write(`warning: ${message}\n`);
@@ -261,8 +278,13 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
       io.stderr.write(`${stoppedBy()?.word ?? 'stopped'} before the first epoch finished: nothing was saved${existsSync(out) ? ` (${out} is unchanged)` : ''}\n`);
       return stoppedBy()?.code ?? EXIT_INTERRUPTED;
     }
-    // A reproducible file: the fixed date, and no duration (report.seconds) in it.
-    const saved = date === undefined ? result.model : new ChatModel(result.model.engine, result.model.vocabulary, result.model.options, { ...r, date, seconds: 0 }, result.model.knowledge);
+    // The run joins the model's history (src/train/curves.ts). A reproducible file: the fixed date, and
+    // nothing that depends on the clock (report.seconds, epoch times, iterations reported by time).
+    curves.finish(r.stoppedBy, r.message);
+    const report = date === undefined ? r : { ...r, date, seconds: 0 };
+    const run = { file: basename(pairsPath), options: result.model.options, report, curves: date === undefined ? curves.curves() : withoutTimes(curves.curves()) };
+    const m = result.model;
+    const saved = new ChatModel(m.engine, m.vocabulary, m.options, report, m.knowledge, appendRun([], run));
     try {
       writeFileAtomic(resolve(out), serializeModel(saved));
     } catch (e) {
@@ -337,7 +359,13 @@ function evaluate(argv: readonly string[], io: Io): number {
   }
   const [modelPath, pairsPath] = args.positionals;
   const decode = decodeFrom(args); // usage errors before any work
-  const model = loadModel(modelPath);
+  const reportPath = str(args, 'report');
+  const comparePath = str(args, 'compare');
+  if (unknown !== undefined && (reportPath !== undefined || comparePath !== undefined)) throw new UsageError('eval --unknown: --report and --compare need a pairs file');
+  if (comparePath !== undefined && reportPath === undefined) throw new UsageError('eval: --compare needs --report <file.html> (the comparison is part of the report)');
+  if (reportPath !== undefined) checkOutput(reportPath, pairsPath, '--report', 'the report');
+  const modelBytes = readBytes(modelPath);
+  const model = deserializeModel(modelBytes, modelPath);
   const limits = limitsFrom(args);
   const show = num(args, 'show') ?? 10;
   const percent = (k: number, n: number): string => `${k}/${n} (${(n > 0 ? (100 * k) / n : 0).toFixed(1)}%)`;
@@ -351,11 +379,25 @@ function evaluate(argv: readonly string[], io: Io): number {
     return EXIT_OK;
   }
   const read = readPairs(readBytes(pairsPath, limits), pairsPath, limits);
-  const result = evaluateChatModel(model, read.pairs, decode);
+  const outcomes = evaluatePairs(model, read.pairs, decode);
+  const result = summarizeOutcomes(outcomes);
   for (const f of result.failures.slice(0, show)) {
     io.stdout.write(`${pairsPath}:${f.line}: ${JSON.stringify(f.question)}\n  expected ${JSON.stringify(f.expected)}\n  got      ${f.sure ? '' : '(not sure) '}${JSON.stringify(f.got)}\n`);
   }
   if (result.failures.length > show) io.stdout.write(`… and ${result.failures.length - show} more failures\n`);
+  if (reportPath !== undefined) {
+    const report = buildEvaluationReport(basename(pairsPath), { label: basename(modelPath), kind: model.kind }, outcomes);
+    const other = comparePath === undefined ? undefined : loadModel(comparePath);
+    // The comparison reads "from the other model to this one": --compare names the baseline.
+    const comparison = other && compareReports(buildEvaluationReport(basename(pairsPath), { label: basename(comparePath ?? ''), kind: other.kind }, evaluatePairs(other, read.pairs, decode)), report);
+    try {
+      writeFileAtomic(resolve(reportPath), new TextEncoder().encode(renderReportHtml(report, { card: modelCard(model, modelBytes.length), ...(comparison ? { comparison } : {}) })));
+    } catch (e) {
+      throw new BadInput(`${reportPath}: cannot write the report (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (comparison) io.stdout.write(`compared with ${comparePath}: ${comparison.fixed.length} fixed, ${comparison.broken.length} broken, ${comparison.changed.length} changed\n`);
+    io.stdout.write(`report: ${reportPath}\n`);
+  }
   io.stdout.write(`answered: ${percent(result.answered, result.total)}\n`);
   io.stdout.write(`exact-match: ${percent(result.correct, result.total)}\n`);
   return EXIT_OK;

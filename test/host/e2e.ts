@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { ROOT, type CodeServer } from './codeServer';
 import { correctionScenarios } from './e2eCorrections';
 import { reliabilityScenarios } from './e2eReliability';
+import { insightScenarios } from './e2eInsight';
 import { checkTrustAfterReload, trustScenarios } from './e2eTrust';
 import { ask, chatFrame, modelLabel, openBrowser, openFromExplorer, openSidePanel, openWorkbench, runCommand, waitForNotification } from './workbench';
 
@@ -185,6 +186,8 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
     await reliabilityScenarios(page, scenario, workspace, log);
 
     const trust = await trustScenarios(page, scenario, workspace, (name) => shot(page, name), log);
+
+    await insightScenarios(page, scenario, workspace, (name) => shot(page, name), log);
 
     await scenario('the conversation survives a window reload', async () => {
       await page.reload();

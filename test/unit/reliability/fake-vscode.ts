@@ -91,6 +91,7 @@ export const vscodeStub = {
   Disposable,
   Uri: FakeUri,
   StatusBarAlignment: { Left: 1, Right: 2 },
+  ViewColumn: { Active: -1, Beside: -2 },
   ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
   FileSystemError: class FileSystemError extends Error {
     code = 'Unknown';

@@ -44,6 +44,7 @@ function harness(model: ChatModel | null): Harness {
   connectWebview(webview as unknown as vscode.Webview, session, {
     train: () => actions.push('train'), useDefault: () => actions.push('useDefault'), showLog: () => actions.push('showLog'),
     confirm: (id) => actions.push(`confirm ${id}`), correct: (id, text) => actions.push(`correct ${id} ${text}`),
+    why: (id) => actions.push(`why ${id}`), dashboard: () => actions.push('dashboard'),
   }, log, 'test');
   return {
     send: (raw) => {
