@@ -20,7 +20,10 @@ import type { TrainResult } from './training';
 
 /** `<publisher>.<name>` is not required; the id only has to match package.json's chatParticipants entry. */
 export const PARTICIPANT_ID = 'seq2seqChat.participant';
-/** Hidden command the in-host tests use to run the handler with a recording stream (not in the palette). */
+/**
+ * Hidden command for the in-host tests (not in the palette): with arguments (prompt, command?, pairs file?) it runs
+ * the handler with a recording stream; without, it returns the last request that came through the Chat view.
+ */
 export const TEST_COMMAND = 'seq2seqChat.participantRequest';
 
 /** What the handler needs of the extension: the answering model and the log. */
@@ -259,8 +262,11 @@ export interface RecordedRequest {
 export function registerChatParticipant(context: vscode.ExtensionContext, deps: ParticipantDeps): void {
   const chat = (vscode as { chat?: Partial<typeof vscode.chat> }).chat;
   const handler = createChatHandler(deps);
+  /** The last request that came through the Chat view (the in-host test reads it back). */
+  let lastFromChatView: { prompt: string; command: string | undefined; result: ParticipantResult } | null = null;
   context.subscriptions.push(
-    vscode.commands.registerCommand(TEST_COMMAND, async (prompt: unknown, command: unknown, file: unknown): Promise<RecordedRequest> => {
+    vscode.commands.registerCommand(TEST_COMMAND, async (prompt: unknown, command: unknown, file: unknown): Promise<RecordedRequest | typeof lastFromChatView> => {
+      if (prompt === undefined) return lastFromChatView;
       const markdown: string[] = [];
       const progress: string[] = [];
       const request: ParticipantRequest = {
@@ -280,7 +286,11 @@ export function registerChatParticipant(context: vscode.ExtensionContext, deps: 
     deps.log.info('this host has no chat participant API: @seq2seq is not registered');
     return;
   }
-  const participant = chat.createChatParticipant(PARTICIPANT_ID, (request, _context, stream, token) => handler(request, stream, token));
+  const participant = chat.createChatParticipant(PARTICIPANT_ID, async (request, _context, stream, token) => {
+    const result = await handler(request, stream, token);
+    lastFromChatView = { prompt: request.prompt, command: request.command, result };
+    return result;
+  });
   participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'chat.svg');
   participant.followupProvider = { provideFollowups: (result) => followupsFor(result.metadata) };
   context.subscriptions.push(participant);
