@@ -189,8 +189,8 @@ export function createChatHandler(deps: ParticipantDeps): (request: ParticipantR
     deps.log.info(`@seq2seq (${m.meta.label}): ${JSON.stringify(question)} -> ${JSON.stringify(reply.text)} (confidence ${confidence.toFixed(3)}${unsure ? ', not sure' : ''})`);
     const pieces = unsure ? [shown.text] : splitForStreaming(shown.text, reply.tokens.map((t) => t.text));
     for (let i = 0; i < pieces.length; i++) {
-      if (token.isCancellationRequested) return { metadata: { command: 'ask', confidence, unsure, suggestions, stopped: true } };
       if (i > 0) await pause(streamDelayMs(pieces.length));
+      if (token.isCancellationRequested) return { metadata: { command: 'ask', confidence, unsure, suggestions, stopped: true } };
       stream.markdown(escapeMarkdown(pieces[i]));
     }
     stream.markdown(confidenceLine(confidence, unsure, m.meta.label) + (unsure ? suggestionsMarkdown(suggestions) : ''));
