@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activeExtension, scratchFiles } from './helpers';
+import { activeExtension, scratchFiles, TINY_PAIRS } from './helpers';
 
 const REQUEST = 'seq2seqChat.participantRequest';
 
@@ -82,6 +82,20 @@ suite('@seq2seq chat participant', () => {
     const r = await request('', 'eval', files['check.tsv']);
     assert.match(text(r), /^0\/1 answers exactly right on check\.tsv/);
     assert.deepEqual(r.progress, ['Evaluating on check.tsv (progress in the notification)…']);
+  });
+
+  test('/train on an attached pairs file runs the Train command; the new model answers and /model shows it', async function () {
+    this.timeout(120_000);
+    const files = scratchFiles({ 'chat.tsv': TINY_PAIRS });
+    try {
+      const r = await request('', 'train', files['chat.tsv']);
+      assert.match(text(r), /^Trained on chat\.tsv: \d+ epochs, \d+ % exact matches/);
+      assert.deepEqual(r.followups.map((f) => f.command), ['model']);
+      assert.match(text(await request('bye')), /^see you/);
+      assert.match(text(await request('', 'model')), /\| model \| trained on chat\.tsv \|[\s\S]*\| pairs \| 4 \|/);
+    } finally {
+      await vscode.commands.executeCommand('seq2seqChat.resetModel');
+    }
   });
 
   // code-server 4.139.1 has the Chat view (revealed by "Chat: Use AI Features with Copilot…") and lists @seq2seq, but
