@@ -201,8 +201,7 @@ export class ChatSession implements vscode.Disposable {
     }
     const piece = s.pieces[s.shown++];
     this.broadcast({ type: 'token', id: s.id, text: piece });
-    const delay = Math.min(TOKEN_DELAY_MS, Math.floor(STREAM_BUDGET_MS / Math.max(1, s.pieces.length)));
-    s.timer = setTimeout(() => this.tick(), delay);
+    s.timer = setTimeout(() => this.tick(), streamDelayMs(s.pieces.length));
   }
 
   /** Sends the rest of the reply being streamed in one piece and finishes it normally. */
@@ -251,6 +250,11 @@ export class ChatSession implements vscode.Disposable {
   private broadcast(m: ExtensionMessage): void {
     for (const s of this.surfaces) s.post(m);
   }
+}
+
+/** Pause between two streamed pieces of a reply cut in `pieces` pieces (every chat surface paces alike). */
+export function streamDelayMs(pieces: number): number {
+  return Math.min(TOKEN_DELAY_MS, Math.floor(STREAM_BUDGET_MS / Math.max(1, pieces)));
 }
 
 /**

@@ -3,6 +3,7 @@
  * ch. 7–8). `activate` wires one service per feature; every disposable goes on context.subscriptions.
  */
 import * as vscode from 'vscode';
+import { registerChatParticipant } from './chatParticipant';
 import { ChatSession } from './chatSession';
 import { ChatPanels, ChatViewProvider, PANEL_VIEW_TYPE, VIEW_ID, type WebviewActions } from './chatWebview';
 import { registerChatCommands, registerModelCommands, registerTrainingCommands, type Services } from './commands';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTrainingCommands(services);
   registerModelCommands(services);
   registerCorrectionCommands(context, log, corrections);
+  registerChatParticipant(context, { models, log });
   log.info(`activated in ${diagnostics.activationMs} ms (extension host node ${process.versions.node})`);
   void models.ready.then(() => log.info(`model ready ${models.loadMs} ms after activation started`));
 }
