@@ -59,6 +59,14 @@ export class ModelStore implements vscode.Disposable {
     return vscode.Uri.joinPath(this.storageDir(), MODEL_FILE_NAME);
   }
 
+  /**
+   * Where the stored model's label lives: with the model, so the workspace's model keeps its own label in
+   * workspaceState and a global model's label is not shown for (or erased by) a workspace's model.
+   */
+  private metaState(): vscode.Memento {
+    return readStorageScope() === 'workspace' && this.context.storageUri ? this.context.workspaceState : this.context.globalState;
+  }
+
   defaultModelUri(): vscode.Uri {
     return vscode.Uri.joinPath(this.context.extensionUri, ...DEFAULT_MODEL_RELATIVE_PATH.split('/'));
   }
@@ -87,7 +95,7 @@ export class ModelStore implements vscode.Disposable {
     }
     if (bytes) {
       try {
-        const meta = this.context.globalState.get<ModelMeta>(META_KEY) ?? { source: 'trained', label: 'saved model' };
+        const meta = this.metaState().get<ModelMeta>(META_KEY) ?? { source: 'trained', label: 'saved model' };
         this.set({ model: deserializeModel(bytes, stored.fsPath), meta });
         this.log.info(`loaded ${meta.label} from ${stored.toString(true)}`);
         return this.current;
@@ -115,23 +123,23 @@ export class ModelStore implements vscode.Disposable {
   async replace(model: ChatModel, meta: ModelMeta): Promise<vscode.Uri> {
     const uri = this.storedModelUri();
     await writeModelFile(uri, serializeModel(model));
-    await this.context.globalState.update(META_KEY, meta);
+    await this.metaState().update(META_KEY, meta);
     this.set({ model, meta });
     this.log.info(`saved ${meta.label} to ${uri.toString(true)}`);
     return uri;
   }
 
-  /** Forgets the saved model (both scopes) and answers with the default model again. */
+  /**
+   * Forgets the saved model of the active scope only (a workspace's reset leaves the global model, and
+   * the other workspaces', alone) and answers with the default model again.
+   */
   async reset(): Promise<CurrentModel | null> {
-    const dirs = [this.context.globalStorageUri, this.context.storageUri].filter((u): u is vscode.Uri => u !== undefined);
-    for (const dir of dirs) {
-      try {
-        await vscode.workspace.fs.delete(vscode.Uri.joinPath(dir, MODEL_FILE_NAME));
-      } catch {
-        // not there: nothing to forget
-      }
+    try {
+      await vscode.workspace.fs.delete(this.storedModelUri());
+    } catch {
+      // not there: nothing to forget
     }
-    await this.context.globalState.update(META_KEY, undefined);
+    await this.metaState().update(META_KEY, undefined);
     return this.useDefault();
   }
 

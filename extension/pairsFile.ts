@@ -66,8 +66,13 @@ function asLineError(err: unknown): LineError | null {
 export async function loadPairs(uri: vscode.Uri): Promise<{ bytes: Uint8Array; result: PairsReadResult }> {
   const limits = readPairLimits();
   const name = path.posix.basename(uri.path);
-  // Refuse an oversized file before reading it into memory (readPairs checks again on the bytes).
-  const { size } = await vscode.workspace.fs.stat(uri);
+  // Refuse what is not a regular file (a FIFO would block the read forever, a device never ends) and an
+  // oversized file before reading it into memory (readPairs checks again on the bytes).
+  const { size, type } = await vscode.workspace.fs.stat(uri);
+  if ((type & vscode.FileType.File) === 0) {
+    const what = (type & vscode.FileType.Directory) !== 0 ? 'a folder' : 'not a regular file (a pipe, socket or device)';
+    throw new UserFacingError(new PairFileError(name, 0, `expected a regular file, got ${what}`).message);
+  }
   if (size > limits.maxFileBytes) {
     const e = new PairFileError(name, 0, `file is ${size.toLocaleString('en-US')} bytes, over the limit of ${limits.maxFileBytes.toLocaleString('en-US')} (${limitHint('maxFileBytes')})`);
     throw new UserFacingError(e.message);

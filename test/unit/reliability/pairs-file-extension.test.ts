@@ -7,7 +7,8 @@
 import { settings } from './fake-vscode';
 import { after, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -48,6 +49,17 @@ describe('pairs files in the extension', () => {
     settings.set('limits.maxFileBytes', 10);
     const e = await failure(file('big.tsv', 'question\tanswer\n'));
     assert.match(e.message, /big\.tsv: file is 16 bytes, over the limit of 10 \(limit maxFileBytes; .*seq2seqChat\.limits\.maxFileBytes\)/);
+  });
+
+  test('a FIFO or a folder is refused from its type before anything is read (a FIFO would block forever)', async () => {
+    const fifo = join(DIR, 'pipe.tsv');
+    execFileSync('mkfifo', [fifo]);
+    const t0 = performance.now();
+    const e = await failure(FakeUri.file(fifo) as unknown as vscode.Uri);
+    assert.match(e.message, /pipe\.tsv: expected a regular file, got not a regular file \(a pipe, socket or device\)/);
+    assert.ok(performance.now() - t0 < 2000, 'refused at once');
+    mkdirSync(join(DIR, 'folder.tsv'));
+    assert.match((await failure(FakeUri.file(join(DIR, 'folder.tsv')) as unknown as vscode.Uri)).message, /folder\.tsv: expected a regular file, got a folder/);
   });
 
   test('a setting that is not a positive integer falls back to the default', () => {
