@@ -1,6 +1,6 @@
 /**
- * The training memory estimate (src/chat/memory.ts): its parameter count equals the models' own, it bounds
- * the measured growth of the peak resident memory of a real one-epoch training (child processes, so each
+ * The training memory estimate (src/chat/memory.ts): its parameter count equals the models' own, it matches
+ * within 25% the measured growth of the peak resident memory of a real one-epoch training (child processes, so each
  * measures from a fresh heap), and a training over the limit is refused before anything is allocated.
  */
 import { describe, test } from 'node:test';
@@ -27,7 +27,7 @@ describe('training memory estimate', () => {
     }
   });
 
-  test('it bounds the measured peak growth of a one-epoch training within a factor of 2, for a peeky and an attention model', async () => {
+  test('it is within 25% of the measured peak growth of a one-epoch training, for a peeky and an attention model', async () => {
     // Shapes whose output layer dominates (100–130 MB per Tₐ×N×V float64 series), so the figures stand above the noise.
     const shapes = [
       { kind: 'peeky', vocab: 4004, answer: 250, batch: 16, hidden: 16, wordvec: 8 },
@@ -39,7 +39,7 @@ describe('training memory estimate', () => {
     }));
     for (const { s, estimate, growth } of results) {
       const ratio = growth / estimate;
-      assert.ok(ratio > 0.5 && ratio <= 1.05, `${s.kind} V=${s.vocab} T=${s.answer} N=${s.batch}: measured ${(growth / 2 ** 20).toFixed(0)} MiB, estimated ${(estimate / 2 ** 20).toFixed(0)} MiB (ratio ${ratio.toFixed(2)})`);
+      assert.ok(ratio >= 0.75 && ratio <= 1.25, `${s.kind} V=${s.vocab} T=${s.answer} N=${s.batch}: measured ${(growth / 2 ** 20).toFixed(0)} MiB, estimated ${(estimate / 2 ** 20).toFixed(0)} MiB (ratio ${ratio.toFixed(2)})`);
     }
   });
 
