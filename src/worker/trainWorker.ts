@@ -10,8 +10,9 @@ import { serializeModel, trainChatModel } from '../chat';
 import type { CancellationTokenLike } from '../chat/types';
 import { runGradientWorker } from '../train/gradientWorker';
 import type { GradientWorkerData } from '../train/parallel';
-import { workerEnvironment } from './environment';
-import type { TrainRequest, WorkerMessage } from './messages';
+import { requestPairs, workerEnvironment } from './environment';
+import type { TaskMessage, TaskRequest, TrainRequest, WorkerMessage } from './messages';
+import { runTaskWorker } from './tasks';
 
 function post(m: WorkerMessage, transfer?: ArrayBuffer[]): void {
   if (!parentPort) throw new Error('trainWorker: expected to run inside a worker_threads Worker, got no parentPort');
@@ -27,8 +28,9 @@ async function main(req: TrainRequest): Promise<void> {
   };
   try {
     const environment = workerEnvironment(req, (message) => post({ type: 'warning', message }));
+    const { pairs, dataHash } = requestPairs(req);
     const { model, report, epochs } = await trainChatModel(
-      req.pairs.slice(),
+      pairs,
       req.options,
       {
         onProgress: (progress) => post({ type: 'progress', progress }),
@@ -36,7 +38,7 @@ async function main(req: TrainRequest): Promise<void> {
         onWarning: (message) => post({ type: 'warning', message }),
       },
       signal,
-      req.dataHash,
+      dataHash,
       environment,
     );
     const bytes = serializeModel(model);
@@ -48,6 +50,10 @@ async function main(req: TrainRequest): Promise<void> {
   }
 }
 
-// The same script also runs the helper threads of a data-parallel training (src/train/parallel.ts).
-if ((workerData as { role?: string } | null)?.role === 'gradients') runGradientWorker(workerData as GradientWorkerData);
-else void main(workerData as TrainRequest);
+// The same script also runs the helper threads of a data-parallel training (src/train/parallel.ts) and the
+// one-off tasks (src/worker/tasks.ts).
+const role = (workerData as { role?: string } | null)?.role;
+if (role === 'gradients') runGradientWorker(workerData as GradientWorkerData);
+else if (role === 'task') {
+  runTaskWorker((workerData as { request: TaskRequest }).request, (m: TaskMessage, transfer?: ArrayBuffer[]) => parentPort?.postMessage(m, transfer));
+} else void main(workerData as TrainRequest);
