@@ -17,7 +17,7 @@
  *   parameters      float64 weights, gradients and (Adam) two moments: 8 · P · 4; each extra data-parallel
  *                   thread holds its own weights and gradients (8 · P · 2).
  * Measured with the wasm kernel (one-epoch trainings, test/unit/chat/memory.test.ts): within 25% of the growth
- * of the peak resident memory (0.99 and 1.06 of the estimate on a peeky and an attention shape).
+ * of the peak resident memory (0.97–0.99 and 1.06–1.07 of the estimate on a peeky and an attention shape).
  */
 import type { ModelKind } from './types';
 import { TrainingError } from './errors';
