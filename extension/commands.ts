@@ -5,9 +5,10 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { deserializeModel, evaluatePairs, serializeModel, summarizeOutcomes, type DecodeOptions } from '../src/chat';
-import { buildEvaluationReport } from '../src/insight/evaluation';
+import type { DecodeOptions } from '../src/chat';
 import { explainReply } from '../src/insight/explain';
+import { MAX_MODEL_FILE_BYTES } from '../src/io/model-file';
+import { evaluateReportInWorker } from '../src/worker/taskClient';
 import type { ChatSession } from './chatSession';
 import type { ChatPanels } from './chatWebview';
 import { VIEW_ID } from './chatWebview';
@@ -15,7 +16,7 @@ import type { DiagnosticsMonitor } from './diagnostics';
 import type { InsightPanels } from './insight';
 import { registerSafeCommand, UserFacingError, type Logger } from './log';
 import type { ModelStore } from './modelStore';
-import { choosePairsFile, loadPairs } from './pairsFile';
+import { choosePairsFile, pairsFileError, readPairsFile } from './pairsFile';
 import { readConfidenceThreshold, readDecodeOptions } from './settings';
 import type { TrainingController } from './training';
 
@@ -28,6 +29,8 @@ export interface Services {
   readonly training: TrainingController;
   readonly diagnostics: DiagnosticsMonitor;
   readonly insight: InsightPanels;
+  /** dist/worker.js: reading, evaluating and decoding run there, off the host's thread. */
+  readonly workerFile: string;
 }
 
 function asUri(arg: unknown): vscode.Uri | undefined {
@@ -112,14 +115,20 @@ export function registerTrainingCommands(s: Services): void {
     const current = requireModel(s);
     const uri = await choosePairsFile(arg, 'Evaluate the Seq2Seq Chat model on a pairs file');
     if (!uri) return undefined;
-    const { result } = await loadPairs(uri);
-    const outcomes = evaluatePairs(current.model, result.pairs, chatDecodeOptions());
-    const ev = summarizeOutcomes(outcomes);
+    // Read here (async); parsed, decoded, evaluated and made into the report in the worker: 20,000 pairs
+    // never block the host. Decoded as the chat replies (its threshold setting), so "sure" means the same.
+    const file = await readPairsFile(uri);
     const date = current.model.report?.date;
     const label = `${current.meta.label}${date ? ` (${date.slice(0, 16).replace('T', ' ')})` : ''}`;
-    s.insight.showReport(buildEvaluationReport(path.posix.basename(uri.path), { label, kind: current.model.kind }, outcomes), current.model, uri);
+    const { evaluation: ev, report } = await evaluateReportInWorker(s.workerFile, {
+      model: current.bytes, modelName: current.meta.label, file, decode: chatDecodeOptions(),
+      report: { file: path.posix.basename(uri.path), label, kind: current.model.kind },
+    }).catch((e: unknown) => {
+      throw pairsFileError(uri, e);
+    });
+    if (report) s.insight.showReport(report, current.model, uri);
     log.info(`evaluation of ${current.meta.label} on ${uri.toString(true)}: ${ev.correct}/${ev.total} exact matches`);
-    for (const f of ev.failures.slice(0, 50)) {
+    for (const f of ev.failures) {
       log.info(`  line ${f.line}: ${JSON.stringify(f.question)} expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.got)}`);
     }
     const pct = ev.total === 0 ? 0 : (100 * ev.correct) / ev.total;
@@ -140,7 +149,7 @@ export function registerModelCommands(s: Services): void {
     const current = requireModel(s);
     const uri = asUri(arg) ?? (await vscode.window.showSaveDialog({ title: 'Export Seq2Seq Chat model', filters: { 'Seq2Seq model': ['s2s'] } }));
     if (!uri) return undefined;
-    await vscode.workspace.fs.writeFile(uri, serializeModel(current.model));
+    await vscode.workspace.fs.writeFile(uri, current.bytes);
     log.info(`exported ${current.meta.label} to ${uri.toString(true)}`);
     return uri.toString(true);
   });
@@ -151,8 +160,12 @@ export function registerModelCommands(s: Services): void {
       (await vscode.window.showOpenDialog({ title: 'Import Seq2Seq Chat model', canSelectMany: false, filters: { 'Seq2Seq model': ['s2s'] } }))?.[0];
     if (!uri) return undefined;
     const name = uri.path.split('/').pop() ?? uri.path;
-    const model = deserializeModel(await vscode.workspace.fs.readFile(uri), name);
-    await s.models.replace(model, { source: 'imported', label: `imported from ${name}` });
+    // Size checked before reading; checksum, header and weights checked and decoded in the worker.
+    const { size } = await vscode.workspace.fs.stat(uri);
+    if (size > MAX_MODEL_FILE_BYTES) throw new UserFacingError(`${name}: ${size.toLocaleString('en-US')} bytes, over the largest model file of ${MAX_MODEL_FILE_BYTES.toLocaleString('en-US')} bytes`);
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    const model = await s.models.decode(bytes, name);
+    await s.models.replace(model, { source: 'imported', label: `imported from ${name}` }, bytes);
     after();
     return model.kind;
   });

@@ -9,7 +9,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { appendRecord, correctionRecord, deserializeModel, pairLines, serializeModel, type RegressionCheck } from '../src/chat';
+import { appendRecord, correctionRecord, pairLines, type RegressionCheck } from '../src/chat';
 import { startTrainingJob } from '../src/worker/trainingJob';
 import type { ChatSession } from './chatSession';
 import { registerSafeCommand, UserFacingError, type Logger } from './log';
@@ -94,15 +94,18 @@ export class CorrectionsController {
     if (current === null) throw new UserFacingError('there is no model to correct yet: train one from a pairs file first');
     const uri = this.file;
     if ((await readIfExists(uri)) === null) throw new UserFacingError('there are no corrections yet: press 👎 under a wrong reply and say what it should have said');
-    const { result } = await loadPairs(uri);
+    const workerFile = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
+    // Read here, checked in the worker (src/worker/tasks.ts), parsed again by the fine-tuning worker.
+    const loaded = await loadPairs(uri, workerFile);
+    const count = loaded.summary.pairs;
     this.applying = true;
     const started = performance.now();
     try {
-      const job = startTrainingJob(vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath, result.pairs, {}, '', {
+      const job = startTrainingJob(workerFile, loaded.file, {}, '', {
         onEpoch: (r) => this.log.info(`corrections: epoch ${r.epoch} loss ${r.loss.toFixed(4)} corrections learnt ${(r.accuracy * 100).toFixed(0)}%`),
-      }, { fineTune: { model: serializeModel(current.model) } });
+      }, { fineTune: { model: current.bytes } });
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Seq2Seq Chat: learning ${result.pairs.length} correction${result.pairs.length === 1 ? '' : 's'}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: `Seq2Seq Chat: learning ${count} correction${count === 1 ? '' : 's'}`, cancellable: true },
         (_progress, token) => {
           token.onCancellationRequested(() => job.cancel());
           return job.result;
@@ -124,9 +127,9 @@ export class CorrectionsController {
       }
       // Keep the model it replaces, so Undo can bring it back.
       const label = `${current.meta.label.replace(/ \+ corrections$/, '')} + corrections`;
-      await writeModelFile(this.previousUri(), serializeModel(current.model));
+      await writeModelFile(this.previousUri(), current.bytes);
       await this.context.globalState.update(PREVIOUS_META_KEY, { previous: current.meta, applied: label } satisfies UndoRecord);
-      await this.models.replace(deserializeModel(outcome.model, 'fine-tuned model'), { source: current.meta.source, label });
+      await this.models.replace(await this.models.decode(outcome.model, 'fine-tuned model'), { source: current.meta.source, label }, outcome.model);
       this.session.note(`Learnt ${check.learned} of ${check.corrections} corrections in ${seconds} s; ${check.stillRight} of ${check.previouslyRight} previously right answers still right.`);
       void vscode.window.showInformationMessage(`Seq2Seq Chat: learnt ${check.learned} of ${check.corrections} corrections (${seconds} s).`, 'Undo').then((b) => {
         if (b === 'Undo') void vscode.commands.executeCommand('seq2seqChat.undoCorrections');
@@ -159,7 +162,7 @@ export class CorrectionsController {
       return null;
     }
     const meta = record.previous;
-    await this.models.replace(deserializeModel(bytes, PREVIOUS_MODEL_FILE), meta);
+    await this.models.replace(await this.models.decode(bytes, PREVIOUS_MODEL_FILE), meta, bytes);
     await this.forgetPrevious();
     this.session.note(`Undid the corrections: ${meta.label} answers again.`);
     this.session.refresh();

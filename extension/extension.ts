@@ -17,7 +17,9 @@ import { TrainingController } from './training';
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = createLogger(context);
-  const models = new ModelStore(context, log);
+  // One script for training, data-parallel helpers and the one-off tasks (reading, evaluating, decoding).
+  const workerFile = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
+  const models = new ModelStore(context, log, workerFile);
   const session = new ChatSession(context, models, log);
   const training = new TrainingController(context.extensionUri, models, session, log);
   const corrections = new CorrectionsController(context, context.extensionUri, models, session, training, log);
@@ -44,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
   models.startLoading((err) => handleError(log, 'Loading the model', err));
   const diagnostics = new DiagnosticsMonitor(Math.round((performance.now() - started) * 100) / 100);
   context.subscriptions.push(diagnostics);
-  const services: Services = { context, log, models, session, panels, training, diagnostics, insight };
+  const services: Services = { context, log, models, session, panels, training, diagnostics, insight, workerFile };
   registerChatCommands(services);
   registerTrainingCommands(services);
   registerModelCommands(services);

@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel } from '../src/chat';
+import { modelFromContent } from '../src/chat/serialize';
 import { writeFileAtomic } from '../src/io/atomic';
+import { decodeModelInWorker } from '../src/worker/taskClient';
 import type { Logger } from './log';
 import { readStorageScope } from './settings';
 
@@ -23,6 +25,8 @@ export interface ModelMeta {
 export interface CurrentModel {
   readonly model: ChatModel;
   readonly meta: ModelMeta;
+  /** The model's file bytes (what Evaluate hands the worker, without serialising on the host). */
+  readonly bytes: Uint8Array;
 }
 
 export class ModelStore implements vscode.Disposable {
@@ -36,10 +40,22 @@ export class ModelStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<CurrentModel | null>();
   readonly onDidChange = this.changed.event;
 
+  /**
+   * `workerFile`: the worker script (dist/worker.js) that checks and decodes model files off the host's
+   * thread (checksum, header, weights); the host only builds the network from the decoded weights.
+   * Without it (unit tests on a fake vscode) files are decoded in place.
+   */
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: Logger,
+    private readonly workerFile?: string,
   ) {}
+
+  /** A model file's bytes as a model: checked and decoded in the worker, built here. */
+  async decode(bytes: Uint8Array, source: string): Promise<ChatModel> {
+    if (this.workerFile === undefined) return deserializeModel(bytes, source);
+    return modelFromContent(await decodeModelInWorker(this.workerFile, bytes, source), source);
+  }
 
   dispose(): void {
     this.changed.dispose();
@@ -57,6 +73,14 @@ export class ModelStore implements vscode.Disposable {
 
   storedModelUri(): vscode.Uri {
     return vscode.Uri.joinPath(this.storageDir(), MODEL_FILE_NAME);
+  }
+
+  /**
+   * Where the stored model's label lives: with the model, so the workspace's model keeps its own label in
+   * workspaceState and a global model's label is not shown for (or erased by) a workspace's model.
+   */
+  private metaState(): vscode.Memento {
+    return readStorageScope() === 'workspace' && this.context.storageUri ? this.context.workspaceState : this.context.globalState;
   }
 
   defaultModelUri(): vscode.Uri {
@@ -87,8 +111,8 @@ export class ModelStore implements vscode.Disposable {
     }
     if (bytes) {
       try {
-        const meta = this.context.globalState.get<ModelMeta>(META_KEY) ?? { source: 'trained', label: 'saved model' };
-        this.set({ model: deserializeModel(bytes, stored.fsPath), meta });
+        const meta = this.metaState().get<ModelMeta>(META_KEY) ?? { source: 'trained', label: 'saved model' };
+        this.set({ model: await this.decode(bytes, stored.fsPath), meta, bytes });
         this.log.info(`loaded ${meta.label} from ${stored.toString(true)}`);
         return this.current;
       } catch (err) {
@@ -106,32 +130,35 @@ export class ModelStore implements vscode.Disposable {
       this.set(null);
       return null;
     }
-    this.set({ model: deserializeModel(bytes, DEFAULT_MODEL_RELATIVE_PATH), meta: { source: 'default', label: 'default model' } });
+    this.set({ model: await this.decode(bytes, DEFAULT_MODEL_RELATIVE_PATH), meta: { source: 'default', label: 'default model' }, bytes });
     this.log.info('using the default model');
     return this.current;
   }
 
-  /** Replaces the answering model and saves it atomically in the configured storage. */
-  async replace(model: ChatModel, meta: ModelMeta): Promise<vscode.Uri> {
+  /**
+   * Replaces the answering model and saves it atomically in the configured storage. `bytes`: the model's
+   * file as already serialised (a trained or imported model), so it is not serialised again here.
+   */
+  async replace(model: ChatModel, meta: ModelMeta, bytes: Uint8Array = serializeModel(model)): Promise<vscode.Uri> {
     const uri = this.storedModelUri();
-    await writeModelFile(uri, serializeModel(model));
-    await this.context.globalState.update(META_KEY, meta);
-    this.set({ model, meta });
+    await writeModelFile(uri, bytes);
+    await this.metaState().update(META_KEY, meta);
+    this.set({ model, meta, bytes });
     this.log.info(`saved ${meta.label} to ${uri.toString(true)}`);
     return uri;
   }
 
-  /** Forgets the saved model (both scopes) and answers with the default model again. */
+  /**
+   * Forgets the saved model of the active scope only (a workspace's reset leaves the global model, and
+   * the other workspaces', alone) and answers with the default model again.
+   */
   async reset(): Promise<CurrentModel | null> {
-    const dirs = [this.context.globalStorageUri, this.context.storageUri].filter((u): u is vscode.Uri => u !== undefined);
-    for (const dir of dirs) {
-      try {
-        await vscode.workspace.fs.delete(vscode.Uri.joinPath(dir, MODEL_FILE_NAME));
-      } catch {
-        // not there: nothing to forget
-      }
+    try {
+      await vscode.workspace.fs.delete(this.storedModelUri());
+    } catch {
+      // not there: nothing to forget
     }
-    await this.context.globalState.update(META_KEY, undefined);
+    await this.metaState().update(META_KEY, undefined);
     return this.useDefault();
   }
 

@@ -1,13 +1,15 @@
 /**
  * Choosing and reading a pairs file for training or evaluation. Files are read through
- * `vscode.workspace.fs`, so virtual workspaces (and remote ones) work; parse errors and warnings are
- * shown before anything trains, with a button that opens the file at the offending line.
+ * `vscode.workspace.fs`, so virtual workspaces (and remote ones) work, and parsed in the worker
+ * (src/worker/tasks.ts), never on the extension host's thread; parse errors and warnings are shown
+ * before anything trains, with a button that opens the file at the offending line.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PairFileError, readPairs } from '../src/chat';
-import { limitHint } from '../src/data/limits';
-import type { PairsReadResult } from '../src/chat/types';
+import { PairFileError } from '../src/chat';
+import { limitHint, type PairLimits } from '../src/data/limits';
+import type { PairsFileSource, PairsSummary } from '../src/worker/messages';
+import { readPairsInWorker } from '../src/worker/taskClient';
 import { UserFacingError } from './log';
 import { readPairLimits } from './settings';
 
@@ -62,25 +64,46 @@ function asLineError(err: unknown): LineError | null {
   return typeof line === 'number' && typeof file === 'string' ? { file, line, message: err.message } : null;
 }
 
-/** Reads and parses a pairs file; a parse error becomes a UserFacingError with "Open File at Line N". */
-export async function loadPairs(uri: vscode.Uri): Promise<{ bytes: Uint8Array; result: PairsReadResult }> {
-  const limits = readPairLimits();
+/** A failure to read or parse, as a UserFacingError offering to open the file at the line concerned. */
+export function pairsFileError(uri: vscode.Uri, err: unknown): unknown {
+  const e = asLineError(err);
+  if (!e) return err;
+  // Line 0: the error concerns the whole file (no pairs, too big): open it at the top.
+  const label = e.line > 0 ? `Open File at Line ${e.line}` : 'Open File';
+  return new UserFacingError(e.message, { label, run: () => openAtLine(uri, Math.max(1, e.line)) });
+}
+
+/**
+ * Reads a pairs file after checking, from its stat, that it is a regular file within the size limit: the
+ * bytes and the limits, ready to be parsed where they are used (in the worker).
+ */
+export async function readPairsFile(uri: vscode.Uri): Promise<PairsFileSource> {
+  const limits: PairLimits = readPairLimits();
   const name = path.posix.basename(uri.path);
-  // Refuse an oversized file before reading it into memory (readPairs checks again on the bytes).
-  const { size } = await vscode.workspace.fs.stat(uri);
+  // Refuse what is not a regular file (a FIFO would block the read forever, a device never ends) and an
+  // oversized file before reading it into memory (readPairs checks again on the bytes).
+  const { size, type } = await vscode.workspace.fs.stat(uri);
+  if ((type & vscode.FileType.File) === 0) {
+    const what = (type & vscode.FileType.Directory) !== 0 ? 'a folder' : 'not a regular file (a pipe, socket or device)';
+    throw new UserFacingError(new PairFileError(name, 0, `expected a regular file, got ${what}`).message);
+  }
   if (size > limits.maxFileBytes) {
     const e = new PairFileError(name, 0, `file is ${size.toLocaleString('en-US')} bytes, over the limit of ${limits.maxFileBytes.toLocaleString('en-US')} (${limitHint('maxFileBytes')})`);
     throw new UserFacingError(e.message);
   }
-  const bytes = await vscode.workspace.fs.readFile(uri);
+  return { bytes: await vscode.workspace.fs.readFile(uri), name, limits };
+}
+
+/**
+ * Reads a pairs file and checks it in the worker `workerFile`: its format, pair count, warnings and hash.
+ * A parse error becomes a UserFacingError with "Open File at Line N".
+ */
+export async function loadPairs(uri: vscode.Uri, workerFile: string): Promise<{ file: PairsFileSource; summary: PairsSummary }> {
+  const file = await readPairsFile(uri);
   try {
-    return { bytes, result: readPairs(bytes, name, limits) };
+    return { file, summary: await readPairsInWorker(workerFile, file) };
   } catch (err) {
-    const e = asLineError(err);
-    if (!e) throw err;
-    // Line 0: the error concerns the whole file (no pairs, too big): open it at the top.
-    const label = e.line > 0 ? `Open File at Line ${e.line}` : 'Open File';
-    throw new UserFacingError(e.message, { label, run: () => openAtLine(uri, Math.max(1, e.line)) });
+    throw pairsFileError(uri, err);
   }
 }
 
@@ -88,8 +111,8 @@ export async function loadPairs(uri: vscode.Uri): Promise<{ bytes: Uint8Array; r
  * Shows the file's warnings before training; resolves true to go on. With `interactive` false (tests)
  * the warnings are only logged and training goes on.
  */
-export async function confirmWarnings(uri: vscode.Uri, result: PairsReadResult, interactive: boolean): Promise<boolean> {
-  const n = result.warnings.length;
+export async function confirmWarnings(uri: vscode.Uri, result: Pick<PairsSummary, 'warnings' | 'warningCount'>, interactive: boolean): Promise<boolean> {
+  const n = result.warningCount;
   if (n === 0) return true;
   if (!interactive) return true;
   const first = result.warnings[0];

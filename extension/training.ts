@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_TRAIN_OPTIONS, deserializeModel, sha256Hex } from '../src/chat';
+import { DEFAULT_TRAIN_OPTIONS } from '../src/chat';
 import type { EpochReport, TrainingReport } from '../src/chat/types';
 import type { LiveTraining } from '../src/insight/protocol';
 import { appendRun, CurveRecorder, type StopReason } from '../src/train/curves';
@@ -124,27 +124,30 @@ export class TrainingController implements vscode.Disposable {
     // `pending` makes a second request during these awaits a refusal, not a second worker.
     const pending = { file, stopRequested: false };
     this.pending = pending;
-    let bytes: Uint8Array;
-    let result: Awaited<ReturnType<typeof loadPairs>>['result'];
+    let loaded: Awaited<ReturnType<typeof loadPairs>>;
+    const workerFile = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
     try {
-      ({ bytes, result } = await loadPairs(uri));
-      for (const w of result.warnings) this.log.warn(`${w.file}:${w.line}: ${w.message}`);
-      if (result.pairs.length === 0) throw new Error(`${file}: expected at least 1 question/answer pair, got 0`);
-      if (!(await confirmWarnings(uri, result, interactive))) return { status: 'aborted' };
+      // Read here (async), parsed and checked in a worker: a 50 MB file never blocks the host's thread.
+      loaded = await loadPairs(uri, workerFile);
+      const { summary } = loaded;
+      for (const w of summary.warnings) this.log.warn(`${w.file}:${w.line}: ${w.message}`);
+      if (summary.warningCount > summary.warnings.length) this.log.warn(`${file}: and ${summary.warningCount - summary.warnings.length} more warnings`);
+      if (summary.pairs === 0) throw new Error(`${file}: expected at least 1 question/answer pair, got 0`);
+      if (!(await confirmWarnings(uri, summary, interactive))) return { status: 'aborted' };
       if (pending.stopRequested) return { status: 'cancelled' };
     } finally {
       this.pending = null;
     }
 
     const options = readTrainOptions(DEFAULT_TRAIN_OPTIONS);
-    this.log.info(`training on ${uri.toString(true)}: ${result.pairs.length} pairs (${result.format}), options ${JSON.stringify(options)}`);
-    const workerFile = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
+    this.log.info(`training on ${uri.toString(true)}: ${loaded.summary.pairs} pairs (${loaded.summary.format}), options ${JSON.stringify(options)}`);
     // The worker reads data/default/smalltalk.tsv from the install folder (shipped in the .vsix) itself.
     const defaultPairsRoot = options.includeDefaultPairs === false ? undefined : this.extensionUri.fsPath;
     const recorder = new CurveRecorder(options.epochs);
     this.curves = { file, recorder, stopped: false };
     this.liveChanged.fire();
-    const job = startTrainingJob(workerFile, result.pairs, options, sha256Hex(bytes), {
+    // The worker parses the bytes again itself: 200,000 pairs never cross the host's thread as objects.
+    const job = startTrainingJob(workerFile, loaded.file, options, loaded.summary.dataHash, {
       onProgress: (p) => {
         recorder.onProgress(p);
         this.liveChanged.fire();
@@ -193,7 +196,8 @@ export class TrainingController implements vscode.Disposable {
           // The run joins the model's history: the runs of the model it replaces come along (not the
           // default model's, which is not the user's), so the dashboard can compare trainings.
           const previous = this.models.model?.meta.source === 'default' ? [] : (this.models.model?.model.history ?? []);
-          const trained = deserializeModel(outcome.model, `${file} (trained)`);
+          // Decoded in the worker; the history is added here, so the bytes saved are serialised again.
+          const trained = await this.models.decode(outcome.model, `${file} (trained)`);
           const model = trained.withHistory(appendRun(previous, { file, options: trained.options, report: outcome.report, curves: recorder.curves() }));
           const savedTo = await this.models.replace(model, { source: 'trained', label: `trained on ${file}` });
           const r = outcome.report;

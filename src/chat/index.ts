@@ -11,6 +11,7 @@ export { ChatModel } from './model';
 export { trainChatModel, resolveTrainOptions, MAX_SEED, MAX_THREADS } from './train';
 export type { TrainEnvironment } from './train';
 export { evaluateChatModel, evaluatePairs, summarizeOutcomes } from './evaluate';
+export { checkTrainingMemory, estimateTrainingMemory, TRAINING_MEMORY_LIMIT, type MemoryEstimate, type TrainingShape } from './memory';
 export { notSureMessage, CUT_MARK } from './reply';
 export type { EvaluationFailure, EvaluationResult, PairOutcome } from './evaluate';
 export { serializeModel, deserializeModel } from './serialize';

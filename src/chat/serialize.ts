@@ -3,10 +3,10 @@
  * network is rebuilt with `createModel` from the stored config and every stored shape is checked against it.
  */
 import { Matrix } from 'ml-matrix';
-import { checkShapes, decodeModelFile, encodeModelFile, ModelFileError, type ModelFileHeader, type StoredKnowledge } from '../io/model-file';
+import { checkShapes, decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContent, type ModelFileHeader, type StoredKnowledge } from '../io/model-file';
 import { rowsOf } from '../matrix';
 import { createModel } from '../models';
-import { Random } from '../random';
+import { ZeroRandom } from '../random';
 import { Vocabulary } from '../text';
 import { DEFAULT_TRAIN_OPTIONS } from './defaults';
 import { ChatModel, type ModelKnowledge } from './model';
@@ -54,7 +54,15 @@ export function serializeModel(model: ChatModel): Uint8Array {
 }
 
 export function deserializeModel(bytes: Uint8Array, source = 'model file'): ChatModel {
-  const { header, weights } = decodeModelFile(bytes, source);
+  return modelFromContent(decodeModelFile(bytes, source), source);
+}
+
+/**
+ * The model a decoded file describes (decodeModelFile's content, e.g. from the worker: its checksum and
+ * header already checked there). Costs about as much as copying the weights once.
+ */
+export function modelFromContent(content: ModelFileContent, source = 'model file'): ChatModel {
+  const { header, weights } = content;
   let vocabulary: Vocabulary;
   let questionVocabulary: Vocabulary | undefined;
   try {
@@ -79,12 +87,15 @@ export function deserializeModel(bytes: Uint8Array, source = 'model file'): Chat
   if (!(least <= storedWeights)) {
     throw new ModelFileError(source, `invalid shapes: a ${header.kind} model with vocabulary ${config.vocabSize}, wordvec ${config.wordvec}, hidden ${config.hidden} needs at least ${least} weights, the file stores ${storedWeights}`);
   }
-  const engine = createModel(header.kind, config, new Random(0));
+  const engine = createModel(header.kind, config, new ZeroRandom());
   checkShapes(source, header, engine.params.map((p) => [p.rows, p.columns] as const));
   engine.params.forEach((p: Matrix, i) => {
     const w = weights[i];
-    rowsOf(p).forEach((row, r) => {
-      for (let c = 0; c < p.columns; c++) row[c] = w[r * p.columns + c];
+    const n = p.columns;
+    // a typed array converts in one native copy; a plain array (a hand-made content) element by element
+    if (ArrayBuffer.isView(w)) rowsOf(p).forEach((row, r) => row.set((w as Float32Array).subarray(r * n, (r + 1) * n)));
+    else rowsOf(p).forEach((row, r) => {
+      for (let c = 0; c < n; c++) row[c] = w[r * n + c];
     });
   });
   // The stored options win; fields a file lacks (older writer) fall back to the defaults, but the parts

@@ -26,7 +26,8 @@ import { withDefaultPairs } from './default-pairs';
 import { DEFAULT_TRAIN_OPTIONS } from './defaults';
 import { TrainingError } from './errors';
 import { evaluateChatModel, greedyReplies } from './evaluate';
-import { padRows } from './greedy';
+import { longestRow, padRows } from './greedy';
+import { checkTrainingMemory } from './memory';
 import { ChatModel, type ModelKnowledge } from './model';
 import type { CancellationTokenLike, CancelSignal, EpochReport, Pair, TrainCallbacks, TrainingReport, TrainOptions } from './types';
 
@@ -95,6 +96,9 @@ export function resolveTrainOptions(options: Partial<TrainOptions> = {}): TrainO
   if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') throw new TrainingError(`expected optimizer adam or sgd, got ${String(o.optimizer)}`);
   if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1 && o.threads <= MAX_THREADS)) {
     throw new TrainingError(`expected threads to be an integer from 1 to ${MAX_THREADS}, got ${o.threads}`);
+  }
+  if (o.maxTrainingMemory !== undefined && !(Number.isFinite(o.maxTrainingMemory) && o.maxTrainingMemory > 0)) {
+    throw new TrainingError(`expected maxTrainingMemory to be a positive number of bytes, got ${o.maxTrainingMemory}`);
   }
   if (o.maxVocabulary !== undefined && !(Number.isInteger(o.maxVocabulary) && o.maxVocabulary > 4)) {
     throw new TrainingError(`expected maxVocabulary to be an integer above 4, got ${o.maxVocabulary}`);
@@ -192,6 +196,25 @@ export async function trainChatModel(
   const vocabulary = words ? Vocabulary.build(answerTokens) : Vocabulary.build(pairs.flatMap((_, i) => [questionTokens[i], answerTokens[i]]));
   const questionVocabulary = words ? Vocabulary.build(questionTokens) : undefined;
   checkVocabularySize(vocabulary, questionVocabulary, o);
+  // Refuse a training that would not fit before allocating anything (src/chat/memory.ts derives the figure).
+  const held = o.validation > 0 && pairs.length > 1 ? Math.min(pairs.length - 1, Math.max(1, Math.round(pairs.length * o.validation))) : 0;
+  checkTrainingMemory(
+    {
+      kind: o.model,
+      vocabSize: vocabulary.size,
+      ...(questionVocabulary ? { sourceVocabSize: questionVocabulary.size } : {}),
+      wordvec: o.wordvec,
+      hidden: o.hidden,
+      batch: Math.min(o.batchSize, pairs.length - held),
+      answerLength: longestRow(answerTokens),
+      questionLength: longestRow(questionTokens),
+      validationPairs: held,
+      optimizer: o.optimizer,
+      threads: o.threads ?? 1,
+    },
+    o.batchSize,
+    o.maxTrainingMemory,
+  );
   const rng = new Random(o.seed);
   const engine = createModel(
     o.model,
@@ -211,8 +234,7 @@ export async function trainChatModel(
     }
     return { text: p.question, answer: a };
   });
-  let longest = 1;
-  for (const t of answerTokens) longest = Math.max(longest, t.length);
+  const longest = Math.max(1, longestRow(answerTokens));
   const knowledge: ModelKnowledge = {
     ...(questionVocabulary ? { questionVocabulary } : {}),
     answers,

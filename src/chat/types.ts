@@ -134,6 +134,11 @@ export interface TrainOptions {
    */
   readonly maxVocabulary?: number;
   /**
+   * Largest estimated memory a training may need, in bytes (src/chat/memory.ts; default
+   * TRAINING_MEMORY_LIMIT, 2 GiB); a larger one is refused before anything is allocated.
+   */
+  readonly maxTrainingMemory?: number;
+  /**
    * Threads that share each mini-batch (data parallelism: this one and threads − 1 worker threads, each
    * taking a part of the rows; src/train/parallel.ts). 1 = this thread only. Needs the caller to say where
    * the worker script is (trainChatModel's `environment.workerFile`); without it training uses one thread.

@@ -21,7 +21,15 @@ import { crc32 } from './crc32';
 export const MODEL_FILE_MAGIC = 'S2SCHAT\0';
 export const MODEL_FORMAT_VERSION = 1;
 const PREFIX_BYTES = 16;
-const MAX_HEADER_BYTES = 64 * 1024 * 1024;
+/** Largest header accepted: the knowledge of a 50 MB pairs file (every question, every answer) fits. */
+export const MAX_HEADER_BYTES = 64 * 1024 * 1024;
+/**
+ * Largest model file accepted, checked before it is read: a training within the memory limit
+ * (src/chat/memory.ts, 2 GiB at 32 bytes per weight) stores at most 64 M weights (256 MiB), plus the header.
+ */
+export const MAX_MODEL_FILE_BYTES = 256 * 1024 * 1024 + MAX_HEADER_BYTES;
+/** Deepest nesting a header has: {"knowledge": {"questions": [["q", 0]]}} is 4. */
+const MAX_HEADER_DEPTH = 6;
 
 export class ModelFileError extends Error {
   constructor(
@@ -199,10 +207,18 @@ export function decodeModelFile(bytes: Uint8Array, source = 'model file'): Model
   const version = view.getUint32(8, true);
   if (version === 0) fail('invalid format version 0');
   if (version > MODEL_FORMAT_VERSION) fail(`made by a newer version of Seq2Seq Chat (format ${version}, this reads up to ${MODEL_FORMAT_VERSION}); update the extension`);
+  if (bytes.length > MAX_MODEL_FILE_BYTES) fail(`${bytes.length} bytes, over the largest model file of ${MAX_MODEL_FILE_BYTES} bytes`);
   const headerLength = view.getUint32(12, true);
   const end = bytes.length - 4;
   if (headerLength > MAX_HEADER_BYTES) fail(`corrupted: header length ${headerLength} bytes is implausible`);
   if (PREFIX_BYTES + headerLength > end) fail(`truncated: ${bytes.length} bytes, but the header alone needs ${PREFIX_BYTES + headerLength + 4}`);
+  // The checksum and the header's nesting before any JSON is parsed: a damaged file fails in one linear pass,
+  // and a crafted header of nested arrays (seconds and gigabytes in JSON.parse) in another.
+  const stored = view.getUint32(end, true);
+  const actual = crc32(bytes.subarray(0, end));
+  if (stored !== actual) fail(`corrupted: checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)})`);
+  const depth = nestingDepth(bytes, PREFIX_BYTES, PREFIX_BYTES + headerLength);
+  if (depth > MAX_HEADER_DEPTH) fail(`invalid header: it nests ${depth > MAX_HEADER_DEPTH * 4 ? 'more than ' + MAX_HEADER_DEPTH * 4 : depth} levels deep, a model header at most ${MAX_HEADER_DEPTH}`);
   let header: unknown;
   let headerError: string | undefined;
   try {
@@ -220,9 +236,6 @@ export function decodeModelFile(bytes: Uint8Array, source = 'model file'): Model
     if (bytes.length < expected) fail(`truncated: ${bytes.length} bytes, expected ${expected}`);
     if (bytes.length > expected) fail(`corrupted: ${bytes.length - expected} unexpected bytes after the weights (expected ${expected} bytes)`);
   }
-  const stored = view.getUint32(end, true);
-  const actual = crc32(bytes.subarray(0, end));
-  if (stored !== actual) fail(`corrupted: checksum mismatch (stored CRC-32 ${hex(stored)}, computed ${hex(actual)})`);
   if (headerError !== undefined) fail(`invalid header JSON: ${headerError}`);
   if (problem !== undefined) fail(`invalid header: ${problem}`);
   const weights: Float32Array[] = [];
@@ -237,6 +250,28 @@ export function decodeModelFile(bytes: Uint8Array, source = 'model file'): Model
     weights.push(w);
   });
   return { header: h, weights };
+}
+
+/**
+ * How deep JSON brackets nest in bytes[from, to), strings skipped; stops counting a little past the
+ * allowed depth, so a crafted header costs one pass over its bytes.
+ */
+function nestingDepth(bytes: Uint8Array, from: number, to: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = from; i < to; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === 0x5c) i++; // backslash: skip the escaped byte
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x5b || b === 0x7b) {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > MAX_HEADER_DEPTH * 4) return deepest;
+    } else if (b === 0x5d || b === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 function hex(n: number): string {

@@ -2,6 +2,7 @@
  * Small helpers shared by the layers: shape checks with errors that name expected and received
  * shapes, and element-wise loops on ml-matrix's row storage (`rowsOf`, no copies).
  */
+import { ZeroRandom } from '../random';
 import { Matrix } from 'ml-matrix';
 import { rowsOf, ShapeError } from '../matrix';
 
@@ -158,6 +159,7 @@ export function hsplit(m: Matrix, k: number): [Matrix, Matrix] {
 /** A rows×columns matrix of N(0,1) draws times `scale` (the book's `randn(...) / s`). */
 export function randn(rows: number, columns: number, scale: number, rng: { normal(): number }): Matrix {
   const m = zeros(rows, columns);
+  if (rng instanceof ZeroRandom) return m; // a network built to load weights into: no draws (millions for a large vocabulary)
   for (const row of rowsOf(m)) for (let j = 0; j < row.length; j++) row[j] = rng.normal() * scale;
   return m;
 }

@@ -4,6 +4,9 @@
  * worker (never on the extension host's thread) from the package root the host names.
  */
 import { readDefaultPairs, type TrainEnvironment } from '../chat';
+import type { Pair } from '../chat/types';
+import { readPairs } from '../data/read';
+import { sha256Hex } from '../io/hash';
 import type { TrainRequest } from './messages';
 
 /**
@@ -20,4 +23,11 @@ export function workerEnvironment(req: Pick<TrainRequest, 'options' | 'workerFil
     warn(`training without the default pairs: could not read them from ${req.defaultPairsRoot}: ${e instanceof Error ? e.message : String(e)}`);
     return env;
   }
+}
+
+/** The pairs to train: given, or read here from the file's bytes (with its hash when the host sent none). */
+export function requestPairs(req: Pick<TrainRequest, 'pairs' | 'dataHash'>): { pairs: Pair[]; dataHash: string } {
+  if (Array.isArray(req.pairs)) return { pairs: (req.pairs as readonly Pair[]).slice(), dataHash: req.dataHash };
+  const file = req.pairs as Exclude<TrainRequest['pairs'], readonly Pair[]>;
+  return { pairs: readPairs(file.bytes, file.name, file.limits).pairs, dataHash: req.dataHash !== '' ? req.dataHash : sha256Hex(file.bytes) };
 }

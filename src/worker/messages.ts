@@ -1,14 +1,29 @@
 /**
- * Messages between the extension host and the training worker (src/worker/trainWorker.ts).
- * Pure Node types: the worker runs the engine's `trainChatModel` off the extension host's event loop
- * so that chat keeps answering while a model trains.
+ * Messages between the extension host and the worker (src/worker/trainWorker.ts). Pure Node types: the
+ * worker runs the engine's `trainChatModel` off the extension host's event loop so that chat keeps
+ * answering while a model trains, and the one-off tasks (reading and checking a pairs file, evaluating,
+ * decoding a model file) so that the editor never freezes on a large file (STYLE habit 17).
  */
 import type { RegressionCheck } from '../chat/regression';
-import type { EpochReport, Pair, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
+import type { EvaluationFailure } from '../chat/evaluate';
+import type { DecodeOptions, EpochReport, Pair, PairsReadResult, PairWarning, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
+import type { PairLimits } from '../data/limits';
+import type { EvaluationReport } from '../insight/evaluation';
+import type { ModelKind } from '../chat/types';
+import type { ModelFileContent } from '../io/model-file';
+
+/** A pairs file's bytes as read, parsed where they are used (in the worker), not on the host. */
+export interface PairsFileSource {
+  readonly bytes: Uint8Array;
+  /** The file's name: errors and warnings say "name:line". */
+  readonly name: string;
+  readonly limits: Partial<PairLimits>;
+}
 
 /** `workerData` of a training worker. */
 export interface TrainRequest {
-  readonly pairs: readonly Pair[];
+  /** The pairs, or the file to read them from (in the worker). */
+  readonly pairs: readonly Pair[] | PairsFileSource;
   readonly options: Partial<TrainOptions>;
   readonly dataHash: string;
   /**
@@ -51,3 +66,59 @@ export type WorkerMessage =
       readonly check?: RegressionCheck;
     }
   | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack?: string };
+
+/** At most this many warnings cross back to the host (the count says how many there were). */
+export const MAX_WARNINGS_SENT = 200;
+/** At most this many evaluation failures cross back to the host. */
+export const MAX_FAILURES_SENT = 50;
+
+/** `workerData` of a one-off task (role 'task'). */
+export type TaskRequest =
+  | { readonly kind: 'readPairs'; readonly file: PairsFileSource }
+  | {
+      readonly kind: 'evaluate';
+      readonly model: Uint8Array;
+      readonly modelName: string;
+      readonly file: PairsFileSource;
+      readonly decode: DecodeOptions;
+      /** Also build the evaluation report view's data (src/insight/evaluation.ts) for this file and model. */
+      readonly report?: { readonly file: string; readonly label: string; readonly kind: ModelKind };
+    }
+  | { readonly kind: 'decodeModel'; readonly bytes: Uint8Array; readonly name: string };
+
+/** What the host learns of a pairs file before training: enough to show its warnings and name its size. */
+export interface PairsSummary {
+  readonly format: PairsReadResult['format'];
+  readonly pairs: number;
+  /** The first MAX_WARNINGS_SENT warnings. */
+  readonly warnings: PairWarning[];
+  readonly warningCount: number;
+  /** SHA-256 of the file's bytes (the model's training report names its data by it). */
+  readonly dataHash: string;
+}
+
+export interface EvaluationSummary {
+  readonly correct: number;
+  readonly answered: number;
+  readonly total: number;
+  /** The first MAX_FAILURES_SENT failures. */
+  readonly failures: EvaluationFailure[];
+}
+
+export type TaskResult =
+  | { readonly kind: 'readPairs'; readonly summary: PairsSummary }
+  | { readonly kind: 'evaluate'; readonly evaluation: EvaluationSummary; readonly report?: EvaluationReport }
+  | { readonly kind: 'decodeModel'; readonly content: ModelFileContent };
+
+export type TaskMessage =
+  | { readonly type: 'result'; readonly result: TaskResult }
+  | {
+      readonly type: 'error';
+      readonly name: string;
+      readonly message: string;
+      /** A PairFileError's or ModelFileError's parts, so the host rebuilds the same error (file and line for "Open File at Line"). */
+      readonly file?: string;
+      readonly line?: number;
+      readonly reason?: string;
+      readonly source?: string;
+    };

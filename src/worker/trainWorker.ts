@@ -11,8 +11,9 @@ import type { TrainingReport } from '../chat/types';
 import type { CancellationTokenLike } from '../chat/types';
 import { runGradientWorker } from '../train/gradientWorker';
 import type { GradientWorkerData } from '../train/parallel';
-import { workerEnvironment } from './environment';
-import type { TrainRequest, WorkerMessage } from './messages';
+import { requestPairs, workerEnvironment } from './environment';
+import type { TaskMessage, TaskRequest, TrainRequest, WorkerMessage } from './messages';
+import { runTaskWorker } from './tasks';
 
 function post(m: WorkerMessage, transfer?: ArrayBuffer[]): void {
   if (!parentPort) throw new Error('trainWorker: expected to run inside a worker_threads Worker, got no parentPort');
@@ -32,8 +33,9 @@ async function main(req: TrainRequest): Promise<void> {
       return;
     }
     const environment = workerEnvironment(req, (message) => post({ type: 'warning', message }));
+    const { pairs, dataHash } = requestPairs(req);
     const { model, report, epochs } = await trainChatModel(
-      req.pairs.slice(),
+      pairs,
       req.options,
       {
         onProgress: (progress) => post({ type: 'progress', progress }),
@@ -41,7 +43,7 @@ async function main(req: TrainRequest): Promise<void> {
         onWarning: (message) => post({ type: 'warning', message }),
       },
       signal,
-      req.dataHash,
+      dataHash,
       environment,
     );
     const bytes = serializeModel(model);
@@ -58,7 +60,7 @@ async function fineTune(req: TrainRequest, signal: CancellationTokenLike): Promi
   const job = req.fineTune;
   if (job === undefined) return;
   const base = deserializeModel(job.model, 'current model');
-  const r = await fineTuneChatModel(base, req.pairs.slice(), job.maxBroken !== undefined ? { maxBroken: job.maxBroken } : {}, {
+  const r = await fineTuneChatModel(base, requestPairs(req).pairs, job.maxBroken !== undefined ? { maxBroken: job.maxBroken } : {}, {
     onProgress: (progress) => post({ type: 'progress', progress }),
     onEpoch: (e) => post({ type: 'epoch', report: e }),
   }, signal);
@@ -77,6 +79,10 @@ async function fineTune(req: TrainRequest, signal: CancellationTokenLike): Promi
   post({ type: 'done', model: copy, report, epochs: r.epochs, check: r.check }, [copy.buffer as ArrayBuffer]);
 }
 
-// The same script also runs the helper threads of a data-parallel training (src/train/parallel.ts).
-if ((workerData as { role?: string } | null)?.role === 'gradients') runGradientWorker(workerData as GradientWorkerData);
-else void main(workerData as TrainRequest);
+// The same script also runs the helper threads of a data-parallel training (src/train/parallel.ts) and the
+// one-off tasks (src/worker/tasks.ts).
+const role = (workerData as { role?: string } | null)?.role;
+if (role === 'gradients') runGradientWorker(workerData as GradientWorkerData);
+else if (role === 'task') {
+  runTaskWorker((workerData as { request: TaskRequest }).request, (m: TaskMessage, transfer?: ArrayBuffer[]) => parentPort?.postMessage(m, transfer));
+} else void main(workerData as TrainRequest);

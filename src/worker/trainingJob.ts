@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { EpochReport, Pair, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
 import type { RegressionCheck } from '../chat/regression';
-import type { FineTuneRequest, TrainRequest, WorkerMessage } from './messages';
+import type { FineTuneRequest, PairsFileSource, TrainRequest, WorkerMessage } from './messages';
 
 export interface TrainingJobCallbacks {
   onProgress?(p: TrainProgress): void;
@@ -42,9 +42,14 @@ export interface TrainingJob {
   readonly cancelled: boolean;
 }
 
+/**
+ * Starts a training in a new worker. `pairs`: the pairs, or a pairs file's bytes, read in the worker (the
+ * extension passes the bytes, so a 50 MB file is parsed off the host's thread); `dataHash` '' has the
+ * worker hash the bytes itself.
+ */
 export function startTrainingJob(
   workerFile: string,
-  pairs: readonly Pair[],
+  pairs: readonly Pair[] | PairsFileSource,
   options: Partial<TrainOptions>,
   dataHash: string,
   callbacks: TrainingJobCallbacks = {},

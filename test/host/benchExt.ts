@@ -1,10 +1,19 @@
 /**
  * `npm run bench:ext`: figures for the extension in a real VS Code (code-server): bundle sizes, .vsix
- * size, activation time, reply latency, and the extension host's event-loop delay p50/p99 idle and
- * while a training runs in the worker (measured inside the host by test/suite/bench.ts).
+ * size, activation time, reply latency, and the extension host's event-loop delay p50/p99 idle, while a
+ * training runs in the worker, and while the heavy one-off operations run (a pairs file near the size
+ * limit, Evaluate on 20,000 pairs, importing a large model file, a reply at the maximum beam settings;
+ * measured inside the host by test/suite/bench.ts on the files `heavyFiles` writes).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ChatModel } from '../../src/chat/model';
+import { DEFAULT_TRAIN_OPTIONS } from '../../src/chat/defaults';
+import { serializeModel } from '../../src/chat/serialize';
+import { DEFAULT_PAIR_LIMITS } from '../../src/data/limits';
+import { createModel } from '../../src/models';
+import { Random } from '../../src/random';
+import { Vocabulary } from '../../src/text';
 import { checkPrerequisites, makeHostDirs, ROOT, startCodeServer, VSIX } from './codeServer';
 import { runInHostSuite } from './inHost';
 import { makeWorkspace } from './workspace';
@@ -12,9 +21,34 @@ import { makeWorkspace } from './workspace';
 interface LoopStats { p50: number; p99: number; max: number; mean: number; samples: number }
 interface Replies { compute: number[]; total: number[] }
 interface Training { loop: LoopStats; status?: string; epochs?: number; wallMs: number }
+interface Heavy { loop: LoopStats; wallMs: number; result: unknown }
 interface BenchReport {
   hostNode: string; activationMs: number; modelLoadMs: number; idleReplies: Replies; idle: LoopStats;
   trainingQuiet: Training; trainingChatting: Training & { replies: Replies }; trainingDashboard: Training & { livePosts: number };
+  heavy: { nearLimit: Heavy; evaluate: Heavy; importModel: Heavy; beamReply: Heavy };
+}
+
+/**
+ * The files of the heavy operations, in the workspace: near-limit.tsv (200,001 pairs, just under the
+ * 50 MiB limit, refused at its last line by maxPairs), eval.tsv (20,000 pairs cycling the default pairs)
+ * and large.s2s (a peeky model with a 30,000-token vocabulary, the default maxVocabulary, and 20,000
+ * trained questions). Returns their sizes in bytes.
+ */
+function heavyFiles(ws: string): Record<string, number> {
+  const pad = 'x'.repeat(200);
+  const lines: string[] = [];
+  for (let i = 0; i <= DEFAULT_PAIR_LIMITS.maxPairs; i++) lines.push(`question ${i} ${pad}\tanswer ${i % 977}\n`);
+  writeFileSync(join(ws, 'near-limit.tsv'), lines.join(''));
+  const defaults = readFileSync(join(ROOT, 'data/default/pairs.tsv'), 'utf8').split('\n').filter((l) => l.includes('\t') && !l.startsWith('#'));
+  writeFileSync(join(ws, 'eval.tsv'), Array.from({ length: 20_000 }, (_, i) => defaults[i % defaults.length]).join('\n') + '\n');
+  const V = 30_000;
+  const vocabulary = Vocabulary.fromTokens(['<pad>', '<s>', '</s>', '<unk>', ...Array.from({ length: V - 4 }, (_, i) => String.fromCodePoint(0x4e00 + i))]);
+  const engine = createModel('peeky', { vocabSize: V, wordvec: 32, hidden: 64, reverse: true }, new Random(1));
+  const answers = Array.from({ length: 1000 }, (_, i) => `answer ${i}`);
+  const questions = Array.from({ length: 20_000 }, (_, i) => ({ text: `question number ${i} about things`, answer: i % 1000 }));
+  const model = new ChatModel(engine, vocabulary, { ...DEFAULT_TRAIN_OPTIONS }, undefined, { answers, questions, maxReplyLength: 40, threshold: 0.5 });
+  writeFileSync(join(ws, 'large.s2s'), serializeModel(model));
+  return Object.fromEntries(['near-limit.tsv', 'eval.tsv', 'large.s2s'].map((f) => [f, statSync(join(ws, f)).size]));
 }
 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -23,6 +57,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   checkPrerequisites(true);
   const ws = makeWorkspace();
+  const sizes = heavyFiles(ws);
   const dirs = makeHostDirs('bench');
   const outFile = join(dirs.base, 'bench.json');
   const server = await startCodeServer(dirs, ws, { smokeTestDriver: true, env: { SEQ2SEQ_BENCH_OUT: outFile } });
@@ -55,6 +90,15 @@ async function main(): Promise<void> {
     ['training big.tsv with the dashboard open', `${train(b.trainingDashboard)}, ${b.trainingDashboard.livePosts} live updates posted`],
     ['  event-loop delay p50 / p99 / max', loop(b.trainingDashboard.loop)],
   ];
+  const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+  const op = (h: Heavy): string => `${(h.wallMs / 1000).toFixed(1)} s; event-loop delay p50 / p99 / max ${loop(h.loop)}`;
+  const { nearLimit, evaluate, importModel, beamReply } = b.heavy;
+  rows.push(
+    [`pairs file near the limit (${mb(sizes['near-limit.tsv'])}, 200,001 pairs, refused at its last line)`, op(nearLimit)],
+    [`Evaluate on 20,000 pairs (${JSON.stringify(evaluate.result)})`, op(evaluate)],
+    [`Import Model, ${mb(sizes['large.s2s'])} (vocabulary 30,000, 20,000 questions)`, op(importModel)],
+    ['reply at beamWidth 32, maxReplyLength 1000 (default model)', op(beamReply)],
+  );
   const w = Math.max(...rows.map(([k]) => k.length));
   console.log('bench:ext — Seq2Seq Chat in code-server 4.139.1 (VS Code 1.139.1)');
   for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);

@@ -5,13 +5,14 @@
  *   throw  — an uncaught exception in the worker thread
  * (The real worker starts on import; the timer fires while it trains, since the trainer yields every 50 ms.)
  */
-import { threadId } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
 import '../../src/worker/trainWorker';
 
 const fault = process.env.S2S_FAULT ?? '';
 const ms = Number(process.env.S2S_FAULT_MS ?? '200');
 
-setTimeout(() => {
+// Only trainings fail: the controller's one-off task (reading the pairs file) runs as in the real worker.
+if ((workerData as { role?: string } | null)?.role !== 'task') setTimeout(() => {
   switch (fault) {
     case 'exit':
       process.exit(7);

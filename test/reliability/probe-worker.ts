@@ -5,13 +5,16 @@
  * `error` message (after posting the environment's warnings as the real worker does), which the host turns into a rejected training with that JSON as the message.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { workerEnvironment } from '../../src/worker/environment';
-import type { TrainRequest, WorkerMessage } from '../../src/worker/messages';
+import { requestPairs, workerEnvironment } from '../../src/worker/environment';
+import { runTaskWorker } from '../../src/worker/tasks';
+import type { Pair } from '../../src/chat/types';
+import type { TaskRequest, TrainRequest, WorkerMessage } from '../../src/worker/messages';
 
 /** What the probe saw, as the test parses it from the error message after PROBE_PREFIX. */
 export interface ProbeReport {
   readonly options: TrainRequest['options'];
-  readonly pairs: TrainRequest['pairs'];
+  /** The pairs the worker trains (read from the file's bytes when the host sent those). */
+  readonly pairs: readonly Pair[];
   readonly defaultPairsRoot: string | null;
   /** null: the environment has no default pairs. */
   readonly defaultPairs: { question: string; answer: string; line: number }[] | null;
@@ -28,7 +31,7 @@ function main(req: TrainRequest): void {
   });
   const report: ProbeReport = {
     options: req.options,
-    pairs: req.pairs,
+    pairs: requestPairs(req).pairs,
     defaultPairsRoot: req.defaultPairsRoot ?? null,
     defaultPairs: env.defaultPairs ? env.defaultPairs.map((p) => ({ ...p })) : null,
     warnings,
@@ -36,5 +39,8 @@ function main(req: TrainRequest): void {
   parentPort?.postMessage({ type: 'error', name: 'Probe', message: PROBE_PREFIX + JSON.stringify(report) } satisfies WorkerMessage);
 }
 
-// The test imports PROBE_PREFIX and the type from here too: only a worker thread probes.
-if (!isMainThread) main(workerData as TrainRequest);
+// The test imports PROBE_PREFIX and the type from here too: only a worker thread probes. The controller's
+// one-off tasks (reading the pairs file first) run as in the real worker.
+const data = workerData as { role?: string; request?: TaskRequest } | null;
+if (!isMainThread && data?.role === 'task' && data.request) runTaskWorker(data.request, (m, transfer) => parentPort?.postMessage(m, transfer));
+else if (!isMainThread) main(workerData as TrainRequest);

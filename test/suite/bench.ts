@@ -2,11 +2,13 @@
  * Extension bench, run inside the extension host (extensionTestsPath) by test/host/benchExt.ts:
  * activation time, reply compute time, and the host's event-loop delay (perf_hooks.monitorEventLoopDelay
  * in the extension, read through `seq2seqChat.diagnostics`) when idle and while a training runs in the
- * worker (once untouched, once while chatting). Writes JSON to $SEQ2SEQ_BENCH_OUT.
+ * worker (once untouched, once while chatting), and while the heavy one-off operations run (#10 item 10):
+ * reading and checking a pairs file near the size limit, Evaluate on 20,000 pairs, importing a large model
+ * file, and a reply at the maximum beam settings. Writes JSON to $SEQ2SEQ_BENCH_OUT.
  */
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { activeExtension, applySettings } from './helpers';
+import { activeExtension, applySettings, restoreSettings } from './helpers';
 
 interface LoopStats { readonly p50: number; readonly p99: number; readonly max: number; readonly mean: number; readonly samples: number }
 interface Diag { readonly activationMs: number; readonly modelLoadMs: number; readonly eventLoop: LoopStats; readonly hostNode: string; readonly lastReplyMs: number; readonly livePosts: number }
@@ -27,6 +29,33 @@ async function askAll(): Promise<{ compute: number[]; total: number[] }> {
     compute.push((await diag()).lastReplyMs);
   }
   return { compute, total };
+}
+
+interface Heavy { readonly loop: LoopStats; readonly wallMs: number; readonly result: unknown }
+
+/** Runs one operation with the event-loop histogram reset first; its wall time and the loop's delay meanwhile. */
+async function heavy(run: () => Thenable<unknown>): Promise<Heavy> {
+  await diag('reset');
+  const t = performance.now();
+  const result = await run();
+  const wallMs = performance.now() - t;
+  return { loop: (await diag()).eventLoop, wallMs, result };
+}
+
+/** The heavy one-off operations on the files test/host/benchExt.ts wrote into the workspace. */
+async function heavyOperations(folder: vscode.Uri): Promise<Record<string, Heavy>> {
+  const at = (name: string): vscode.Uri => vscode.Uri.joinPath(folder, name);
+  await vscode.commands.executeCommand('seq2seqChat.resetModel');
+  // A 50 MB file of 200,001 pairs: read and checked to its last line, then refused (maxPairs), so nothing trains.
+  const nearLimit = await heavy(() => vscode.commands.executeCommand('seq2seqChat.train', at('near-limit.tsv'), { interactive: false }));
+  const evaluate = await heavy(() => vscode.commands.executeCommand('seq2seqChat.evaluate', at('eval.tsv')));
+  const importModel = await heavy(() => vscode.commands.executeCommand('seq2seqChat.importModel', at('large.s2s')));
+  await vscode.commands.executeCommand('seq2seqChat.resetModel');
+  const beam = { 'decoding.strategy': 'beam', 'decoding.beamWidth': 32, 'decoding.maxReplyLength': 1000 };
+  await applySettings(beam);
+  const beamReply = await heavy(() => vscode.commands.executeCommand('seq2seqChat.ask', 'tell me something about the far side of the moon and its craters'));
+  await restoreSettings(beam);
+  return { nearLimit, evaluate, importModel, beamReply };
 }
 
 export async function run(): Promise<void> {
@@ -75,6 +104,7 @@ export async function run(): Promise<void> {
   const shown = await vscode.commands.executeCommand<TrainResult>('seq2seqChat.train', big, { interactive: false });
   const shownMs = performance.now() - t3;
   const duringDashboard = await diag();
+  const heavyOps = await heavyOperations(folder);
   await vscode.commands.executeCommand('seq2seqChat.resetModel');
 
   writeFileSync(out, JSON.stringify({
@@ -86,5 +116,6 @@ export async function run(): Promise<void> {
     trainingQuiet: { loop: duringQuiet.eventLoop, status: quiet?.status, epochs: quiet?.report?.epochs, wallMs: quietMs },
     trainingChatting: { loop: duringBusy.eventLoop, status: busyResult?.status, epochs: busyResult?.report?.epochs, wallMs: busyMs, replies: duringReplies },
     trainingDashboard: { loop: duringDashboard.eventLoop, status: shown?.status, epochs: shown?.report?.epochs, wallMs: shownMs, livePosts: duringDashboard.livePosts - postsBefore },
+    heavy: heavyOps,
   }, null, 2));
 }

@@ -210,3 +210,26 @@ describe('reproducible model files', () => {
     assert.ok(statSync(join(dir, 'a.s2s')).size > 0);
   }));
 });
+
+describe('a training that would not fit in memory is refused before it starts (#10 item 3)', () => {
+  // Both files are within every pairs limit; they used to take 8.6 GB, or end in WebAssembly.Memory.grow().
+  const cjk = (n: number, distinct: number, offset: number): string => Array.from({ length: n }, (_, j) => String.fromCodePoint(0x4e00 + ((offset + j) % distinct))).join('');
+  for (const [what, count, length, distinct] of [
+    ['60 pairs of 500-character answers over 29,900 distinct characters', 60, 500, 29_900],
+    ['15 answers of 2,000 characters', 15, 2_000, 20_000],
+  ] as const) {
+    test(`${what}: exit 1 within seconds, naming the limit and how to lower it`, withTemp((dir) => {
+      const pairs = join(dir, 'wide.tsv');
+      writeFileSync(pairs, Array.from({ length: count }, (_, i) => `q${i}\t${cjk(length, distinct, i * length)}`).join('\n') + '\n');
+      const t0 = Date.now();
+      const r = cli(['train', pairs, '--out', join(dir, 'm.s2s')], { timeout: 60_000 });
+      const seconds = (Date.now() - t0) / 1000;
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /would need about [\d,]+ MiB of memory, over the limit of 2,048 MiB/);
+      assert.match(r.stderr, /--batch/);
+      assert.match(r.stderr, /--max-vocabulary/);
+      assert.ok(seconds < 20, `refused in ${seconds.toFixed(1)} s`);
+      assert.throws(() => statSync(join(dir, 'm.s2s')), 'no model file is written');
+    }));
+  }
+});

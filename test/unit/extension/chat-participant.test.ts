@@ -18,8 +18,9 @@ import {
 import type { CurrentModel } from '../../../extension/modelStore';
 
 const ROOT = join(__dirname, '../../../..');
-const model = deserializeModel(new Uint8Array(readFileSync(join(ROOT, DEFAULT_MODEL_RELATIVE_PATH))), DEFAULT_MODEL_RELATIVE_PATH);
-const current: CurrentModel = { model, meta: { source: 'default', label: 'default model' } };
+const bytes = new Uint8Array(readFileSync(join(ROOT, DEFAULT_MODEL_RELATIVE_PATH)));
+const model = deserializeModel(bytes, DEFAULT_MODEL_RELATIVE_PATH);
+const current: CurrentModel = { model, meta: { source: 'default', label: 'default model' }, bytes };
 const models = { model: current, ready: Promise.resolve(), loading: false };
 
 interface Token extends ParticipantToken {

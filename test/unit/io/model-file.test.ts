@@ -119,3 +119,35 @@ describe('model file validation', () => {
     checkShapes('m.s2s', header, header.shapes);
   });
 });
+
+describe('model file: limits before the header JSON is parsed (#10 item 10)', () => {
+  /** A file with a valid checksum whose header is `json`, as a crafted file would be. */
+  function craft(json: string): Uint8Array {
+    const body = new TextEncoder().encode(json);
+    const out = new Uint8Array(16 + body.length + 4);
+    out.set(encodeModelFile(sample()).subarray(0, 12));
+    new DataView(out.buffer).setUint32(12, body.length, true);
+    out.set(body, 16);
+    return reseal(out);
+  }
+
+  test('a header of deeply nested arrays (seconds and gigabytes in JSON.parse) is refused in one pass over its bytes', () => {
+    const depth = 4_000_000;
+    const bytes = craft('['.repeat(depth) + ']'.repeat(depth));
+    const t0 = performance.now();
+    expectModelError(bytes, /^invalid header: it nests more than 24 levels deep, a model header at most 6$/);
+    assert.ok(performance.now() - t0 < 1000, `refused in ${(performance.now() - t0).toFixed(0)} ms`);
+  });
+
+  test('brackets inside strings do not count, so real headers with "[" in their vocabulary load', () => {
+    const c = sample();
+    const content = { ...c, header: { ...c.header, vocabulary: ['<pad>', '<s>', '</s>', '<unk>', '[[[[[[[[', '\\"{{{{{{{{'] } };
+    assert.deepEqual(decodeModelFile(encodeModelFile(content)).header.vocabulary, content.header.vocabulary);
+  });
+
+  test('a damaged header is reported by its checksum, before its JSON is read', () => {
+    const bytes = encodeModelFile(sample());
+    bytes[20] = '['.charCodeAt(0); // inside the header
+    expectModelError(bytes, /^corrupted: checksum mismatch/);
+  });
+});

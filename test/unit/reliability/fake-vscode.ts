@@ -86,7 +86,11 @@ function show(level: Shown['level']) {
   };
 }
 
+/** vscode.FileType's values. */
+export const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } as const;
+
 export const vscodeStub = {
+  FileType,
   EventEmitter,
   Disposable,
   Uri: FakeUri,
@@ -128,7 +132,11 @@ export const vscodeStub = {
   workspace: {
     getConfiguration: () => ({ get: (key: string): unknown => settings.get(key) }),
     fs: {
-      stat: (uri: FakeUri) => Promise.resolve({ size: statSync(uri.fsPath).size }),
+      stat: (uri: FakeUri) => {
+        const st = statSync(uri.fsPath);
+        // As VS Code's disk provider: File, Directory, else Unknown (a FIFO, a device).
+        return Promise.resolve({ size: st.size, type: st.isFile() ? FileType.File : st.isDirectory() ? FileType.Directory : FileType.Unknown });
+      },
       readFile: (uri: FakeUri) => Promise.resolve(new Uint8Array(readFileSync(uri.fsPath))),
       createDirectory: (uri: FakeUri) => Promise.resolve(void mkdirSync(uri.fsPath, { recursive: true })),
       delete: (uri: FakeUri) => Promise.resolve(rmSync(uri.fsPath)),
@@ -163,8 +171,8 @@ export class MemoryLog {
   show(): void {}
 }
 
-/** An ExtensionContext-shaped object with in-memory workspace/global state. */
-export function fakeContext(root: string): unknown {
+/** An ExtensionContext-shaped object with in-memory workspace/global state; `workspaceStorage` adds a storageUri. */
+export function fakeContext(root: string, workspaceStorage = false): unknown {
   const memento = (): { get<T>(k: string): T | undefined; update(k: string, v: unknown): Promise<void> } => {
     const m = new Map<string, unknown>();
     return {
@@ -175,5 +183,12 @@ export function fakeContext(root: string): unknown {
       },
     };
   };
-  return { workspaceState: memento(), globalState: memento(), subscriptions: [], extensionUri: FakeUri.file(root), globalStorageUri: FakeUri.file(posix.join(root, 'global')) };
+  return {
+    workspaceState: memento(),
+    globalState: memento(),
+    subscriptions: [],
+    extensionUri: FakeUri.file(root),
+    globalStorageUri: FakeUri.file(posix.join(root, 'global')),
+    ...(workspaceStorage ? { storageUri: FakeUri.file(posix.join(root, 'workspace')) } : {}),
+  };
 }

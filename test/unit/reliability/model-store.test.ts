@@ -7,7 +7,7 @@
 import { fakeContext, MemoryLog, settings } from './fake-vscode';
 import { after, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
@@ -90,5 +90,28 @@ describe('model store under broken files (fake vscode)', () => {
     const reply = await session.ask('hello?');
     assert.equal(reply.role, 'note');
     assert.match(reply.text, /No model yet/);
+  });
+
+  test('Reset forgets only the active scope\'s model, and each scope keeps its own label', async () => {
+    const root = join(ROOT, 'scopes');
+    mkdirSync(join(root, 'data', 'default'), { recursive: true });
+    writeFileSync(join(root, 'data', 'default', 'model.s2s'), bytes);
+    const ctx = fakeContext(root, true) as vscode.ExtensionContext;
+    const store = new ModelStore(ctx, new MemoryLog());
+    await store.replace(model, { source: 'trained', label: 'global model' });
+    settings.set('storage.scope', 'workspace');
+    await store.replace(model, { source: 'trained', label: 'workspace model' });
+    const globalFile = join(root, 'global', MODEL_FILE_NAME);
+    const workspaceFile = join(root, 'workspace', MODEL_FILE_NAME);
+    assert.ok(existsSync(globalFile) && existsSync(workspaceFile));
+    assert.equal(ctx.globalState.get<{ label: string }>('seq2seqChat.modelMeta')?.label, 'global model', 'a workspace model leaves the global label alone');
+    assert.equal(ctx.workspaceState.get<{ label: string }>('seq2seqChat.modelMeta')?.label, 'workspace model');
+    assert.equal((await new ModelStore(ctx, new MemoryLog()).load())?.meta.label, 'workspace model');
+    // Reset in the workspace scope: the workspace's model goes, the global one stays with its label.
+    assert.equal((await store.reset())?.meta.source, 'default');
+    assert.ok(!existsSync(workspaceFile), 'the workspace model is deleted');
+    assert.ok(existsSync(globalFile), 'the global model is kept');
+    settings.set('storage.scope', 'global');
+    assert.equal((await new ModelStore(ctx, new MemoryLog()).load())?.meta.label, 'global model');
   });
 });

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import type { ChatModel } from '../../../src/chat';
+import { deserializeModel, type ChatModel } from '../../../src/chat';
 import { TRAINING_CONTEXT_KEY, TrainingController } from '../../../extension/training';
 import type { ChatSession } from '../../../extension/chatSession';
 import type { ModelMeta, ModelStore } from '../../../extension/modelStore';
@@ -34,6 +34,9 @@ const EASY = file('easy.tsv', 'hi\tyo\nbye\tciao\nwhat\tthat\n');
 class FakeStore {
   readonly replaced: ModelMeta[] = [];
   model: { model: ChatModel | null; meta: ModelMeta } | null = { model: null, meta: { source: 'default', label: 'previous model' } };
+  decode(bytes: Uint8Array, source: string): Promise<ChatModel> {
+    return Promise.resolve(deserializeModel(bytes, source));
+  }
   replace(model: ChatModel, meta: ModelMeta): Promise<vscode.Uri> {
     this.replaced.push(meta);
     this.model = { model, meta };
