@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_TRAIN_OPTIONS, deserializeModel, sha256Hex } from '../src/chat';
+import { DEFAULT_TRAIN_OPTIONS, deserializeModel, formatDuration, plural, sha256Hex } from '../src/chat';
 import type { EpochReport, TrainingReport } from '../src/chat/types';
 import { startTrainingJob, type TrainingJob } from '../src/worker/trainingJob';
 import type { ChatSession } from './chatSession';
@@ -27,12 +27,6 @@ export type TrainResult =
 export interface TrainCommandOptions {
   /** false: no modal questions (warnings are only logged); used by tests and the bench. */
   readonly interactive?: boolean;
-}
-
-function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '…';
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
 export class TrainingController implements vscode.Disposable {
@@ -146,21 +140,21 @@ export class TrainingController implements vscode.Disposable {
             const acc = lastAccuracy === undefined ? '' : ` · val acc ${(lastAccuracy * 100).toFixed(0)}%`;
             const increment = p.epoch > lastEpoch ? ((p.epoch - lastEpoch) / p.epochs) * 100 : undefined;
             lastEpoch = Math.max(lastEpoch, p.epoch);
-            progress.report({ message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${acc} · ETA ≤ ${formatEta(p.eta)}`, increment });
+            progress.report({ message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${acc} · ETA ≤ ${formatDuration(p.eta)}`, increment });
             this.statusItem.text = `$(sync~spin) Seq2Seq: epoch ${p.epoch}/${p.epochs}`;
             this.session.setTraining({ file, epoch: p.epoch, epochs: p.epochs, loss: p.loss, accuracy: lastAccuracy, eta: p.eta });
           };
           this.progressSink = { onProgress, onEpoch: (r) => (lastAccuracy = r.accuracy) };
           const outcome = await job.result;
           if (outcome.status === 'cancelled') {
-            this.log.info(`training on ${file} cancelled after ${outcome.epochs.length} epoch(s); keeping ${this.models.model?.meta.label ?? 'no model'}`);
+            this.log.info(`training on ${file} cancelled after ${plural(outcome.epochs.length, 'epoch')}; keeping ${this.models.model?.meta.label ?? 'no model'}`);
             void vscode.window.showInformationMessage(`Seq2Seq Chat: training cancelled; the previous model keeps answering.`);
             return { status: 'cancelled' } as const;
           }
           const model = deserializeModel(outcome.model, `${file} (trained)`);
           const savedTo = await this.models.replace(model, { source: 'trained', label: `trained on ${file}` });
           const r = outcome.report;
-          const summary = `trained on ${file}: ${r.pairs} pairs, ${r.epochs} epochs, accuracy ${(r.accuracy * 100).toFixed(0)}%, ${r.seconds.toFixed(1)} s (${r.stoppedBy})`;
+          const summary = `trained on ${file}: ${plural(r.pairs, 'pair')}, ${plural(r.epochs, 'epoch')}, accuracy ${(r.accuracy * 100).toFixed(0)}%, ${r.seconds.toFixed(1)} s (${r.stoppedBy})`;
           this.log.info(summary);
           if (r.stoppedBy === 'non-finite') {
             // Diverged after some good epochs: the best epoch's weights were kept, but say why it stopped.

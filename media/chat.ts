@@ -5,6 +5,7 @@
  * `textContent`, never parsed as HTML.
  */
 import type { ChatEntry, ChatViewState, ExtensionMessage, TrainingStatus, WebviewMessage } from '../src/chat/protocol';
+import { formatDuration } from '../src/chat/format';
 import { MAX_QUESTION_LENGTH } from '../src/chat/protocol';
 
 interface VsCodeApi {
@@ -148,7 +149,7 @@ function renderTraining(t: TrainingStatus | null): void {
   if (t.epoch > 0) parts.push(`epoch ${t.epoch}/${t.epochs}`);
   if (Number.isFinite(t.loss)) parts.push(`loss ${t.loss.toFixed(3)}`);
   if (t.accuracy !== undefined) parts.push(`val acc ${(t.accuracy * 100).toFixed(0)}%`);
-  if (Number.isFinite(t.eta) && t.eta > 0) parts.push(`ETA ≤ ${Math.round(t.eta)} s`);
+  if (Number.isFinite(t.eta) && t.eta > 0) parts.push(`ETA ≤ ${formatDuration(t.eta)}`);
   trainingText.textContent = parts.join(' · ') + ' (you can keep chatting)';
   trainingMeter.value = t.epochs > 0 ? t.epoch / t.epochs : 0;
 }

@@ -21,3 +21,4 @@ export { ModelFileError } from '../io/model-file';
 export { sha256Hex } from '../io/hash';
 export { DEFAULT_NORMALIZE_OPTIONS, normalizeQuestion, normalizeAnswer } from '../text';
 export { readDefaultPairs, withDefaultPairs } from './default-pairs';
+export { formatDuration, plural } from './format';
