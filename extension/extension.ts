@@ -9,6 +9,7 @@ import { registerChatCommands, registerModelCommands, registerTrainingCommands, 
 import { DiagnosticsMonitor } from './diagnostics';
 import { createLogger, handleError } from './log';
 import { ModelStore } from './modelStore';
+import { PairsLanguage, registerPairsCommands } from './pairsLanguage';
 import { TrainingController } from './training';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -39,6 +40,10 @@ export function activate(context: vscode.ExtensionContext): void {
   registerChatCommands(services);
   registerTrainingCommands(services);
   registerModelCommands(services);
+  const pairs = new PairsLanguage(context);
+  context.subscriptions.push(pairs);
+  training.onPairsRead = (uri, format) => void pairs.remember(uri, format);
+  registerPairsCommands(context, log);
   log.info(`activated in ${diagnostics.activationMs} ms (extension host node ${process.versions.node})`);
   void models.ready.then(() => log.info(`model ready ${models.loadMs} ms after activation started`));
 }

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_TRAIN_OPTIONS, deserializeModel, formatDuration, plural, sha256Hex } from '../src/chat';
-import type { EpochReport, TrainingReport } from '../src/chat/types';
+import type { EpochReport, PairsReadResult, TrainingReport } from '../src/chat/types';
 import { startTrainingJob, type TrainingJob } from '../src/worker/trainingJob';
 import type { ChatSession } from './chatSession';
 import type { Logger } from './log';
@@ -30,6 +30,8 @@ export interface TrainCommandOptions {
 }
 
 export class TrainingController implements vscode.Disposable {
+  /** Called with every pairs file read for training (the `pairs` language remembers the TSV ones). */
+  onPairsRead: ((uri: vscode.Uri, format: PairsReadResult['format']) => void) | undefined;
   private job: { readonly job: TrainingJob; readonly file: string } | null = null;
   /** Set from the moment a training is asked for until its worker starts (reading and checking the file). */
   private pending: { readonly file: string; stopRequested: boolean } | null = null;
@@ -100,6 +102,7 @@ export class TrainingController implements vscode.Disposable {
     let result: Awaited<ReturnType<typeof loadPairs>>['result'];
     try {
       ({ bytes, result } = await loadPairs(uri));
+      this.onPairsRead?.(uri, result.format);
       for (const w of result.warnings) this.log.warn(`${w.file}:${w.line}: ${w.message}`);
       if (result.pairs.length === 0) throw new Error(`${file}: expected at least 1 question/answer pair, got 0`);
       if (!(await confirmWarnings(uri, result, interactive))) return { status: 'aborted' };

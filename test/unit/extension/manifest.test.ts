@@ -83,7 +83,25 @@ describe('package.json commands and menus', () => {
     const palette = pkg.contributes.menus['commandPalette'];
     assert.equal(palette.find((m) => m.command === 'seq2seqChat.stopTraining')?.when, 'seq2seqChat.training');
     assert.equal(palette.find((m) => m.command === 'seq2seqChat.train')?.when, '!seq2seqChat.training');
-    assert.ok(pkg.contributes.menus['explorer/context'].some((m) => m.command === 'seq2seqChat.train' && /tsv\|csv\|json\|jsonl\|txt/.test(m.when ?? '')));
+  });
+
+  test('Train… is offered in the explorer and editor menus on pairs files only, not on package.json or notes.txt', () => {
+    /** Whether a `when` clause's file part holds for a file name (languageId: what VS Code would give it). */
+    const offered = (when: string, name: string, languageId: string): boolean => {
+      const ext = /\.[^.]+$/.exec(name)?.[0] ?? '';
+      const tests = [...when.matchAll(/(resourceExtname|resourceFilename) =~ \/(.+?)\/(?= |\))/g)].map(([, key, re]) => new RegExp(re).test(key === 'resourceExtname' ? ext : name));
+      return (/resourceLangId == pairs/.test(when) && languageId === 'pairs') || tests.some(Boolean);
+    };
+    for (const menu of ['explorer/context', 'editor/context', 'editor/title/context']) {
+      const train = pkg.contributes.menus[menu].find((m) => m.command === 'seq2seqChat.train');
+      assert.ok(train?.when, `${menu}: expected Train…`);
+      for (const [name, lang] of [['faq.pairs.tsv', 'pairs'], ['mine.tsv', 'plaintext'], ['mine.tsv', 'pairs'], ['qa.csv', 'csv'], ['qa.jsonl', 'jsonl'], ['qa.pairs.json', 'json'], ['qa.pairs.txt', 'plaintext']]) {
+        assert.equal(offered(train.when, name, lang), true, `${menu}: ${name}`);
+      }
+      for (const [name, lang] of [['package.json', 'json'], ['tsconfig.json', 'jsonc'], ['notes.txt', 'plaintext'], ['README.md', 'markdown']]) {
+        assert.equal(offered(train.when, name, lang), false, `${menu}: ${name}`);
+      }
+    }
   });
 
   test('capabilities declare untrusted workspaces as limited (see settings.test.ts) and virtual workspaces as supported', () => {
@@ -98,6 +116,7 @@ describe('.vscodeignore', () => {
     const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
     assert.deepEqual(lines.map((l) => l.slice(1)).sort(), [
       'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/worker.js', 'media/chat.css', 'media/chat.svg', 'package.json',
+      'syntaxes/pairs.language-configuration.json', 'syntaxes/pairs.tmLanguage.json',
     ]);
   });
 });
