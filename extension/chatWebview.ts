@@ -17,6 +17,8 @@ export interface WebviewActions {
   train(): void;
   useDefault(): void;
   showLog(): void;
+  newChat(): void;
+  newPairsFile(): void;
 }
 
 function localRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -91,8 +93,16 @@ export function connectWebview(
         actions.useDefault();
         return;
       case 'newChat':
-        void session.clear();
+        actions.newChat();
         return;
+      case 'newPairsFile':
+        actions.newPairsFile();
+        return;
+      case 'copy': {
+        const text = session.entryText(m.id);
+        if (text !== undefined) void vscode.env.clipboard.writeText(text);
+        return;
+      }
       case 'showLog':
         actions.showLog();
         return;

@@ -21,6 +21,8 @@ export function activate(context: vscode.ExtensionContext): void {
     train: () => void vscode.commands.executeCommand('seq2seqChat.train'),
     useDefault: () => void vscode.commands.executeCommand('seq2seqChat.useDefaultModel'),
     showLog: () => log.show(),
+    newChat: () => void vscode.commands.executeCommand('seq2seqChat.newChat'),
+    newPairsFile: () => void vscode.commands.executeCommand('seq2seqChat.newPairsFile'),
   };
   const panels = new ChatPanels(context.extensionUri, session, actions, log);
   const training = new TrainingController(context.extensionUri, models, session, log);

@@ -12,6 +12,7 @@ import type { EpochReport, PairsReadResult, TrainingReport } from '../src/chat/t
 import { startTrainingJob, type TrainingJob } from '../src/worker/trainingJob';
 import type { ChatSession } from './chatSession';
 import type { Logger } from './log';
+import { modelCard } from './modelCard';
 import type { ModelStore } from './modelStore';
 import { confirmWarnings, loadPairs } from './pairsFile';
 import { readTrainOptions } from './settings';
@@ -63,7 +64,10 @@ export class TrainingController implements vscode.Disposable {
   showIdle(): void {
     const m = this.models.model;
     this.statusItem.text = `$(comment-discussion) Seq2Seq: ${m ? m.meta.label : 'no model'}`;
-    this.statusItem.tooltip = 'Seq2Seq Chat — click to show the training log';
+    // The model card: who is answering, from what, how well; then what a click does.
+    const tooltip = new vscode.MarkdownString('**Seq2Seq Chat**  \n');
+    for (const line of m ? modelCard(m) : ['No model: train one from a pairs file.']) tooltip.appendText(line).appendMarkdown('  \n');
+    this.statusItem.tooltip = tooltip.appendMarkdown('\n_Click to show the training log._');
   }
 
   stop(): boolean {

@@ -18,6 +18,8 @@ export const shown: Shown[] = [];
 export const contextKeys: [string, unknown][] = [];
 /** Settings read through workspace.getConfiguration('seq2seqChat'), by short key ("training.epochs"). */
 export const settings = new Map<string, unknown>();
+/** What vscode.env.clipboard.writeText received, in order. */
+export const clipboard: string[] = [];
 
 type Listener<T> = (e: T) => unknown;
 
@@ -121,6 +123,9 @@ export const vscodeStub = {
       if (command === 'setContext') contextKeys.push([String(args[0]), args[1]]);
       return Promise.resolve(undefined);
     },
+  },
+  env: {
+    clipboard: { writeText: (text: string): Promise<void> => Promise.resolve(void clipboard.push(text)) },
   },
   workspace: {
     getConfiguration: () => ({ get: (key: string): unknown => settings.get(key) }),
