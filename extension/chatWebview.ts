@@ -176,7 +176,8 @@ export class ChatPanels implements vscode.WebviewPanelSerializer, vscode.Disposa
 
   private adopt(panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'chat.svg');
+    // The activity bar draws chat.svg as a mask; an editor tab draws the file itself, so it needs a colour per theme.
+    panel.iconPath = { light: vscode.Uri.joinPath(this.extensionUri, 'media', 'chat-light.svg'), dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'chat-dark.svg') };
     panel.webview.html = chatHtml(panel.webview, this.extensionUri, 'panel');
     const conn = connectWebview(panel.webview, this.session, this.actions, this.log, 'editor');
     this.panels.add(panel);

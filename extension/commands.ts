@@ -23,7 +23,6 @@ export interface Services {
   readonly session: ChatSession;
   readonly panels: ChatPanels;
   readonly training: TrainingController;
-  readonly diagnostics: DiagnosticsMonitor;
 }
 
 function asUri(arg: unknown): vscode.Uri | undefined {
@@ -63,15 +62,22 @@ export function registerChatCommands(s: Services): void {
     return true;
   });
   registerSafeCommand(context, log, 'seq2seqChat.showLog', 'Show Training Log', () => log.show());
-  // Hidden helpers for the in-host tests and the bench (not in the palette).
+}
+
+/**
+ * Helpers for the in-host tests and the bench, registered only when VS Code runs the extension's tests
+ * (ExtensionMode.Test): not in the palette, not in a user's window.
+ */
+export function registerTestCommands(s: Services, diagnostics: DiagnosticsMonitor): void {
+  const { context, log } = s;
   registerSafeCommand(context, log, 'seq2seqChat.ask', 'Ask', async (question: unknown) => {
     if (typeof question !== 'string') throw new Error(`expected a question string, got ${typeof question}`);
     return (await s.session.ask(question)).text;
   });
   registerSafeCommand(context, log, 'seq2seqChat.diagnostics', 'Diagnostics', (what: unknown) => {
-    if (what === 'reset') s.diagnostics.reset();
+    if (what === 'reset') diagnostics.reset();
     return {
-      ...s.diagnostics.snapshot(s.training.running),
+      ...diagnostics.snapshot(s.training.running),
       surfaces: s.session.surfaceCount,
       panels: s.panels.count,
       lastReplyMs: s.session.lastReplyMs,

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { ChatSession } from './chatSession';
 import { ChatPanels, ChatViewProvider, PANEL_VIEW_TYPE, VIEW_ID, type WebviewActions } from './chatWebview';
-import { registerChatCommands, registerModelCommands, registerTrainingCommands, type Services } from './commands';
+import { registerChatCommands, registerModelCommands, registerTestCommands, registerTrainingCommands, type Services } from './commands';
 import { DiagnosticsMonitor } from './diagnostics';
 import { createLogger, handleError } from './log';
 import { ModelStore } from './modelStore';
@@ -36,9 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   models.startLoading((err) => handleError(log, 'Loading the model', err));
-  const diagnostics = new DiagnosticsMonitor(Math.round((performance.now() - started) * 100) / 100);
-  context.subscriptions.push(diagnostics);
-  const services: Services = { context, log, models, session, panels, training, diagnostics };
+  const services: Services = { context, log, models, session, panels, training };
   registerChatCommands(services);
   registerTrainingCommands(services);
   registerModelCommands(services);
@@ -46,7 +44,14 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(pairs);
   training.onPairsRead = (uri, format) => void pairs.remember(uri, format);
   registerPairsCommands(context, log);
-  log.info(`activated in ${diagnostics.activationMs} ms (extension host node ${process.versions.node})`);
+  const activationMs = Math.round((performance.now() - started) * 100) / 100;
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    // The event-loop monitor and the `ask`/`diagnostics` commands exist for the tests and the bench only.
+    const diagnostics = new DiagnosticsMonitor(activationMs);
+    context.subscriptions.push(diagnostics);
+    registerTestCommands(services, diagnostics);
+  }
+  log.info(`activated in ${activationMs} ms (extension host node ${process.versions.node})`);
   void models.ready.then(() => log.info(`model ready ${models.loadMs} ms after activation started`));
 }
 

@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { DEFAULT_DECODE_OPTIONS, DEFAULT_TRAIN_OPTIONS } from '../../../src/chat/defaults';
 
 const ROOT = join(__dirname, '../../../..');
-interface Prop { readonly default: unknown; readonly description?: string; readonly enum?: unknown[] }
+interface Prop { readonly default: unknown; readonly description?: string; readonly markdownDescription?: string; readonly enum?: unknown[]; readonly order?: number }
 interface Pkg {
   readonly main: string;
+  readonly activationEvents: string[];
   readonly contributes: {
     readonly commands: { command: string; title: string; category: string }[];
     readonly configuration: { properties: Record<string, Prop> };
@@ -67,6 +68,21 @@ describe('package.json settings', () => {
   });
 });
 
+describe('package.json settings layout (issue #12 item 6)', () => {
+  test('settings are ordered by section — model, training, decoding, normalize, limits, storage — not alphabetically', () => {
+    const ordered = Object.entries(props).sort(([, a], [, b]) => (a.order ?? Infinity) - (b.order ?? Infinity));
+    for (const [key, p] of ordered) assert.equal(typeof p.order, 'number', `${key}: expected an order`);
+    const sections = ordered.map(([key]) => key.split('.')[1]).filter((sec, i, all) => sec !== all[i - 1]);
+    assert.deepEqual(sections, ['model', 'training', 'decoding', 'normalize', 'limits', 'storage']);
+  });
+
+  test('settings that count tokens say what a token is, in markdown that links the tokenizer setting', () => {
+    for (const key of ['seq2seqChat.decoding.maxReplyLength', 'seq2seqChat.limits.maxVocabulary']) {
+      assert.match(props[key].markdownDescription ?? '', /words by default, characters with `#seq2seqChat\.model\.tokenizer#`/, key);
+    }
+  });
+});
+
 describe('package.json commands and menus', () => {
   test('every command is in the Seq2Seq Chat category and registered in extension/', () => {
     for (const c of pkg.contributes.commands) {
@@ -104,6 +120,14 @@ describe('package.json commands and menus', () => {
     }
   });
 
+  test('a window pays nothing until the chat, a command or a pairs file is used: no startup activation, no test-only commands', () => {
+    assert.deepEqual(pkg.activationEvents.filter((e) => e === '*' || e === 'onStartupFinished'), []);
+    for (const e of ['onView:seq2seqChat.chatView', 'onWebviewPanel:seq2seqChat.chatPanel', 'onLanguage:pairs']) assert.ok(pkg.activationEvents.includes(e), e);
+    const ids = pkg.contributes.commands.map((c) => c.command);
+    assert.deepEqual(ids.filter((id) => id === 'seq2seqChat.ask' || id === 'seq2seqChat.diagnostics'), [], 'test-only commands are registered in ExtensionMode.Test only');
+    assert.match(readFileSync(join(ROOT, 'extension/extension.ts'), 'utf8'), /if \(context\.extensionMode === vscode\.ExtensionMode\.Test\) \{[^}]*registerTestCommands/);
+  });
+
   test('capabilities declare untrusted workspaces as limited (see settings.test.ts) and virtual workspaces as supported', () => {
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.equal(pkg.capabilities.virtualWorkspaces.supported, true);
@@ -115,7 +139,7 @@ describe('.vscodeignore', () => {
   test('ships only the bundles, webview assets, the default model and its pairs, and the package files', () => {
     const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
     assert.deepEqual(lines.map((l) => l.slice(1)).sort(), [
-      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/worker.js', 'media/chat.css', 'media/chat.svg', 'package.json',
+      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/worker.js', 'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'package.json',
       'syntaxes/pairs.language-configuration.json', 'syntaxes/pairs.tmLanguage.json',
     ]);
   });

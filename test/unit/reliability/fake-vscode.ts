@@ -88,7 +88,21 @@ function show(level: Shown['level']) {
   };
 }
 
+/** vscode.MarkdownString: keeps the markdown, appendText escapes nothing here (tests read `value`). */
+export class MarkdownString {
+  constructor(public value = '') {}
+  appendText(text: string): this {
+    this.value += text;
+    return this;
+  }
+  appendMarkdown(text: string): this {
+    this.value += text;
+    return this;
+  }
+}
+
 export const vscodeStub = {
+  MarkdownString,
   EventEmitter,
   Disposable,
   Uri: FakeUri,
