@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { ROOT, type CodeServer } from './codeServer';
 import { reliabilityScenarios } from './e2eReliability';
 import { checkTrustAfterReload, trustScenarios } from './e2eTrust';
+import { uxScenarios, welcomeScenarios } from './e2eUx';
 import { ask, chatFrame, modelLabel, openBrowser, openFromExplorer, openSidePanel, openWorkbench, runCommand, waitForNotification } from './workbench';
 
 export interface ScenarioResult {
@@ -66,6 +67,8 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       await openWorkbench(page, server.url, workspace, 'train.tsv');
       await openSidePanel(page);
     });
+
+    await welcomeScenarios(page, scenario, (name) => shot(page, name));
 
     await scenario('the default model answers in the side panel right after install', async () => {
       const f = await chatFrame(page, 'view');
@@ -197,6 +200,8 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       await p.locator('.entry.bot', { hasText: TRAINED.name }).first().waitFor({ timeout: 30_000 });
       await shot(page, 'after-reload');
     });
+
+    await uxScenarios(page, scenario, (name) => shot(page, name));
 
     if (s.blocked.length > 0) log(`note: ${s.blocked.length} non-local request(s) blocked, e.g. ${s.blocked.slice(0, 3).join(', ')}`);
     if (s.pageErrors.length > 0) log(`note: page errors: ${s.pageErrors.slice(0, 3).join(' | ')}`);
