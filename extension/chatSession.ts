@@ -158,7 +158,9 @@ export class ChatSession implements vscode.Disposable {
     const reply = current.model.reply(text, readDecodeOptions());
     this.lastReplyMs = Math.round((performance.now() - started) * 100) / 100;
     const shown = presentReply(text, reply, readConfidenceThreshold());
-    this.log.info(
+    // The question and the reply are the user's: only at the Debug level, never in the default log.
+    this.log.info(`reply in ${this.lastReplyMs} ms (${current.meta.label}, confidence ${reply.confidence.toFixed(3)}${shown.facts.unsure ? ', not sure' : ''}${reply.cut ? ', cut' : ''})`);
+    this.log.debug(
       `reply in ${this.lastReplyMs} ms (${current.meta.label}): ${JSON.stringify(text)} -> ${JSON.stringify(reply.text)}` +
         ` (confidence ${reply.confidence.toFixed(3)}${shown.facts.unsure ? `, not sure; suggestions ${JSON.stringify(shown.facts.suggestions)}` : ''}${reply.cut ? ', cut' : ''})`,
     );

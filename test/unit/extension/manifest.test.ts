@@ -83,6 +83,24 @@ describe('package.json settings layout (issue #12 item 6)', () => {
   });
 });
 
+describe('the walkthrough (issue #12 item 1)', () => {
+  interface Step { readonly id: string; readonly description: string; readonly media: { readonly image?: string; readonly markdown?: string }; readonly completionEvents: string[] }
+  const walkthroughs = (pkg.contributes as unknown as { walkthroughs: { id: string; steps: Step[] }[] }).walkthroughs;
+
+  test('pairs → train → chat → evaluate, each step with its command, its media shipped, and an event that completes it', () => {
+    assert.deepEqual(walkthroughs.map((w) => w.steps.map((s) => s.id)), [['pairs', 'train', 'chat', 'evaluate']]);
+    const ids = new Set(pkg.contributes.commands.map((c) => c.command));
+    for (const step of walkthroughs[0].steps) {
+      const links = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      assert.equal(links.length, 1, `${step.id}: expected one command link`);
+      assert.ok(ids.has(links[0]), `${step.id}: ${links[0]} is not a contributed command`);
+      const media = step.media.image ?? step.media.markdown ?? '';
+      assert.ok(media.startsWith('media/walkthrough/') && readFileSync(join(ROOT, media)).length > 100, `${step.id}: expected media under media/walkthrough/, got ${media}`);
+      assert.equal(step.completionEvents.length, 1, step.id);
+    }
+  });
+});
+
 describe('package.json commands and menus', () => {
   test('every command is in the Seq2Seq Chat category and registered in extension/', () => {
     for (const c of pkg.contributes.commands) {
@@ -139,7 +157,7 @@ describe('.vscodeignore', () => {
   test('ships only the bundles, webview assets, the default model and its pairs, and the package files', () => {
     const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
     assert.deepEqual(lines.map((l) => l.slice(1)).sort(), [
-      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/worker.js', 'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'package.json',
+      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/worker.js', 'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'media/walkthrough/**', 'package.json',
       'syntaxes/pairs.language-configuration.json', 'syntaxes/pairs.tmLanguage.json',
     ]);
   });

@@ -173,6 +173,9 @@ export class MemoryLog {
   warn(m: string): void {
     this.lines.push(`WARN ${m}`);
   }
+  debug(m: string): void {
+    this.lines.push(`DEBUG ${m}`);
+  }
   error(m: string, err?: unknown): void {
     this.lines.push(`ERROR ${m}${err instanceof Error ? `: ${err.message}` : ''}`);
   }

@@ -133,6 +133,15 @@ describe('the empty state\'s and the replies\' buttons (issue #12)', () => {
     assert.equal(h.log.lines.filter((l) => l.startsWith('WARN dropped invalid message')).length, 2);
   });
 
+  test('users\' questions and replies are logged at the Debug level only, never at Info', async () => {
+    const h = harness(await model());
+    const reply = await h.session.ask('what is your name');
+    const info = h.log.lines.filter((l) => !l.startsWith('DEBUG'));
+    assert.ok(info.some((l) => /^INFO reply in [\d.]+ ms \(test model, confidence/.test(l)), info.join('\n'));
+    assert.ok(info.every((l) => !l.includes('what is your name') && !l.includes(reply.text)), info.join('\n'));
+    assert.ok(h.log.lines.some((l) => l.startsWith('DEBUG') && l.includes('"what is your name"')));
+  });
+
   test('the state carries the model card and example questions for the welcome screen', async () => {
     const h = harness(await model());
     const state = h.session.state();
