@@ -118,7 +118,7 @@ export class TrainingController implements vscode.Disposable {
     const options = readTrainOptions(DEFAULT_TRAIN_OPTIONS);
     this.log.info(`training on ${uri.toString(true)}: ${result.pairs.length} pairs (${result.format}), options ${JSON.stringify(options)}`);
     const workerFile = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
-    // The worker reads data/default/pairs.tsv from the install folder (shipped in the .vsix) itself.
+    // The worker reads data/default/smalltalk.tsv from the install folder (shipped in the .vsix) itself.
     const defaultPairsRoot = options.includeDefaultPairs === false ? undefined : this.extensionUri.fsPath;
     const job = startTrainingJob(workerFile, result.pairs, options, sha256Hex(bytes), {
       onProgress: (p) => this.progressSink?.onProgress(p),

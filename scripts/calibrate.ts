@@ -94,14 +94,14 @@ async function run(): Promise<void> {
   }
   if (cache && !existsSync(cache)) writeFileSync(cache, JSON.stringify(samples));
   const w = fit(samples);
-  console.log(`weights (bias, log posterior, log minProb, coverage, similarity, agrees): [${w.map((v) => v.toFixed(2)).join(', ')}]`);
+  console.log(`weights (bias, log posterior, log minProb, coverage, similarity, agrees, support): [${w.map((v) => v.toFixed(2)).join(', ')}]`);
   console.log(`current:                                                               [${CONFIDENCE_WEIGHTS.join(', ')}]`);
   const rate = (kind: Sample['kind'], t: number, want: (s: Sample, c: number) => boolean): string => {
     const of = samples.filter((s) => s.kind === kind);
     return ((100 * of.filter((s) => want(s, predict(w, s.x))).length) / of.length).toFixed(1);
   };
   console.log('threshold | held-out sure & right % | held-out right % | off-topic abstained % | trained sure & right %');
-  for (const t of [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]) {
+  for (const t of [0.05, 0.1, 0.12, 0.14, 0.15, 0.16, 0.17, 0.18, 0.19, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7]) {
     console.log(`${t} | ${rate('held-out', t, (s, c) => s.y === 1 && c >= t)} | ${rate('held-out', t, (s) => s.y === 1)} | ${rate('off-topic', t, (_, c) => c < t)} | ${rate('trained', t, (s, c) => s.y === 1 && c >= t)}`);
   }
   // Calibration: mean confidence vs share right, in bins, over held-out and off-topic replies.

@@ -58,3 +58,5 @@ export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { strategy: 'greedy' };
 /** Where the embedded default model and its pairs live, relative to the extension's (and package's) root. */
 export const DEFAULT_MODEL_RELATIVE_PATH = 'data/default/model.s2s';
 export const DEFAULT_PAIRS_RELATIVE_PATH = 'data/default/pairs.tsv';
+/** The small talk trained with a user's pairs (a subset of the default pairs; TrainOptions.includeDefaultPairs). */
+export const SMALL_TALK_RELATIVE_PATH = 'data/default/smalltalk.tsv';

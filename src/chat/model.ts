@@ -221,6 +221,7 @@ export class ChatModel {
       coverage: index.coverage(words),
       similarity: top?.similarity ?? 0,
       agrees: top !== undefined && questions[top.question].answer === answer,
+      support: neighbours.find((n) => questions[n.question].answer === answer)?.similarity ?? 0,
     };
     const confidence = !reply.finished || answer < 0 ? 0 : confidenceOf(signals);
     // Suggestions: the closest trained question with the reply's answer first, then the closest others,

@@ -61,6 +61,8 @@ interface Example {
   /** Index of the answer in the model's knowledge: a reply is right when it is this answer. */
   readonly answer: number;
   readonly pair: Pair;
+  /** One of the embedded default pairs (small talk), not the user's. */
+  readonly builtIn: boolean;
 }
 
 /** Epochs without a better selection score after which the learning rate is halved. */
@@ -213,7 +215,9 @@ export async function trainChatModel(
     threshold: DEFAULT_CONFIDENCE_THRESHOLD,
   };
   const chat = new ChatModel(engine, vocabulary, o, undefined, knowledge);
-  const examples: Example[] = pairs.map((p, i) => ({ x: chat.encodeQuestion(p.question), t: chat.encodeAnswer(p.answer), answer: questions[i].answer, pair: p }));
+  const examples: Example[] = pairs.map((p, i) => ({
+    x: chat.encodeQuestion(p.question), t: chat.encodeAnswer(p.answer), answer: questions[i].answer, pair: p, builtIn: i >= userPairs.length,
+  }));
   // Hold out a validation share (at least one pair, at most all but one) when asked.
   let trainSet = examples;
   let valSet = examples;
@@ -225,6 +229,8 @@ export async function trainChatModel(
   }
   // Checked in order of answer length, so that the rows of a decoding batch end at about the same step.
   const checked = [...valSet].sort((a, b) => a.t.length - b.t.length);
+  // The noisy copies stand for the user's rephrasings: of the user's questions when there are any.
+  const checkedNoisy = checked.some((e) => !e.builtIn) && checked.some((e) => e.builtIn) ? checked.filter((e) => !e.builtIn) : checked;
   // Model selection also looks at noisy copies of the validation questions (fixed for the whole run): a
   // stand-in for the rephrasings the user will ask, which exact-match on the trained questions cannot see.
   const noiseRng = new Random(o.seed + 2);
@@ -236,8 +242,8 @@ export async function trainChatModel(
   /** A noisy question: half keyword copies, half word dropout (src/chat/augment.ts). */
   const noisy = (x: readonly number[]): number[] => (noiseRng.uniform() < 0.5 ? keywordQuestion(x, noiseRng, idf) : noisyQuestion(x, noiseRng, NOISE_RATE));
   // Two noisy copies of each checked question, one of each kind.
-  const noisyChecked = [...checked, ...checked];
-  const noisyVal = [...checked.map((e) => noisyQuestion(e.x, noiseRng, NOISE_RATE)), ...checked.map((e) => keywordQuestion(e.x, noiseRng, idf))];
+  const noisyChecked = [...checkedNoisy, ...checkedNoisy];
+  const noisyVal = [...checkedNoisy.map((e) => noisyQuestion(e.x, noiseRng, NOISE_RATE)), ...checkedNoisy.map((e) => keywordQuestion(e.x, noiseRng, idf))];
   const optimizer: Optimizer & { lr: number } = o.optimizer === 'adam' ? new Adam({ lr: o.learningRate }) : new SGD(o.learningRate);
   // The engine's trainer stops on cancel; "every validation question answered exactly" stops it the same
   // way, through this signal, and is reported as early stopping.
@@ -306,11 +312,12 @@ export async function trainChatModel(
       callbacks: {
         onEpoch: callbacks.onEpoch?.bind(callbacks),
         // The trainer's ETA counts batches only; add the exact-match check still ahead after this and
-        // every later epoch, so that the bound holds (TrainProgress.eta).
+        // every later epoch, and the final report's, which decodes with probabilities (counted as two
+        // checks), so that the bound holds (TrainProgress.eta).
         onProgress:
           onProgress &&
           ((p) => {
-            const checks = evaluations > 0 ? ((p.epochs - p.epoch + 1) * evalSeconds) / evaluations : 0;
+            const checks = evaluations > 0 ? ((p.epochs - p.epoch + 3) * evalSeconds) / evaluations : 0;
             onProgress.call(callbacks, { ...p, samplesPerSecond: p.samplesPerSecond * perBatch, eta: p.eta + checks });
           }),
       },

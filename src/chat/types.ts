@@ -140,7 +140,7 @@ export interface TrainOptions {
    */
   readonly threads?: number;
   /**
-   * Train the embedded default pairs (greetings, thanks, "what can you do"; data/default/pairs.tsv) together
+   * Train the embedded small talk (greetings, thanks, "what can you do"; data/default/smalltalk.tsv) together
    * with the user's, the user's pair winning on a conflict. Default true (absent = true). Needs the caller to
    * pass them (trainChatModel's `environment.defaultPairs`).
    */

@@ -44,8 +44,9 @@ export function constrainedBatch(
   let open = N;
   for (let s = 0; s <= maxLength && open > 0; s++) {
     const r = model.step(state, ids); // scores N×V, computed below only if some row has a choice to make
-    const choice = nodes.some((node) => node !== null && node.next.size > 1) || probabilities || s === maxLength;
-    const S = choice ? rowsOf(r.scores) : undefined;
+    // The whole score matrix when probabilities are wanted; otherwise single scores of the allowed tokens
+    // (r.scoreAt), which is all a choice among a few tokens needs.
+    const S = probabilities ? rowsOf(r.scores) : undefined;
     const P = probabilities ? rowsOf(r.probs) : undefined;
     const A = r.attention ? rowsOf(r.attention) : undefined;
     const nextIds = ids.slice();
@@ -56,8 +57,22 @@ export function constrainedBatch(
         continue;
       }
       const row = S?.[n];
+      const choice = node.next.size > 1;
       let best = -1;
-      for (const id of node.next.keys()) if (best < 0 || (row !== undefined && row[id] > row[best])) best = id;
+      let bestScore = -Infinity;
+      let scores: number[] = [];
+      if (!choice) best = node.next.keys().next().value ?? -1;
+      else {
+        scores = Array.from(node.next.keys(), (id) => (row !== undefined ? row[id] : r.scoreAt(n, id)));
+        let k = 0;
+        for (const id of node.next.keys()) {
+          if (best < 0 || scores[k] > bestScore) {
+            best = id;
+            bestScore = scores[k];
+          }
+          k++;
+        }
+      }
       const o = out[n];
       if (best < 0 || (s === maxLength && best !== END)) {
         nodes[n] = null; // no complete answer within maxLength
@@ -66,9 +81,9 @@ export function constrainedBatch(
         continue;
       }
       // log softmax over the allowed tokens' scores, shifted by the largest for stability
-      if (row !== undefined && node.next.size > 1) {
+      if (choice) {
         let allowed = 0;
-        for (const id of node.next.keys()) allowed += Math.exp(row[id] - row[best]);
+        for (const v of scores) allowed += Math.exp(v - bestScore);
         o.logPosterior -= Math.log(allowed);
       }
       if (P) o.probs.push(P[n][best]);

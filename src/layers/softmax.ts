@@ -18,13 +18,16 @@ export function softmax(x: Matrix): Matrix {
   return out;
 }
 
-/** out = softmax(x) for one row; entries equal to −Infinity get probability 0 (all −Infinity: all 0). */
-export function softmaxRow(x: ArrayLike<number>, out: Float64Array): void {
+/**
+ * out = softmax(x) for one row; entries equal to −Infinity get probability 0 (all −Infinity: all 0).
+ * Returns log Σ exp(x), so that log softmax(x)[k] = x[k] − that, finite even where out[k] underflows to 0.
+ */
+export function softmaxRow(x: ArrayLike<number>, out: Float64Array): number {
   let max = -Infinity;
   for (let j = 0; j < x.length; j++) if (x[j] > max) max = x[j];
   if (max === -Infinity) {
     out.fill(0);
-    return;
+    return -Infinity;
   }
   let sum = 0;
   for (let j = 0; j < x.length; j++) {
@@ -32,16 +35,9 @@ export function softmaxRow(x: ArrayLike<number>, out: Float64Array): void {
     out[j] = e;
     sum += e;
   }
-  for (let j = 0; j < x.length; j++) out[j] /= sum;
-}
-
-/** log softmax(x)[k] = x[k] − max − log Σ exp(x − max): finite even where softmax underflows to 0. */
-function logSoftmaxAt(x: Float64Array, k: number): number {
-  let max = -Infinity;
-  for (let j = 0; j < x.length; j++) if (x[j] > max) max = x[j];
-  let sum = 0;
-  for (let j = 0; j < x.length; j++) sum += Math.exp(x[j] - max);
-  return x[k] - max - Math.log(sum);
+  const inverse = 1 / sum;
+  for (let j = 0; j < x.length; j++) out[j] *= inverse;
+  return max + Math.log(sum);
 }
 
 export class TimeSoftmaxWithLoss {
@@ -60,18 +56,21 @@ export class TimeSoftmaxWithLoss {
       throw new ShapeError(`TimeSoftmaxWithLoss.forward: targets expected ${N}×${T} (N×T), got ${tn}×${tt}`);
     }
     this.ts = ts;
-    this.ys = xs.map(softmax); // T × (N×V)
     let loss = 0;
     let count = 0;
-    for (let t = 0; t < T; t++) {
-      const X = rowsOf(xs[t]);
+    // T × (N×V); one pass of exponentials per row gives both y and the loss
+    this.ys = xs.map((x, t) => {
+      const y = zeros(N, V);
+      const X = rowsOf(x);
+      const Y = rowsOf(y);
       for (let n = 0; n < N; n++) {
         const target = ts[n][t];
-        if (target === PAD) continue;
-        loss -= logSoftmaxAt(X[n], target); // exact log-sum-exp instead of the book's log(y + 1e-7)
+        if (target === PAD) continue; // no loss and no gradient: y's row stays 0, backward zeroes it anyway
+        loss -= X[n][target] - softmaxRow(X[n], Y[n]); // exact log-sum-exp instead of the book's log(y + 1e-7)
         count++;
       }
-    }
+      return y;
+    });
     this.count = count;
     return count === 0 ? 0 : loss / count;
   }

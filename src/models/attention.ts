@@ -90,14 +90,17 @@ export class AttentionDecoder {
   }
 
   /** One step: ids (N) → scores (N×V), attention weights (N×Tₑ, encoder order), next state. */
-  stepScores(ids: number[], encHs: Matrix[], mask: TimeMask | undefined, h: Matrix, c: Matrix): { scores: Matrix; weights: Matrix; h: Matrix; c: Matrix } {
+  stepScores(ids: number[], encHs: Matrix[], mask: TimeMask | undefined, h: Matrix, c: Matrix): { scores: Matrix; input: Matrix; weights: Matrix; h: Matrix; c: Matrix } {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
     const next = lstmDecodeStep(embedRows(W, ids), h, c, Wx, Wh, b); // (N×D) → (N×H)
     const attention = new Attention();
     const ctx = attention.forward(encHs, next.h, mask); // (N×H)
     return {
+      get input(): Matrix {
+        return hconcat(ctx, next.h); // the affine layer's input (N×2H)
+      },
       get scores(): Matrix {
-        return affineRows(hconcat(ctx, next.h), Wa, ba); // (N×2H) → (N×V), computed when read
+        return affineRows(this.input, Wa, ba); // (N×2H) → (N×V), computed when read
       },
       weights: attention.attentionWeight as Matrix,
       h: next.h,
@@ -160,6 +163,6 @@ export class AttentionSeq2seq extends Seq2seqBase<Matrix[], AttentionEncoder, At
     const encHs = state.encHs ?? [];
     const perm = state.perm ?? state.h.to2DArray().map(() => encHs.map((_, k) => k));
     const r = this.decoder.stepScores(ids, encHs, state.encMask, state.h, state.c);
-    return stepResult(() => r.scores, { h: r.h, c: r.c, encHs, encMask: state.encMask, perm }, toReadingOrder(r.weights, perm));
+    return stepResult(() => r.input, this.decoder.params[4], this.decoder.params[5], { h: r.h, c: r.c, encHs, encMask: state.encMask, perm }, toReadingOrder(r.weights, perm));
   }
 }

@@ -119,16 +119,28 @@ export function greedyGenerate(model: Seq2seqModel, xs: number[][], startId: num
 }
 
 /**
- * A step's result whose scores (the affine layer) and softmax are computed only when read, once: a
- * constrained decoder whose rows all have one allowed token needs only the new state.
+ * A step's result whose scores (the affine layer x·Wa + ba on the step's affine input) and softmax are
+ * computed only when read, once: a constrained decoder whose rows all have one allowed token needs only the
+ * new state, and one that needs no probabilities reads single scores (`scoreAt`) for its few allowed tokens.
  */
-export function stepResult(scoresOf: () => Matrix, state: DecoderState, attention?: Matrix): StepResult {
+export function stepResult(affineInput: () => Matrix, Wa: Matrix, ba: Matrix, state: DecoderState, attention?: Matrix): StepResult {
+  let input: Matrix | undefined;
   let scores: Matrix | undefined;
   let probs: Matrix | undefined;
+  const inputRows = (): Float64Array[] => rowsOf((input ??= affineInput()));
+  const W = rowsOf(Wa);
+  const b = rowsOf(ba)[0];
   return {
     get scores(): Matrix {
-      scores ??= scoresOf();
+      scores ??= affineRows((input ??= affineInput()), Wa, ba);
       return scores;
+    },
+    scoreAt(n: number, id: number): number {
+      if (scores !== undefined) return rowsOf(scores)[n][id];
+      const x = inputRows()[n];
+      let sum = b[id];
+      for (let k = 0; k < x.length; k++) sum += x[k] * W[k][id]; // (x·Wa)[id], one column of the product
+      return sum;
     },
     get probs(): Matrix {
       probs ??= softmax(this.scores);

@@ -58,13 +58,16 @@ export class PeekyDecoder {
   }
 
   /** One step with the peeked h: ids (N) → scores (N×V) and the next state. */
-  stepScores(ids: number[], peek: Matrix, h: Matrix, c: Matrix): { scores: Matrix; h: Matrix; c: Matrix } {
+  stepScores(ids: number[], peek: Matrix, h: Matrix, c: Matrix): { scores: Matrix; input: Matrix; h: Matrix; c: Matrix } {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
     const x = hconcat(peek, embedRows(W, ids)); // (N×(H+D))
     const next = lstmDecodeStep(x, h, c, Wx, Wh, b);
     return {
+      get input(): Matrix {
+        return hconcat(peek, next.h); // the affine layer's input (N×2H)
+      },
       get scores(): Matrix {
-        return affineRows(hconcat(peek, next.h), Wa, ba); // (N×2H) → (N×V), computed when read
+        return affineRows(this.input, Wa, ba); // (N×2H) → (N×V), computed when read
       },
       h: next.h,
       c: next.c,
@@ -91,6 +94,6 @@ export class PeekySeq2seq extends Seq2seqBase<Matrix, Encoder, PeekyDecoder> {
   protected next(state: DecoderState, ids: number[]): StepResult {
     const peek = state.peek ?? state.h;
     const r = this.decoder.stepScores(ids, peek, state.h, state.c);
-    return stepResult(() => r.scores, { h: r.h, c: r.c, peek });
+    return stepResult(() => r.input, this.decoder.params[4], this.decoder.params[5], { h: r.h, c: r.c, peek });
   }
 }

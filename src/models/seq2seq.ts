@@ -94,13 +94,16 @@ export class Decoder {
   }
 
   /** One step: ids (N), state → scores (N×V) and the next state. */
-  stepScores(ids: number[], h: Matrix, c: Matrix): { scores: Matrix; h: Matrix; c: Matrix } {
+  stepScores(ids: number[], h: Matrix, c: Matrix): { scores: Matrix; input: Matrix; h: Matrix; c: Matrix } {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
     const x = embedRows(W, ids); // (N×D)
     const next = lstmDecodeStep(x, h, c, Wx, Wh, b); // → (N×H)
     return {
+      get input(): Matrix {
+        return next.h; // the affine layer's input (N×H)
+      },
       get scores(): Matrix {
-        return affineRows(next.h, Wa, ba); // → (N×V), computed when read
+        return affineRows(this.input, Wa, ba); // → (N×V), computed when read
       },
       h: next.h,
       c: next.c,
@@ -141,6 +144,6 @@ export class Seq2seq extends Seq2seqBase<Matrix, Encoder, Decoder> {
 
   protected next(state: DecoderState, ids: number[]): StepResult {
     const r = this.decoder.stepScores(ids, state.h, state.c);
-    return stepResult(() => r.scores, { h: r.h, c: r.c });
+    return stepResult(() => r.input, this.decoder.params[4], this.decoder.params[5], { h: r.h, c: r.c });
   }
 }

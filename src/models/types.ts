@@ -44,6 +44,8 @@ export interface StepResult {
   readonly probs: Matrix;
   /** The affine layer's scores (N×V) before the softmax: enough for an argmax, at a fraction of the cost. */
   readonly scores: Matrix;
+  /** scores[n][id] alone (the same number), without the whole row's product when `scores` was not read. */
+  scoreAt(n: number, id: number): number;
   readonly state: DecoderState;
   /** Attention models: weights over the question's positions in reading order (N×Tₑ). */
   readonly attention?: Matrix;

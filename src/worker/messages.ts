@@ -18,8 +18,8 @@ export interface TrainRequest {
   /** This worker's own script: data-parallel training (options.threads > 1) starts it again as helper threads. */
   readonly workerFile?: string;
   /**
-   * The package root holding data/default/pairs.tsv (the extension's install folder): the worker reads the
-   * embedded default pairs from it and trains them with the user's, unless options.includeDefaultPairs is
+   * The package root holding data/default/smalltalk.tsv (the extension's install folder): the worker reads the
+   * embedded small talk from it and trains it with the user's pairs, unless options.includeDefaultPairs is
    * false. Absent: no default pairs.
    */
   readonly defaultPairsRoot?: string;

@@ -28,7 +28,7 @@ export class WorkerTrainingError extends Error {
 
 /** Where the job runs: what only the caller knows (see TrainRequest). */
 export interface TrainingJobEnvironment {
-  /** The package root holding data/default/pairs.tsv; the worker reads the default pairs from it. */
+  /** The package root holding data/default/smalltalk.tsv; the worker reads the small talk from it. */
   readonly defaultPairsRoot?: string;
 }
 

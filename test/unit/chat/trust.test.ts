@@ -3,12 +3,14 @@
  * decoding, the confidence's monotonicity, the reply limit, default pairs merged with the user's winning.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { keywordQuestion, noisyQuestion } from '../../../src/chat/augment';
 import { buildTrie, QuestionIndex } from '../../../src/chat/answers';
 import { confidenceOf, type ConfidenceFeatures } from '../../../src/chat/confidence';
-import { withDefaultPairs } from '../../../src/chat/default-pairs';
-import { deserializeModel, serializeModel, trainChatModel, DEFAULT_NORMALIZE_OPTIONS, type Pair } from '../../../src/chat';
+import { readDefaultPairs, withDefaultPairs } from '../../../src/chat/default-pairs';
+import { deserializeModel, serializeModel, trainChatModel, DEFAULT_NORMALIZE_OPTIONS, DEFAULT_PAIRS_RELATIVE_PATH, readPairs, type Pair } from '../../../src/chat';
 import { constrainedBatch } from '../../../src/decode/constrained';
 import { beamSearch } from '../../../src/decode/beam';
 import { END, UNK } from '../../../src/models/tokens';
@@ -109,5 +111,25 @@ describe('default pairs', () => {
     const merged = withDefaultPairs(user, defaults, DEFAULT_NORMALIZE_OPTIONS);
     assert.deepEqual(merged.map((p) => p.answer), ['Welcome to the planets FAQ.', 'No problem!']);
     assert.equal(merged[1].line, -4);
+  });
+});
+
+describe('the small talk trained with a user\'s pairs', () => {
+  const root = join(__dirname, '..', '..', '..', '..');
+  const all = readPairs(new Uint8Array(readFileSync(join(root, DEFAULT_PAIRS_RELATIVE_PATH))), DEFAULT_PAIRS_RELATIVE_PATH).pairs;
+  const smallTalk = readDefaultPairs(root);
+
+  test('is a part of the default model\'s pairs, each answered the same', () => {
+    const answerOf = new Map(all.map((p) => [p.question, p.answer]));
+    assert.ok(smallTalk.length >= 40 && smallTalk.length < all.length / 2, `${smallTalk.length} of ${all.length}`);
+    for (const p of smallTalk) assert.equal(answerOf.get(p.question), p.answer, p.question);
+  });
+
+  test('greets, thanks, says goodbye and says what it is, in English and Japanese', () => {
+    const questions = new Set(smallTalk.map((p) => p.question));
+    for (const q of ['hello', 'thanks', 'thank you', 'bye', 'how are you', 'who are you', 'what can you do', 'こんにちは', 'ありがとう', 'さようなら', '何ができますか']) {
+      assert.ok(questions.has(q), q);
+    }
+    assert.ok(!questions.has('what is gradient clipping'), 'the book\'s terms stay in the default model only');
   });
 });

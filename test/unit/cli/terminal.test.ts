@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requirePrerequisite, skipWithout } from '../helpers/prerequisites';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'seq2seq-chat.js');
@@ -192,10 +193,11 @@ function trainOnTerminal(dir: string, env: NodeJS.ProcessEnv): string {
   return r.stdout;
 }
 
-const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+const noScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0 ? undefined : 'util-linux `script` (a pseudo-terminal for the progress bar)';
 
-describe('seq2seq-chat on a terminal', { skip: hasScript ? false : 'util-linux script is not installed' }, () => {
+describe('seq2seq-chat on a terminal', { skip: skipWithout(noScript) }, () => {
   test('a terminal gets a redrawn progress bar; TERM=dumb gets epoch lines and no escape sequence', inTemp((dir) => {
+    requirePrerequisite(noScript);
     const xterm = trainOnTerminal(dir, { TERM: 'xterm', NO_COLOR: undefined });
     assert.match(xterm, /\x1b\[K/, 'control: the erase-line sequence on a capable terminal');
     assert.match(xterm, /ETA ≤ \d+s/);
@@ -206,6 +208,7 @@ describe('seq2seq-chat on a terminal', { skip: hasScript ? false : 'util-linux s
   }));
 
   test('NO_COLOR redraws the bar with carriage returns and spaces only', inTemp((dir) => {
+    requirePrerequisite(noScript);
     const plain = trainOnTerminal(dir, { TERM: 'xterm', NO_COLOR: '1' });
     assert.doesNotMatch(plain, /\x1b/);
     assert.match(plain, /\repoch 1\/2 \[[#-]+\]/);

@@ -1,7 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModelKind } from '../../../src/chat/types';
+import { buildTrie } from '../../../src/chat/answers';
 import { beamSearch, topK } from '../../../src/decode/beam';
+import { constrainedBatch } from '../../../src/decode/constrained';
 import { greedyDecode } from '../../../src/decode/greedy';
 import { sampleDecode, sampleIndex } from '../../../src/decode/sample';
 import { createModel } from '../../../src/models/factory';
@@ -111,6 +113,39 @@ describe('decoders', () => {
     test(`${kind}: an empty question still decodes`, () => {
       const r = greedyDecode(model(kind, 2), [], { maxLength: 3 });
       assert.ok(r.ids.length <= 3);
+    });
+  }
+});
+
+describe('constrained decoding without probabilities', () => {
+  for (const kind of kinds) {
+    test(`${kind}: scoreAt(n, id) is scores[n][id], read before or after the whole matrix (the product may run in float32)`, () => {
+      const m = model(kind, 7);
+      const state = m.encode([[4, 5, 6], [7, 4, 0]]);
+      const lone = m.step(state, [START, START]);
+      const single = [0, 1].map((n) => Array.from({ length: 8 }, (_, id) => lone.scoreAt(n, id)));
+      const whole = m.step(state, [START, START]);
+      const S = rowsOf(whole.scores);
+      for (let n = 0; n < 2; n++) {
+        for (let id = 0; id < 8; id++) {
+          assert.ok(Math.abs(single[n][id] - S[n][id]) < 1e-6, `row ${n}, id ${id}: ${single[n][id]} vs ${S[n][id]}`);
+          assert.equal(whole.scoreAt(n, id), S[n][id]);
+        }
+      }
+    });
+
+    test(`${kind}: picks the same answers with the same posterior as the full-softmax pass`, () => {
+      const m = model(kind, 11);
+      const answers = [[4, 5], [4, 6, 7], [5], [6, 4, 5, 7], [7, 7]];
+      const trie = buildTrie(answers);
+      const questions = [[4, 5, 6], [7], [6, 6, 4, 5], [5, 4], [4]];
+      const full = constrainedBatch(m, questions, trie, 6, true);
+      const lean = constrainedBatch(m, questions, trie, 6, false);
+      assert.deepEqual(lean.map((r) => r.answer), full.map((r) => r.answer));
+      assert.deepEqual(lean.map((r) => r.ids), full.map((r) => r.ids));
+      lean.forEach((r, i) => assert.ok(Math.abs(r.logPosterior - full[i].logPosterior) < 1e-6, `question ${i}`));
+      assert.ok(full.some((r) => r.logPosterior < 0), 'some step had a real choice');
+      assert.ok(lean.every((r) => r.probs.length === 0));
     });
   }
 });

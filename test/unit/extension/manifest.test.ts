@@ -157,7 +157,7 @@ describe('.vscodeignore', () => {
   test('ships only the bundles, webview assets, the default model and its pairs, and the package files', () => {
     const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
     assert.deepEqual(lines.map((l) => l.slice(1)).sort(), [
-      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/worker.js', 'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'media/walkthrough/**', 'package.json',
+      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'data/default/smalltalk.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/worker.js', 'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'media/walkthrough/**', 'package.json',
       'syntaxes/pairs.language-configuration.json', 'syntaxes/pairs.tmLanguage.json',
     ]);
   });

@@ -22,14 +22,14 @@ import { PROBE_PREFIX, type ProbeReport } from '../../reliability/probe-worker';
 const REPO = join(__dirname, '../../../..');
 const PROBE = join(__dirname, '../../reliability/probe-worker.js');
 
-/** A fake install folder: dist/worker.js runs the probe; data/default/pairs.tsv as in the .vsix (unless `withPairs` is false). */
+/** A fake install folder: dist/worker.js runs the probe; data/default/smalltalk.tsv as in the .vsix (unless `withPairs` is false). */
 function installFolder(withPairs: boolean): string {
   const root = mkdtempSync(join(tmpdir(), 's2s-options-'));
   mkdirSync(join(root, 'dist'));
   writeFileSync(join(root, 'dist', 'worker.js'), `require(${JSON.stringify(PROBE)});\n`);
   if (withPairs) {
     mkdirSync(join(root, 'data', 'default'), { recursive: true });
-    copyFileSync(join(REPO, 'data', 'default', 'pairs.tsv'), join(root, 'data', 'default', 'pairs.tsv'));
+    copyFileSync(join(REPO, 'data', 'default', 'smalltalk.tsv'), join(root, 'data', 'default', 'smalltalk.tsv'));
   }
   writeFileSync(join(root, 'mine.tsv'), 'hello\tmy own hello\nwhat is pluto\ta dwarf planet\n');
   return root;
