@@ -2,6 +2,7 @@
 //   dist/extension.js  extension host entry (target node, `vscode` external)
 //   dist/worker.js     training worker (worker_threads, target node)
 //   dist/chat.js       webview script (target web, no Node APIs)
+//   dist/insight.js    the insight views' script: dashboard, why this answer, evaluation report (target web)
 'use strict';
 const path = require('path');
 
@@ -34,7 +35,7 @@ module.exports = (_env, argv) => {
       name: 'webview',
       target: 'web',
       devtool: 'nosources-source-map',
-      entry: { chat: './media/chat.ts' },
+      entry: { chat: './media/chat.ts', insight: './media/insight.ts' },
       resolve: { extensions: ['.ts', '.js'] },
       module: { rules: [tsRule(path.resolve(__dirname, 'media/tsconfig.json'))] },
       output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js' },

@@ -180,6 +180,41 @@ export class ChatSession implements vscode.Disposable {
     });
   }
 
+  /**
+   * Marks bot reply `id` as confirmed (👍) or corrected (👎) and returns the question it answered and its text.
+   * Throws when `id` is not a finished, whole reply (a stopped one is only part of a reply; a not-sure one
+   * can be corrected, not confirmed).
+   */
+  markFeedback(id: number, feedback: 'confirmed' | 'corrected'): { readonly question: string; readonly reply: string } {
+    const at = this.entries.findIndex((e) => e.id === id);
+    const entry = this.entries[at];
+    if (entry === undefined || entry.role !== 'bot' || entry.stopped || this.stream?.id === id) {
+      throw new Error(`expected the id of a finished reply, got ${id}${entry ? ` (a ${entry.stopped ? 'stopped reply' : this.stream?.id === id ? 'reply still streaming' : entry.role})` : ''}`);
+    }
+    if (feedback === 'confirmed' && entry.unsure) throw new Error(`expected a reply the model was sure of to confirm, got the not-sure entry ${id}`);
+    const question = this.entries.slice(0, at).reverse().find((e) => e.role === 'user');
+    if (question === undefined) throw new Error(`found no question before reply ${id}`);
+    const updated: ChatEntry = { ...entry, feedback };
+    this.entries = this.entries.map((e) => (e.id === id ? updated : e));
+    void this.persist();
+    this.broadcast({ type: 'update', entry: updated });
+    return { question: question.text, reply: entry.text };
+  }
+
+  /** Adds a note to the conversation (a correction saved, learnt or undone). */
+  note(text: string): void {
+    this.push({ id: this.nextId++, role: 'note', text });
+    void this.persist();
+  }
+
+  /** The question a bot entry answered: the closest user entry before it (undefined for other entries). */
+  questionFor(id: number): string | undefined {
+    const at = this.entries.findIndex((e) => e.id === id);
+    if (at < 0 || this.entries[at].role !== 'bot') return undefined;
+    for (let i = at - 1; i >= 0; i--) if (this.entries[i].role === 'user') return this.entries[i].text;
+    return undefined;
+  }
+
   /** Stops the reply being streamed; the entry keeps the tokens shown so far, marked stopped. */
   stop(): void {
     this.stopStream(true);
@@ -194,8 +229,7 @@ export class ChatSession implements vscode.Disposable {
     }
     const piece = s.pieces[s.shown++];
     this.broadcast({ type: 'token', id: s.id, text: piece });
-    const delay = Math.min(TOKEN_DELAY_MS, Math.floor(STREAM_BUDGET_MS / Math.max(1, s.pieces.length)));
-    s.timer = setTimeout(() => this.tick(), delay);
+    s.timer = setTimeout(() => this.tick(), streamDelayMs(s.pieces.length));
   }
 
   /** Sends the rest of the reply being streamed in one piece and finishes it normally. */
@@ -244,6 +278,11 @@ export class ChatSession implements vscode.Disposable {
   private broadcast(m: ExtensionMessage): void {
     for (const s of this.surfaces) s.post(m);
   }
+}
+
+/** Pause between two streamed pieces of a reply cut in `pieces` pieces (every chat surface paces alike). */
+export function streamDelayMs(pieces: number): number {
+  return Math.min(TOKEN_DELAY_MS, Math.floor(STREAM_BUDGET_MS / Math.max(1, pieces)));
 }
 
 /**

@@ -4,11 +4,11 @@
  * reload by a serializer). Both load the same bundled script (dist/chat.js) under a strict CSP with a
  * nonce, only from `localResourceRoots`, and talk the protocol in src/chat/protocol.ts.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { validateWebviewMessage, type WebviewMessage } from '../src/chat/protocol';
 import type { ChatSession, ChatSurface } from './chatSession';
 import type { Logger } from './log';
+import { webviewPage } from './webviewPage';
 
 export const VIEW_ID = 'seq2seqChat.chatView';
 export const PANEL_VIEW_TYPE = 'seq2seqChat.chatPanel';
@@ -19,6 +19,13 @@ export interface WebviewActions {
   showLog(): void;
   newChat(): void;
   newPairsFile(): void;
+  /** 👍 on reply `id` (extension/corrections.ts). */
+  confirm(id: number): void;
+  /** 👎 on reply `id` with the answer it should have given. */
+  correct(id: number, answer: string): void;
+  /** Explains the bot reply with this entry id (the insight view). */
+  why(id: number): void;
+  dashboard(): void;
 }
 
 function localRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -31,30 +38,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 
 /** The page: no inline script or style, everything from our own roots, scripts only with this nonce. */
 export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, host: 'view' | 'panel'): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'chat.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'chat.css'));
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Seq2Seq Chat</title>
-</head>
-<body data-host="${host}">
-<div id="app"></div>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+  return webviewPage(webview, extensionUri, { script: 'chat.js', style: 'chat.css', title: 'Seq2Seq Chat', body: { 'data-host': host } });
 }
 
 /** Connects one webview to the session: validated messages in, state and tokens out. */
@@ -105,6 +89,18 @@ export function connectWebview(
       }
       case 'showLog':
         actions.showLog();
+        return;
+      case 'confirm':
+        actions.confirm(m.id);
+        return;
+      case 'correct':
+        actions.correct(m.id, m.text);
+        return;
+      case 'why':
+        actions.why(m.id);
+        return;
+      case 'dashboard':
+        actions.dashboard();
         return;
       default: {
         const never: never = m;

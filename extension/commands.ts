@@ -4,16 +4,20 @@
  * context menu, tests) and otherwise ask.
  */
 import * as vscode from 'vscode';
-import { deserializeModel, evaluateChatModel, serializeModel } from '../src/chat';
+import * as path from 'node:path';
+import { deserializeModel, evaluatePairs, serializeModel, summarizeOutcomes, type DecodeOptions } from '../src/chat';
+import { buildEvaluationReport } from '../src/insight/evaluation';
+import { explainReply } from '../src/insight/explain';
 import type { ChatSession } from './chatSession';
 import type { ChatPanels } from './chatWebview';
 import { VIEW_ID } from './chatWebview';
 import type { DiagnosticsMonitor } from './diagnostics';
+import type { InsightPanels } from './insight';
 import { registerSafeCommand, UserFacingError, type Logger } from './log';
 import { exportFileName } from './modelCard';
 import type { ModelStore } from './modelStore';
 import { choosePairsFile, loadPairs } from './pairsFile';
-import { readDecodeOptions } from './settings';
+import { readConfidenceThreshold, readDecodeOptions } from './settings';
 import type { TrainingController } from './training';
 
 export interface Services {
@@ -23,6 +27,7 @@ export interface Services {
   readonly session: ChatSession;
   readonly panels: ChatPanels;
   readonly training: TrainingController;
+  readonly insight: InsightPanels;
 }
 
 function asUri(arg: unknown): vscode.Uri | undefined {
@@ -40,6 +45,12 @@ function requireModel(s: Services): NonNullable<ModelStore['model']> {
     });
   }
   return m;
+}
+
+/** The decoding settings with the chat's confidence threshold setting, so explanations and evaluations judge "sure" as the chat does. */
+function chatDecodeOptions(): DecodeOptions {
+  const threshold = readConfidenceThreshold();
+  return { ...readDecodeOptions(), ...(threshold !== null ? { threshold } : {}) };
 }
 
 export function registerChatCommands(s: Services): void {
@@ -84,7 +95,19 @@ export function registerTestCommands(s: Services, diagnostics: DiagnosticsMonito
       modelLoadMs: s.models.loadMs,
       model: s.models.model?.meta.label ?? null,
       storedModel: s.models.storedModelUri().fsPath,
+      dashboardOpen: s.insight.isOpen('dashboard'),
+      livePosts: s.insight.livePosts,
     };
+  });
+  registerSafeCommand(context, log, 'seq2seqChat.showDashboard', 'Show Training Dashboard', async () => (await s.insight.showDashboard()).runs.length);
+  // "Why?" on a reply (the chat's button sends the entry id; tests may pass a question).
+  registerSafeCommand(context, log, 'seq2seqChat.why', 'Why This Answer', (arg: unknown) => {
+    const current = requireModel(s);
+    const question = typeof arg === 'number' ? s.session.questionFor(arg) : typeof arg === 'string' ? arg : undefined;
+    if (question === undefined) throw new Error(`expected the id of a reply in the conversation or a question, got ${JSON.stringify(arg)}`);
+    const explanation = explainReply(current.model, question, chatDecodeOptions());
+    s.insight.showWhy({ kind: 'why', explanation });
+    return { reply: explanation.reply, attention: explanation.attention !== undefined, tokens: explanation.tokens.length };
   });
 }
 
@@ -102,7 +125,11 @@ export function registerTrainingCommands(s: Services): void {
     const uri = await choosePairsFile(arg, 'Evaluate the Seq2Seq Chat model on a pairs file');
     if (!uri) return undefined;
     const { result } = await loadPairs(uri);
-    const ev = evaluateChatModel(current.model, result.pairs, readDecodeOptions());
+    const outcomes = evaluatePairs(current.model, result.pairs, chatDecodeOptions());
+    const ev = summarizeOutcomes(outcomes);
+    const date = current.model.report?.date;
+    const label = `${current.meta.label}${date ? ` (${date.slice(0, 16).replace('T', ' ')})` : ''}`;
+    s.insight.showReport(buildEvaluationReport(path.posix.basename(uri.path), { label, kind: current.model.kind }, outcomes), current.model, uri);
     log.info(`evaluation of ${current.meta.label} on ${uri.toString(true)}: ${ev.correct}/${ev.total} exact matches`);
     for (const f of ev.failures.slice(0, 50)) {
       log.info(`  line ${f.line}: ${JSON.stringify(f.question)} expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.got)}`);
@@ -111,7 +138,7 @@ export function registerTrainingCommands(s: Services): void {
     void vscode.window.showInformationMessage(`Seq2Seq Chat: ${ev.correct}/${ev.total} answers exactly right (${pct.toFixed(0)}%).`, 'Show Log').then((b) => {
       if (b === 'Show Log') log.show();
     });
-    return { correct: ev.correct, total: ev.total };
+    return { correct: ev.correct, total: ev.total, misses: ev.failures.length };
   });
 }
 

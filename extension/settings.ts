@@ -126,6 +126,11 @@ export function readConfidenceThreshold(): number | null {
   return Math.min(1, Math.max(0, v));
 }
 
+/** `corrections.applyAutomatically`: fine-tune on each correction as soon as it is saved. */
+export function readApplyCorrectionsAutomatically(): boolean {
+  return pick<boolean>(cfg(), 'corrections.applyAutomatically', false) === true;
+}
+
 export function readStorageScope(): StorageScope {
   return pick<StorageScope>(cfg(), 'storage.scope', 'global') === 'workspace' ? 'workspace' : 'global';
 }

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_TRAIN_OPTIONS, deserializeModel, formatDuration, plural, sha256Hex } from '../src/chat';
 import type { EpochReport, PairsReadResult, TrainingReport } from '../src/chat/types';
+import type { LiveTraining } from '../src/insight/protocol';
+import { appendRun, CurveRecorder, type StopReason } from '../src/train/curves';
 import { startTrainingJob, type TrainingJob } from '../src/worker/trainingJob';
 import type { ChatSession } from './chatSession';
 import type { Logger } from './log';
@@ -37,6 +39,11 @@ export class TrainingController implements vscode.Disposable {
   /** Set from the moment a training is asked for until its worker starts (reading and checking the file). */
   private pending: { readonly file: string; stopRequested: boolean } | null = null;
   private readonly statusItem: vscode.StatusBarItem;
+  /** The curves of the training running now, or of the last one (the dashboard keeps showing it). */
+  private curves: { readonly file: string; readonly recorder: CurveRecorder; stopped: boolean } | null = null;
+  private readonly liveChanged = new vscode.EventEmitter<void>();
+  /** Fires on every progress report, epoch and end of a training (the dashboard throttles its updates). */
+  readonly onDidChangeLive = this.liveChanged.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -59,6 +66,21 @@ export class TrainingController implements vscode.Disposable {
   dispose(): void {
     this.job?.job.cancel();
     this.statusItem.dispose();
+    this.liveChanged.dispose();
+  }
+
+  /** The live (or last) training's curves for the dashboard. */
+  live(): LiveTraining | null {
+    const c = this.curves;
+    return c ? { file: c.file, running: !c.stopped, curves: c.recorder.curves() } : null;
+  }
+
+  private stopCurves(reason: StopReason, message?: string): void {
+    const c = this.curves;
+    if (!c || c.stopped) return;
+    c.recorder.finish(reason, message);
+    c.stopped = true;
+    this.liveChanged.fire();
   }
 
   showIdle(): void {
@@ -120,9 +142,18 @@ export class TrainingController implements vscode.Disposable {
     const workerFile = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
     // The worker reads data/default/smalltalk.tsv from the install folder (shipped in the .vsix) itself.
     const defaultPairsRoot = options.includeDefaultPairs === false ? undefined : this.extensionUri.fsPath;
+    const recorder = new CurveRecorder(options.epochs);
+    this.curves = { file, recorder, stopped: false };
+    this.liveChanged.fire();
     const job = startTrainingJob(workerFile, result.pairs, options, sha256Hex(bytes), {
-      onProgress: (p) => this.progressSink?.onProgress(p),
+      onProgress: (p) => {
+        recorder.onProgress(p);
+        this.liveChanged.fire();
+        this.progressSink?.onProgress(p);
+      },
       onEpoch: (r) => {
+        recorder.onEpoch(r);
+        this.liveChanged.fire();
         this.log.info(
           `epoch ${r.epoch}/${options.epochs}  loss ${r.loss.toFixed(4)}` +
             (r.valLoss !== undefined ? `  val loss ${r.valLoss.toFixed(4)}` : '') +
@@ -155,10 +186,16 @@ export class TrainingController implements vscode.Disposable {
           const outcome = await job.result;
           if (outcome.status === 'cancelled') {
             this.log.info(`training on ${file} cancelled after ${plural(outcome.epochs.length, 'epoch')}; keeping ${this.models.model?.meta.label ?? 'no model'}`);
+            this.stopCurves('cancelled');
             void vscode.window.showInformationMessage(`Seq2Seq Chat: training cancelled; the previous model keeps answering.`);
             return { status: 'cancelled' } as const;
           }
-          const model = deserializeModel(outcome.model, `${file} (trained)`);
+          this.stopCurves(outcome.report.stoppedBy, outcome.report.message);
+          // The run joins the model's history: the runs of the model it replaces come along (not the
+          // default model's, which is not the user's), so the dashboard can compare trainings.
+          const previous = this.models.model?.meta.source === 'default' ? [] : (this.models.model?.model.history ?? []);
+          const trained = deserializeModel(outcome.model, `${file} (trained)`);
+          const model = trained.withHistory(appendRun(previous, { file, options: trained.options, report: outcome.report, curves: recorder.curves() }));
           const savedTo = await this.models.replace(model, { source: 'trained', label: `trained on ${file}` });
           const r = outcome.report;
           const summary = `trained on ${file}: ${plural(r.pairs, 'pair')}, ${plural(r.epochs, 'epoch')}, accuracy ${(r.accuracy * 100).toFixed(0)}%, ${r.seconds.toFixed(1)} s (${r.stoppedBy})`;
@@ -172,13 +209,19 @@ export class TrainingController implements vscode.Disposable {
             });
             return { status: 'completed', report: r, epochs: outcome.epochs, savedTo: savedTo.toString(true) } as const;
           }
-          void vscode.window.showInformationMessage(`Seq2Seq Chat: ${summary}`, 'Open Chat').then((b) => {
+          void vscode.window.showInformationMessage(`Seq2Seq Chat: ${summary}`, 'Open Chat', 'Show Dashboard').then((b) => {
             if (b === 'Open Chat') void vscode.commands.executeCommand('seq2seqChat.openChat');
+            else if (b === 'Show Dashboard') void vscode.commands.executeCommand('seq2seqChat.showDashboard');
           });
           return { status: 'completed', report: r, epochs: outcome.epochs, savedTo: savedTo.toString(true) } as const;
         },
       );
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.stopCurves(/diverge/i.test(message) ? 'non-finite' : 'cancelled', message);
+      throw err;
     } finally {
+      this.stopCurves('cancelled');
       this.job = null;
       this.progressSink = null;
       await vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, false);

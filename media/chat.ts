@@ -7,6 +7,7 @@
 import type { ChatEntry, ChatViewState, ExtensionMessage, TrainingStatus, WebviewMessage } from '../src/chat/protocol';
 import { formatDuration } from '../src/chat/format';
 import { MAX_QUESTION_LENGTH } from '../src/chat/protocol';
+import { feedbackElement } from './feedback';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -50,7 +51,10 @@ trainingBar.setAttribute('role', 'status');
 const trainingText = el('span', 'training-text');
 const trainingMeter = el('progress', 'training-meter');
 trainingMeter.max = 1;
-trainingBar.append(trainingText, trainingMeter);
+const dashboardButton = el('button', 'secondary dashboard', 'Dashboard');
+dashboardButton.id = 'dashboard';
+dashboardButton.title = 'Show the live training curves';
+trainingBar.append(trainingText, trainingMeter, dashboardButton);
 
 const empty = el('div', 'empty');
 empty.append(
@@ -155,6 +159,17 @@ function entryElement(e: ChatEntry): HTMLElement {
   if (suggestions.length > 0) div.append(suggestionsElement(suggestions));
   if (e.role === 'bot' && e.text !== '' && !e.unsure) div.append(copyButton(e.id));
   if (e.divider) div.classList.add('divider');
+  const feedback = e.id === state.streaming ? null : feedbackElement(e, (m) => vscode.postMessage(m));
+  if (feedback) div.append(feedback);
+  if (e.role === 'bot' && e.text !== '' && !e.stopped) {
+    // "Why?": the reply explained (token probabilities, attention, n-best, closest questions) in its own view.
+    const why = el('button', 'secondary why', 'Why?');
+    why.type = 'button';
+    why.title = 'Why this answer: token probabilities, attention, other candidates, closest trained questions';
+    why.setAttribute('aria-label', 'Why this answer?');
+    why.addEventListener('click', () => vscode.postMessage({ type: 'why', id: e.id }));
+    div.append(why);
+  }
   return div;
 }
 
@@ -273,6 +288,15 @@ function onMessage(m: ExtensionMessage): void {
       log.scrollTop = log.scrollHeight;
       return;
     }
+    case 'update': {
+      save({ ...state, entries: state.entries.map((e) => (e.id === m.entry.id ? m.entry : e)) });
+      const old = bubbles.get(m.entry.id);
+      const div = entryElement(m.entry);
+      bubbles.set(m.entry.id, div);
+      old?.replaceWith(div);
+      announce.textContent = m.entry.feedback === 'corrected' ? 'Correction saved' : 'Reply confirmed';
+      return;
+    }
     case 'training':
       save({ ...state, training: m.training });
       renderTraining(m.training);
@@ -333,6 +357,7 @@ new ResizeObserver(() => {
 }).observe(log);
 trainButton.addEventListener('click', () => vscode.postMessage({ type: 'train' }));
 defaultButton.addEventListener('click', () => vscode.postMessage({ type: 'useDefault' }));
+dashboardButton.addEventListener('click', () => vscode.postMessage({ type: 'dashboard' }));
 window.addEventListener('message', (ev: MessageEvent<ExtensionMessage>) => onMessage(ev.data));
 
 for (const e of state.entries) if (e.role === 'user' && history[history.length - 1] !== e.text) history.push(e.text);

@@ -7,17 +7,10 @@ import { UNK } from '../models/tokens';
 import { DEFAULT_DECODE_OPTIONS } from './defaults';
 import { greedyBatch } from './greedy';
 import type { ChatModel } from './model';
-import type { DecodeOptions, Pair } from './types';
+import type { DecodeOptions, EvaluationFailure, Pair, PairOutcome } from './types';
 
-export interface EvaluationFailure {
-  readonly line: number;
-  readonly question: string;
-  readonly expected: string;
-  readonly got: string;
-  /** Whether the reply was sure (a sure wrong reply, or a not-sure one). */
-  readonly sure: boolean;
-  readonly confidence: number;
-}
+export type { EvaluationFailure, PairOutcome } from './types';
+
 
 export interface EvaluationResult {
   /** Replies sure and exactly right. */
@@ -38,17 +31,25 @@ export function greedyReplies(model: ChatModel, questions: readonly (readonly nu
   return out;
 }
 
-export function evaluateChatModel(model: ChatModel, pairs: readonly Pair[], decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): EvaluationResult {
+
+/** Every pair's outcome, in file order (the evaluation report is built from these). */
+export function evaluatePairs(model: ChatModel, pairs: readonly Pair[], decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): PairOutcome[] {
   const replies = model.replies(pairs.map((p) => p.question), decode);
-  const failures: EvaluationFailure[] = [];
-  let correct = 0;
-  let answered = 0;
-  pairs.forEach((p, i) => {
+  return pairs.map((p, i) => {
     const r = replies[i];
     const expected = model.expectedReply(p.answer);
-    if (r.sure) answered++;
-    if (r.sure && r.text === expected) correct++;
-    else failures.push({ line: p.line, question: p.question, expected, got: r.text, sure: r.sure, confidence: r.confidence });
+    return { line: p.line, question: p.question, expected, got: r.text, sure: r.sure, confidence: r.confidence, right: r.sure && r.text === expected };
   });
-  return { correct, answered, total: pairs.length, failures };
+}
+
+export function evaluateChatModel(model: ChatModel, pairs: readonly Pair[], decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): EvaluationResult {
+  return summarizeOutcomes(evaluatePairs(model, pairs, decode));
+}
+
+/** The counts and failures of evaluated pairs. */
+export function summarizeOutcomes(outcomes: readonly PairOutcome[]): EvaluationResult {
+  const failures: EvaluationFailure[] = outcomes
+    .filter((o) => !o.right)
+    .map(({ line, question, expected, got, sure, confidence }) => ({ line, question, expected, got, sure, confidence }));
+  return { correct: outcomes.filter((o) => o.right).length, answered: outcomes.filter((o) => o.sure).length, total: outcomes.length, failures };
 }

@@ -17,6 +17,7 @@ import { buildTrie, QuestionIndex, type TrainedQuestion, type TrieNode } from '.
 import { confidenceOf, DEFAULT_CONFIDENCE_THRESHOLD, type ConfidenceFeatures } from './confidence';
 import { DEFAULT_DECODE_OPTIONS } from './defaults';
 import { CUT_MARK, decodeReply } from './reply';
+import type { TrainingRun } from '../train/curves';
 import type { DecodeOptions, ModelKind, Reply, TrainOptions, TrainingReport } from './types';
 
 /** Replies read at most this many question tokens (the rest is ignored), so a pasted essay cannot stall the chat. */
@@ -64,6 +65,8 @@ export class ChatModel {
     readonly options: TrainOptions,
     readonly report: TrainingReport | undefined,
     readonly knowledge?: ModelKnowledge,
+    /** The trainings behind this model, oldest first (src/train/curves.ts); stored in the model file. */
+    readonly history: readonly TrainingRun[] = [],
   ) {
     this.kind = engine.kind;
     this.tokenizer = createTokenizer(options.tokenizer);
@@ -74,6 +77,22 @@ export class ChatModel {
     if ((engine.config.sourceVocabSize ?? engine.config.vocabSize) !== source) {
       throw new RangeError(`ChatModel: expected the encoder's vocabulary size ${engine.config.sourceVocabSize ?? engine.config.vocabSize} to equal the question vocabulary size ${source}`);
     }
+  }
+
+  /** The same model with another history (the weights and caches are shared, not copied). */
+  withHistory(history: readonly TrainingRun[]): ChatModel {
+    return new ChatModel(this.engine, this.vocabulary, this.options, this.report, this.knowledge, history);
+  }
+
+  /** The closest trained questions to `question` with their answers and IDF-cosine similarity, most similar first. */
+  closestQuestions(question: string, k: number): { question: string; answer: string; similarity: number }[] {
+    const index = this.questionIndex;
+    const knowledge = this.knowledge;
+    if (index === undefined || knowledge === undefined) return [];
+    return index.nearest(this.readTokens(question), k).map((n) => {
+      const q = knowledge.questions[n.question];
+      return { question: q.text, answer: knowledge.answers[q.answer], similarity: n.similarity };
+    });
   }
 
   vocabularySize(): number {

@@ -30,7 +30,12 @@ export interface ChatEntry {
   readonly cut?: boolean;
   /** Notes: a divider in the conversation where another model started answering. */
   readonly divider?: boolean;
+  /** Bot replies: the user confirmed it (👍) or corrected it (👎 and a better answer), recorded in the corrections file. */
+  readonly feedback?: 'confirmed' | 'corrected';
 }
+
+/** Longest corrected answer the webview may send, in UTF-16 code units (the pairs files' default field limit). */
+export const MAX_CORRECTION_LENGTH = 2000;
 
 /** Progress of a running training, as shown in the webview's "training…" bar. */
 export interface TrainingStatus {
@@ -72,7 +77,15 @@ export type WebviewMessage =
   | { readonly type: 'showLog' }
   | { readonly type: 'newPairsFile' }
   /** Copies the text of the conversation's entry `id` (the extension looks it up: no text crosses). */
-  | { readonly type: 'copy'; readonly id: number };
+  | { readonly type: 'copy'; readonly id: number }
+  /** 👍 on bot reply `id`. */
+  | { readonly type: 'confirm'; readonly id: number }
+  /** 👎 on bot reply `id`, and what it should have said. */
+  | { readonly type: 'correct'; readonly id: number; readonly text: string }
+  /** "Why?" on a bot reply: explain it (src/insight/explain.ts) in the insight view. */
+  | { readonly type: 'why'; readonly id: number }
+  /** Open the training dashboard. */
+  | { readonly type: 'dashboard' };
 
 /** Messages the extension sends. */
 export type ExtensionMessage =
@@ -80,7 +93,9 @@ export type ExtensionMessage =
   | { readonly type: 'entry'; readonly entry: ChatEntry }
   | { readonly type: 'token'; readonly id: number; readonly text: string }
   | { readonly type: 'replyEnd'; readonly entry: ChatEntry }
-  | { readonly type: 'training'; readonly training: TrainingStatus | null };
+  | { readonly type: 'training'; readonly training: TrainingStatus | null }
+  /** An entry changed after it ended (feedback recorded): redraw it. */
+  | { readonly type: 'update'; readonly entry: ChatEntry };
 
 export type WebviewMessageType = WebviewMessage['type'];
 
@@ -103,6 +118,10 @@ const FIELDS: { readonly [K in WebviewMessageType]: readonly string[] } = {
   showLog: [],
   newPairsFile: [],
   copy: ['id'],
+  confirm: ['id'],
+  correct: ['id', 'text'],
+  why: ['id'],
+  dashboard: [],
 };
 
 function isMessageType(t: string): t is WebviewMessageType {
@@ -135,7 +154,24 @@ export function validateWebviewMessage(x: unknown): ValidationResult {
       if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, reason: `"copy": expected a non-negative integer "id", got ${typeof id === 'number' ? id : typeof id}` };
       return { ok: true, message: { type, id } };
     }
+    case 'confirm':
+    case 'correct': {
+      const id = x['id'];
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, reason: `"${type}": expected an entry id (an integer ≥ 0), got ${typeof id === 'number' ? id : typeof id}` };
+      if (type === 'confirm') return { ok: true, message: { type, id } };
+      const text = x['text'];
+      if (typeof text !== 'string') return { ok: false, reason: `"correct": expected a string "text", got ${typeof text}` };
+      if (text.trim() === '') return { ok: false, reason: '"correct": expected a non-blank answer, got only white space' };
+      if (text.length > MAX_CORRECTION_LENGTH) return { ok: false, reason: `"correct": expected at most ${MAX_CORRECTION_LENGTH} characters, got ${text.length}` };
+      return { ok: true, message: { type, id, text } };
+    }
+    case 'why': {
+      const id = x['id'];
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, reason: `"why": expected an entry id (an integer ≥ 0), got ${JSON.stringify(id)?.slice(0, 40)}` };
+      return { ok: true, message: { type, id } };
+    }
     case 'ready':
+    case 'dashboard':
     case 'stop':
     case 'train':
     case 'useDefault':

@@ -43,6 +43,7 @@ export function serializeModel(model: ChatModel): Uint8Array {
     ...(model.report ? { report: model.report } : {}),
     createdBy: CREATED_BY,
     ...(model.knowledge ? { knowledge: storedKnowledge(model.knowledge) } : {}),
+    ...(model.history.length > 0 ? { history: model.history } : {}),
   };
   const weights = engine.params.map((p) => {
     const flat = new Float32Array(p.rows * p.columns);
@@ -107,5 +108,5 @@ export function deserializeModel(bytes: Uint8Array, source = 'model file'): Chat
     maxReplyLength: k.maxReplyLength,
     threshold: k.threshold,
   };
-  return new ChatModel(engine, vocabulary, options, header.report, knowledge);
+  return new ChatModel(engine, vocabulary, options, header.report, knowledge, header.history ?? []);
 }

@@ -54,15 +54,15 @@ export interface TrainEnvironment {
   readonly defaultPairs?: readonly Pair[];
 }
 
-interface Example {
+export interface Example {
   readonly x: number[];
   /** START, answer ids, END. */
   readonly t: number[];
   /** Index of the answer in the model's knowledge: a reply is right when it is this answer. */
   readonly answer: number;
   readonly pair: Pair;
-  /** One of the embedded default pairs (small talk), not the user's. */
-  readonly builtIn: boolean;
+  /** One of the embedded default pairs (small talk), not the user's (absent: the user's). */
+  readonly builtIn?: boolean;
 }
 
 /** Epochs without a better selection score after which the learning rate is halved. */
@@ -70,7 +70,7 @@ const DECAY_AFTER = 3;
 /** Rate of word noise (UNK or dropped) in a noisy question (src/chat/augment.ts). */
 const NOISE_RATE = 0.25;
 /** Margin of the reply limit over the longest trained answer: 20 %, at least 10 tokens. */
-function replyLimit(longest: number): number {
+export function replyLimit(longest: number): number {
   return longest + Math.max(10, Math.ceil(longest * 0.2));
 }
 
@@ -102,6 +102,22 @@ export function resolveTrainOptions(options: Partial<TrainOptions> = {}): TrainO
   return o;
 }
 
+/**
+ * Refuses a vocabulary over `maxVocabulary` before a model is built for it. With a question table of its own,
+ * both tables count: the encoder's embedding grows with one, the decoder's embedding and output layer with the other.
+ */
+export function checkVocabularySize(vocabulary: Vocabulary, questionVocabulary: Vocabulary | undefined, o: TrainOptions): void {
+  const maxVocabulary = o.maxVocabulary ?? DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? Number.POSITIVE_INFINITY;
+  const tokens = vocabulary.size + (questionVocabulary ? questionVocabulary.size - 4 : 0);
+  if (tokens > maxVocabulary) {
+    throw new TrainingError(
+      `the pairs give a vocabulary of ${tokens.toLocaleString('en-US')} tokens (distinct ${o.tokenizer === 'word' ? 'words' : 'characters'}), ` +
+        `over the limit of ${maxVocabulary.toLocaleString('en-US')} (limit maxVocabulary; change it with --max-vocabulary or the setting seq2seqChat.limits.maxVocabulary` +
+        `${o.tokenizer === 'word' ? ', or train with the character tokenizer' : ''})`,
+    );
+  }
+}
+
 /** Batches of up to `batchSize` examples of similar answer length (sorted within random groups of 8 batches). */
 function lengthBuckets(examples: readonly Example[], batchSize: number, rng: Random): Example[][] {
   const order = rng.permutation(examples.length);
@@ -118,7 +134,7 @@ function lengthBuckets(examples: readonly Example[], batchSize: number, rng: Ran
  * Share of examples answered with their own answer, decoded as replies are by default (constrained greedy,
  * src/decode/constrained.ts), so training's exact-match and `eval` agree. `xs` overrides the questions.
  */
-function exactMatch(model: ChatModel, examples: readonly Example[], xs: readonly (readonly number[])[] = examples.map((e) => e.x)): number {
+export function exactMatch(model: ChatModel, examples: readonly Example[], xs: readonly (readonly number[])[] = examples.map((e) => e.x)): number {
   const trie = model.answerTrie;
   if (trie === undefined || examples.length === 0) return 0;
   let right = 0;
@@ -175,17 +191,7 @@ export async function trainChatModel(
   });
   const vocabulary = words ? Vocabulary.build(answerTokens) : Vocabulary.build(pairs.flatMap((_, i) => [questionTokens[i], answerTokens[i]]));
   const questionVocabulary = words ? Vocabulary.build(questionTokens) : undefined;
-  const maxVocabulary = o.maxVocabulary ?? DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? Number.POSITIVE_INFINITY;
-  // With a question table of its own, both tables count: the encoder's embedding grows with one, the
-  // decoder's embedding and output layer with the other.
-  const tokens = vocabulary.size + (questionVocabulary ? questionVocabulary.size - 4 : 0);
-  if (tokens > maxVocabulary) {
-    throw new TrainingError(
-      `the pairs give a vocabulary of ${tokens.toLocaleString('en-US')} tokens (distinct ${o.tokenizer === 'word' ? 'words' : 'characters'}), ` +
-        `over the limit of ${maxVocabulary.toLocaleString('en-US')} (limit maxVocabulary; change it with --max-vocabulary or the setting seq2seqChat.limits.maxVocabulary` +
-        `${o.tokenizer === 'word' ? ', or train with the character tokenizer' : ''})`,
-    );
-  }
+  checkVocabularySize(vocabulary, questionVocabulary, o);
   const rng = new Random(o.seed);
   const engine = createModel(
     o.model,

@@ -206,3 +206,19 @@ export interface TrainingReport {
   /** Why training stopped early, in words, when it was not by choice (stoppedBy 'non-finite'). */
   readonly message?: string;
 }
+
+/** A pair the model did not answer right (src/chat/evaluate.ts). */
+export interface EvaluationFailure {
+  readonly line: number;
+  readonly question: string;
+  readonly expected: string;
+  readonly got: string;
+  /** Whether the reply was sure (a sure wrong reply, or a not-sure one). */
+  readonly sure: boolean;
+  readonly confidence: number;
+}
+
+/** One pair as evaluated: the reply, whether it was sure, and whether it was right (sure and exactly the answer). */
+export interface PairOutcome extends EvaluationFailure {
+  readonly right: boolean;
+}

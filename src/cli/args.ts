@@ -88,3 +88,15 @@ export function parseArgs(args: readonly string[], specs: Readonly<Record<string
   }
   return { positionals, flags };
 }
+
+/** A number flag's value, if given. */
+export function num(args: ParsedArgs, name: string): number | undefined {
+  const v = args.flags.get(name);
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** A string flag's value, if given. */
+export function str(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}

@@ -107,10 +107,10 @@ export async function readInput(path: string, stdin: NodeJS.ReadableStream, limi
  * also through a symlink or hard link (usage), a folder or anything else that is not a regular file, a
  * missing folder or one that is not writable.
  */
-export function checkOutput(out: string, pairsPath: string): void {
-  if (out === '') throw new UsageError('--out: expected a file name, got ""');
+export function checkOutput(out: string, pairsPath: string, flag = '--out', what = 'the model'): void {
+  if (out === '') throw new UsageError(`${flag}: expected a file name, got ""`);
   const target = resolve(out);
-  const there = (reason: string): BadInput => new BadInput(`${out}: cannot write the model there (${reason})`);
+  const there = (reason: string): BadInput => new BadInput(`${out}: cannot write ${what} there (${reason})`);
   let outStat: Stats | undefined;
   try {
     outStat = statSync(target);
@@ -128,7 +128,7 @@ export function checkOutput(out: string, pairsPath: string): void {
       // readBytes reports a missing pairs file
     }
     if (inStat !== undefined && inStat.dev === outStat.dev && inStat.ino === outStat.ino) {
-      throw new UsageError(`--out ${out} is the pairs file ${pairsPath}; the model would replace it (choose another --out)`);
+      throw new UsageError(`${flag} ${out} is the pairs file ${pairsPath}; ${what} would replace it (choose another ${flag})`);
     }
   }
   const parent = dirname(target);

@@ -6,6 +6,7 @@
  * an epoch finished; nothing is written otherwise).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,7 +18,7 @@ import {
   readDefaultPairs,
   DEFAULT_TRAIN_OPTIONS,
   deserializeModel,
-  evaluateChatModel,
+  evaluatePairs,
   MAX_SEED,
   MAX_THREADS,
   ModelFileError,
@@ -26,6 +27,7 @@ import {
   resolveTrainOptions,
   serializeModel,
   sha256Hex,
+  summarizeOutcomes,
   trainChatModel,
   TrainingError,
   type DecodeOptions,
@@ -35,25 +37,30 @@ import {
   type TrainProgress,
 } from '../chat';
 import { writeFileAtomic } from '../io/atomic';
+import { modelCard } from '../insight/card';
+import { buildEvaluationReport, compareReports } from '../insight/evaluation';
+import { renderReportHtml } from '../insight/reportHtml';
+import { appendRun, CurveRecorder, withoutTimes } from '../train/curves';
 import { currentKernel } from '../matrix';
-import { parseArgs, UsageError, type FlagSpec, type ParsedArgs } from './args';
+import { num, parseArgs, str, UsageError, type FlagSpec, type ParsedArgs } from './args';
+import { fineTuneCommand, FINE_TUNE_FLAGS, FINE_TUNE_USAGE } from './finetune';
+import { withStopSignals } from './signals';
+import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE } from './exit';
 import { BadInput, checkOutput, displayName, fixedDate, readBytes, readInput } from './files';
 import { dumbTerminal, ProgressPrinter } from './progress';
 
-export const EXIT_OK = 0;
-export const EXIT_BAD_INPUT = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_INTERRUPTED = 130;
-export const EXIT_TERMINATED = 143;
+export { EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED };
 
 /** The training worker's script beside this file in out/ (data-parallel helper threads run it). */
 const TRAIN_WORKER = join(__dirname, '..', 'worker', 'trainWorker.js');
 /** The package root (out/src/cli → ../../..), where data/default/ lives. */
 const PACKAGE_ROOT = join(__dirname, '..', '..', '..');
 
-const TRAIN_USAGE = `  seq2seq-chat train <pairs-file|-> --out <model-file> [--json] [options]`;
+const TRAIN_USAGE = `  seq2seq-chat train <pairs-file|-> --out <model-file> [--json] [options]
+  seq2seq-chat train <corrections-file> --from <model-file> --out <model-file> [--replay <pairs-file>]`;
 const CHAT_USAGE = `  seq2seq-chat chat [model-file] ["question"] [--json] [--beam K | --temperature X] [--max-length N]`;
 const EVAL_USAGE = `  seq2seq-chat eval <model-file> <pairs-file|-> [--show N] [--beam K] [--json] [--min-accuracy P]
+      [--report report.html [--compare other.s2s]]
   seq2seq-chat eval <model-file> --unknown <questions-file|-> [--json] [--min-accuracy P]`;
 
 const TRAIN_HELP = `train options (the pairs file \`-\` reads standard input):
@@ -79,7 +86,9 @@ const TRAIN_HELP = `train options (the pairs file \`-\` reads standard input):
   Limits: --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N,
   --max-vocabulary N (default ${DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? 30000}).
   Progress goes to stderr: a redrawn bar on a terminal (none with TERM=dumb; NO_COLOR redraws without escape
-  sequences), one line per epoch otherwise.`;
+  sequences), one line per epoch otherwise.
+
+${FINE_TUNE_USAGE}`;
 
 const DECODE_HELP = `  --beam K                beam search with K beams (default greedy)
   --temperature X         sample with temperature X
@@ -96,6 +105,8 @@ ${DECODE_HELP}
 const EVAL_HELP = `eval: prints the first failures (--show N, default 10), then "answered: A/N (P%)" (replies given as sure)
   and "exact-match: K/N (P%)" (sure and exactly right). With --unknown (one question per line that the
   model must not know), the last line is "abstained: K/N (P%)". The file \`-\` reads standard input.
+  --report FILE.html also writes a self-contained HTML report (exact-match, confidence histogram, misses with
+  a character diff, model card); --compare OTHER.s2s adds which pairs changed from OTHER to this model.
   --json                  one JSON object instead: the counts and every failure
   --min-accuracy P        exit 1 when the last percentage (exact-match, or abstained with --unknown) is below
                           P (0-100), so that eval can gate a CI
@@ -167,17 +178,15 @@ const TRAIN_FLAGS: Record<string, FlagSpec> = {
   threads: { type: 'int', min: 1, max: MAX_THREADS },
   deterministic: { type: 'boolean' },
   'default-pairs': { type: 'boolean', negatable: true },
+  ...FINE_TUNE_FLAGS,
   ...LIMIT_FLAGS,
   ...JSON_FLAG,
 };
 
 const EVAL_FLAGS: Record<string, FlagSpec> = {
-  show: { type: 'int', min: 0 },
-  unknown: { type: 'string' },
+  show: { type: 'int', min: 0 }, unknown: { type: 'string' }, report: { type: 'string' }, compare: { type: 'string' },
   'min-accuracy': { type: 'number', min: 0, max: 100 },
-  ...DECODE_FLAGS,
-  ...LIMIT_FLAGS,
-  ...JSON_FLAG,
+  ...DECODE_FLAGS, ...LIMIT_FLAGS, ...JSON_FLAG,
 };
 
 export interface Io {
@@ -189,16 +198,6 @@ export interface Io {
 /** The embedded default model, next to the compiled CLI (out/src/cli → package root). */
 export function defaultModelPath(): string {
   return join(__dirname, '..', '..', '..', DEFAULT_MODEL_RELATIVE_PATH);
-}
-
-function num(args: ParsedArgs, name: string): number | undefined {
-  const v = args.flags.get(name);
-  return typeof v === 'number' ? v : undefined;
-}
-
-function str(args: ParsedArgs, name: string): string | undefined {
-  const v = args.flags.get(name);
-  return typeof v === 'string' ? v : undefined;
 }
 
 function limitsFrom(args: ParsedArgs): Partial<PairLimits> {
@@ -242,6 +241,8 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError(`train: expected one pairs file, got ${plural(args.positionals.length, 'argument')}`);
   const out = str(args, 'out');
   if (out === undefined) throw new UsageError('train: --out <model-file> is required');
+  if (args.flags.has('from')) return fineTuneCommand(args, io, out, limitsFrom(args));
+  for (const flag of Object.keys(FINE_TUNE_FLAGS)) if (args.flags.has(flag)) throw new UsageError(`--${flag} needs --from <model-file> (it fine-tunes a trained model)`);
   const pairsPath = args.positionals[0];
   const options: { -readonly [K in keyof TrainOptions]?: TrainOptions[K] } = {};
   const model = str(args, 'model');
@@ -290,31 +291,24 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
   const threads = options.threads ?? DEFAULT_TRAIN_OPTIONS.threads ?? 1;
   const printer = new ProgressPrinter(io.stderr, epochs, process.env);
-  const controller = new AbortController();
-  // Ctrl+C and SIGTERM both stop after the current batch and save the best model so far; a second one quits.
-  let stoppedBy: { readonly code: number; readonly word: string } | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    const code = signal === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED;
-    if (stoppedBy !== undefined) process.exit(code);
-    stoppedBy = { code, word: signal === 'SIGTERM' ? 'terminated' : 'interrupted' };
-    printer.clear();
-    io.stderr.write(`${stoppedBy.word}: stopping after this batch and saving the best model so far (${signal === 'SIGTERM' ? 'SIGTERM' : 'Ctrl+C'} again to quit now)\n`);
-    controller.abort();
-  };
-  // Before the first line about training, so that a signal sent on seeing it finds the handler.
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
+  return withStopSignals(io, printer, async (signal, stoppedBy) => {
     io.stderr.write(`${pairsName}: ${plural(read.pairs.length, 'pair')} (${read.format}); kernel ${currentKernel().name}, ${plural(threads, 'thread')}\n`);
+    const curves = new CurveRecorder(epochs);
     const callbacks = {
-      onProgress: (p: TrainProgress): void => printer.progress(p),
-      onEpoch: (r: EpochReport): void => printer.epoch(r),
+      onProgress: (p: TrainProgress): void => {
+        curves.onProgress(p);
+        printer.progress(p);
+      },
+      onEpoch: (r: EpochReport): void => {
+        curves.onEpoch(r);
+        printer.epoch(r);
+      },
       onWarning: (message: string): void => {
         printer.clear();
         io.stderr.write(`warning: ${message}\n`);
       },
     };
-    const result = await trainChatModel(read.pairs, options, callbacks, controller.signal, sha256Hex(bytes), {
+    const result = await trainChatModel(read.pairs, options, callbacks, signal, sha256Hex(bytes), {
       workerFile: TRAIN_WORKER,
       ...(options.includeDefaultPairs === false ? {} : { defaultPairs: readDefaultPairs(PACKAGE_ROOT) }),
     });
@@ -335,22 +329,24 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     if (r.epochs === 0) {
       if (json) io.stdout.write(summary(false));
       // Stopped before the first epoch ended: untrained weights (loss NaN) must not replace a good model.
-      io.stderr.write(`${stoppedBy?.word ?? 'stopped'} before the first epoch finished: nothing was saved${existsSync(out) ? ` (${out} is unchanged)` : ''}\n`);
-      return stoppedBy?.code ?? EXIT_INTERRUPTED;
+      io.stderr.write(`${stoppedBy()?.word ?? 'stopped'} before the first epoch finished: nothing was saved${existsSync(out) ? ` (${out} is unchanged)` : ''}\n`);
+      return stoppedBy()?.code ?? EXIT_INTERRUPTED;
     }
-    // A reproducible file: the fixed date, and no duration (report.seconds) in it.
-    const saved = date === undefined ? result.model : new ChatModel(result.model.engine, result.model.vocabulary, result.model.options, { ...r, date, seconds: 0 }, result.model.knowledge);
+    // The run joins the model's history (src/train/curves.ts). A reproducible file: the fixed date, and
+    // nothing that depends on the clock (report.seconds, epoch times, iterations reported by time).
+    curves.finish(r.stoppedBy, r.message);
+    const report = date === undefined ? r : { ...r, date, seconds: 0 };
+    const run = { file: pairsPath === '-' ? pairsName : basename(pairsPath), options: result.model.options, report, curves: date === undefined ? curves.curves() : withoutTimes(curves.curves()) };
+    const m = result.model;
+    const saved = new ChatModel(m.engine, m.vocabulary, m.options, report, m.knowledge, appendRun([], run));
     try {
       writeFileAtomic(resolve(out), serializeModel(saved));
     } catch (e) {
       throw new BadInput(`${out}: cannot write the model (${e instanceof Error ? e.message : String(e)})`);
     }
     io.stdout.write(json ? summary(true) : `saved ${out}: ${plural(r.epochs, 'epoch')}, loss ${r.loss.toFixed(4)}, exact-match ${(r.accuracy * 100).toFixed(1)}% (${r.stoppedBy}, ${r.seconds.toFixed(1)}s)\n`);
-    return r.stoppedBy === 'cancelled' ? (stoppedBy?.code ?? EXIT_INTERRUPTED) : EXIT_OK;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+    return r.stoppedBy === 'cancelled' ? (stoppedBy()?.code ?? EXIT_INTERRUPTED) : EXIT_OK;
+  });
 }
 
 /**
@@ -436,7 +432,13 @@ async function evaluate(argv: readonly string[], io: Io): Promise<number> {
   const decode = decodeFrom(args); // usage errors before any work
   const json = args.flags.get('json') === true;
   const minAccuracy = num(args, 'min-accuracy');
-  const model = loadModel(modelPath);
+  const reportPath = str(args, 'report');
+  const comparePath = str(args, 'compare');
+  if (unknown !== undefined && (reportPath !== undefined || comparePath !== undefined)) throw new UsageError('eval --unknown: --report and --compare need a pairs file');
+  if (comparePath !== undefined && reportPath === undefined) throw new UsageError('eval: --compare needs --report <file.html> (the comparison is part of the report)');
+  if (reportPath !== undefined) checkOutput(reportPath, pairsPath, '--report', 'the report');
+  const modelBytes = readBytes(modelPath);
+  const model = deserializeModel(modelBytes, modelPath);
   const limits = limitsFrom(args);
   const show = num(args, 'show') ?? 10;
   if (unknown !== undefined) {
@@ -456,7 +458,8 @@ async function evaluate(argv: readonly string[], io: Io): Promise<number> {
   }
   const pairsName = displayName(pairsPath);
   const read = readPairs(await readInput(pairsPath, io.stdin, limits), pairsName, limits);
-  const result = evaluateChatModel(model, read.pairs, decode);
+  const outcomes = evaluatePairs(model, read.pairs, decode);
+  const result = summarizeOutcomes(outcomes);
   if (json) {
     const failures = result.failures.map((f) => ({ line: f.line, question: f.question, expected: f.expected, got: f.got, sure: f.sure }));
     io.stdout.write(JSON.stringify({ file: pairsName, total: result.total, answered: result.answered, correct: result.correct, failures }) + '\n');
@@ -466,6 +469,23 @@ async function evaluate(argv: readonly string[], io: Io): Promise<number> {
     }
     const more = result.failures.length - show;
     if (more > 0) io.stdout.write(`… and ${more} more ${more === 1 ? 'failure' : 'failures'}\n`);
+  }
+  if (reportPath !== undefined) {
+    const reportName = pairsPath === '-' ? pairsName : basename(pairsPath);
+    const report = buildEvaluationReport(reportName, { label: basename(modelPath), kind: model.kind }, outcomes);
+    const other = comparePath === undefined ? undefined : loadModel(comparePath);
+    const comparison = other && compareReports(buildEvaluationReport(reportName, { label: basename(comparePath ?? ''), kind: other.kind }, evaluatePairs(other, read.pairs, decode)), report);
+    try {
+      writeFileAtomic(resolve(reportPath), new TextEncoder().encode(renderReportHtml(report, { card: modelCard(model, modelBytes.length), ...(comparison ? { comparison } : {}) })));
+    } catch (e) {
+      throw new BadInput(`${reportPath}: cannot write the report (${e instanceof Error ? e.message : String(e)})`);
+    }
+    // With --json, stdout holds the one JSON object; where the report went is said on stderr.
+    const where = json ? io.stderr : io.stdout;
+    if (comparison) where.write(`compared with ${comparePath}: ${comparison.fixed.length} fixed, ${comparison.broken.length} broken, ${comparison.changed.length} changed\n`);
+    where.write(`report: ${reportPath}\n`);
+  }
+  if (!json) {
     io.stdout.write(`answered: ${percent(result.answered, result.total)}\n`);
     io.stdout.write(`exact-match: ${percent(result.correct, result.total)}\n`);
   }

@@ -15,6 +15,7 @@
  */
 import type { ModelKind, NormalizeOptions, TrainOptions, TrainingReport } from '../chat/types';
 import { normalizeOptionsProblem } from '../text/normalize';
+import { historyProblem, type TrainingRun } from '../train/curves';
 import { crc32 } from './crc32';
 
 export const MODEL_FILE_MAGIC = 'S2SCHAT\0';
@@ -57,6 +58,11 @@ export interface ModelFileHeader {
   readonly createdBy?: string;
   /** What the model knows of its training pairs (src/chat/answers.ts); absent in files written before it existed. */
   readonly knowledge?: StoredKnowledge;
+  /**
+   * The trainings behind this model, oldest first (src/train/curves.ts: options, data file and hash, curves,
+   * final figures). Absent in files written before it existed, which load with an empty history.
+   */
+  readonly history?: readonly TrainingRun[];
 }
 
 /** The trained answers and questions, the question vocabulary and the reply limits, as stored. */
@@ -163,6 +169,10 @@ export function headerProblem(value: unknown): string | undefined {
     const problem = knowledgeProblem(h.knowledge, config);
     if (problem) return problem;
   } else if (config.sourceVocabSize !== undefined) return 'config.sourceVocabSize is set but "knowledge" is missing';
+  if (h.history !== undefined) {
+    const problem = historyProblem(h.history);
+    if (problem) return problem;
+  }
   const norm = normalizeOptionsProblem(h.normalize);
   if (norm) return norm;
   const shapes = h.shapes;

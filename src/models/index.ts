@@ -7,3 +7,5 @@ export { createModel } from './factory';
 export { Seq2seqBase } from './base';
 export type { EncoderPart, DecoderPart, PreparedQuestions } from './base';
 export { paddingMask, reverseReal, greedyGenerate } from './common';
+export { growModel } from './grow';
+export type { GrownSizes } from './grow';

@@ -24,17 +24,7 @@ export class Vocabulary {
 
   /** Builds the table from token sequences: special tokens, then tokens in order of first appearance (deterministic). */
   static build(sequences: Iterable<readonly string[]>): Vocabulary {
-    const seen = new Set<string>(SPECIAL_TOKENS);
-    const tokens = [...SPECIAL_TOKENS];
-    for (const seq of sequences) {
-      for (const t of seq) {
-        if (!seen.has(t)) {
-          seen.add(t);
-          tokens.push(t);
-        }
-      }
-    }
-    return new Vocabulary(tokens);
+    return new Vocabulary([...SPECIAL_TOKENS]).extend(sequences);
   }
 
   /** Restores a table saved with `tokens`; throws when the special tokens are not first or a token repeats. */
@@ -43,6 +33,24 @@ export class Vocabulary {
       if (tokens[i] !== s) throw new Error(`vocabulary: expected ${JSON.stringify(s)} at id ${i}, got ${JSON.stringify(tokens[i])}`);
     });
     return new Vocabulary([...tokens]);
+  }
+
+  /**
+   * This table with the tokens of `sequences` it lacks appended in order of first appearance: every old
+   * token keeps its id (fine-tuning grows a trained model's vocabulary, src/models/grow.ts).
+   */
+  extend(sequences: Iterable<readonly string[]>): Vocabulary {
+    const tokens = [...this.tokens];
+    const seen = new Set<string>(tokens);
+    for (const seq of sequences) {
+      for (const t of seq) {
+        if (!seen.has(t)) {
+          seen.add(t);
+          tokens.push(t);
+        }
+      }
+    }
+    return tokens.length === this.tokens.length ? this : new Vocabulary(tokens);
   }
 
   get size(): number {

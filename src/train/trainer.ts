@@ -15,6 +15,7 @@ import { Random } from '../random';
 import { clipGrads, globalNorm } from '../optim/clip';
 import type { Optimizer } from '../optim/optimizer';
 import { cloneMatrix, copyInto } from '../layers/util';
+import { better, type StopReason } from './curves';
 
 /** Anything with the book's params/grads pair (same order, same shapes). */
 export interface Trainable {
@@ -65,7 +66,7 @@ export interface TrainerOptions {
   readonly now?: () => number;
 }
 
-export type StopReason = 'completed' | 'early-stopping' | 'cancelled' | 'non-finite';
+export type { StopReason } from './curves';
 
 export interface TrainResult {
   readonly stoppedBy: StopReason;
@@ -91,14 +92,6 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** a is better than b: higher score, then higher accuracy, then lower validation loss, then lower training loss. */
-function better(a: EpochReport, b: EpochReport | undefined): boolean {
-  if (b === undefined) return true;
-  if (a.score !== undefined && b.score !== undefined && a.score !== b.score) return a.score > b.score;
-  if (a.accuracy !== b.accuracy) return a.accuracy > b.accuracy;
-  if (a.valLoss !== undefined && b.valLoss !== undefined && a.valLoss !== b.valLoss) return a.valLoss < b.valLoss;
-  return a.loss < b.loss;
-}
 
 function checkOptions(o: TrainerOptions, samples: number): void {
   if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new RangeError(`train: epochs must be an integer ≥ 0, got ${o.epochs}`);

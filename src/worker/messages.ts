@@ -3,6 +3,7 @@
  * Pure Node types: the worker runs the engine's `trainChatModel` off the extension host's event loop
  * so that chat keeps answering while a model trains.
  */
+import type { RegressionCheck } from '../chat/regression';
 import type { EpochReport, Pair, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
 
 /** `workerData` of a training worker. */
@@ -23,6 +24,17 @@ export interface TrainRequest {
    * false. Absent: no default pairs.
    */
   readonly defaultPairsRoot?: string;
+  /**
+   * Fine-tune this model (serializeModel bytes) on `pairs`, the corrections (src/chat/finetune.ts), instead of
+   * training a new one; `options` is then ignored.
+   */
+  readonly fineTune?: FineTuneRequest;
+}
+
+export interface FineTuneRequest {
+  readonly model: Uint8Array;
+  /** The regression guard's limit (FineTuneOptions.maxBroken). */
+  readonly maxBroken?: number;
 }
 
 export type WorkerMessage =
@@ -35,5 +47,7 @@ export type WorkerMessage =
       readonly model: Uint8Array;
       readonly report: TrainingReport;
       readonly epochs: readonly EpochReport[];
+      /** Fine-tuning: the regression check; `model` is the fine-tuned model whether or not the check accepted it. */
+      readonly check?: RegressionCheck;
     }
   | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack?: string };

@@ -6,7 +6,8 @@
  * With workerData.role 'gradients' it is instead a data-parallel helper thread (src/train/gradientWorker.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { serializeModel, trainChatModel } from '../chat';
+import { deserializeModel, fineTuneChatModel, serializeModel, trainChatModel } from '../chat';
+import type { TrainingReport } from '../chat/types';
 import type { CancellationTokenLike } from '../chat/types';
 import { runGradientWorker } from '../train/gradientWorker';
 import type { GradientWorkerData } from '../train/parallel';
@@ -26,6 +27,10 @@ async function main(req: TrainRequest): Promise<void> {
     },
   };
   try {
+    if (req.fineTune !== undefined) {
+      await fineTune(req, signal);
+      return;
+    }
     const environment = workerEnvironment(req, (message) => post({ type: 'warning', message }));
     const { model, report, epochs } = await trainChatModel(
       req.pairs.slice(),
@@ -46,6 +51,30 @@ async function main(req: TrainRequest): Promise<void> {
     const err = e instanceof Error ? e : new Error(String(e));
     post({ type: 'error', name: err.name, message: err.message, stack: err.stack });
   }
+}
+
+/** Fine-tunes the model of `req.fineTune` on the corrections in `req.pairs` and posts it with the regression check. */
+async function fineTune(req: TrainRequest, signal: CancellationTokenLike): Promise<void> {
+  const job = req.fineTune;
+  if (job === undefined) return;
+  const base = deserializeModel(job.model, 'current model');
+  const r = await fineTuneChatModel(base, req.pairs.slice(), job.maxBroken !== undefined ? { maxBroken: job.maxBroken } : {}, {
+    onProgress: (progress) => post({ type: 'progress', progress }),
+    onEpoch: (e) => post({ type: 'epoch', report: e }),
+  }, signal);
+  const last = r.epochs[r.epochs.length - 1];
+  const report: TrainingReport = {
+    dataHash: req.dataHash,
+    pairs: r.corrections.length,
+    epochs: r.epochs.length,
+    stoppedBy: signal.isCancellationRequested ? 'cancelled' : 'completed',
+    loss: last?.loss ?? Number.NaN,
+    accuracy: r.check.corrections === 0 ? 0 : r.check.learned / r.check.corrections,
+    date: new Date().toISOString(),
+    seconds: r.seconds,
+  };
+  const copy = serializeModel(r.candidate).slice();
+  post({ type: 'done', model: copy, report, epochs: r.epochs, check: r.check }, [copy.buffer as ArrayBuffer]);
 }
 
 // The same script also runs the helper threads of a data-parallel training (src/train/parallel.ts).

@@ -5,7 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { EpochReport, Pair, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
-import type { TrainRequest, WorkerMessage } from './messages';
+import type { RegressionCheck } from '../chat/regression';
+import type { FineTuneRequest, TrainRequest, WorkerMessage } from './messages';
 
 export interface TrainingJobCallbacks {
   onProgress?(p: TrainProgress): void;
@@ -15,7 +16,7 @@ export interface TrainingJobCallbacks {
 }
 
 export type TrainingOutcome =
-  | { readonly status: 'completed'; readonly model: Uint8Array; readonly report: TrainingReport; readonly epochs: readonly EpochReport[] }
+  | { readonly status: 'completed'; readonly model: Uint8Array; readonly report: TrainingReport; readonly epochs: readonly EpochReport[]; readonly check?: RegressionCheck }
   | { readonly status: 'cancelled'; readonly report?: TrainingReport; readonly epochs: readonly EpochReport[] };
 
 /** The worker reported an exception (e.g. the engine's TrainingError); name and message are kept. */
@@ -30,6 +31,8 @@ export class WorkerTrainingError extends Error {
 export interface TrainingJobEnvironment {
   /** The package root holding data/default/smalltalk.tsv; the worker reads the small talk from it. */
   readonly defaultPairsRoot?: string;
+  /** Fine-tune this model on the pairs (the corrections) instead of training a new one (TrainRequest.fineTune). */
+  readonly fineTune?: FineTuneRequest;
 }
 
 export interface TrainingJob {
@@ -52,6 +55,7 @@ export function startTrainingJob(
   const request: TrainRequest = {
     pairs, options, dataHash, cancel, workerFile,
     ...(environment.defaultPairsRoot !== undefined ? { defaultPairsRoot: environment.defaultPairsRoot } : {}),
+    ...(environment.fineTune !== undefined ? { fineTune: environment.fineTune } : {}),
   };
   const worker = new Worker(workerFile, { workerData: request });
   const epochs: EpochReport[] = [];
@@ -80,7 +84,7 @@ export function startTrainingJob(
             resolve(
               Atomics.load(flag, 0) !== 0 || m.report.stoppedBy === 'cancelled'
                 ? { status: 'cancelled', report: m.report, epochs: m.epochs }
-                : { status: 'completed', model: m.model, report: m.report, epochs: m.epochs },
+                : { status: 'completed', model: m.model, report: m.report, epochs: m.epochs, ...(m.check ? { check: m.check } : {}) },
             ),
           );
           return;

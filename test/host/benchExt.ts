@@ -14,7 +14,7 @@ interface Replies { compute: number[]; total: number[] }
 interface Training { loop: LoopStats; status?: string; epochs?: number; wallMs: number }
 interface BenchReport {
   hostNode: string; activationMs: number; modelLoadMs: number; idleReplies: Replies; idle: LoopStats;
-  trainingQuiet: Training; trainingChatting: Training & { replies: Replies };
+  trainingQuiet: Training; trainingChatting: Training & { replies: Replies }; trainingDashboard: Training & { livePosts: number };
 }
 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     ['dist/extension.js', kib(statSync(join(ROOT, 'dist/extension.js')).size)],
     ['dist/worker.js', kib(statSync(join(ROOT, 'dist/worker.js')).size)],
     ['dist/chat.js (webview)', kib(statSync(join(ROOT, 'dist/chat.js')).size)],
+    ['dist/insight.js (dashboard, why, report webview; no chart library)', kib(statSync(join(ROOT, 'dist/insight.js')).size)],
     ['seq2seq-chat.vsix (incl. default model)', kib(statSync(VSIX).size)],
     ['extension host Node', b.hostNode],
     ['activate()', `${b.activationMs.toFixed(1)} ms`],
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
     ['training big.tsv while chatting', train(b.trainingChatting)],
     ['  event-loop delay p50 / p99 / max', loop(b.trainingChatting.loop)],
     ['  reply compute while training, median of 5', `${median(b.trainingChatting.replies.compute).toFixed(1)} ms`],
+    ['training big.tsv with the dashboard open', `${train(b.trainingDashboard)}, ${b.trainingDashboard.livePosts} live updates posted`],
+    ['  event-loop delay p50 / p99 / max', loop(b.trainingDashboard.loop)],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   console.log('bench:ext — Seq2Seq Chat in code-server 4.139.1 (VS Code 1.139.1)');

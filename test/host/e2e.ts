@@ -7,7 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT, type CodeServer } from './codeServer';
+import { correctionScenarios } from './e2eCorrections';
 import { reliabilityScenarios } from './e2eReliability';
+import { insightScenarios } from './e2eInsight';
 import { checkTrustAfterReload, trustScenarios } from './e2eTrust';
 import { uxScenarios, welcomeScenarios } from './e2eUx';
 import { ask, chatFrame, modelLabel, openBrowser, openFromExplorer, openSidePanel, openWorkbench, runCommand, waitForNotification } from './workbench';
@@ -159,6 +161,8 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       if (!(await f.locator('#stop').isHidden())) throw new Error('expected the Stop button to hide after the reply ended');
     });
 
+    await correctionScenarios(page, scenario, workspace, log);
+
     await scenario('cancelling a training keeps the previous model answering', async () => {
       await trainFromPalette(page, 'big.tsv');
       const toast = page.locator('.notification-toast', { hasText: /training on big\.tsv/ }).first();
@@ -185,6 +189,8 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
     await reliabilityScenarios(page, scenario, workspace, log);
 
     const trust = await trustScenarios(page, scenario, workspace, (name) => shot(page, name), log);
+
+    await insightScenarios(page, scenario, workspace, (name) => shot(page, name), log);
 
     await scenario('the conversation survives a window reload', async () => {
       await page.reload();

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { activeExtension, applySettings } from './helpers';
 
 interface LoopStats { readonly p50: number; readonly p99: number; readonly max: number; readonly mean: number; readonly samples: number }
-interface Diag { readonly activationMs: number; readonly modelLoadMs: number; readonly eventLoop: LoopStats; readonly hostNode: string; readonly lastReplyMs: number }
+interface Diag { readonly activationMs: number; readonly modelLoadMs: number; readonly eventLoop: LoopStats; readonly hostNode: string; readonly lastReplyMs: number; readonly livePosts: number }
 interface TrainResult { readonly status: string; readonly report?: { readonly epochs: number; readonly seconds: number } }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -64,6 +64,17 @@ export async function run(): Promise<void> {
   const busyResult = await busy;
   const busyMs = performance.now() - t2;
   const duringBusy = await diag();
+
+  // 3) training with the dashboard open: live curves posted to its webview (throttled, LIVE_UPDATE_MS)
+  await vscode.commands.executeCommand('seq2seqChat.resetModel');
+  await vscode.commands.executeCommand('seq2seqChat.showDashboard');
+  await sleep(1000);
+  const postsBefore = (await diag()).livePosts;
+  await diag('reset');
+  const t3 = performance.now();
+  const shown = await vscode.commands.executeCommand<TrainResult>('seq2seqChat.train', big, { interactive: false });
+  const shownMs = performance.now() - t3;
+  const duringDashboard = await diag();
   await vscode.commands.executeCommand('seq2seqChat.resetModel');
 
   writeFileSync(out, JSON.stringify({
@@ -74,5 +85,6 @@ export async function run(): Promise<void> {
     idle: idle.eventLoop,
     trainingQuiet: { loop: duringQuiet.eventLoop, status: quiet?.status, epochs: quiet?.report?.epochs, wallMs: quietMs },
     trainingChatting: { loop: duringBusy.eventLoop, status: busyResult?.status, epochs: busyResult?.report?.epochs, wallMs: busyMs, replies: duringReplies },
+    trainingDashboard: { loop: duringDashboard.eventLoop, status: shown?.status, epochs: shown?.report?.epochs, wallMs: shownMs, livePosts: duringDashboard.livePosts - postsBefore },
   }, null, 2));
 }

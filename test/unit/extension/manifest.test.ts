@@ -69,11 +69,11 @@ describe('package.json settings', () => {
 });
 
 describe('package.json settings layout (issue #12 item 6)', () => {
-  test('settings are ordered by section — model, training, decoding, normalize, limits, storage — not alphabetically', () => {
+  test('settings are ordered by section — model, training, decoding, normalize, limits, storage, corrections — not alphabetically', () => {
     const ordered = Object.entries(props).sort(([, a], [, b]) => (a.order ?? Infinity) - (b.order ?? Infinity));
     for (const [key, p] of ordered) assert.equal(typeof p.order, 'number', `${key}: expected an order`);
     const sections = ordered.map(([key]) => key.split('.')[1]).filter((sec, i, all) => sec !== all[i - 1]);
-    assert.deepEqual(sections, ['model', 'training', 'decoding', 'normalize', 'limits', 'storage']);
+    assert.deepEqual(sections, ['model', 'training', 'decoding', 'normalize', 'limits', 'storage', 'corrections']);
   });
 
   test('settings that count tokens say what a token is, in markdown that links the tokenizer setting', () => {
@@ -157,7 +157,8 @@ describe('.vscodeignore', () => {
   test('ships only the bundles, webview assets, the default model and its pairs, and the package files', () => {
     const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
     assert.deepEqual(lines.map((l) => l.slice(1)).sort(), [
-      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'data/default/smalltalk.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/worker.js', 'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'media/walkthrough/**', 'package.json',
+      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'data/default/smalltalk.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/insight.js', 'dist/worker.js',
+      'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'media/insight.css', 'media/walkthrough/**', 'package.json',
       'syntaxes/pairs.language-configuration.json', 'syntaxes/pairs.tmLanguage.json',
     ]);
   });

@@ -107,7 +107,10 @@ export const vscodeStub = {
   Disposable,
   Uri: FakeUri,
   StatusBarAlignment: { Left: 1, Right: 2 },
+  ViewColumn: { Active: -1, Beside: -2 },
   ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+  /** Absent (undefined) like on a host without the Chat view; a test sets it (esModuleInterop reads it live). */
+  chat: undefined as unknown,
   FileSystemError: class FileSystemError extends Error {
     code = 'Unknown';
   },

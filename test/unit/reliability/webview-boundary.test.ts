@@ -9,7 +9,7 @@ import { clipboard, fakeContext, MemoryLog } from './fake-vscode';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MAX_QUESTION_LENGTH, validateWebviewMessage, type ExtensionMessage } from '../../../src/chat/protocol';
+import { MAX_CORRECTION_LENGTH, MAX_QUESTION_LENGTH, validateWebviewMessage, type ExtensionMessage } from '../../../src/chat/protocol';
 import { trainChatModel, type ChatModel } from '../../../src/chat';
 import { ChatSession, presentReply } from '../../../extension/chatSession';
 import { connectWebview } from '../../../extension/chatWebview';
@@ -41,7 +41,12 @@ function harness(model: ChatModel | null): Harness {
   };
   const store = { model: model ? { model, meta: { source: 'trained', label: 'test model' } } : null } as unknown as ModelStore;
   const session = new ChatSession(fakeContext('/nonexistent') as vscode.ExtensionContext, store, log);
-  connectWebview(webview as unknown as vscode.Webview, session, { train: () => actions.push('train'), useDefault: () => actions.push('useDefault'), showLog: () => actions.push('showLog'), newChat: () => actions.push('newChat'), newPairsFile: () => actions.push('newPairsFile') }, log, 'test');
+  connectWebview(webview as unknown as vscode.Webview, session, {
+    train: () => actions.push('train'), useDefault: () => actions.push('useDefault'), showLog: () => actions.push('showLog'),
+    newChat: () => actions.push('newChat'), newPairsFile: () => actions.push('newPairsFile'),
+    confirm: (id) => actions.push(`confirm ${id}`), correct: (id, text) => actions.push(`correct ${id} ${text}`),
+    why: (id) => actions.push(`why ${id}`), dashboard: () => actions.push('dashboard'),
+  }, log, 'test');
   return {
     send: (raw) => {
       if (!listener) throw new Error('not connected');
@@ -149,6 +154,34 @@ describe('the empty state\'s and the replies\' buttons (issue #12)', () => {
     assert.equal(state.model.card?.[0], 'test model (trained)');
     assert.ok(state.model.card?.some((l) => /^4 pairs, \d+ epochs? \(/.test(l)), state.model.card?.join(' | '));
     assert.deepEqual([...(state.model.examples ?? [])].sort(), ['bye', 'hello', 'how are you', 'what is your name']);
+  });
+});
+
+describe('👍 / 👎 on a reply', () => {
+  test('confirm and correct reach the extension with a whole-number id and a non-blank answer; anything else is dropped', () => {
+    const h = harness(null);
+    h.send({ type: 'confirm', id: 3 });
+    h.send({ type: 'correct', id: 4, text: 'a better answer' });
+    const bad: unknown[] = [
+      { type: 'confirm' }, { type: 'confirm', id: -1 }, { type: 'confirm', id: 1.5 }, { type: 'confirm', id: '3' }, { type: 'confirm', id: 3, text: 'x' },
+      { type: 'correct', id: 4 }, { type: 'correct', id: 4, text: '' }, { type: 'correct', id: 4, text: ' \n ' }, { type: 'correct', id: 4, text: 7 },
+      { type: 'correct', id: 4, text: 'x'.repeat(MAX_CORRECTION_LENGTH + 1) }, { type: 'correct', id: Number.MAX_VALUE, text: 'x' },
+    ];
+    for (const raw of bad) h.send(raw);
+    assert.deepEqual(h.actions, ['confirm 3', 'correct 4 a better answer']);
+    assert.equal(h.log.lines.filter((l) => l.startsWith('WARN dropped invalid message')).length, bad.length, h.log.lines.join('\n'));
+  });
+
+  test('the session marks a finished reply and returns the question it answered; a question or an unknown id is refused', async () => {
+    const h = harness(await model());
+    const reply = await h.session.ask('how are you');
+    const asked = h.session.state().entries.find((e) => e.role === 'user');
+    assert.deepEqual(h.session.markFeedback(reply.id, 'corrected'), { question: 'how are you', reply: reply.text });
+    const update = h.posted.find((p) => p.type === 'update');
+    assert.deepEqual(update, { type: 'update', entry: { ...reply, feedback: 'corrected' } });
+    assert.equal(h.session.state().entries.find((e) => e.id === reply.id)?.feedback, 'corrected');
+    assert.throws(() => h.session.markFeedback(asked?.id ?? -1, 'confirmed'), /expected the id of a finished reply, got \d+ \(a user\)/);
+    assert.throws(() => h.session.markFeedback(9999, 'confirmed'), /expected the id of a finished reply, got 9999/);
   });
 });
 

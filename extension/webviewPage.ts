@@ -1,0 +1,44 @@
+/**
+ * The page every webview of the extension loads (the chat, the insight views): no inline script or style,
+ * everything from our own roots, the one script only with a fresh nonce (Content-Security-Policy).
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export interface PageParts {
+  /** The bundle under dist/ (chat.js, insight.js). */
+  readonly script: string;
+  /** The style sheet under media/. */
+  readonly style: string;
+  readonly title: string;
+  /** Attributes of <body>, e.g. data-host="view" (values are our own constants). */
+  readonly body: Readonly<Record<string, string>>;
+}
+
+export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, parts: PageParts): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', parts.script));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', parts.style));
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  const body = Object.entries(parts.body).map(([k, v]) => ` ${k}="${v}"`).join('');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>${parts.title}</title>
+</head>
+<body${body}>
+<div id="app"></div>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+}
