@@ -11,7 +11,7 @@ try {
   cli = require('../out/src/cli/main.js');
 } catch (e) {
   if (e && e.code === 'MODULE_NOT_FOUND' && /out\/src\/(cli\/main|matrix\/wasmModule)\.js/.test(String(e.message))) {
-    process.stderr.write('seq2seq-chat: the CLI is not built yet; run `npm run build` in the package folder first.\n');
+    process.stderr.write('seq2seq-chat: error: the CLI is not built yet; run `npm run build` in the package folder first.\n');
     process.exit(1);
   }
   throw e;

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { notSureMessage, type Reply } from '../src/chat';
 import { MAX_QUESTION_LENGTH, type ChatEntry, type ChatViewState, type ExtensionMessage, type TrainingStatus } from '../src/chat/protocol';
 import type { Logger } from './log';
+import { exampleQuestions, modelCard } from './modelCard';
 import type { ModelStore } from './modelStore';
 import { readConfidenceThreshold, readDecodeOptions } from './settings';
 
@@ -54,6 +55,8 @@ export class ChatSession implements vscode.Disposable {
   private readonly surfaces = new Set<ChatSurface>();
   private stream: Stream | null = null;
   private training: TrainingStatus | null = null;
+  /** The model the conversation last showed (label, kind, training date): another one gets a divider. */
+  private shownModel: string | undefined;
   /** Milliseconds the model took to compute the last reply (before streaming), for the bench. */
   lastReplyMs = 0;
   private readonly finished = new vscode.EventEmitter<ChatEntry>();
@@ -88,15 +91,27 @@ export class ChatSession implements vscode.Disposable {
     const m = this.models.model;
     return {
       entries: this.entries,
-      model: m ? { label: m.meta.label, kind: m.model.kind } : null,
+      model: m ? { label: m.meta.label, kind: m.model.kind, card: modelCard(m), examples: exampleQuestions(m) } : null,
       training: this.training,
       streaming: this.stream ? this.stream.id : null,
     };
   }
 
-  /** Sends the whole state to every surface (model changed, new chat, ...). */
+  /** Sends the whole state to every surface (model changed, new chat, ...); a divider marks a model change. */
   refresh(): void {
+    const m = this.models.model;
+    const shown = m ? JSON.stringify([m.meta.label, m.model.kind, m.model.report?.date ?? '']) : undefined;
+    if (shown !== undefined && this.shownModel !== undefined && shown !== this.shownModel && this.entries.length > 0 && m) {
+      this.entries = [...this.entries, { id: this.nextId++, role: 'note' as const, text: `Now answering: ${m.meta.label} (${m.model.kind})`, divider: true }].slice(-MAX_ENTRIES);
+      void this.persist();
+    }
+    if (shown !== undefined) this.shownModel = shown;
     this.broadcast({ type: 'state', state: this.state() });
+  }
+
+  /** The text of entry `id` (the webview's Copy button), or undefined when there is none. */
+  entryText(id: number): string | undefined {
+    return this.entries.find((e) => e.id === id)?.text;
   }
 
   setTraining(t: TrainingStatus | null): void {
@@ -104,9 +119,20 @@ export class ChatSession implements vscode.Disposable {
     this.broadcast({ type: 'training', training: t });
   }
 
-  async clear(): Promise<void> {
+  /** Empties the conversation; returns what it held, for Undo. */
+  async clear(): Promise<readonly ChatEntry[]> {
     this.stopStream(false);
+    const before = this.entries;
     this.entries = [];
+    await this.persist();
+    this.refresh();
+    return before;
+  }
+
+  /** Undo of New Chat: the cleared entries come back, before anything asked since. */
+  async restore(entries: readonly ChatEntry[]): Promise<void> {
+    this.entries = [...entries, ...this.entries].slice(-MAX_ENTRIES);
+    this.nextId = this.entries.reduce((m, e) => Math.max(m, e.id), this.nextId - 1) + 1;
     await this.persist();
     this.refresh();
   }
@@ -132,7 +158,9 @@ export class ChatSession implements vscode.Disposable {
     const reply = current.model.reply(text, readDecodeOptions());
     this.lastReplyMs = Math.round((performance.now() - started) * 100) / 100;
     const shown = presentReply(text, reply, readConfidenceThreshold());
-    this.log.info(
+    // The question and the reply are the user's: only at the Debug level, never in the default log.
+    this.log.info(`reply in ${this.lastReplyMs} ms (${current.meta.label}, confidence ${reply.confidence.toFixed(3)}${shown.facts.unsure ? ', not sure' : ''}${reply.cut ? ', cut' : ''})`);
+    this.log.debug(
       `reply in ${this.lastReplyMs} ms (${current.meta.label}): ${JSON.stringify(text)} -> ${JSON.stringify(reply.text)}` +
         ` (confidence ${reply.confidence.toFixed(3)}${shown.facts.unsure ? `, not sure; suggestions ${JSON.stringify(shown.facts.suggestions)}` : ''}${reply.cut ? ', cut' : ''})`,
     );

@@ -17,6 +17,8 @@ export interface WebviewActions {
   train(): void;
   useDefault(): void;
   showLog(): void;
+  newChat(): void;
+  newPairsFile(): void;
   /** 👍 on reply `id` (extension/corrections.ts). */
   confirm(id: number): void;
   /** 👎 on reply `id` with the answer it should have given. */
@@ -75,8 +77,16 @@ export function connectWebview(
         actions.useDefault();
         return;
       case 'newChat':
-        void session.clear();
+        actions.newChat();
         return;
+      case 'newPairsFile':
+        actions.newPairsFile();
+        return;
+      case 'copy': {
+        const text = session.entryText(m.id);
+        if (text !== undefined) void vscode.env.clipboard.writeText(text);
+        return;
+      }
       case 'showLog':
         actions.showLog();
         return;
@@ -162,7 +172,8 @@ export class ChatPanels implements vscode.WebviewPanelSerializer, vscode.Disposa
 
   private adopt(panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'chat.svg');
+    // The activity bar draws chat.svg as a mask; an editor tab draws the file itself, so it needs a colour per theme.
+    panel.iconPath = { light: vscode.Uri.joinPath(this.extensionUri, 'media', 'chat-light.svg'), dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'chat-dark.svg') };
     panel.webview.html = chatHtml(panel.webview, this.extensionUri, 'panel');
     const conn = connectWebview(panel.webview, this.session, this.actions, this.log, 'editor');
     this.panels.add(panel);

@@ -15,6 +15,7 @@ import { VIEW_ID } from './chatWebview';
 import type { DiagnosticsMonitor } from './diagnostics';
 import type { InsightPanels } from './insight';
 import { registerSafeCommand, UserFacingError, type Logger } from './log';
+import { exportFileName } from './modelCard';
 import type { ModelStore } from './modelStore';
 import { choosePairsFile, pairsFileError, readPairsFile } from './pairsFile';
 import { readConfidenceThreshold, readDecodeOptions } from './settings';
@@ -27,7 +28,6 @@ export interface Services {
   readonly session: ChatSession;
   readonly panels: ChatPanels;
   readonly training: TrainingController;
-  readonly diagnostics: DiagnosticsMonitor;
   readonly insight: InsightPanels;
   /** dist/worker.js: reading, evaluating and decoding run there, off the host's thread. */
   readonly workerFile: string;
@@ -67,19 +67,31 @@ export function registerChatCommands(s: Services): void {
     return true;
   });
   registerSafeCommand(context, log, 'seq2seqChat.newChat', 'New Chat', async () => {
-    await s.session.clear();
+    const before = await s.session.clear();
+    if (before.length > 0) {
+      void vscode.window.showInformationMessage(`Seq2Seq Chat: conversation cleared (${before.length} ${before.length === 1 ? 'entry' : 'entries'}).`, 'Undo').then((b) => {
+        if (b === 'Undo') void s.session.restore(before);
+      });
+    }
     return true;
   });
   registerSafeCommand(context, log, 'seq2seqChat.showLog', 'Show Training Log', () => log.show());
-  // Hidden helpers for the in-host tests and the bench (not in the palette).
+}
+
+/**
+ * Helpers for the in-host tests and the bench, registered only when VS Code runs the extension's tests
+ * (ExtensionMode.Test): not in the palette, not in a user's window.
+ */
+export function registerTestCommands(s: Services, diagnostics: DiagnosticsMonitor): void {
+  const { context, log } = s;
   registerSafeCommand(context, log, 'seq2seqChat.ask', 'Ask', async (question: unknown) => {
     if (typeof question !== 'string') throw new Error(`expected a question string, got ${typeof question}`);
     return (await s.session.ask(question)).text;
   });
   registerSafeCommand(context, log, 'seq2seqChat.diagnostics', 'Diagnostics', (what: unknown) => {
-    if (what === 'reset') s.diagnostics.reset();
+    if (what === 'reset') diagnostics.reset();
     return {
-      ...s.diagnostics.snapshot(s.training.running),
+      ...diagnostics.snapshot(s.training.running),
       surfaces: s.session.surfaceCount,
       panels: s.panels.count,
       lastReplyMs: s.session.lastReplyMs,
@@ -141,16 +153,25 @@ export function registerTrainingCommands(s: Services): void {
 
 export function registerModelCommands(s: Services): void {
   const { context, log } = s;
+  /** Models written by Export in this session: Reset discards those without a warning. */
+  const exported = new WeakSet<object>();
   const after = (): void => {
     s.session.refresh();
     s.training.showIdle();
   };
   registerSafeCommand(context, log, 'seq2seqChat.exportModel', 'Export Model', async (arg: unknown) => {
     const current = requireModel(s);
-    const uri = asUri(arg) ?? (await vscode.window.showSaveDialog({ title: 'Export Seq2Seq Chat model', filters: { 'Seq2Seq model': ['s2s'] } }));
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const proposed = folder ? vscode.Uri.joinPath(folder, exportFileName(current.meta)) : undefined;
+    const uri = asUri(arg) ?? (await vscode.window.showSaveDialog({ title: 'Export Seq2Seq Chat model', defaultUri: proposed, filters: { 'Seq2Seq model': ['s2s'] } }));
     if (!uri) return undefined;
     await vscode.workspace.fs.writeFile(uri, current.bytes);
+    exported.add(current.model);
     log.info(`exported ${current.meta.label} to ${uri.toString(true)}`);
+    const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+    void vscode.window.showInformationMessage(`Seq2Seq Chat: exported ${current.meta.label} to ${uri.scheme === 'file' ? uri.fsPath : uri.toString(true)}.`, 'Reveal').then((b) => {
+      if (b === 'Reveal') void vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
+    });
     return uri.toString(true);
   });
   registerSafeCommand(context, log, 'seq2seqChat.importModel', 'Import Model', async (arg: unknown) => {
@@ -167,11 +188,28 @@ export function registerModelCommands(s: Services): void {
     const model = await s.models.decode(bytes, name);
     await s.models.replace(model, { source: 'imported', label: `imported from ${name}` }, bytes);
     after();
+    void vscode.window.showInformationMessage(`Seq2Seq Chat: now answering with the model imported from ${name} (${model.kind}).`);
     return model.kind;
   });
   registerSafeCommand(context, log, 'seq2seqChat.resetModel', 'Reset to Default Model', async () => {
+    // A trained model never exported exists nowhere else: keep it in memory so that Undo can bring it back.
+    const previous = s.models.model;
     const m = await s.models.reset();
     after();
+    const now = `now answering with the ${m ? m.meta.label : 'no model'}`;
+    if (previous && previous.meta.source === 'trained' && !exported.has(previous.model)) {
+      void vscode.window.showWarningMessage(`Seq2Seq Chat: ${now}. The model ${previous.meta.label} was never exported.`, 'Undo', 'Export It…').then(async (b) => {
+        if (b === 'Undo') {
+          await s.models.replace(previous.model, previous.meta, previous.bytes);
+          after();
+        } else if (b === 'Export It…') {
+          const uri = await vscode.window.showSaveDialog({ title: 'Export the previous Seq2Seq Chat model', filters: { 'Seq2Seq model': ['s2s'] } });
+          if (uri) await vscode.workspace.fs.writeFile(uri, previous.bytes);
+        }
+      });
+    } else if (previous && previous.meta.source !== 'default') {
+      void vscode.window.showInformationMessage(`Seq2Seq Chat: ${now}.`);
+    }
     return m ? m.meta.label : null;
   });
   registerSafeCommand(context, log, 'seq2seqChat.useDefaultModel', 'Use Default Model', async () => {

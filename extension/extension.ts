@@ -6,12 +6,13 @@ import * as vscode from 'vscode';
 import { registerChatParticipant } from './chatParticipant';
 import { ChatSession } from './chatSession';
 import { ChatPanels, ChatViewProvider, PANEL_VIEW_TYPE, VIEW_ID, type WebviewActions } from './chatWebview';
-import { registerChatCommands, registerModelCommands, registerTrainingCommands, type Services } from './commands';
+import { registerChatCommands, registerModelCommands, registerTestCommands, registerTrainingCommands, type Services } from './commands';
 import { CorrectionsController, registerCorrectionCommands } from './corrections';
 import { DiagnosticsMonitor } from './diagnostics';
 import { InsightPanels } from './insight';
 import { createLogger, handleError } from './log';
 import { ModelStore } from './modelStore';
+import { PairsLanguage, registerPairsCommands } from './pairsLanguage';
 import { TrainingController } from './training';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -27,6 +28,8 @@ export function activate(context: vscode.ExtensionContext): void {
     train: () => void vscode.commands.executeCommand('seq2seqChat.train'),
     useDefault: () => void vscode.commands.executeCommand('seq2seqChat.useDefaultModel'),
     showLog: () => log.show(),
+    newChat: () => void vscode.commands.executeCommand('seq2seqChat.newChat'),
+    newPairsFile: () => void vscode.commands.executeCommand('seq2seqChat.newPairsFile'),
     confirm: (id) => void corrections.confirm(id).catch((err: unknown) => handleError(log, 'Confirming a reply', err)),
     correct: (id, answer) => void corrections.correct(id, answer).catch((err: unknown) => handleError(log, 'Correcting a reply', err)),
     why: (id) => void vscode.commands.executeCommand('seq2seqChat.why', id),
@@ -44,15 +47,24 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   models.startLoading((err) => handleError(log, 'Loading the model', err));
-  const diagnostics = new DiagnosticsMonitor(Math.round((performance.now() - started) * 100) / 100);
-  context.subscriptions.push(diagnostics);
-  const services: Services = { context, log, models, session, panels, training, diagnostics, insight, workerFile };
+  const services: Services = { context, log, models, session, panels, training, insight, workerFile };
   registerChatCommands(services);
   registerTrainingCommands(services);
   registerModelCommands(services);
   registerCorrectionCommands(context, log, corrections);
   registerChatParticipant(context, { models, log });
-  log.info(`activated in ${diagnostics.activationMs} ms (extension host node ${process.versions.node})`);
+  const pairs = new PairsLanguage(context);
+  context.subscriptions.push(pairs);
+  training.onPairsRead = (uri, format) => void pairs.remember(uri, format);
+  registerPairsCommands(context, log);
+  const activationMs = Math.round((performance.now() - started) * 100) / 100;
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    // The event-loop monitor and the `ask`/`diagnostics` commands exist for the tests and the bench only.
+    const diagnostics = new DiagnosticsMonitor(activationMs);
+    context.subscriptions.push(diagnostics);
+    registerTestCommands(services, diagnostics);
+  }
+  log.info(`activated in ${activationMs} ms (extension host node ${process.versions.node})`);
   void models.ready.then(() => log.info(`model ready ${models.loadMs} ms after activation started`));
 }
 

@@ -8,22 +8,24 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string, err?: unknown): void;
+  /** Shown only at the Debug log level ("Developer: Set Log Level…"): users' questions and replies go here. */
+  debug(message: string): void;
   show(): void;
 }
 
+/** A log output channel: levels, timestamps and "Set Log Level…" come from VS Code. */
 export function createLogger(context: vscode.ExtensionContext): Logger {
-  const channel = vscode.window.createOutputChannel('Seq2Seq Chat');
+  const channel = vscode.window.createOutputChannel('Seq2Seq Chat', { log: true });
   context.subscriptions.push(channel);
-  const line = (level: string, message: string): void =>
-    channel.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${level} ${message}`);
   return {
-    info: (m) => line('INFO ', m),
-    warn: (m) => line('WARN ', m),
+    info: (m) => channel.info(m),
+    warn: (m) => channel.warn(m),
     error: (m, err) => {
-      line('ERROR', m);
-      if (err instanceof Error && err.stack) channel.appendLine(err.stack);
-      else if (err !== undefined) channel.appendLine(String(err));
+      channel.error(m);
+      if (err instanceof Error && err.stack) channel.error(err.stack);
+      else if (err !== undefined) channel.error(String(err));
     },
+    debug: (m) => channel.debug(m),
     show: () => channel.show(true),
   };
 }

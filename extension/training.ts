@@ -7,13 +7,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_TRAIN_OPTIONS } from '../src/chat';
-import type { EpochReport, TrainingReport } from '../src/chat/types';
+import { DEFAULT_TRAIN_OPTIONS, formatDuration, plural } from '../src/chat';
+import type { EpochReport, PairsReadResult, TrainingReport } from '../src/chat/types';
 import type { LiveTraining } from '../src/insight/protocol';
 import { appendRun, CurveRecorder, type StopReason } from '../src/train/curves';
 import { startTrainingJob, type TrainingJob } from '../src/worker/trainingJob';
 import type { ChatSession } from './chatSession';
 import type { Logger } from './log';
+import { modelCard } from './modelCard';
 import type { ModelStore } from './modelStore';
 import { confirmWarnings, loadPairs } from './pairsFile';
 import { readTrainOptions } from './settings';
@@ -31,13 +32,9 @@ export interface TrainCommandOptions {
   readonly interactive?: boolean;
 }
 
-function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '…';
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-}
-
 export class TrainingController implements vscode.Disposable {
+  /** Called with every pairs file read for training (the `pairs` language remembers the TSV ones). */
+  onPairsRead: ((uri: vscode.Uri, format: PairsReadResult['format']) => void) | undefined;
   private job: { readonly job: TrainingJob; readonly file: string } | null = null;
   /** Set from the moment a training is asked for until its worker starts (reading and checking the file). */
   private pending: { readonly file: string; stopRequested: boolean } | null = null;
@@ -89,7 +86,10 @@ export class TrainingController implements vscode.Disposable {
   showIdle(): void {
     const m = this.models.model;
     this.statusItem.text = `$(comment-discussion) Seq2Seq: ${m ? m.meta.label : 'no model'}`;
-    this.statusItem.tooltip = 'Seq2Seq Chat — click to show the training log';
+    // The model card: who is answering, from what, how well; then what a click does.
+    const tooltip = new vscode.MarkdownString('**Seq2Seq Chat**  \n');
+    for (const line of m ? modelCard(m) : ['No model: train one from a pairs file.']) tooltip.appendText(line).appendMarkdown('  \n');
+    this.statusItem.tooltip = tooltip.appendMarkdown('\n_Click to show the training log._');
   }
 
   stop(): boolean {
@@ -130,6 +130,7 @@ export class TrainingController implements vscode.Disposable {
       // Read here (async), parsed and checked in a worker: a 50 MB file never blocks the host's thread.
       loaded = await loadPairs(uri, workerFile);
       const { summary } = loaded;
+      this.onPairsRead?.(uri, summary.format);
       for (const w of summary.warnings) this.log.warn(`${w.file}:${w.line}: ${w.message}`);
       if (summary.warningCount > summary.warnings.length) this.log.warn(`${file}: and ${summary.warningCount - summary.warnings.length} more warnings`);
       if (summary.pairs === 0) throw new Error(`${file}: expected at least 1 question/answer pair, got 0`);
@@ -180,15 +181,15 @@ export class TrainingController implements vscode.Disposable {
             const acc = lastAccuracy === undefined ? '' : ` · val acc ${(lastAccuracy * 100).toFixed(0)}%`;
             const increment = p.epoch > lastEpoch ? ((p.epoch - lastEpoch) / p.epochs) * 100 : undefined;
             lastEpoch = Math.max(lastEpoch, p.epoch);
-            progress.report({ message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${acc} · ETA ≤ ${formatEta(p.eta)}`, increment });
+            progress.report({ message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${acc} · ETA ≤ ${formatDuration(p.eta)}`, increment });
             this.statusItem.text = `$(sync~spin) Seq2Seq: epoch ${p.epoch}/${p.epochs}`;
             this.session.setTraining({ file, epoch: p.epoch, epochs: p.epochs, loss: p.loss, accuracy: lastAccuracy, eta: p.eta });
           };
           this.progressSink = { onProgress, onEpoch: (r) => (lastAccuracy = r.accuracy) };
           const outcome = await job.result;
           if (outcome.status === 'cancelled') {
+            this.log.info(`training on ${file} cancelled after ${plural(outcome.epochs.length, 'epoch')}; keeping ${this.models.model?.meta.label ?? 'no model'}`);
             this.stopCurves('cancelled');
-            this.log.info(`training on ${file} cancelled after ${outcome.epochs.length} epoch(s); keeping ${this.models.model?.meta.label ?? 'no model'}`);
             void vscode.window.showInformationMessage(`Seq2Seq Chat: training cancelled; the previous model keeps answering.`);
             return { status: 'cancelled' } as const;
           }
@@ -201,7 +202,7 @@ export class TrainingController implements vscode.Disposable {
           const model = trained.withHistory(appendRun(previous, { file, options: trained.options, report: outcome.report, curves: recorder.curves() }));
           const savedTo = await this.models.replace(model, { source: 'trained', label: `trained on ${file}` });
           const r = outcome.report;
-          const summary = `trained on ${file}: ${r.pairs} pairs, ${r.epochs} epochs, accuracy ${(r.accuracy * 100).toFixed(0)}%, ${r.seconds.toFixed(1)} s (${r.stoppedBy})`;
+          const summary = `trained on ${file}: ${plural(r.pairs, 'pair')}, ${plural(r.epochs, 'epoch')}, accuracy ${(r.accuracy * 100).toFixed(0)}%, ${r.seconds.toFixed(1)} s (${r.stoppedBy})`;
           this.log.info(summary);
           if (r.stoppedBy === 'non-finite') {
             // Diverged after some good epochs: the best epoch's weights were kept, but say why it stopped.

@@ -5,6 +5,7 @@
  * `textContent`, never parsed as HTML.
  */
 import type { ChatEntry, ChatViewState, ExtensionMessage, TrainingStatus, WebviewMessage } from '../src/chat/protocol';
+import { formatDuration } from '../src/chat/format';
 import { MAX_QUESTION_LENGTH } from '../src/chat/protocol';
 import { feedbackElement } from './feedback';
 
@@ -31,7 +32,11 @@ function isState(x: unknown): x is ChatViewState {
 let state: ChatViewState = isState(vscode.getState())
   ? (vscode.getState() as ChatViewState)
   : { entries: [], model: null, training: null, streaming: null };
-let lastQuestion = '';
+/** Questions asked, oldest first, for ↑/↓ in the input (like a shell's history). */
+const history: string[] = [];
+/** Where ↑/↓ stand in `history`: history.length means the draft being typed. */
+let historyAt = 0;
+let draft = '';
 
 // ---- layout ----------------------------------------------------------------------------------
 const app = document.getElementById('app') ?? document.body;
@@ -61,6 +66,26 @@ const defaultButton = el('button', 'secondary', 'Use default model');
 defaultButton.id = 'use-default';
 empty.append(trainButton, defaultButton);
 
+// The first screen of an empty conversation: what this is, questions to try, how to use one's own pairs.
+const welcome = el('div', 'welcome');
+welcome.id = 'welcome';
+const welcomeTitle = el('h2', 'welcome-title', 'Chat with a model trained on question/answer pairs');
+const welcomeText = el('p', 'welcome-text');
+const examples = el('div', 'examples');
+examples.setAttribute('role', 'group');
+examples.setAttribute('aria-label', 'Example questions');
+const welcomeActions = el('div', 'welcome-actions');
+const trainMine = el('button', undefined, 'Train on my pairs…');
+trainMine.id = 'train-mine';
+trainMine.type = 'button';
+const samplePairs = el('button', 'secondary', 'Create a sample pairs file');
+samplePairs.id = 'sample-pairs';
+samplePairs.type = 'button';
+welcomeActions.append(trainMine, samplePairs);
+const formatHint = el('p', 'format-hint');
+formatHint.append('Pairs file: one ', el('code', undefined, 'question⇥answer'), ' per line (a Tab between them; lines starting with # are comments).');
+welcome.append(welcomeTitle, welcomeText, examples, welcomeActions, formatHint);
+
 const log = el('div', 'log');
 log.id = 'log';
 log.setAttribute('role', 'log');
@@ -84,7 +109,7 @@ stop.id = 'stop';
 stop.hidden = true;
 form.append(input, send, stop);
 
-app.append(header, trainingBar, empty, log, form, announce);
+app.append(header, trainingBar, empty, welcome, log, form, announce);
 
 // ---- rendering -------------------------------------------------------------------------------
 const bubbles = new Map<number, HTMLElement>();
@@ -96,7 +121,9 @@ function suggestionsOf(e: ChatEntry): string[] {
 
 /** Asks a question as if typed: the `ask` message, remembered for ↑. */
 function ask(text: string): void {
-  lastQuestion = text;
+  if (history[history.length - 1] !== text) history.push(text);
+  historyAt = history.length;
+  draft = '';
   vscode.postMessage({ type: 'ask', text });
 }
 
@@ -130,6 +157,8 @@ function entryElement(e: ChatEntry): HTMLElement {
   }
   const suggestions = e.unsure ? suggestionsOf(e) : [];
   if (suggestions.length > 0) div.append(suggestionsElement(suggestions));
+  if (e.role === 'bot' && e.text !== '' && !e.unsure) div.append(copyButton(e.id));
+  if (e.divider) div.classList.add('divider');
   const feedback = e.id === state.streaming ? null : feedbackElement(e, (m) => vscode.postMessage(m));
   if (feedback) div.append(feedback);
   if (e.role === 'bot' && e.text !== '' && !e.stopped) {
@@ -142,6 +171,37 @@ function entryElement(e: ChatEntry): HTMLElement {
     div.append(why);
   }
   return div;
+}
+
+/** Copy on a reply: the extension copies the entry's text (vscode.env.clipboard); the button says so. */
+function copyButton(id: number): HTMLButtonElement {
+  const b = el('button', 'copy', 'Copy');
+  b.type = 'button';
+  b.title = 'Copy this reply';
+  b.setAttribute('aria-label', 'Copy this reply');
+  b.addEventListener('click', () => {
+    vscode.postMessage({ type: 'copy', id });
+    b.textContent = 'Copied';
+    setTimeout(() => (b.textContent = 'Copy'), 1500);
+  });
+  return b;
+}
+
+/** The welcome screen's examples: this model's own trained questions, each a button that asks it. */
+function renderWelcome(): void {
+  welcome.hidden = state.model === null || state.entries.length > 0;
+  if (welcome.hidden || !state.model) return;
+  welcomeText.textContent = `Answering: ${state.model.label} (${state.model.kind}). Ask anything it was trained on, or train it on your own pairs.`;
+  const questions = Array.isArray(state.model.examples) ? state.model.examples.filter((q): q is string => typeof q === 'string') : [];
+  examples.replaceChildren(
+    ...questions.map((q) => {
+      const b = el('button', 'secondary example', q);
+      b.type = 'button';
+      b.title = `Ask "${q}"`;
+      b.addEventListener('click', () => ask(q));
+      return b;
+    }),
+  );
 }
 
 /** What the live region says when a reply ends. */
@@ -163,14 +223,17 @@ function renderTraining(t: TrainingStatus | null): void {
   if (t.epoch > 0) parts.push(`epoch ${t.epoch}/${t.epochs}`);
   if (Number.isFinite(t.loss)) parts.push(`loss ${t.loss.toFixed(3)}`);
   if (t.accuracy !== undefined) parts.push(`val acc ${(t.accuracy * 100).toFixed(0)}%`);
-  if (Number.isFinite(t.eta) && t.eta > 0) parts.push(`ETA ≤ ${Math.round(t.eta)} s`);
+  if (Number.isFinite(t.eta) && t.eta > 0) parts.push(`ETA ≤ ${formatDuration(t.eta)}`);
   trainingText.textContent = parts.join(' · ') + ' (you can keep chatting)';
   trainingMeter.value = t.epochs > 0 ? t.epoch / t.epochs : 0;
 }
 
 function renderAll(): void {
   modelLabel.textContent = state.model ? `Model: ${state.model.label} (${state.model.kind})` : 'No model';
+  // The model card on hover (and to screen readers): where the model comes from, pairs, epochs, accuracy.
+  modelLabel.title = state.model ? [`Model: ${state.model.label}`, ...(state.model.card ?? []).slice(1)].join('\n') : 'No model';
   empty.hidden = state.model !== null;
+  renderWelcome();
   renderTraining(state.training);
   log.replaceChildren();
   bubbles.clear();
@@ -201,6 +264,7 @@ function onMessage(m: ExtensionMessage): void {
       if (state.streaming === m.entry.id) div.classList.add('streaming');
       bubbles.set(m.entry.id, div);
       log.append(div);
+      renderWelcome();
       stop.hidden = state.streaming === null;
       log.scrollTop = log.scrollHeight;
       return;
@@ -250,6 +314,19 @@ function submit(): void {
   if (text === '') return;
   input.value = '';
   ask(text);
+  // Back to the input (after a click on Send too), so Tab and typing go on from there.
+  input.focus();
+}
+
+/** ↑/↓: walk the questions asked; back past the newest restores what was being typed. */
+function walkHistory(step: -1 | 1): boolean {
+  const at = historyAt + step;
+  if (at < 0 || at > history.length) return false;
+  if (historyAt === history.length) draft = input.value;
+  historyAt = at;
+  input.value = at === history.length ? draft : history[at];
+  input.setSelectionRange(input.value.length, input.value.length);
+  return true;
 }
 
 input.addEventListener('keydown', (ev: KeyboardEvent) => {
@@ -258,20 +335,32 @@ input.addEventListener('keydown', (ev: KeyboardEvent) => {
   if (ev.key === 'Enter' && !ev.shiftKey) {
     ev.preventDefault();
     submit();
-  } else if (ev.key === 'ArrowUp' && input.value === '' && lastQuestion !== '') {
-    ev.preventDefault();
-    input.value = lastQuestion;
+  } else if ((ev.key === 'ArrowUp' || ev.key === 'ArrowDown') && !ev.shiftKey && !input.value.includes('\n')) {
+    // A one-line input: ↑/↓ walk the history instead of moving the caret.
+    if (walkHistory(ev.key === 'ArrowUp' ? -1 : 1)) ev.preventDefault();
   }
 });
 send.addEventListener('click', submit);
 stop.addEventListener('click', () => vscode.postMessage({ type: 'stop' }));
 newChat.addEventListener('click', () => vscode.postMessage({ type: 'newChat' }));
+trainMine.addEventListener('click', () => vscode.postMessage({ type: 'train' }));
+samplePairs.addEventListener('click', () => vscode.postMessage({ type: 'newPairsFile' }));
+
+// Stick to the bottom: a conversation scrolled to its end stays there when the view is resized (a
+// narrower side bar wraps the bubbles taller); one scrolled up to read stays where it is.
+let atBottom = true;
+log.addEventListener('scroll', () => {
+  atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 8;
+});
+new ResizeObserver(() => {
+  if (atBottom) log.scrollTop = log.scrollHeight;
+}).observe(log);
 trainButton.addEventListener('click', () => vscode.postMessage({ type: 'train' }));
 defaultButton.addEventListener('click', () => vscode.postMessage({ type: 'useDefault' }));
 dashboardButton.addEventListener('click', () => vscode.postMessage({ type: 'dashboard' }));
 window.addEventListener('message', (ev: MessageEvent<ExtensionMessage>) => onMessage(ev.data));
 
-const lastUser = [...state.entries].reverse().find((e) => e.role === 'user');
-if (lastUser) lastQuestion = lastUser.text;
+for (const e of state.entries) if (e.role === 'user' && history[history.length - 1] !== e.text) history.push(e.text);
+historyAt = history.length;
 renderAll();
 vscode.postMessage({ type: 'ready' });

@@ -22,6 +22,7 @@ export { ModelFileError } from '../io/model-file';
 export { sha256Hex } from '../io/hash';
 export { DEFAULT_NORMALIZE_OPTIONS, normalizeQuestion, normalizeAnswer } from '../text';
 export { readDefaultPairs, withDefaultPairs } from './default-pairs';
+export { formatDuration, plural } from './format';
 export { fineTuneChatModel, knownPairs, sampleReplay, mergeCorrections, DEFAULT_FINE_TUNE } from './finetune';
 export type { FineTuneOptions, FineTuneResult } from './finetune';
 export { regressionCheck, describeCheck, checkPairs, DEFAULT_MAX_BROKEN } from './regression';

@@ -28,6 +28,8 @@ export interface ChatEntry {
   readonly suggestions?: readonly string[];
   /** Bot replies: the reply hit the length limit (its text ends with "…"). */
   readonly cut?: boolean;
+  /** Notes: a divider in the conversation where another model started answering. */
+  readonly divider?: boolean;
   /** Bot replies: the user confirmed it (👍) or corrected it (👎 and a better answer), recorded in the corrections file. */
   readonly feedback?: 'confirmed' | 'corrected';
 }
@@ -51,7 +53,14 @@ export interface TrainingStatus {
 export interface ChatViewState {
   readonly entries: readonly ChatEntry[];
   /** null: no model at all (empty state with "Train…" and "Use default model"). */
-  readonly model: { readonly label: string; readonly kind: string } | null;
+  readonly model: {
+    readonly label: string;
+    readonly kind: string;
+    /** The model card, one fact a line ("trained on faq.tsv", "24 pairs", "exact-match 100%"…), for a hover. */
+    readonly card?: readonly string[];
+    /** A few questions this model was trained on, offered as buttons while the conversation is empty. */
+    readonly examples?: readonly string[];
+  } | null;
   readonly training: TrainingStatus | null;
   /** Id of the bot entry being streamed right now, if any. */
   readonly streaming: number | null;
@@ -66,6 +75,9 @@ export type WebviewMessage =
   | { readonly type: 'useDefault' }
   | { readonly type: 'newChat' }
   | { readonly type: 'showLog' }
+  | { readonly type: 'newPairsFile' }
+  /** Copies the text of the conversation's entry `id` (the extension looks it up: no text crosses). */
+  | { readonly type: 'copy'; readonly id: number }
   /** 👍 on bot reply `id`. */
   | { readonly type: 'confirm'; readonly id: number }
   /** 👎 on bot reply `id`, and what it should have said. */
@@ -104,6 +116,8 @@ const FIELDS: { readonly [K in WebviewMessageType]: readonly string[] } = {
   useDefault: [],
   newChat: [],
   showLog: [],
+  newPairsFile: [],
+  copy: ['id'],
   confirm: ['id'],
   correct: ['id', 'text'],
   why: ['id'],
@@ -135,6 +149,11 @@ export function validateWebviewMessage(x: unknown): ValidationResult {
       }
       return { ok: true, message: { type, text } };
     }
+    case 'copy': {
+      const id = x['id'];
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, reason: `"copy": expected a non-negative integer "id", got ${typeof id === 'number' ? id : typeof id}` };
+      return { ok: true, message: { type, id } };
+    }
     case 'confirm':
     case 'correct': {
       const id = x['id'];
@@ -158,6 +177,7 @@ export function validateWebviewMessage(x: unknown): ValidationResult {
     case 'useDefault':
     case 'newChat':
     case 'showLog':
+    case 'newPairsFile':
       return { ok: true, message: { type } };
     default: {
       const never: never = type;

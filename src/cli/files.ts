@@ -5,6 +5,7 @@
 import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkFileSize, PairFileError, type PairLimits } from '../chat';
+import { limitHint, resolveLimits } from '../data/limits';
 import { UsageError } from './args';
 
 /** Bad input that is not a pairs or model file error (unreadable file, unwritable output). Exit code 1. */
@@ -63,6 +64,43 @@ export function readBytes(path: string, limits?: Partial<PairLimits>): Uint8Arra
   }
 }
 
+
+/** The name `-` stands for standard input; messages call it `<stdin>` (`<stdin>:3: expected …`). */
+export const STDIN_NAME = '<stdin>';
+
+export function displayName(path: string): string {
+  return path === '-' ? STDIN_NAME : path;
+}
+
+/**
+ * Reads all of `stdin` (the pairs file `-`), refusing it as soon as it passes maxFileBytes: a stream has no
+ * size to check first, so the limit is checked on every chunk and nothing past it is kept.
+ */
+export async function readStream(stdin: NodeJS.ReadableStream, limits: Partial<PairLimits>): Promise<Uint8Array> {
+  const { maxFileBytes } = resolveLimits(limits);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : (chunk as Uint8Array);
+    size += bytes.length;
+    if (size > maxFileBytes) {
+      throw new PairFileError(STDIN_NAME, 0, `more than ${maxFileBytes.toLocaleString('en-US')} bytes, over the limit (${limitHint('maxFileBytes')})`);
+    }
+    chunks.push(bytes);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}
+
+/** A pairs or questions file's bytes: `-` reads standard input, anything else goes through readBytes. */
+export async function readInput(path: string, stdin: NodeJS.ReadableStream, limits: Partial<PairLimits>): Promise<Uint8Array> {
+  return path === '-' ? readStream(stdin, limits) : readBytes(path, limits);
+}
 
 /**
  * Refuses an output that cannot be written, before any training: '' (usage), the pairs file itself,

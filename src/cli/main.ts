@@ -5,7 +5,7 @@
  * 2 usage, 130 training interrupted by Ctrl+C, 143 by SIGTERM (the best model so far is still saved if
  * an epoch finished; nothing is written otherwise).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import {
   ChatModel,
   DEFAULT_MODEL_RELATIVE_PATH,
   notSureMessage,
+  plural,
   readDefaultPairs,
   DEFAULT_TRAIN_OPTIONS,
   deserializeModel,
@@ -45,8 +46,8 @@ import { num, parseArgs, str, UsageError, type FlagSpec, type ParsedArgs } from 
 import { fineTuneCommand, FINE_TUNE_FLAGS, FINE_TUNE_USAGE } from './finetune';
 import { withStopSignals } from './signals';
 import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE } from './exit';
-import { BadInput, checkOutput, fixedDate, readBytes } from './files';
-import { ProgressPrinter } from './progress';
+import { BadInput, checkOutput, displayName, fixedDate, readBytes, readInput } from './files';
+import { dumbTerminal, ProgressPrinter } from './progress';
 
 export { EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED };
 
@@ -55,22 +56,21 @@ const TRAIN_WORKER = join(__dirname, '..', 'worker', 'trainWorker.js');
 /** The package root (out/src/cli → ../../..), where data/default/ lives. */
 const PACKAGE_ROOT = join(__dirname, '..', '..', '..');
 
-export const USAGE = `Usage:
-  seq2seq-chat train <pairs-file> --out <model-file> [options]
-  seq2seq-chat train <corrections-file> --from <model-file> --out <model-file> [--replay <pairs-file>]
-  seq2seq-chat chat [model-file] ["question"] [--json] [--beam K | --temperature X] [--max-length N]
-  seq2seq-chat eval <model-file> <pairs-file> [--show N] [--beam K] [--report report.html [--compare other.s2s]]
-  seq2seq-chat eval <model-file> --unknown <questions-file>
-  seq2seq-chat --help
+const TRAIN_USAGE = `  seq2seq-chat train <pairs-file|-> --out <model-file> [--json] [options]
+  seq2seq-chat train <corrections-file> --from <model-file> --out <model-file> [--replay <pairs-file>]`;
+const CHAT_USAGE = `  seq2seq-chat chat [model-file] ["question"] [--json] [--beam K | --temperature X] [--max-length N]`;
+const EVAL_USAGE = `  seq2seq-chat eval <model-file> <pairs-file|-> [--show N] [--beam K] [--json] [--min-accuracy P]
+      [--report report.html [--compare other.s2s]]
+  seq2seq-chat eval <model-file> --unknown <questions-file|-> [--json] [--min-accuracy P]`;
 
-Pairs files: TSV (question<TAB>answer), CSV, JSON, JSONL, or the book's fixed-width format.
-
-train options:
+const TRAIN_HELP = `train options (the pairs file \`-\` reads standard input):
   --out FILE              model file to write (required)
+  --json                  print a JSON summary on stdout when training ends: {model, pairs, format, epochs, loss,
+                          accuracy, stoppedBy, seconds, warnings}
   --no-default-pairs      leave out the embedded small talk (greetings, thanks), trained with yours by default
   --model KIND            simple | peeky | attention (default ${DEFAULT_TRAIN_OPTIONS.model})
   --reverse, --no-reverse reverse questions (default ${DEFAULT_TRAIN_OPTIONS.reverse ? 'on' : 'off'})
-  --tokenizer KIND        char | word (default ${DEFAULT_TRAIN_OPTIONS.tokenizer})
+  --tokenizer KIND        char | word (default ${DEFAULT_TRAIN_OPTIONS.tokenizer}; questions are always read as words)
   --epochs N              most epochs (default ${DEFAULT_TRAIN_OPTIONS.epochs}; stops early at 100% exact-match)
   --batch N               batch size (default ${DEFAULT_TRAIN_OPTIONS.batchSize})
   --hidden N              LSTM width (default ${DEFAULT_TRAIN_OPTIONS.hidden})
@@ -83,29 +83,63 @@ train options:
                           at most the processors available)
   --deterministic         fixed dates in the model file (1970, or SOURCE_DATE_EPOCH when set), so the same
                           seed and data give the same bytes; SOURCE_DATE_EPOCH alone does the same
+  Limits: --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N,
+  --max-vocabulary N (default ${DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? 30000}).
+  Progress goes to stderr: a redrawn bar on a terminal (none with TERM=dumb; NO_COLOR redraws without escape
+  sequences), one line per epoch otherwise.
 
-${FINE_TUNE_USAGE}
+${FINE_TUNE_USAGE}`;
 
-chat options: the model defaults to the embedded default model; with a question, prints one reply,
-  otherwise opens a prompt (empty line or Ctrl+D quits).
-  --beam K                beam search with K beams (default greedy)
+const DECODE_HELP = `  --beam K                beam search with K beams (default greedy)
   --temperature X         sample with temperature X
   --seed N                seed for sampling
   --max-length N          longest reply in tokens (default the model's own: its longest trained answer plus a margin)
   --threshold X           confidence below which a reply is not sure (default the model's own)
-  --free                  free generation instead of replying with one of the trained answers
-  --json                  (chat) one JSON object per question: reply, confidence, sure, suggestions, cut
+  --free                  free generation instead of replying with one of the trained answers`;
 
-eval: prints the first failures (--show N, default 10), then "answered: A/N (P%)" (replies given as sure)
+const CHAT_HELP = `chat options: the model defaults to the embedded default model; with a question, prints one reply,
+  otherwise opens a prompt (empty line or Ctrl+D quits). A question that starts with - goes after --.
+${DECODE_HELP}
+  --json                  one JSON object per question: reply, confidence, sure, suggestions, cut`;
+
+const EVAL_HELP = `eval: prints the first failures (--show N, default 10), then "answered: A/N (P%)" (replies given as sure)
   and "exact-match: K/N (P%)" (sure and exactly right). With --unknown (one question per line that the
-  model must not know), the last line is "abstained: K/N (P%)". --report FILE.html also writes a
-  self-contained HTML report (exact-match, confidence histogram, misses with a character diff, model card);
-  --compare OTHER.s2s adds which pairs changed from OTHER to this model.
+  model must not know), the last line is "abstained: K/N (P%)". The file \`-\` reads standard input.
+  --report FILE.html also writes a self-contained HTML report (exact-match, confidence histogram, misses with
+  a character diff, model card); --compare OTHER.s2s adds which pairs changed from OTHER to this model.
+  --json                  one JSON object instead: the counts and every failure
+  --min-accuracy P        exit 1 when the last percentage (exact-match, or abstained with --unknown) is below
+                          P (0-100), so that eval can gate a CI
+${DECODE_HELP}
+  Limits: --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N.`;
 
-Limits (train and eval): --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N;
-  train also --max-vocabulary N (default ${DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? 30000}).
+const FORMATS = 'Pairs files: TSV (question<TAB>answer), CSV, JSON, JSONL, or the book\'s fixed-width format.';
+const EXIT_CODES = 'Exit codes: 0 success, 1 bad input (or eval below --min-accuracy), 2 usage, 130 interrupted (Ctrl+C),\n  143 terminated (SIGTERM).';
 
-Exit codes: 0 success, 1 bad input, 2 usage, 130 interrupted (Ctrl+C), 143 terminated (SIGTERM).`;
+export const USAGE = `Usage:
+${TRAIN_USAGE}
+${CHAT_USAGE}
+${EVAL_USAGE}
+  seq2seq-chat <command> --help
+  seq2seq-chat --version
+
+${FORMATS}
+
+${TRAIN_HELP}
+
+${CHAT_HELP}
+
+${EVAL_HELP}
+
+${EXIT_CODES}`;
+
+type Command = 'train' | 'chat' | 'eval';
+
+/** One command's help: `seq2seq-chat chat -h`. */
+export function commandUsage(command: Command): string {
+  const [usage, help] = command === 'train' ? [TRAIN_USAGE, TRAIN_HELP] : command === 'chat' ? [CHAT_USAGE, CHAT_HELP] : [EVAL_USAGE, EVAL_HELP];
+  return `Usage:\n${usage}\n\n${command === 'chat' ? '' : FORMATS + '\n\n'}${help}\n\n${EXIT_CODES}`;
+}
 
 const LIMIT_FLAGS: Record<string, FlagSpec> = {
   'max-file-bytes': { type: 'int', min: 1 },
@@ -123,7 +157,9 @@ const DECODE_FLAGS: Record<string, FlagSpec> = {
   free: { type: 'boolean' },
 };
 
-const CHAT_FLAGS: Record<string, FlagSpec> = { ...DECODE_FLAGS, json: { type: 'boolean' } };
+const JSON_FLAG: Record<string, FlagSpec> = { json: { type: 'boolean' } };
+
+const CHAT_FLAGS: Record<string, FlagSpec> = { ...DECODE_FLAGS, ...JSON_FLAG };
 
 const TRAIN_FLAGS: Record<string, FlagSpec> = {
   out: { type: 'string' },
@@ -144,10 +180,13 @@ const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'default-pairs': { type: 'boolean', negatable: true },
   ...FINE_TUNE_FLAGS,
   ...LIMIT_FLAGS,
+  ...JSON_FLAG,
 };
 
 const EVAL_FLAGS: Record<string, FlagSpec> = {
-  show: { type: 'int', min: 0 }, unknown: { type: 'string' }, report: { type: 'string' }, compare: { type: 'string' }, ...DECODE_FLAGS, ...LIMIT_FLAGS,
+  show: { type: 'int', min: 0 }, unknown: { type: 'string' }, report: { type: 'string' }, compare: { type: 'string' },
+  'min-accuracy': { type: 'number', min: 0, max: 100 },
+  ...DECODE_FLAGS, ...LIMIT_FLAGS, ...JSON_FLAG,
 };
 
 export interface Io {
@@ -199,7 +238,7 @@ function loadModel(path: string): ChatModel {
 
 async function train(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, TRAIN_FLAGS);
-  if (args.positionals.length !== 1) throw new UsageError(`train: expected one pairs file, got ${args.positionals.length} arguments`);
+  if (args.positionals.length !== 1) throw new UsageError(`train: expected one pairs file, got ${plural(args.positionals.length, 'argument')}`);
   const out = str(args, 'out');
   if (out === undefined) throw new UsageError('train: --out <model-file> is required');
   if (args.flags.has('from')) return fineTuneCommand(args, io, out, limitsFrom(args));
@@ -244,14 +283,16 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     options.threads = cores;
   }
   const limits = limitsFrom(args);
-  const bytes = readBytes(pairsPath, limits);
-  const read = readPairs(bytes, pairsPath, limits);
+  const json = args.flags.get('json') === true;
+  const bytes = await readInput(pairsPath, io.stdin, limits);
+  const pairsName = displayName(pairsPath);
+  const read = readPairs(bytes, pairsName, limits);
   for (const w of read.warnings) io.stderr.write(`warning: ${w.file}:${w.line}: ${w.message}\n`);
   const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
   const threads = options.threads ?? DEFAULT_TRAIN_OPTIONS.threads ?? 1;
-  const printer = new ProgressPrinter(io.stderr, epochs);
+  const printer = new ProgressPrinter(io.stderr, epochs, process.env);
   return withStopSignals(io, printer, async (signal, stoppedBy) => {
-    io.stderr.write(`${pairsPath}: ${read.pairs.length} pairs (${read.format}); kernel ${currentKernel().name}, ${threads} thread${threads === 1 ? '' : 's'}\n`);
+    io.stderr.write(`${pairsName}: ${plural(read.pairs.length, 'pair')} (${read.format}); kernel ${currentKernel().name}, ${plural(threads, 'thread')}\n`);
     const curves = new CurveRecorder(epochs);
     const callbacks = {
       onProgress: (p: TrainProgress): void => {
@@ -273,7 +314,20 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     });
     printer.clear();
     const r = result.report;
+    const summary = (saved: boolean): string =>
+      JSON.stringify({
+        model: saved ? out : null,
+        pairs: read.pairs.length,
+        format: read.format,
+        epochs: r.epochs,
+        loss: Number.isFinite(r.loss) ? Math.round(r.loss * 1e4) / 1e4 : null,
+        accuracy: Math.round(r.accuracy * 1e4) / 1e4,
+        stoppedBy: r.stoppedBy,
+        seconds: Math.round(r.seconds * 10) / 10,
+        warnings: read.warnings,
+      }) + '\n';
     if (r.epochs === 0) {
+      if (json) io.stdout.write(summary(false));
       // Stopped before the first epoch ended: untrained weights (loss NaN) must not replace a good model.
       io.stderr.write(`${stoppedBy()?.word ?? 'stopped'} before the first epoch finished: nothing was saved${existsSync(out) ? ` (${out} is unchanged)` : ''}\n`);
       return stoppedBy()?.code ?? EXIT_INTERRUPTED;
@@ -282,7 +336,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     // nothing that depends on the clock (report.seconds, epoch times, iterations reported by time).
     curves.finish(r.stoppedBy, r.message);
     const report = date === undefined ? r : { ...r, date, seconds: 0 };
-    const run = { file: basename(pairsPath), options: result.model.options, report, curves: date === undefined ? curves.curves() : withoutTimes(curves.curves()) };
+    const run = { file: pairsPath === '-' ? pairsName : basename(pairsPath), options: result.model.options, report, curves: date === undefined ? curves.curves() : withoutTimes(curves.curves()) };
     const m = result.model;
     const saved = new ChatModel(m.engine, m.vocabulary, m.options, report, m.knowledge, appendRun([], run));
     try {
@@ -290,7 +344,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     } catch (e) {
       throw new BadInput(`${out}: cannot write the model (${e instanceof Error ? e.message : String(e)})`);
     }
-    io.stdout.write(`saved ${out}: ${r.epochs} epochs, loss ${r.loss.toFixed(4)}, exact-match ${(r.accuracy * 100).toFixed(1)}% (${r.stoppedBy}, ${r.seconds.toFixed(1)}s)\n`);
+    io.stdout.write(json ? summary(true) : `saved ${out}: ${plural(r.epochs, 'epoch')}, loss ${r.loss.toFixed(4)}, exact-match ${(r.accuracy * 100).toFixed(1)}% (${r.stoppedBy}, ${r.seconds.toFixed(1)}s)\n`);
     return r.stoppedBy === 'cancelled' ? (stoppedBy()?.code ?? EXIT_INTERRUPTED) : EXIT_OK;
   });
 }
@@ -317,7 +371,7 @@ async function chat(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, CHAT_FLAGS);
   const json = args.flags.get('json') === true;
   const pos = args.positionals;
-  if (pos.length > 2) throw new UsageError(`chat: expected at most a model file and a question, got ${pos.length} arguments`);
+  if (pos.length > 2) throw new UsageError(`chat: expected at most a model file and a question, got ${plural(pos.length, 'argument')}`);
   let modelPath = defaultModelPath();
   let question: string | undefined;
   if (pos.length === 2) [modelPath, question] = pos;
@@ -332,7 +386,8 @@ async function chat(argv: readonly string[], io: Io): Promise<number> {
     printReply(model, question, decode, io, json);
     return EXIT_OK;
   }
-  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: io.stdin.isTTY === true });
+  // TERM=dumb: no line editing, whose redraws are escape sequences.
+  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: io.stdin.isTTY === true && !dumbTerminal(process.env) });
   const prompt = (): void => {
     if (io.stdin.isTTY) rl.prompt();
   };
@@ -348,17 +403,35 @@ async function chat(argv: readonly string[], io: Io): Promise<number> {
   return EXIT_OK;
 }
 
-function evaluate(argv: readonly string[], io: Io): number {
+/** `12/40 (30.0%)`: the form of eval's last lines, which scripts read. */
+function percent(k: number, n: number): string {
+  return `${k}/${n} (${ratio(k, n).toFixed(1)}%)`;
+}
+
+function ratio(k: number, n: number): number {
+  return n > 0 ? (100 * k) / n : 0;
+}
+
+/** `--min-accuracy P`: exit 1, with a line that says by how much, when the last percentage is below P. */
+function gate(what: string, k: number, n: number, min: number | undefined, io: Io): number {
+  if (min === undefined || ratio(k, n) >= min) return EXIT_OK;
+  io.stderr.write(`${ERROR_PREFIX}${what} ${ratio(k, n).toFixed(1)}% is below --min-accuracy ${min}%\n`);
+  return EXIT_BAD_INPUT;
+}
+
+async function evaluate(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, EVAL_FLAGS);
   const unknown = str(args, 'unknown');
   const expected = unknown === undefined ? 2 : 1;
   if (args.positionals.length !== expected) {
     throw new UsageError(unknown === undefined
-      ? `eval: expected <model-file> <pairs-file>, got ${args.positionals.length} arguments (or <model-file> --unknown <questions-file>)`
-      : `eval --unknown: expected only <model-file> besides the questions file, got ${args.positionals.length} arguments`);
+      ? `eval: expected <model-file> <pairs-file>, got ${plural(args.positionals.length, 'argument')} (or <model-file> --unknown <questions-file>)`
+      : `eval --unknown: expected only <model-file> besides the questions file, got ${plural(args.positionals.length, 'argument')}`);
   }
   const [modelPath, pairsPath] = args.positionals;
   const decode = decodeFrom(args); // usage errors before any work
+  const json = args.flags.get('json') === true;
+  const minAccuracy = num(args, 'min-accuracy');
   const reportPath = str(args, 'report');
   const comparePath = str(args, 'compare');
   if (unknown !== undefined && (reportPath !== undefined || comparePath !== undefined)) throw new UsageError('eval --unknown: --report and --compare need a pairs file');
@@ -368,39 +441,71 @@ function evaluate(argv: readonly string[], io: Io): number {
   const model = deserializeModel(modelBytes, modelPath);
   const limits = limitsFrom(args);
   const show = num(args, 'show') ?? 10;
-  const percent = (k: number, n: number): string => `${k}/${n} (${(n > 0 ? (100 * k) / n : 0).toFixed(1)}%)`;
   if (unknown !== undefined) {
     // One question per line that the model must not know: a reply counts as abstained when it is not sure.
-    const questions = new TextDecoder().decode(readBytes(unknown, limits)).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const questions = new TextDecoder().decode(await readInput(unknown, io.stdin, limits)).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
     const replies = model.replies(questions, decode);
     const answered = replies.map((r, i) => ({ r, q: questions[i] })).filter(({ r }) => r.sure);
-    for (const { r, q } of answered.slice(0, show)) io.stdout.write(`answered ${JSON.stringify(q)} with ${JSON.stringify(r.text)} (confidence ${r.confidence.toFixed(2)})\n`);
-    io.stdout.write(`abstained: ${percent(questions.length - answered.length, questions.length)}\n`);
-    return EXIT_OK;
+    const abstained = questions.length - answered.length;
+    if (json) {
+      const list = answered.map(({ r, q }) => ({ question: q, reply: r.text, confidence: Math.round(r.confidence * 1e4) / 1e4 }));
+      io.stdout.write(JSON.stringify({ total: questions.length, abstained, answered: list }) + '\n');
+    } else {
+      for (const { r, q } of answered.slice(0, show)) io.stdout.write(`answered ${JSON.stringify(q)} with ${JSON.stringify(r.text)} (confidence ${r.confidence.toFixed(2)})\n`);
+      io.stdout.write(`abstained: ${percent(abstained, questions.length)}\n`);
+    }
+    return gate('abstained', abstained, questions.length, minAccuracy, io);
   }
-  const read = readPairs(readBytes(pairsPath, limits), pairsPath, limits);
+  const pairsName = displayName(pairsPath);
+  const read = readPairs(await readInput(pairsPath, io.stdin, limits), pairsName, limits);
   const outcomes = evaluatePairs(model, read.pairs, decode);
   const result = summarizeOutcomes(outcomes);
-  for (const f of result.failures.slice(0, show)) {
-    io.stdout.write(`${pairsPath}:${f.line}: ${JSON.stringify(f.question)}\n  expected ${JSON.stringify(f.expected)}\n  got      ${f.sure ? '' : '(not sure) '}${JSON.stringify(f.got)}\n`);
+  if (json) {
+    const failures = result.failures.map((f) => ({ line: f.line, question: f.question, expected: f.expected, got: f.got, sure: f.sure }));
+    io.stdout.write(JSON.stringify({ file: pairsName, total: result.total, answered: result.answered, correct: result.correct, failures }) + '\n');
+  } else {
+    for (const f of result.failures.slice(0, show)) {
+      io.stdout.write(`${pairsName}:${f.line}: ${JSON.stringify(f.question)}\n  expected ${JSON.stringify(f.expected)}\n  got      ${f.sure ? '' : '(not sure) '}${JSON.stringify(f.got)}\n`);
+    }
+    const more = result.failures.length - show;
+    if (more > 0) io.stdout.write(`… and ${more} more ${more === 1 ? 'failure' : 'failures'}\n`);
   }
-  if (result.failures.length > show) io.stdout.write(`… and ${result.failures.length - show} more failures\n`);
   if (reportPath !== undefined) {
-    const report = buildEvaluationReport(basename(pairsPath), { label: basename(modelPath), kind: model.kind }, outcomes);
+    const reportName = pairsPath === '-' ? pairsName : basename(pairsPath);
+    const report = buildEvaluationReport(reportName, { label: basename(modelPath), kind: model.kind }, outcomes);
     const other = comparePath === undefined ? undefined : loadModel(comparePath);
-    // The comparison reads "from the other model to this one": --compare names the baseline.
-    const comparison = other && compareReports(buildEvaluationReport(basename(pairsPath), { label: basename(comparePath ?? ''), kind: other.kind }, evaluatePairs(other, read.pairs, decode)), report);
+    const comparison = other && compareReports(buildEvaluationReport(reportName, { label: basename(comparePath ?? ''), kind: other.kind }, evaluatePairs(other, read.pairs, decode)), report);
     try {
       writeFileAtomic(resolve(reportPath), new TextEncoder().encode(renderReportHtml(report, { card: modelCard(model, modelBytes.length), ...(comparison ? { comparison } : {}) })));
     } catch (e) {
       throw new BadInput(`${reportPath}: cannot write the report (${e instanceof Error ? e.message : String(e)})`);
     }
-    if (comparison) io.stdout.write(`compared with ${comparePath}: ${comparison.fixed.length} fixed, ${comparison.broken.length} broken, ${comparison.changed.length} changed\n`);
-    io.stdout.write(`report: ${reportPath}\n`);
+    // With --json, stdout holds the one JSON object; where the report went is said on stderr.
+    const where = json ? io.stderr : io.stdout;
+    if (comparison) where.write(`compared with ${comparePath}: ${comparison.fixed.length} fixed, ${comparison.broken.length} broken, ${comparison.changed.length} changed\n`);
+    where.write(`report: ${reportPath}\n`);
   }
-  io.stdout.write(`answered: ${percent(result.answered, result.total)}\n`);
-  io.stdout.write(`exact-match: ${percent(result.correct, result.total)}\n`);
-  return EXIT_OK;
+  if (!json) {
+    io.stdout.write(`answered: ${percent(result.answered, result.total)}\n`);
+    io.stdout.write(`exact-match: ${percent(result.correct, result.total)}\n`);
+  }
+  return gate('exact-match', result.correct, result.total, minAccuracy, io);
+}
+
+/** Every error line starts with this, usage and bad input alike, so a script or a person finds it. */
+export const ERROR_PREFIX = 'seq2seq-chat: error: ';
+
+const COMMANDS: readonly Command[] = ['train', 'chat', 'eval'];
+
+function isCommand(x: string): x is Command {
+  return (COMMANDS as readonly string[]).includes(x);
+}
+
+/** The package's version, from the package.json beside out/. */
+export function version(): string {
+  const raw: unknown = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8'));
+  const v = typeof raw === 'object' && raw !== null ? (raw as { version?: unknown }).version : undefined;
+  return typeof v === 'string' ? v : 'unknown';
 }
 
 /** Runs one command; returns the exit code (never calls process.exit except on a second Ctrl+C). */
@@ -408,11 +513,20 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
   const [command, ...rest] = argv;
   try {
     if (command === undefined) throw new UsageError('expected a command: train, chat or eval');
+    if (command === '--version' || command === '-V') {
+      io.stdout.write(`seq2seq-chat ${version()}\n`);
+      return EXIT_OK;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
+      const topic = rest[0];
+      io.stdout.write((topic !== undefined && isCommand(topic) ? commandUsage(topic) : USAGE) + '\n');
+      return EXIT_OK;
+    }
     // After `--` everything is a positional argument: `chat -- --help` asks the model "--help".
     const dashes = rest.indexOf('--');
     const options = dashes < 0 ? rest : rest.slice(0, dashes);
-    if (command === '--help' || command === '-h' || command === 'help' || options.includes('--help')) {
-      io.stdout.write(USAGE + '\n');
+    if (isCommand(command) && (options.includes('--help') || options.includes('-h'))) {
+      io.stdout.write(commandUsage(command) + '\n');
       return EXIT_OK;
     }
     switch (command) {
@@ -421,17 +535,18 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
       case 'chat':
         return await chat(rest, io);
       case 'eval':
-        return evaluate(rest, io);
+        return await evaluate(rest, io);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)} (expected train, chat or eval)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`seq2seq-chat: ${e.message}\nRun seq2seq-chat --help for usage.\n`);
+      const help = command !== undefined && isCommand(command) ? `seq2seq-chat ${command} --help` : 'seq2seq-chat --help';
+      io.stderr.write(`${ERROR_PREFIX}${e.message}\nRun ${help} for usage.\n`);
       return EXIT_USAGE;
     }
     if (e instanceof PairFileError || e instanceof ModelFileError || e instanceof BadInput || e instanceof TrainingError) {
-      io.stderr.write(`error: ${e.message}\n`);
+      io.stderr.write(`${ERROR_PREFIX}${e.message}\n`);
       return EXIT_BAD_INPUT;
     }
     throw e;

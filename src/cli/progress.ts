@@ -1,14 +1,12 @@
 /** Progress display for `seq2seq-chat train`: a redrawn bar on a terminal, one line per epoch otherwise. */
+import { formatDuration } from '../chat/format';
 import type { EpochReport, TrainProgress } from '../chat/types';
 
-/** `45s`, `3m12s`, `1h02m`; `--` when unknown. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '--';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+export { formatDuration };
+
+/** TERM=dumb: a terminal that cannot move the cursor or clear a line (Emacs shell, some CI logs). */
+export function dumbTerminal(env: NodeJS.ProcessEnv): boolean {
+  return env.TERM === 'dumb';
 }
 
 /**
@@ -28,24 +26,36 @@ export function epochLine(r: EpochReport, epochs: number): string {
   return `epoch ${r.epoch}/${epochs} loss ${r.loss.toFixed(4)}${val} exact-match ${(r.accuracy * 100).toFixed(1)}% (${r.seconds.toFixed(1)}s)`;
 }
 
-/** Writes progress to a stream; on a TTY redraws one line, otherwise prints only epoch lines. */
+/**
+ * Writes progress to a stream. On a TTY it redraws one line: with `\r` and the erase-line sequence, or, when
+ * NO_COLOR is set, with `\r` and spaces over the rest of the last line (no escape sequence at all). Not a
+ * TTY, or TERM=dumb: only epoch lines.
+ */
 export class ProgressPrinter {
-  private drawn = false;
+  private drawn = 0;
   private lastDraw = 0;
+  private readonly redraw: boolean;
+  private readonly plain: boolean;
 
   constructor(
     private readonly out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
     private readonly epochs: number,
-  ) {}
+    env: NodeJS.ProcessEnv = {},
+  ) {
+    this.redraw = out.isTTY === true && !dumbTerminal(env);
+    this.plain = env.NO_COLOR !== undefined;
+  }
 
   progress(p: TrainProgress): void {
-    if (!this.out.isTTY) return;
+    if (!this.redraw) return;
     const now = Date.now();
     if (now - this.lastDraw < 100 && p.iteration < p.iterations) return;
     this.lastDraw = now;
-    const cols = this.out.columns ?? 80;
-    this.out.write('\r' + progressLine(p).slice(0, cols - 1) + '\x1b[K');
-    this.drawn = true;
+    // A pseudo-terminal without a size (`script`, some CI runners) reports 0 columns.
+    const cols = this.out.columns || 80;
+    const line = progressLine(p).slice(0, cols - 1);
+    this.out.write('\r' + (this.plain ? line.padEnd(this.drawn) : line + '\x1b[K'));
+    this.drawn = line.length;
   }
 
   epoch(r: EpochReport): void {
@@ -54,7 +64,7 @@ export class ProgressPrinter {
   }
 
   clear(): void {
-    if (this.drawn) this.out.write('\r\x1b[K');
-    this.drawn = false;
+    if (this.drawn > 0) this.out.write(this.plain ? '\r' + ' '.repeat(this.drawn) + '\r' : '\r\x1b[K');
+    this.drawn = 0;
   }
 }

@@ -46,30 +46,47 @@ export function detectFormat(fileName: string, text: string): PairFormat {
   return 'tsv';
 }
 
-/** Exact duplicates, and the same question (after normalisation) with a different answer. */
-export function findDuplicates(file: string, pairs: readonly Pair[], normalize: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS): PairWarning[] {
-  const warnings: PairWarning[] = [];
-  const exact = new Map<string, number>();
-  const byQuestion = new Map<string, { answer: string; line: number }>();
-  for (const p of pairs) {
+/**
+ * Exact duplicates, and the same question (after normalisation) with a different answer, one pair at a
+ * time in file order (so a caller can check a big file in slices).
+ */
+export class DuplicateFinder {
+  private readonly exact = new Map<string, number>();
+  private readonly byQuestion = new Map<string, { answer: string; line: number }>();
+
+  constructor(
+    private readonly file: string,
+    private readonly normalize: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS,
+  ) {}
+
+  check(p: Pair): PairWarning | undefined {
+    const { file } = this;
     const key = JSON.stringify([p.question, p.answer]);
-    const before = exact.get(key);
-    if (before !== undefined) {
-      warnings.push({ file, line: p.line, message: `duplicate of line ${before}` });
-      continue;
-    }
-    exact.set(key, p.line);
-    const q = normalizeQuestion(p.question, normalize);
-    const a = normalizeAnswer(p.answer, normalize);
-    const seen = byQuestion.get(q);
-    if (seen === undefined) byQuestion.set(q, { answer: a, line: p.line });
+    const before = this.exact.get(key);
+    if (before !== undefined) return { file, line: p.line, message: `duplicate of line ${before}` };
+    this.exact.set(key, p.line);
+    const q = normalizeQuestion(p.question, this.normalize);
+    const a = normalizeAnswer(p.answer, this.normalize);
+    const seen = this.byQuestion.get(q);
+    if (seen === undefined) this.byQuestion.set(q, { answer: a, line: p.line });
     else if (seen.answer !== a) {
-      warnings.push({
+      return {
         file,
         line: p.line,
         message: `same question as line ${seen.line} with a different answer (lines ${seen.line} and ${p.line} conflict; the model can learn only one)`,
-      });
+      };
     }
+    return undefined;
+  }
+}
+
+/** Exact duplicates, and the same question (after normalisation) with a different answer. */
+export function findDuplicates(file: string, pairs: readonly Pair[], normalize: NormalizeOptions = DEFAULT_NORMALIZE_OPTIONS): PairWarning[] {
+  const finder = new DuplicateFinder(file, normalize);
+  const warnings: PairWarning[] = [];
+  for (const p of pairs) {
+    const w = finder.check(p);
+    if (w !== undefined) warnings.push(w);
   }
   return warnings;
 }

@@ -37,6 +37,11 @@ export class PairSink {
   }
 }
 
+/** The maxLineLength message, for training and live diagnostics alike. */
+export function lineTooLong(length: number, max: number): string {
+  return `line is ${length.toLocaleString('en-US')} characters long, over the limit of ${max.toLocaleString('en-US')} (${limitHint('maxLineLength')})`;
+}
+
 /**
  * Checks every physical line (LF or CRLF) against maxLineLength, in file order, before any is parsed, in one
  * scan that keeps nothing: a file is never split into an array of all its lines (13 million short lines cost
@@ -49,9 +54,7 @@ export function checkLineLengths(text: string, sink: PairSink): void {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const length = end - start - (end > start && text.charCodeAt(end - 1) === 13 ? 1 : 0);
-    if (length > max) {
-      sink.fail(line, `line is ${length.toLocaleString('en-US')} characters long, over the limit of ${max.toLocaleString('en-US')} (${limitHint('maxLineLength')})`);
-    }
+    if (length > max) sink.fail(line, lineTooLong(length, max));
     start = end + 1;
   }
 }

@@ -11,6 +11,7 @@ import { correctionScenarios } from './e2eCorrections';
 import { reliabilityScenarios } from './e2eReliability';
 import { insightScenarios } from './e2eInsight';
 import { checkTrustAfterReload, trustScenarios } from './e2eTrust';
+import { uxScenarios, welcomeScenarios } from './e2eUx';
 import { ask, chatFrame, modelLabel, openBrowser, openFromExplorer, openSidePanel, openWorkbench, runCommand, waitForNotification } from './workbench';
 
 export interface ScenarioResult {
@@ -68,6 +69,8 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       await openWorkbench(page, server.url, workspace, 'train.tsv');
       await openSidePanel(page);
     });
+
+    await welcomeScenarios(page, scenario, (name) => shot(page, name));
 
     await scenario('the default model answers in the side panel right after install', async () => {
       const f = await chatFrame(page, 'view');
@@ -203,6 +206,8 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       await p.locator('.entry.bot', { hasText: TRAINED.name }).first().waitFor({ timeout: 30_000 });
       await shot(page, 'after-reload');
     });
+
+    await uxScenarios(page, scenario, (name) => shot(page, name));
 
     if (s.blocked.length > 0) log(`note: ${s.blocked.length} non-local request(s) blocked, e.g. ${s.blocked.slice(0, 3).join(', ')}`);
     if (s.pageErrors.length > 0) log(`note: page errors: ${s.pageErrors.slice(0, 3).join(' | ')}`);

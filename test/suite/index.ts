@@ -10,7 +10,7 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
   const only = process.env.SEQ2SEQ_SUITE_FILES;
-  const files = only ? only.split(',') : ['extension.test.js', 'model.test.js', 'training.test.js', 'participant.test.js'];
+  const files = only ? only.split(',') : ['extension.test.js', 'model.test.js', 'training.test.js', 'participant.test.js', 'pairs.test.js'];
   for (const f of files) mocha.addFile(join(__dirname, f));
   const passes: string[] = [];
   const failures: { title: string; error: string }[] = [];

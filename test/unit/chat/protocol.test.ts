@@ -5,7 +5,7 @@ import { MAX_QUESTION_LENGTH, validateWebviewMessage } from '../../../src/chat/p
 
 describe('validateWebviewMessage', () => {
   test('accepts every message type with exactly its fields', () => {
-    for (const m of [{ type: 'ready' }, { type: 'stop' }, { type: 'train' }, { type: 'useDefault' }, { type: 'newChat' }, { type: 'showLog' }, { type: 'ask', text: 'hi' }]) {
+    for (const m of [{ type: 'ready' }, { type: 'stop' }, { type: 'train' }, { type: 'useDefault' }, { type: 'newChat' }, { type: 'showLog' }, { type: 'newPairsFile' }, { type: 'copy', id: 3 }, { type: 'ask', text: 'hi' }]) {
       const r = validateWebviewMessage(m);
       assert.deepEqual(r, { ok: true, message: m });
     }
@@ -36,6 +36,9 @@ describe('validateWebviewMessage', () => {
     assert.match(reason({ type: 'ask', text: 42 }), /got number/);
     assert.match(reason({ type: 'stop', now: true }), /unexpected field\(s\) now/);
     assert.match(reason({ type: 'ask', text: 'x', html: '<b>' }), /unexpected field\(s\) html/);
+    assert.match(reason({ type: 'copy', id: '3' }), /"copy": expected a non-negative integer "id", got string/);
+    assert.match(reason({ type: 'copy', id: 1.5 }), /got 1\.5/);
+    assert.match(reason({ type: 'copy', id: 1, text: 'x' }), /unexpected field\(s\) text/);
   });
 
   test('accepts a question of the maximum length and rejects one character more', () => {

@@ -41,7 +41,7 @@ describe('seq2seq-chat usage', () => {
     const r = cli(['--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^Usage:/);
-    assert.match(r.stdout, /seq2seq-chat train <pairs-file> --out <model-file>/);
+    assert.match(r.stdout, /seq2seq-chat train <pairs-file\|-> --out <model-file>/);
   });
 
   test('usage errors exit 2 and say what was expected', () => {
@@ -52,7 +52,7 @@ describe('seq2seq-chat usage', () => {
       [['train', join(FIXTURES, 'good.tsv'), '--out', 'x.s2s', '--epochs', 'many'], /--epochs: expected an integer, got "many"/],
       [['train', join(FIXTURES, 'good.tsv'), '--out', 'x.s2s', '--model', 'gpt'], /--model: expected one of simple, peeky, attention, got "gpt"/],
       [['train', join(FIXTURES, 'good.tsv'), '--out', 'x.s2s', '--bogus'], /unknown option --bogus/],
-      [['eval', 'only-one.s2s'], /eval: expected <model-file> <pairs-file>, got 1 arguments/],
+      [['eval', 'only-one.s2s'], /eval: expected <model-file> <pairs-file>, got 1 argument\b/],
       [['chat', '--beam', '2', '--temperature', '1', 'hi'], /cannot be used together/],
     ];
     for (const [args, message] of cases) {

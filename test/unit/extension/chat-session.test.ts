@@ -27,6 +27,7 @@ const CUT = reply('la la la…', { confidence: 0.7, finished: false, cut: true }
 function session(replies: Record<string, Reply>, context = fakeContext('/nonexistent')): { s: ChatSession; posted: ExtensionMessage[]; context: unknown } {
   const model = {
     kind: 'peeky',
+    options: { tokenizer: 'word', hidden: 8, wordvec: 4 },
     reply: (q: string): Reply => {
       const r = replies[q];
       if (!r) throw new Error(`no canned reply for ${JSON.stringify(q)}`);

@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { DEFAULT_DECODE_OPTIONS, DEFAULT_TRAIN_OPTIONS } from '../../../src/chat/defaults';
 
 const ROOT = join(__dirname, '../../../..');
-interface Prop { readonly default: unknown; readonly description?: string; readonly enum?: unknown[] }
+interface Prop { readonly default: unknown; readonly description?: string; readonly markdownDescription?: string; readonly enum?: unknown[]; readonly order?: number }
 interface Pkg {
   readonly main: string;
+  readonly activationEvents: string[];
   readonly contributes: {
     readonly commands: { command: string; title: string; category: string }[];
     readonly configuration: { properties: Record<string, Prop> };
@@ -67,6 +68,39 @@ describe('package.json settings', () => {
   });
 });
 
+describe('package.json settings layout (issue #12 item 6)', () => {
+  test('settings are ordered by section — model, training, decoding, normalize, limits, storage, corrections — not alphabetically', () => {
+    const ordered = Object.entries(props).sort(([, a], [, b]) => (a.order ?? Infinity) - (b.order ?? Infinity));
+    for (const [key, p] of ordered) assert.equal(typeof p.order, 'number', `${key}: expected an order`);
+    const sections = ordered.map(([key]) => key.split('.')[1]).filter((sec, i, all) => sec !== all[i - 1]);
+    assert.deepEqual(sections, ['model', 'training', 'decoding', 'normalize', 'limits', 'storage', 'corrections']);
+  });
+
+  test('settings that count tokens say what a token is, in markdown that links the tokenizer setting', () => {
+    for (const key of ['seq2seqChat.decoding.maxReplyLength', 'seq2seqChat.limits.maxVocabulary']) {
+      assert.match(props[key].markdownDescription ?? '', /words by default, characters with `#seq2seqChat\.model\.tokenizer#`/, key);
+    }
+  });
+});
+
+describe('the walkthrough (issue #12 item 1)', () => {
+  interface Step { readonly id: string; readonly description: string; readonly media: { readonly image?: string; readonly markdown?: string }; readonly completionEvents: string[] }
+  const walkthroughs = (pkg.contributes as unknown as { walkthroughs: { id: string; steps: Step[] }[] }).walkthroughs;
+
+  test('pairs → train → chat → evaluate, each step with its command, its media shipped, and an event that completes it', () => {
+    assert.deepEqual(walkthroughs.map((w) => w.steps.map((s) => s.id)), [['pairs', 'train', 'chat', 'evaluate']]);
+    const ids = new Set(pkg.contributes.commands.map((c) => c.command));
+    for (const step of walkthroughs[0].steps) {
+      const links = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      assert.equal(links.length, 1, `${step.id}: expected one command link`);
+      assert.ok(ids.has(links[0]), `${step.id}: ${links[0]} is not a contributed command`);
+      const media = step.media.image ?? step.media.markdown ?? '';
+      assert.ok(media.startsWith('media/walkthrough/') && readFileSync(join(ROOT, media)).length > 100, `${step.id}: expected media under media/walkthrough/, got ${media}`);
+      assert.equal(step.completionEvents.length, 1, step.id);
+    }
+  });
+});
+
 describe('package.json commands and menus', () => {
   test('every command is in the Seq2Seq Chat category and registered in extension/', () => {
     for (const c of pkg.contributes.commands) {
@@ -83,7 +117,33 @@ describe('package.json commands and menus', () => {
     const palette = pkg.contributes.menus['commandPalette'];
     assert.equal(palette.find((m) => m.command === 'seq2seqChat.stopTraining')?.when, 'seq2seqChat.training');
     assert.equal(palette.find((m) => m.command === 'seq2seqChat.train')?.when, '!seq2seqChat.training');
-    assert.ok(pkg.contributes.menus['explorer/context'].some((m) => m.command === 'seq2seqChat.train' && /tsv\|csv\|json\|jsonl\|txt/.test(m.when ?? '')));
+  });
+
+  test('Train… is offered in the explorer and editor menus on pairs files only, not on package.json or notes.txt', () => {
+    /** Whether a `when` clause's file part holds for a file name (languageId: what VS Code would give it). */
+    const offered = (when: string, name: string, languageId: string): boolean => {
+      const ext = /\.[^.]+$/.exec(name)?.[0] ?? '';
+      const tests = [...when.matchAll(/(resourceExtname|resourceFilename) =~ \/(.+?)\/(?= |\))/g)].map(([, key, re]) => new RegExp(re).test(key === 'resourceExtname' ? ext : name));
+      return (/resourceLangId == pairs/.test(when) && languageId === 'pairs') || tests.some(Boolean);
+    };
+    for (const menu of ['explorer/context', 'editor/context', 'editor/title/context']) {
+      const train = pkg.contributes.menus[menu].find((m) => m.command === 'seq2seqChat.train');
+      assert.ok(train?.when, `${menu}: expected Train…`);
+      for (const [name, lang] of [['faq.pairs.tsv', 'pairs'], ['mine.tsv', 'plaintext'], ['mine.tsv', 'pairs'], ['qa.csv', 'csv'], ['qa.jsonl', 'jsonl'], ['qa.pairs.json', 'json'], ['qa.pairs.txt', 'plaintext']]) {
+        assert.equal(offered(train.when, name, lang), true, `${menu}: ${name}`);
+      }
+      for (const [name, lang] of [['package.json', 'json'], ['tsconfig.json', 'jsonc'], ['notes.txt', 'plaintext'], ['README.md', 'markdown']]) {
+        assert.equal(offered(train.when, name, lang), false, `${menu}: ${name}`);
+      }
+    }
+  });
+
+  test('a window pays nothing until the chat, a command or a pairs file is used: no startup activation, no test-only commands', () => {
+    assert.deepEqual(pkg.activationEvents.filter((e) => e === '*' || e === 'onStartupFinished'), []);
+    for (const e of ['onView:seq2seqChat.chatView', 'onWebviewPanel:seq2seqChat.chatPanel', 'onLanguage:pairs']) assert.ok(pkg.activationEvents.includes(e), e);
+    const ids = pkg.contributes.commands.map((c) => c.command);
+    assert.deepEqual(ids.filter((id) => id === 'seq2seqChat.ask' || id === 'seq2seqChat.diagnostics'), [], 'test-only commands are registered in ExtensionMode.Test only');
+    assert.match(readFileSync(join(ROOT, 'extension/extension.ts'), 'utf8'), /if \(context\.extensionMode === vscode\.ExtensionMode\.Test\) \{[^}]*registerTestCommands/);
   });
 
   test('capabilities declare untrusted workspaces as limited (see settings.test.ts) and virtual workspaces as supported', () => {
@@ -97,7 +157,9 @@ describe('.vscodeignore', () => {
   test('ships only the bundles, webview assets, the default model and its pairs, and the package files', () => {
     const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
     assert.deepEqual(lines.map((l) => l.slice(1)).sort(), [
-      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'data/default/smalltalk.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/insight.js', 'dist/worker.js', 'media/chat.css', 'media/chat.svg', 'media/insight.css', 'package.json',
+      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'data/default/smalltalk.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/insight.js', 'dist/worker.js',
+      'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'media/insight.css', 'media/walkthrough/**', 'package.json',
+      'syntaxes/pairs.language-configuration.json', 'syntaxes/pairs.tmLanguage.json',
     ]);
   });
 });

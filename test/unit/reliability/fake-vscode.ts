@@ -18,6 +18,8 @@ export const shown: Shown[] = [];
 export const contextKeys: [string, unknown][] = [];
 /** Settings read through workspace.getConfiguration('seq2seqChat'), by short key ("training.epochs"). */
 export const settings = new Map<string, unknown>();
+/** What vscode.env.clipboard.writeText received, in order. */
+export const clipboard: string[] = [];
 
 type Listener<T> = (e: T) => unknown;
 
@@ -89,8 +91,22 @@ function show(level: Shown['level']) {
 /** vscode.FileType's values. */
 export const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } as const;
 
+/** vscode.MarkdownString: keeps the markdown, appendText escapes nothing here (tests read `value`). */
+export class MarkdownString {
+  constructor(public value = '') {}
+  appendText(text: string): this {
+    this.value += text;
+    return this;
+  }
+  appendMarkdown(text: string): this {
+    this.value += text;
+    return this;
+  }
+}
+
 export const vscodeStub = {
   FileType,
+  MarkdownString,
   EventEmitter,
   Disposable,
   Uri: FakeUri,
@@ -129,6 +145,9 @@ export const vscodeStub = {
       return Promise.resolve(undefined);
     },
   },
+  env: {
+    clipboard: { writeText: (text: string): Promise<void> => Promise.resolve(void clipboard.push(text)) },
+  },
   workspace: {
     getConfiguration: () => ({ get: (key: string): unknown => settings.get(key) }),
     fs: {
@@ -164,6 +183,9 @@ export class MemoryLog {
   }
   warn(m: string): void {
     this.lines.push(`WARN ${m}`);
+  }
+  debug(m: string): void {
+    this.lines.push(`DEBUG ${m}`);
   }
   error(m: string, err?: unknown): void {
     this.lines.push(`ERROR ${m}${err instanceof Error ? `: ${err.message}` : ''}`);

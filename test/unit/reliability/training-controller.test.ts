@@ -33,7 +33,8 @@ const EASY = file('easy.tsv', 'hi\tyo\nbye\tciao\nwhat\tthat\n');
 /** The model store: what answers now, and every replacement. */
 class FakeStore {
   readonly replaced: ModelMeta[] = [];
-  model: { model: ChatModel | null; meta: ModelMeta } | null = { model: null, meta: { source: 'default', label: 'previous model' } };
+  // The previous model: a stand-in with what the status bar's model card reads.
+  model: { model: ChatModel; meta: ModelMeta } | null = { model: { kind: 'peeky', options: { tokenizer: 'word', hidden: 8, wordvec: 4 }, report: undefined } as unknown as ChatModel, meta: { source: 'default', label: 'previous model' } };
   decode(bytes: Uint8Array, source: string): Promise<ChatModel> {
     return Promise.resolve(deserializeModel(bytes, source));
   }

@@ -5,7 +5,7 @@
  * never throw (unit cases plus fast-check random objects). A burst of 1,000 questions through the real
  * controller is answered completely and in order. Runs the extension code in plain Node on a fake vscode.
  */
-import { fakeContext, MemoryLog } from './fake-vscode';
+import { clipboard, fakeContext, MemoryLog } from './fake-vscode';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -43,6 +43,7 @@ function harness(model: ChatModel | null): Harness {
   const session = new ChatSession(fakeContext('/nonexistent') as vscode.ExtensionContext, store, log);
   connectWebview(webview as unknown as vscode.Webview, session, {
     train: () => actions.push('train'), useDefault: () => actions.push('useDefault'), showLog: () => actions.push('showLog'),
+    newChat: () => actions.push('newChat'), newPairsFile: () => actions.push('newPairsFile'),
     confirm: (id) => actions.push(`confirm ${id}`), correct: (id, text) => actions.push(`correct ${id} ${text}`),
     why: (id) => actions.push(`why ${id}`), dashboard: () => actions.push('dashboard'),
   }, log, 'test');
@@ -87,7 +88,7 @@ describe('webview messages are validated at the boundary', () => {
 
   test('fast-check: random values are either valid messages (handled) or dropped with a log line; nothing throws', () => {
     const h = harness(null);
-    const known = fc.constantFrom('ready', 'ask', 'stop', 'train', 'useDefault', 'newChat', 'showLog');
+    const known = fc.constantFrom('ready', 'ask', 'stop', 'train', 'useDefault', 'newChat', 'showLog', 'newPairsFile');
     const nearlyValid = fc.record(
       { type: fc.oneof(known, fc.string({ maxLength: 12 })), text: fc.oneof(fc.string({ maxLength: 50 }), fc.anything(), fc.string({ minLength: MAX_QUESTION_LENGTH - 2, maxLength: MAX_QUESTION_LENGTH + 2 })), extra: fc.anything() },
       { requiredKeys: [] },
@@ -117,6 +118,42 @@ describe('webview messages are validated at the boundary', () => {
       { numRuns: 3000, seed: 11 },
     );
     console.log(`reliability/webview-boundary: ${tried} random messages, ${accepted} valid (handled), ${tried - accepted} dropped with a log line, 0 thrown`);
+  });
+});
+
+describe('the empty state\'s and the replies\' buttons (issue #12)', () => {
+  test('New chat and Create a sample pairs file run their commands; Copy copies the entry\'s own text, looked up by id', async () => {
+    const h = harness(await model());
+    h.send({ type: 'newChat' });
+    h.send({ type: 'newPairsFile' });
+    assert.deepEqual(h.actions, ['newChat', 'newPairsFile']);
+    const reply = await h.session.ask('hello');
+    const before = clipboard.length;
+    h.send({ type: 'copy', id: reply.id });
+    h.send({ type: 'copy', id: 987654 });
+    h.send({ type: 'copy', id: -1 });
+    h.send({ type: 'copy', id: reply.id, text: 'smuggled' });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(clipboard.slice(before), [reply.text], 'only the existing entry is copied; no text crosses the boundary');
+    assert.equal(h.log.lines.filter((l) => l.startsWith('WARN dropped invalid message')).length, 2);
+  });
+
+  test('users\' questions and replies are logged at the Debug level only, never at Info', async () => {
+    const h = harness(await model());
+    const reply = await h.session.ask('what is your name');
+    const info = h.log.lines.filter((l) => !l.startsWith('DEBUG'));
+    assert.ok(info.some((l) => /^INFO reply in [\d.]+ ms \(test model, confidence/.test(l)), info.join('\n'));
+    assert.ok(info.every((l) => !l.includes('what is your name') && !l.includes(reply.text)), info.join('\n'));
+    assert.ok(h.log.lines.some((l) => l.startsWith('DEBUG') && l.includes('"what is your name"')));
+  });
+
+  test('the state carries the model card and example questions for the welcome screen', async () => {
+    const h = harness(await model());
+    const state = h.session.state();
+    assert.ok(state.model);
+    assert.equal(state.model.card?.[0], 'test model (trained)');
+    assert.ok(state.model.card?.some((l) => /^4 pairs, \d+ epochs? \(/.test(l)), state.model.card?.join(' | '));
+    assert.deepEqual([...(state.model.examples ?? [])].sort(), ['bye', 'hello', 'how are you', 'what is your name']);
   });
 });
 
