@@ -76,6 +76,16 @@ export function registerChatCommands(s: Services): void {
     return true;
   });
   registerSafeCommand(context, log, 'seq2seqChat.showLog', 'Show Training Log', () => log.show());
+  registerSafeCommand(context, log, 'seq2seqChat.showDashboard', 'Show Training Dashboard', async () => (await s.insight.showDashboard()).runs.length);
+  // "Why?" on a reply (the chat's button sends the entry id; tests may pass a question).
+  registerSafeCommand(context, log, 'seq2seqChat.why', 'Why This Answer', (arg: unknown) => {
+    const current = requireModel(s);
+    const question = typeof arg === 'number' ? s.session.questionFor(arg) : typeof arg === 'string' ? arg : undefined;
+    if (question === undefined) throw new Error(`expected the id of a reply in the conversation or a question, got ${JSON.stringify(arg)}`);
+    const explanation = explainReply(current.model, question, chatDecodeOptions());
+    s.insight.showWhy({ kind: 'why', explanation });
+    return { reply: explanation.reply, attention: explanation.attention !== undefined, tokens: explanation.tokens.length };
+  });
 }
 
 /**
@@ -101,16 +111,6 @@ export function registerTestCommands(s: Services, diagnostics: DiagnosticsMonito
       dashboardOpen: s.insight.isOpen('dashboard'),
       livePosts: s.insight.livePosts,
     };
-  });
-  registerSafeCommand(context, log, 'seq2seqChat.showDashboard', 'Show Training Dashboard', async () => (await s.insight.showDashboard()).runs.length);
-  // "Why?" on a reply (the chat's button sends the entry id; tests may pass a question).
-  registerSafeCommand(context, log, 'seq2seqChat.why', 'Why This Answer', (arg: unknown) => {
-    const current = requireModel(s);
-    const question = typeof arg === 'number' ? s.session.questionFor(arg) : typeof arg === 'string' ? arg : undefined;
-    if (question === undefined) throw new Error(`expected the id of a reply in the conversation or a question, got ${JSON.stringify(arg)}`);
-    const explanation = explainReply(current.model, question, chatDecodeOptions());
-    s.insight.showWhy({ kind: 'why', explanation });
-    return { reply: explanation.reply, attention: explanation.attention !== undefined, tokens: explanation.tokens.length };
   });
 }
 
