@@ -78,8 +78,18 @@ export async function uxScenarios(page: Page, scenario: Scenario, shot: Shot): P
     await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget .monaco-list-row, .context-view .action-label', { hasText: 'Replace the spaces with a tab on all 2 such lines' }).first();
     await fix.waitFor({ timeout: 10_000 });
+    const fixed = (timeout: number): Promise<boolean> =>
+      page
+        .waitForFunction(() => document.querySelectorAll('.markers-panel .monaco-list-row').length === 0 || ![...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => /spaces where a tab/.test(r.textContent ?? '')), undefined, { timeout })
+        .then(() => true, () => false);
     await fix.click();
-    await page.waitForFunction(() => document.querySelectorAll('.markers-panel .monaco-list-row').length === 0 || ![...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => /spaces where a tab/.test(r.textContent ?? '')), undefined, { timeout: 15_000 });
+    // Under load the action widget can re-render under the pointer and lose the click (seen once in CI: the
+    // item highlighted, the menu still open); the hovered item is the focused one, so Enter chooses it.
+    if (!(await fixed(5_000)) && (await fix.isVisible())) {
+      await fix.hover();
+      await page.keyboard.press('Enter');
+    }
+    expect(await fixed(15_000), 'expected the quick fix to clear every spaces-for-tab problem');
     await runCommand(page, 'File: Revert File');
   });
 
