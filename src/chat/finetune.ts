@@ -19,7 +19,7 @@ import { TrainingError } from './errors';
 import { padRows } from './greedy';
 import { ChatModel, type ModelKnowledge } from './model';
 import { checkPairs, DEFAULT_MAX_BROKEN, regressionCheck, type RegressionCheck } from './regression';
-import { checkVocabularySize, exactMatch, replyLimit, type Example } from './train';
+import { answeredRight, checkVocabularySize, exactMatch, replyLimit, type Example } from './train';
 import type { CancellationTokenLike, CancelSignal, EpochReport, NormalizeOptions, Pair, TrainCallbacks } from './types';
 
 export interface FineTuneOptions {
@@ -40,7 +40,7 @@ export interface FineTuneOptions {
 }
 
 /** Defaults of FineTuneOptions. */
-export const DEFAULT_FINE_TUNE = { epochs: 60, learningRateShare: 0.25, replayPerCorrection: 8, minReplay: 32, maxBroken: DEFAULT_MAX_BROKEN } as const;
+export const DEFAULT_FINE_TUNE = { epochs: 60, learningRateShare: 0.5, replayPerCorrection: 8, minReplay: 32, maxBroken: DEFAULT_MAX_BROKEN } as const;
 
 /** Each correction appears this many times in an epoch: the few new pairs get as many steps as a good share of the replay. */
 const CORRECTION_REPEATS = 4;
@@ -178,6 +178,8 @@ export async function fineTuneChatModel(
   const slots = Array.from({ length: repeated.length + replayCount }, (_, i) => i);
   // Asked before training: which original pairs the old model answers right (the guard compares with them).
   const previouslyRight = checkPairs(base, pool).map((c) => c.right);
+  // The original pairs (the corrected questions are not among them) the old model answered right: the guard's set.
+  const guarded = poolExamples.filter((e, i) => previouslyRight[i] && e.answer >= 0);
 
   let solved = false;
   const stop: CancellationTokenLike = {
@@ -197,12 +199,17 @@ export async function fineTuneChatModel(
       },
       evaluate() {
         const fixed = exactMatch(chat, fixExamples);
-        // The replayed pairs are asked only once every correction is learnt (the usual case is that they are kept).
-        const kept = fixed < 1 ? 0 : replay.length === 0 ? 1 : exactMatch(chat, replay);
-        solved = fixed === 1 && kept === 1;
-        replay = sampleReplay(poolExamples, replayCount, ++replaySeed);
-        // The corrections first (one more learnt outweighs any replay), then the replayed pairs.
-        return { accuracy: fixed, score: fixed * (replayCount + 1) + kept };
+        // Once every correction is learnt, every original pair the old model answered is asked (a constrained
+        // pass, cheap beside an epoch): the ones it lost go first into the next epoch's replay, the rest of it
+        // is a fresh sample. Training stops when nothing is lost; the guard's own check comes after.
+        const right = fixed < 1 ? [] : answeredRight(chat, guarded);
+        const lost = fixed < 1 ? [] : guarded.filter((_, i) => !right[i]);
+        const kept = fixed < 1 ? 0 : guarded.length === 0 ? 1 : 1 - lost.length / guarded.length;
+        solved = fixed === 1 && lost.length === 0;
+        const fresh = sampleReplay(poolExamples, replayCount, ++replaySeed);
+        replay = [...lost.slice(0, replayCount), ...fresh].slice(0, replayCount);
+        // The corrections first (one more learnt outweighs any replay), then the original pairs kept.
+        return { accuracy: fixed, score: fixed * (guarded.length + 1) + kept };
       },
     },
     { epochs, batchSize: o.batchSize, optimizer: new Adam({ lr: options.learningRate ?? o.learningRate * DEFAULT_FINE_TUNE.learningRateShare }), rng, clip: o.clip, signal: stop, callbacks },

@@ -139,16 +139,20 @@ function lengthBuckets(examples: readonly Example[], batchSize: number, rng: Ran
  * src/decode/constrained.ts), so training's exact-match and `eval` agree. `xs` overrides the questions.
  */
 export function exactMatch(model: ChatModel, examples: readonly Example[], xs: readonly (readonly number[])[] = examples.map((e) => e.x)): number {
+  if (examples.length === 0) return 0;
+  return answeredRight(model, examples, xs).filter(Boolean).length / examples.length;
+}
+
+/** For each example, whether the constrained greedy reply (as exactMatch decodes) is its own answer. */
+export function answeredRight(model: ChatModel, examples: readonly Example[], xs: readonly (readonly number[])[] = examples.map((e) => e.x)): boolean[] {
   const trie = model.answerTrie;
-  if (trie === undefined || examples.length === 0) return 0;
-  let right = 0;
+  if (trie === undefined) return examples.map(() => false);
+  const right: boolean[] = [];
   for (let s = 0; s < examples.length; s += 64) {
     const rows = constrainedBatch(model.engine, xs.slice(s, s + 64).map((x) => (x.length > 0 ? x : [UNK])), trie, model.maxReplyLength, false);
-    rows.forEach((r, i) => {
-      if (r.answer === examples[s + i].answer) right++;
-    });
+    rows.forEach((r, i) => right.push(r.answer === examples[s + i].answer));
   }
-  return right / examples.length;
+  return right;
 }
 
 /** Share of examples whose free greedy reply (no constraint) ends with END and spells the answer exactly. */
