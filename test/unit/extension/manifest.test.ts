@@ -172,3 +172,20 @@ describe('layering', () => {
     for (const f of walk('media')) assert.doesNotMatch(readFileSync(join(ROOT, f), 'utf8'), /from '\.\.\/extension|from 'vscode'/, f);
   });
 });
+
+describe('test-only commands', () => {
+  test('no command a user can run from the palette or a button is registered only in ExtensionMode.Test', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
+    const contributed = new Set(pkg.contributes.commands.map((c) => c.command));
+    const source = readFileSync(join(ROOT, 'extension', 'commands.ts'), 'utf8');
+    const start = source.indexOf('export function registerTestCommands(');
+    assert.ok(start >= 0, 'registerTestCommands is in extension/commands.ts');
+    const end = source.indexOf('\nexport function', start + 1);
+    const testOnly = [...source.slice(start, end < 0 ? undefined : end).matchAll(/registerSafeCommand\(context, log, '([\w.]+)'/g)].map((m) => m[1]);
+    assert.deepEqual(testOnly.sort(), ['seq2seqChat.ask', 'seq2seqChat.diagnostics']);
+    for (const c of testOnly) assert.ok(!contributed.has(c), `${c} is contributed in package.json but registered only for tests`);
+    // and the commands the webview's buttons run are registered for everyone
+    const everyone = source.slice(0, start) + (end < 0 ? '' : source.slice(end));
+    for (const c of ['seq2seqChat.showDashboard', 'seq2seqChat.why']) assert.match(everyone, new RegExp(`registerSafeCommand\\(context, log, '${c.replace('.', '\\.')}'`));
+  });
+});
