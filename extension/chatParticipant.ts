@@ -8,7 +8,6 @@
  * nothing shown. The reply is computed on the host thread exactly as the webview's is (one batched
  * decoder pass, milliseconds); training and evaluation run in the existing commands.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Reply } from '../src/chat';
 import { presentReply, splitForStreaming, streamDelayMs } from './chatSession';
@@ -17,6 +16,7 @@ import type { CurrentModel, ModelStore } from './modelStore';
 import { choosePairsFile, isPairsFile } from './pairsFile';
 import { readConfidenceThreshold, readDecodeOptions } from './settings';
 import type { TrainResult } from './training';
+import { baseName } from './uriNames';
 
 /** `<publisher>.<name>` is not required; the id only has to match package.json's chatParticipants entry. */
 export const PARTICIPANT_ID = 'seq2seqChat.participant';
@@ -213,7 +213,7 @@ export function createChatHandler(deps: ParticipantDeps): (request: ParticipantR
       stream.markdown(`No pairs file chosen: nothing done.`);
       return undefined;
     }
-    const name = path.posix.basename(uri.path);
+    const name = baseName(uri.path);
     stream.progress(`${verb.replace(/e?$/, 'ing')} on ${name} (progress in the notification)…`);
     const r = await untilCancelled(vscode.commands.executeCommand<T | undefined>(command, uri), token);
     return { r, file: escapeMarkdown(name) };

@@ -4,7 +4,6 @@
  * context menu, tests) and otherwise ask.
  */
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import type { DecodeOptions } from '../src/chat';
 import { explainReply } from '../src/insight/explain';
 import { MAX_MODEL_FILE_BYTES } from '../src/io/model-file';
@@ -20,6 +19,7 @@ import type { ModelStore } from './modelStore';
 import { choosePairsFile, pairsFileError, readPairsFile } from './pairsFile';
 import { readConfidenceThreshold, readDecodeOptions } from './settings';
 import type { TrainingController } from './training';
+import { baseName } from './uriNames';
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
@@ -134,7 +134,7 @@ export function registerTrainingCommands(s: Services): void {
     const label = `${current.meta.label}${date ? ` (${date.slice(0, 16).replace('T', ' ')})` : ''}`;
     const { evaluation: ev, report } = await evaluateReportInWorker(s.workerFile, {
       model: current.bytes, modelName: current.meta.label, file, decode: chatDecodeOptions(),
-      report: { file: path.posix.basename(uri.path), label, kind: current.model.kind },
+      report: { file: baseName(uri.path), label, kind: current.model.kind },
     }).catch((e: unknown) => {
       throw pairsFileError(uri, e);
     });

@@ -7,7 +7,6 @@
  * kept so that *Undo Corrections* can bring it back. *Add Corrections to Pairs File…* appends them to a
  * training file after showing what will be added.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { appendRecord, correctionRecord, pairLines, type RegressionCheck } from '../src/chat';
 import { startTrainingJob } from '../src/worker/trainingJob';
@@ -17,6 +16,8 @@ import { readIfExists, writeModelFile, type ModelMeta, type ModelStore } from '.
 import { choosePairsFile, loadPairs } from './pairsFile';
 import { readApplyCorrectionsAutomatically } from './settings';
 import type { TrainingController } from './training';
+import { workerScript } from './platform';
+import { baseName, extName } from './uriNames';
 
 export const CORRECTIONS_FILE = 'corrections.tsv';
 const PREVIOUS_MODEL_FILE = 'model.before-corrections.s2s';
@@ -94,7 +95,7 @@ export class CorrectionsController {
     if (current === null) throw new UserFacingError('there is no model to correct yet: train one from a pairs file first');
     const uri = this.file;
     if ((await readIfExists(uri)) === null) throw new UserFacingError('there are no corrections yet: press 👎 under a wrong reply and say what it should have said');
-    const workerFile = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
+    const workerFile = workerScript(this.extensionUri);
     // Read here, checked in the worker (src/worker/tasks.ts), parsed again by the fine-tuning worker.
     const loaded = await loadPairs(uri, workerFile);
     const count = loaded.summary.pairs;
@@ -182,8 +183,8 @@ export class CorrectionsController {
     if (lines.length === 0) throw new UserFacingError('there are no corrections to add yet');
     const target = await choosePairsFile(arg, 'Add the corrections to a pairs file');
     if (target === undefined) return 0;
-    if (path.posix.extname(target.path).toLowerCase() !== '.tsv') throw new UserFacingError(`corrections are question<TAB>answer lines: choose a .tsv pairs file, got ${path.posix.basename(target.path)}`);
-    const name = path.posix.basename(target.path);
+    if (extName(target.path).toLowerCase() !== '.tsv') throw new UserFacingError(`corrections are question<TAB>answer lines: choose a .tsv pairs file, got ${baseName(target.path)}`);
+    const name = baseName(target.path);
     if (interactive) {
       const preview = lines.slice(0, PREVIEW_LINES).map((l) => l.replace('\t', '  →  ')).join('\n') + (lines.length > PREVIEW_LINES ? `\n… and ${lines.length - PREVIEW_LINES} more` : '');
       const ok = await vscode.window.showInformationMessage(`Add ${lines.length} pair${lines.length === 1 ? '' : 's'} to ${name}?`, { modal: true, detail: preview }, 'Add');

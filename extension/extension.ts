@@ -13,13 +13,14 @@ import { InsightPanels } from './insight';
 import { createLogger, handleError } from './log';
 import { ModelStore } from './modelStore';
 import { PairsLanguage, registerPairsCommands } from './pairsLanguage';
+import { hostDescription, workerScript } from './platform';
 import { TrainingController } from './training';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = createLogger(context);
   // One script for training, data-parallel helpers and the one-off tasks (reading, evaluating, decoding).
-  const workerFile = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
+  const workerFile = workerScript(context.extensionUri);
   const models = new ModelStore(context, log, workerFile);
   const session = new ChatSession(context, models, log);
   const training = new TrainingController(context.extensionUri, models, session, log);
@@ -64,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(diagnostics);
     registerTestCommands(services, diagnostics);
   }
-  log.info(`activated in ${activationMs} ms (extension host node ${process.versions.node})`);
+  log.info(`activated in ${activationMs} ms (${hostDescription()})`);
   void models.ready.then(() => log.info(`model ready ${models.loadMs} ms after activation started`));
 }
 

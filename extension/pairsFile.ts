@@ -4,7 +4,6 @@
  * (src/worker/tasks.ts), never on the extension host's thread; parse errors and warnings are shown
  * before anything trains, with a button that opens the file at the offending line.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PairFileError } from '../src/chat';
 import { limitHint, type PairLimits } from '../src/data/limits';
@@ -12,11 +11,12 @@ import type { PairsFileSource, PairsSummary } from '../src/worker/messages';
 import { readPairsInWorker } from '../src/worker/taskClient';
 import { UserFacingError } from './log';
 import { readPairLimits } from './settings';
+import { baseName, extName } from './uriNames';
 
 export const PAIRS_EXTENSIONS = ['tsv', 'csv', 'json', 'jsonl', 'txt'];
 
 export function isPairsFile(uri: vscode.Uri): boolean {
-  return PAIRS_EXTENSIONS.includes(path.posix.extname(uri.path).slice(1).toLowerCase());
+  return PAIRS_EXTENSIONS.includes(extName(uri.path).slice(1).toLowerCase());
 }
 
 /**
@@ -28,7 +28,7 @@ export async function choosePairsFile(arg: unknown, title: string): Promise<vsco
   if (typeof arg === 'string' && arg !== '') return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && isPairsFile(active)) {
-    const useActive = `$(file) ${path.posix.basename(active.path)}`;
+    const useActive = `$(file) ${baseName(active.path)}`;
     const picked = await vscode.window.showQuickPick([useActive, '$(folder-opened) Choose a pairs file…'], {
       title,
       placeHolder: 'Pairs file to use',
@@ -79,7 +79,7 @@ export function pairsFileError(uri: vscode.Uri, err: unknown): unknown {
  */
 export async function readPairsFile(uri: vscode.Uri): Promise<PairsFileSource> {
   const limits: PairLimits = readPairLimits();
-  const name = path.posix.basename(uri.path);
+  const name = baseName(uri.path);
   // Refuse what is not a regular file (a FIFO would block the read forever, a device never ends) and an
   // oversized file before reading it into memory (readPairs checks again on the bytes).
   const { size, type } = await vscode.workspace.fs.stat(uri);

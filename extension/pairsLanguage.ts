@@ -7,12 +7,13 @@
  * Checking runs in slices (steps of SLICE_LINES lines or SLICE_CHARS characters for about SLICE_MS, then a turn
  * of the event loop), so a big file never holds the extension host's thread; an edit drops the run in progress.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PairsReadResult } from '../src/chat/types';
 import { PairsValidator, type PairProblem } from '../src/data/validate';
 import { registerSafeCommand, type Logger } from './log';
 import { readPairLimits } from './settings';
+import { yieldToEventLoop } from '../src/train/macrotask';
+import { baseName } from './uriNames';
 
 export const PAIRS_LANGUAGE = 'pairs';
 export const DIAGNOSTIC_SOURCE = 'Seq2Seq Chat';
@@ -173,14 +174,14 @@ export class PairsLanguage implements vscode.Disposable {
     const key = doc.uri.toString();
     const version = doc.version;
     this.running.set(key, version);
-    const validator = new PairsValidator(doc.getText(), path.posix.basename(doc.uri.path), readPairLimits());
+    const validator = new PairsValidator(doc.getText(), baseName(doc.uri.path), readPairLimits());
     for (;;) {
       // One slice: steps of SLICE_LINES lines until SLICE_MS have passed, then a turn of the event loop.
       const start = performance.now();
       let done = false;
       while (!done && performance.now() - start < SLICE_MS) done = validator.step(SLICE_LINES, SLICE_CHARS);
       if (done) break;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       if (this.running.get(key) !== version || doc.isClosed) return;
     }
     if (this.running.get(key) !== version) return;

@@ -5,10 +5,9 @@
  * channel keeps one line per epoch. Chat keeps answering with the current model meanwhile; on success
  * the new model replaces it (saved atomically), on failure or cancel the current one stays.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_TRAIN_OPTIONS, formatDuration, plural } from '../src/chat';
-import type { EpochReport, PairsReadResult, TrainingReport } from '../src/chat/types';
+import type { EpochReport, PairsReadResult, TrainingReport, TrainOptions } from '../src/chat/types';
 import type { LiveTraining } from '../src/insight/protocol';
 import { appendRun, CurveRecorder, type StopReason } from '../src/train/curves';
 import { startTrainingJob, type TrainingJob } from '../src/worker/trainingJob';
@@ -17,7 +16,9 @@ import type { Logger } from './log';
 import { modelCard } from './modelCard';
 import type { ModelStore } from './modelStore';
 import { confirmWarnings, loadPairs } from './pairsFile';
+import { defaultPairsSource, fitTrainOptions, workerScript } from './platform';
 import { readTrainOptions } from './settings';
+import { baseName } from './uriNames';
 
 export const TRAINING_CONTEXT_KEY = 'seq2seqChat.training';
 
@@ -109,7 +110,7 @@ export class TrainingController implements vscode.Disposable {
 
   async train(uri: vscode.Uri, opts: TrainCommandOptions = {}): Promise<TrainResult> {
     const interactive = opts.interactive ?? true;
-    const file = path.posix.basename(uri.path);
+    const file = baseName(uri.path);
     const busy = this.job?.file ?? this.pending?.file;
     if (busy !== undefined) {
       const msg = `A training is already running (${busy}). Stop it first, or wait for it to finish.`;
@@ -125,7 +126,9 @@ export class TrainingController implements vscode.Disposable {
     const pending = { file, stopRequested: false };
     this.pending = pending;
     let loaded: Awaited<ReturnType<typeof loadPairs>>;
-    const workerFile = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
+    let options: TrainOptions;
+    let defaultPairs: Awaited<ReturnType<typeof defaultPairsSource>>;
+    const workerFile = workerScript(this.extensionUri);
     try {
       // Read here (async), parsed and checked in a worker: a 50 MB file never blocks the host's thread.
       loaded = await loadPairs(uri, workerFile);
@@ -136,14 +139,14 @@ export class TrainingController implements vscode.Disposable {
       if (summary.pairs === 0) throw new Error(`${file}: expected at least 1 question/answer pair, got 0`);
       if (!(await confirmWarnings(uri, summary, interactive))) return { status: 'aborted' };
       if (pending.stopRequested) return { status: 'cancelled' };
+      options = fitTrainOptions(readTrainOptions(DEFAULT_TRAIN_OPTIONS), (m) => this.log.info(m));
+      // The small talk (data/default/smalltalk.tsv, shipped in the .vsix): its folder, or its bytes in the browser.
+      defaultPairs = options.includeDefaultPairs === false ? {} : await defaultPairsSource(this.extensionUri);
     } finally {
       this.pending = null;
     }
 
-    const options = readTrainOptions(DEFAULT_TRAIN_OPTIONS);
     this.log.info(`training on ${uri.toString(true)}: ${loaded.summary.pairs} pairs (${loaded.summary.format}), options ${JSON.stringify(options)}`);
-    // The worker reads data/default/smalltalk.tsv from the install folder (shipped in the .vsix) itself.
-    const defaultPairsRoot = options.includeDefaultPairs === false ? undefined : this.extensionUri.fsPath;
     const recorder = new CurveRecorder(options.epochs);
     this.curves = { file, recorder, stopped: false };
     this.liveChanged.fire();
@@ -165,7 +168,7 @@ export class TrainingController implements vscode.Disposable {
         this.progressSink?.onEpoch(r);
       },
       onWarning: (message) => this.log.warn(message),
-    }, { defaultPairsRoot });
+    }, defaultPairs);
     this.job = { job, file };
     await vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, true);
     this.session.setTraining({ file, epoch: 0, epochs: options.epochs, loss: NaN, eta: NaN });

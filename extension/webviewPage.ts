@@ -2,7 +2,6 @@
  * The page every webview of the extension loads (the chat, the insight views): no inline script or style,
  * everything from our own roots, the one script only with a fresh nonce (Content-Security-Policy).
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 export interface PageParts {
@@ -16,7 +15,7 @@ export interface PageParts {
 }
 
 export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, parts: PageParts): string {
-  const nonce = randomBytes(16).toString('base64');
+  const nonce = randomNonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', parts.script));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', parts.style));
   const csp = [
@@ -41,4 +40,10 @@ export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, p
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;
+}
+
+/** 16 random bytes in base64, from the Web Crypto API that both Node (≥ 19) and the browser have. */
+function randomNonce(): string {
+  const bytes = (globalThis as unknown as { crypto: { getRandomValues(a: Uint8Array): Uint8Array } }).crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
 }

@@ -16,6 +16,7 @@ import { clipGrads, globalNorm } from '../optim/clip';
 import type { Optimizer } from '../optim/optimizer';
 import { cloneMatrix, copyInto } from '../layers/util';
 import { better, type StopReason } from './curves';
+import { yieldToEventLoop } from './macrotask';
 
 /** Anything with the book's params/grads pair (same order, same shapes). */
 export interface Trainable {
@@ -87,10 +88,6 @@ export function isCancelled(signal: CancelSignal | undefined): boolean {
   return 'aborted' in signal ? signal.aborted : signal.isCancellationRequested;
 }
 
-/** A macrotask turn, so messages (a cancel request) queued for this thread get handled. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 
 function checkOptions(o: TrainerOptions, samples: number): void {

@@ -1,9 +1,10 @@
 /**
  * What the training worker passes to trainChatModel besides pairs and options (its TrainEnvironment):
  * its own script for data-parallel helper threads, and the embedded default pairs, read here in the
- * worker (never on the extension host's thread) from the package root the host names.
+ * worker (never on the extension host's thread) from the package root the host names, or parsed from the
+ * bytes it sends (the browser build, where the worker reads no files).
  */
-import { readDefaultPairs, type TrainEnvironment } from '../chat';
+import { readDefaultPairs, SMALL_TALK_RELATIVE_PATH, type TrainEnvironment } from '../chat';
 import type { Pair } from '../chat/types';
 import { readPairs } from '../data/read';
 import { sha256Hex } from '../io/hash';
@@ -14,13 +15,14 @@ import type { TrainRequest } from './messages';
  * (`includeDefaultPairs` absent or true, and a root given); a root without a readable pairs file trains
  * the user's pairs alone and says why through `warn`, since that is a packaging fault, not the user's.
  */
-export function workerEnvironment(req: Pick<TrainRequest, 'options' | 'workerFile' | 'defaultPairsRoot'>, warn: (message: string) => void): TrainEnvironment {
+export function workerEnvironment(req: Pick<TrainRequest, 'options' | 'workerFile' | 'defaultPairsRoot' | 'defaultPairsBytes'>, warn: (message: string) => void): TrainEnvironment {
   const env: TrainEnvironment = { workerFile: req.workerFile };
-  if (req.options.includeDefaultPairs === false || req.defaultPairsRoot === undefined) return env;
+  const { defaultPairsRoot: root, defaultPairsBytes: bytes } = req;
+  if (req.options.includeDefaultPairs === false || (root === undefined && bytes === undefined)) return env;
   try {
-    return { ...env, defaultPairs: readDefaultPairs(req.defaultPairsRoot) };
+    return { ...env, defaultPairs: bytes !== undefined ? readPairs(bytes, SMALL_TALK_RELATIVE_PATH).pairs : readDefaultPairs(root ?? '') };
   } catch (e) {
-    warn(`training without the default pairs: could not read them from ${req.defaultPairsRoot}: ${e instanceof Error ? e.message : String(e)}`);
+    warn(`training without the default pairs: could not read them from ${root ?? SMALL_TALK_RELATIVE_PATH}: ${e instanceof Error ? e.message : String(e)}`);
     return env;
   }
 }

@@ -28,9 +28,11 @@ export interface TrainRequest {
   readonly dataHash: string;
   /**
    * Int32Array(1) view target: the host stores 1 to cancel. Shared memory, so cancelling works even
-   * while the trainer runs a long synchronous stretch and never lets the worker read messages.
+   * while the trainer runs a long synchronous stretch and never lets the worker read messages. Absent
+   * where there is no shared memory (a browser page that is not cross-origin isolated): the host then
+   * posts a CancelMessage, read when the trainer yields to the event loop (at least every 50 ms).
    */
-  readonly cancel: SharedArrayBuffer;
+  readonly cancel?: SharedArrayBuffer;
   /** This worker's own script: data-parallel training (options.threads > 1) starts it again as helper threads. */
   readonly workerFile?: string;
   /**
@@ -39,11 +41,18 @@ export interface TrainRequest {
    * false. Absent: no default pairs.
    */
   readonly defaultPairsRoot?: string;
+  /** The small talk file's bytes instead of a root, where the worker cannot read files (the browser build). */
+  readonly defaultPairsBytes?: Uint8Array;
   /**
    * Fine-tune this model (serializeModel bytes) on `pairs`, the corrections (src/chat/finetune.ts), instead of
    * training a new one; `options` is then ignored.
    */
   readonly fineTune?: FineTuneRequest;
+}
+
+/** Host → training worker, after the TrainRequest: stop at the next check (when `cancel` is absent). */
+export interface CancelMessage {
+  readonly type: 'cancel';
 }
 
 export interface FineTuneRequest {

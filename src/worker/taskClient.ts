@@ -2,13 +2,13 @@
  * Host side of the worker's one-off tasks (src/worker/tasks.ts): starts the worker script with role
  * 'task', resolves with its result, and rethrows its errors as the engine's own classes (a PairFileError
  * keeps its file and line, a ModelFileError its reason), so callers handle them as if run in place.
- * Pure Node (no vscode): unit-tested in plain Node, used by the extension.
+ * No vscode: unit-tested in plain Node, used by the extension (a Web Worker in the browser build).
  */
-import { Worker } from 'node:worker_threads';
 import { PairFileError } from '../data/errors';
 import { ModelFileError } from '../io/model-file';
 import type { EvaluationReport } from '../insight/evaluation';
 import type { EvaluationSummary, PairsSummary, TaskMessage, TaskRequest, TaskResult } from './messages';
+import { startWorkerThread } from './thread';
 
 /** What the worker reported for a task that failed with an error of no known class. */
 export class WorkerTaskError extends Error {
@@ -27,7 +27,7 @@ function rebuild(m: Extract<TaskMessage, { type: 'error' }>): Error {
 /** Runs one task in a new worker thread of `workerFile` (dist/worker.js, or out/src/worker/trainWorker.js in tests). */
 export function runWorkerTask(workerFile: string, request: TaskRequest): Promise<TaskResult> {
   return new Promise<TaskResult>((resolve, reject) => {
-    const worker = new Worker(workerFile, { workerData: { role: 'task', request } });
+    const worker = startWorkerThread(workerFile, { role: 'task', request });
     let settled = false;
     const finish = (f: () => void): void => {
       if (settled) return;
@@ -35,9 +35,12 @@ export function runWorkerTask(workerFile: string, request: TaskRequest): Promise
       f();
       void worker.terminate();
     };
-    worker.on('message', (m: TaskMessage) => finish(() => (m.type === 'result' ? resolve(m.result) : reject(rebuild(m)))));
-    worker.on('error', (e) => finish(() => reject(e)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`worker task ${request.kind} exited with code ${code} before reporting a result`))));
+    worker.onMessage((message) => {
+      const m = message as TaskMessage;
+      finish(() => (m.type === 'result' ? resolve(m.result) : reject(rebuild(m))));
+    });
+    worker.onError((e) => finish(() => reject(e)));
+    worker.onExit((code) => finish(() => reject(new Error(`worker task ${request.kind} exited with code ${code} before reporting a result`))));
   });
 }
 

@@ -2,26 +2,34 @@
  * Training worker entry (bundled by webpack as dist/worker.js; also runs from out/ in unit tests).
  * Runs `trainChatModel` (book ch. 7–8 seq2seq training loop) on the pairs in `workerData` and posts
  * progress, per-epoch reports and finally the serialized model back to the extension host.
- * No vscode here: cancellation arrives through shared memory, the model leaves as bytes.
- * With workerData.role 'gradients' it is instead a data-parallel helper thread (src/train/gradientWorker.ts).
+ * No vscode here: cancellation arrives through shared memory (or a message where there is none), the
+ * model leaves as bytes. With role 'gradients' it is instead a data-parallel helper thread
+ * (src/train/gradientWorker.ts). The browser build (dist/web/worker.js) is this file with parent.web.ts.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { deserializeModel, fineTuneChatModel, serializeModel, trainChatModel } from '../chat';
 import type { TrainingReport } from '../chat/types';
 import type { CancellationTokenLike } from '../chat/types';
 import { runGradientWorker } from '../train/gradientWorker';
 import type { GradientWorkerData } from '../train/parallel';
 import { requestPairs, workerEnvironment } from './environment';
-import type { TaskMessage, TaskRequest, TrainRequest, WorkerMessage } from './messages';
+import type { CancelMessage, TaskMessage, TaskRequest, TrainRequest, WorkerMessage } from './messages';
+import { connectToParent, type ParentChannel } from './parent';
 import { runTaskWorker } from './tasks';
 
+let parent: ParentChannel | null = null;
+
 function post(m: WorkerMessage, transfer?: ArrayBuffer[]): void {
-  if (!parentPort) throw new Error('trainWorker: expected to run inside a worker_threads Worker, got no parentPort');
-  parentPort.postMessage(m, transfer);
+  if (parent === null) throw new Error('trainWorker: expected a channel to the host, got none');
+  parent.post(m, transfer);
 }
 
-async function main(req: TrainRequest): Promise<void> {
-  const flag = new Int32Array(req.cancel);
+async function main(req: TrainRequest, channel: ParentChannel): Promise<void> {
+  const flag = new Int32Array(req.cancel ?? new ArrayBuffer(4));
+  if (req.cancel === undefined) {
+    channel.onMessage((m) => {
+      if ((m as CancelMessage | null)?.type === 'cancel') Atomics.store(flag, 0, 1);
+    });
+  }
   const signal: CancellationTokenLike = {
     get isCancellationRequested(): boolean {
       return Atomics.load(flag, 0) !== 0;
@@ -81,8 +89,11 @@ async function fineTune(req: TrainRequest, signal: CancellationTokenLike): Promi
 
 // The same script also runs the helper threads of a data-parallel training (src/train/parallel.ts) and the
 // one-off tasks (src/worker/tasks.ts).
-const role = (workerData as { role?: string } | null)?.role;
-if (role === 'gradients') runGradientWorker(workerData as GradientWorkerData);
-else if (role === 'task') {
-  runTaskWorker((workerData as { request: TaskRequest }).request, (m: TaskMessage, transfer?: ArrayBuffer[]) => parentPort?.postMessage(m, transfer));
-} else void main(workerData as TrainRequest);
+connectToParent((channel) => {
+  parent = channel;
+  const data = channel.data;
+  const role = (data as { role?: string } | null)?.role;
+  if (role === 'gradients') runGradientWorker(data as GradientWorkerData);
+  else if (role === 'task') runTaskWorker((data as { request: TaskRequest }).request, (m: TaskMessage, transfer?: ArrayBuffer[]) => channel.post(m, transfer));
+  else void main(data as TrainRequest, channel);
+});

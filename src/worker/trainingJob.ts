@@ -1,12 +1,12 @@
 /**
- * Host side of the training worker: starts dist/worker.js (or out/src/worker/trainWorker.js in tests),
- * forwards progress, and resolves with the trained model's bytes. Pure Node (no vscode), so it is
- * unit-tested in plain Node and used by the extension alike.
+ * Host side of the training worker: starts dist/worker.js (or out/src/worker/trainWorker.js in tests; a
+ * Web Worker in the browser build, see thread.ts), forwards progress, and resolves with the trained
+ * model's bytes. No vscode, so it is unit-tested in plain Node and used by the extension alike.
  */
-import { Worker } from 'node:worker_threads';
 import type { EpochReport, Pair, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
 import type { RegressionCheck } from '../chat/regression';
-import type { FineTuneRequest, PairsFileSource, TrainRequest, WorkerMessage } from './messages';
+import type { CancelMessage, FineTuneRequest, PairsFileSource, TrainRequest, WorkerMessage } from './messages';
+import { SHARED_MEMORY, startWorkerThread } from './thread';
 
 export interface TrainingJobCallbacks {
   onProgress?(p: TrainProgress): void;
@@ -31,6 +31,8 @@ export class WorkerTrainingError extends Error {
 export interface TrainingJobEnvironment {
   /** The package root holding data/default/smalltalk.tsv; the worker reads the small talk from it. */
   readonly defaultPairsRoot?: string;
+  /** The small talk file's bytes, where the worker cannot read files (the browser build; TrainRequest). */
+  readonly defaultPairsBytes?: Uint8Array;
   /** Fine-tune this model on the pairs (the corrections) instead of training a new one (TrainRequest.fineTune). */
   readonly fineTune?: FineTuneRequest;
 }
@@ -55,14 +57,17 @@ export function startTrainingJob(
   callbacks: TrainingJobCallbacks = {},
   environment: TrainingJobEnvironment = {},
 ): TrainingJob {
-  const cancel = new SharedArrayBuffer(4);
-  const flag = new Int32Array(cancel);
+  // Shared memory where the host has it (Node, a cross-origin isolated page), else a plain flag and a message.
+  const cancel = SHARED_MEMORY ? new SharedArrayBuffer(4) : undefined;
+  const flag = new Int32Array(cancel ?? new ArrayBuffer(4));
   const request: TrainRequest = {
-    pairs, options, dataHash, cancel, workerFile,
+    pairs, options, dataHash, workerFile,
+    ...(cancel !== undefined ? { cancel } : {}),
     ...(environment.defaultPairsRoot !== undefined ? { defaultPairsRoot: environment.defaultPairsRoot } : {}),
+    ...(environment.defaultPairsBytes !== undefined ? { defaultPairsBytes: environment.defaultPairsBytes } : {}),
     ...(environment.fineTune !== undefined ? { fineTune: environment.fineTune } : {}),
   };
-  const worker = new Worker(workerFile, { workerData: request });
+  const worker = startWorkerThread(workerFile, request);
   const epochs: EpochReport[] = [];
   let settled = false;
   const result = new Promise<TrainingOutcome>((resolve, reject) => {
@@ -72,7 +77,8 @@ export function startTrainingJob(
       f();
       void worker.terminate();
     };
-    worker.on('message', (m: WorkerMessage) => {
+    worker.onMessage((message) => {
+      const m = message as WorkerMessage;
       switch (m.type) {
         case 'progress':
           callbacks.onProgress?.(m.progress);
@@ -106,8 +112,8 @@ export function startTrainingJob(
         }
       }
     });
-    worker.on('error', (e) => finish(() => reject(e)));
-    worker.on('exit', (code) =>
+    worker.onError((e) => finish(() => reject(e)));
+    worker.onExit((code) =>
       finish(() =>
         Atomics.load(flag, 0) !== 0
           ? resolve({ status: 'cancelled', epochs })
@@ -119,6 +125,7 @@ export function startTrainingJob(
     result,
     cancel(): void {
       Atomics.store(flag, 0, 1);
+      if (cancel === undefined && !settled) worker.postMessage({ type: 'cancel' } satisfies CancelMessage);
     },
     get cancelled(): boolean {
       return Atomics.load(flag, 0) !== 0;

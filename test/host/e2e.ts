@@ -47,11 +47,9 @@ function expectEqual(got: string, expected: string, what: string): void {
   if (got !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
 }
 
-export async function runE2E(server: CodeServer, workspace: string, log: (m: string) => void): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = [];
-  const s = await openBrowser();
-  const page = s.page;
-  const scenario = async (name: string, body: () => Promise<void>): Promise<void> => {
+/** Runs one named check: its result goes to `results`, a failure also to a FAIL-<name>.png screenshot. */
+export function scenarioRunner(page: Page, results: ScenarioResult[], log: (m: string) => void): (name: string, body: () => Promise<void>) => Promise<void> {
+  return async (name, body) => {
     const t0 = Date.now();
     try {
       await body();
@@ -64,6 +62,13 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       await shot(page, `FAIL-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
     }
   };
+}
+
+export async function runE2E(server: CodeServer, workspace: string, log: (m: string) => void): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  const s = await openBrowser();
+  const page = s.page;
+  const scenario = scenarioRunner(page, results, log);
   try {
     await scenario('workbench loads with the extension contributed', async () => {
       await openWorkbench(page, server.url, workspace, 'train.tsv');

@@ -7,14 +7,16 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPrerequisites, installVsix, makeHostDirs, startCodeServer } from './codeServer';
 import { runE2E, SHOTS, type ScenarioResult } from './e2e';
+import { runWebE2E } from './e2eWeb';
 import { runInHostSuite } from './inHost';
+import { packageWebVsix } from './webPackage';
 import { makeWorkspace } from './workspace';
 
 const log = (m: string): void => console.log(`[test:host] ${m}`);
 
 async function main(): Promise<number> {
   checkPrerequisites(true);
-  const only = process.env.HOST_TESTS ?? 'e2e,inhost';
+  const only = process.env.HOST_TESTS ?? 'e2e,inhost,web';
   const results: ScenarioResult[] = [];
   const t0 = Date.now();
 
@@ -49,6 +51,22 @@ async function main(): Promise<number> {
       }
       log(`in-host mocha: exit ${r.exitCode}, ${r.passes.length} passed, ${r.failures.length} failed (${((Date.now() - t) / 1000).toFixed(1)} s)`);
       for (const f of r.failures) log(`FAIL in-host: ${f.title}: ${f.error}`);
+    } finally {
+      server.stop();
+    }
+  }
+
+  if (only.includes('web')) {
+    // VS Code for the Web: the browser-only package runs in the browser's web-worker extension host.
+    const ws = makeWorkspace();
+    const dirs = makeHostDirs('web');
+    const vsix = packageWebVsix();
+    installVsix(dirs, vsix);
+    log(`installed the browser-only ${vsix} into ${dirs.exts}`);
+    const server = await startCodeServer(dirs, ws);
+    log(`web: code-server at ${server.url}, workspace ${ws}`);
+    try {
+      results.push(...(await runWebE2E(server, ws, log)));
     } finally {
       server.stop();
     }

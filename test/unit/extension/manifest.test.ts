@@ -13,6 +13,8 @@ const ROOT = join(__dirname, '../../../..');
 interface Prop { readonly default: unknown; readonly description?: string; readonly markdownDescription?: string; readonly enum?: unknown[]; readonly order?: number }
 interface Pkg {
   readonly main: string;
+  readonly browser: string;
+  readonly extensionKind: string[];
   readonly activationEvents: string[];
   readonly contributes: {
     readonly commands: { command: string; title: string; category: string }[];
@@ -151,13 +153,18 @@ describe('package.json commands and menus', () => {
     assert.equal(pkg.capabilities.virtualWorkspaces.supported, true);
     assert.equal(pkg.main, './dist/extension.js');
   });
+
+  test('VS Code for the Web: a browser entry, and extensionKind workspace so desktop and remote keep the Node build', () => {
+    assert.equal(pkg.browser, './dist/web/extension.js');
+    assert.deepEqual(pkg.extensionKind, ['workspace']);
+  });
 });
 
 describe('.vscodeignore', () => {
   test('ships only the bundles, webview assets, the default model and its pairs, and the package files', () => {
     const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
     assert.deepEqual(lines.map((l) => l.slice(1)).sort(), [
-      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'data/default/smalltalk.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/insight.js', 'dist/worker.js',
+      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'data/default/smalltalk.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/insight.js', 'dist/web/extension.js', 'dist/worker.js',
       'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'media/insight.css', 'media/walkthrough/**', 'package.json',
       'syntaxes/pairs.language-configuration.json', 'syntaxes/pairs.tmLanguage.json',
     ]);

@@ -6,8 +6,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { deserializeModel } from '../../../src/chat';
 import type { Pair } from '../../../src/chat/types';
+import type { CancelMessage, TrainRequest, WorkerMessage } from '../../../src/worker/messages';
 import { startTrainingJob } from '../../../src/worker/trainingJob';
 
 const WORKER = join(__dirname, '../../../src/worker/trainWorker.js');
@@ -69,6 +71,32 @@ describe('training worker', () => {
     const out = await job.result;
     assert.equal(out.status, 'cancelled');
     assert.ok(seen < 100000);
+  });
+
+  test('without shared memory (the browser build) a cancel message stops a long run: the worker reads it when the trainer yields', async () => {
+    const unsolvable: Pair[] = [
+      { question: 'same', answer: 'one', line: 1 },
+      { question: 'same', answer: 'two', line: 2 },
+    ];
+    // A request with no `cancel` buffer, as trainingJob.ts sends where SharedArrayBuffer is missing.
+    const request: TrainRequest = { pairs: unsolvable, options: { ...SMALL, epochs: 100000 }, dataHash: 'hash' };
+    const worker = new Worker(WORKER, { workerData: request });
+    let epochs = 0;
+    const done = new Promise<Extract<WorkerMessage, { type: 'done' }>>((resolve, reject) => {
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'epoch' && ++epochs === 2) worker.postMessage({ type: 'cancel' } satisfies CancelMessage);
+        if (m.type === 'done') resolve(m);
+        if (m.type === 'error') reject(new Error(m.message));
+      });
+      worker.on('error', reject);
+    });
+    try {
+      const m = await done;
+      assert.equal(m.report.stoppedBy, 'cancelled');
+      assert.ok(m.report.epochs < 100000 && m.report.epochs >= 2, `expected a stop soon after epoch 2, got ${m.report.epochs} epochs`);
+    } finally {
+      await worker.terminate();
+    }
   });
 
   test('an engine error comes back as a rejected result with its message', async () => {

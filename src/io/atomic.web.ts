@@ -1,0 +1,8 @@
+/**
+ * Browser build of atomic.ts: there are no local files in a browser. The extension writes through
+ * vscode.workspace.fs there (writeModelFile uses writeFileAtomic only for `file:` URIs, which a web
+ * extension host never has); a call here is a packaging fault and says so.
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  throw new Error(`writeFileAtomic(${path}, ${bytes.length} bytes): expected the Node build, got the browser build (write through vscode.workspace.fs)`);
+}
