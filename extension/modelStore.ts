@@ -5,9 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel } from '../src/chat';
-import { modelFromContent } from '../src/chat/serialize';
+import { modelFromContentInSlices } from '../src/chat/serialize';
 import { writeFileAtomic } from '../src/io/atomic';
 import { decodeModelInWorker } from '../src/worker/taskClient';
+import { yieldToEventLoop } from '../src/train/macrotask';
 import type { Logger } from './log';
 import { readStorageScope } from './settings';
 
@@ -54,7 +55,8 @@ export class ModelStore implements vscode.Disposable {
   /** A model file's bytes as a model: checked and decoded in the worker, built here. */
   async decode(bytes: Uint8Array, source: string): Promise<ChatModel> {
     if (this.workerFile === undefined) return deserializeModel(bytes, source);
-    return modelFromContent(await decodeModelInWorker(this.workerFile, bytes, source), source);
+    // Built in slices between which other events run: a 25 MB model is not one long block of the host's thread.
+    return modelFromContentInSlices(await decodeModelInWorker(this.workerFile, bytes, source), source, yieldToEventLoop);
   }
 
   dispose(): void {

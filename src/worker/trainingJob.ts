@@ -5,7 +5,7 @@
  */
 import type { EpochReport, Pair, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
 import type { RegressionCheck } from '../chat/regression';
-import type { CancelMessage, FineTuneRequest, PairsFileSource, TrainRequest, WorkerMessage } from './messages';
+import type { CancelMessage, FineTuneRequest, PairsFileSource, RunHistoryRequest, TrainRequest, WorkerMessage } from './messages';
 import { SHARED_MEMORY, startWorkerThread } from './thread';
 
 export interface TrainingJobCallbacks {
@@ -35,6 +35,8 @@ export interface TrainingJobEnvironment {
   readonly defaultPairsBytes?: Uint8Array;
   /** Fine-tune this model on the pairs (the corrections) instead of training a new one (TrainRequest.fineTune). */
   readonly fineTune?: FineTuneRequest;
+  /** Add the run to the model's history in the worker (TrainRequest.history). */
+  readonly history?: RunHistoryRequest;
 }
 
 export interface TrainingJob {
@@ -66,6 +68,7 @@ export function startTrainingJob(
     ...(environment.defaultPairsRoot !== undefined ? { defaultPairsRoot: environment.defaultPairsRoot } : {}),
     ...(environment.defaultPairsBytes !== undefined ? { defaultPairsBytes: environment.defaultPairsBytes } : {}),
     ...(environment.fineTune !== undefined ? { fineTune: environment.fineTune } : {}),
+    ...(environment.history !== undefined ? { history: environment.history } : {}),
   };
   const worker = startWorkerThread(workerFile, request);
   const epochs: EpochReport[] = [];
