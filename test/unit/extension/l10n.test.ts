@@ -25,7 +25,7 @@ function extensionMessages(): Map<string, string> {
   for (const [file, src] of sources('extension')) {
     for (const m of src.matchAll(new RegExp(`\\bl10n\\.t\\(\\s*${LITERAL}`, 'g'))) found.set(literal(m[1]), file);
     // handleError shows the command's name (`what`), translated with l10n.t(what): these literals too.
-    for (const m of src.matchAll(new RegExp(`registerSafeCommand\\(context, log, '[\\w.]+', ${LITERAL}`, 'g'))) found.set(literal(m[1]), file);
+    for (const m of src.matchAll(new RegExp(`registerSafeCommand\\(context, log, (?:'[\\w.]+'|[A-Z_]+), ${LITERAL}`, 'g'))) found.set(literal(m[1]), file);
     for (const m of src.matchAll(new RegExp(`handleError\\([\\w.]+, ${LITERAL}`, 'g'))) found.set(literal(m[1]), file);
   }
   return found;

@@ -173,11 +173,39 @@ describe('.vscodeignore', () => {
   test('ships only the bundles, webview assets, the default model and its pairs, and the package files', () => {
     const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
     assert.deepEqual(lines.map((l) => l.slice(1)).sort(), [
-      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'data/default/smalltalk.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/insight.js', 'dist/worker.js',
-      'l10n/bundle.l10n.ja.json', 'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'media/insight.css', 'media/walkthrough/**', 'package.json',
+      'CHANGELOG.md', 'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'data/default/smalltalk.tsv',
+      'dist/*.js.map', 'dist/chat.js', 'dist/cli.js', 'dist/extension.js', 'dist/insight.js', 'dist/worker.js',
+      'l10n/bundle.l10n.ja.json', 'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'media/icon.png', 'media/insight.css', 'media/walkthrough/**', 'package.json',
       'package.nls.ja.json', 'package.nls.json',
       'syntaxes/pairs.language-configuration.json', 'syntaxes/pairs.tmLanguage.json',
     ]);
+  });
+});
+
+describe('marketplace readiness (issue #12 item 9)', () => {
+  const raw = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { icon: string; repository: { url: string }; keywords: string[]; scripts: Record<string, string> };
+
+  test('the icon is a 128×128 PNG of our own (scripts/make-icon.js draws it)', () => {
+    const png = readFileSync(join(ROOT, raw.icon));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+    assert.equal(png.toString('ascii', 12, 16), 'IHDR');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+  });
+
+  test('repository, keywords and a changelog are there, and packaging no longer needs --allow-missing-repository', () => {
+    assert.match(raw.repository.url, /^https:\/\//);
+    assert.ok(raw.keywords.length >= 5 && raw.keywords.length <= 30, 'vsce takes at most 30 keywords');
+    assert.match(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8'), /^# Changelog\n[\s\S]*## \[0\.1\.0\]/);
+    assert.doesNotMatch(raw.scripts.package, /allow-missing-repository/);
+  });
+
+  test('the Node bundles (extension, worker, CLI) are not minified and every bundle has a source map, so stack traces are readable', () => {
+    type Config = { name: string; devtool: string; optimization?: { minimize?: boolean } };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const configs = (require(join(ROOT, 'webpack.config.js')) as (env: unknown, argv: { mode: string }) => Config[])(undefined, { mode: 'production' });
+    assert.deepEqual(configs.map((c) => c.name).sort(), ['cli', 'extension', 'webview', 'worker']);
+    for (const c of configs) assert.match(c.devtool, /source-map/, c.name);
+    for (const c of configs.filter((x) => x.name !== 'webview')) assert.equal(c.optimization?.minimize, false, c.name);
   });
 });
 
