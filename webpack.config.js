@@ -3,9 +3,13 @@
 //   dist/worker.js     training worker (worker_threads, target node)
 //   dist/chat.js       webview script (target web, no Node APIs)
 //   dist/insight.js    the insight views' script: dashboard, why this answer, evaluation report (target web)
+//   dist/cli.js        the command line (`seq2seq-chat`) for people who install only the extension (target node)
 // and the browser build (VS Code for the Web, package.json `browser`; docs/web.md):
 //   dist/web/worker.js     the training/task worker as a Web Worker (target webworker; embedded in the next)
 //   dist/web/extension.js  the extension for the web-worker extension host (target webworker, `vscode` external)
+// Stack traces in the log must be readable: the Node bundles are not minified (names and lines as written),
+// and every bundle ships its source map (dist/*.map, without the sources) in the .vsix. The browser bundles
+// are minified (a browser downloads them).
 // The browser build resolves `x.web.ts` before `x.ts` (thread, parent, hash, atomic, platform) and has no
 // Node built-ins: any left in a module it reaches resolve to nothing (`false`), never called there (the
 // browser-only end-to-end run, test/host/e2eWeb.ts, would fail if one were).
@@ -33,7 +37,7 @@ module.exports = (_env, argv) => {
     output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
     externals: { vscode: 'commonjs vscode' },
     performance: { hints: false },
-    optimization: { minimize: mode === 'production' },
+    optimization: { minimize: false },
   };
   const web = {
     mode,
@@ -65,6 +69,7 @@ module.exports = (_env, argv) => {
       resolve: { ...web.resolve, alias: { 'seq2seq-web-worker-source$': webWorker } },
       module: { rules: [...web.module.rules, { test: webWorker, type: 'asset/source' }] },
     },
+    { ...node, name: 'cli', entry: { cli: './src/cli/entry.ts' } },
     {
       mode,
       name: 'webview',

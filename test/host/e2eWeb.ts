@@ -13,8 +13,9 @@ import type { TrainOptions } from '../../src/chat/types';
 import { decodeModelFile } from '../../src/io/model-file';
 import { startTrainingJob } from '../../src/worker/trainingJob';
 import { ROOT, type CodeServer } from './codeServer';
-import { scenarioRunner, type ScenarioResult } from './e2e';
-import { ask, chatFrame, openBrowser, openFromExplorer, openSidePanel, runCommand, waitForNotification } from './workbench';
+import { inBrowser, type ScenarioResult } from './e2e';
+import type { Scenario } from './e2eReliability';
+import { ask, chatFrame, openFromExplorer, openSidePanel, runCommand, waitForNotification } from './workbench';
 
 const PAIRS = 'train.tsv';
 /** What the trained model of test/fixtures/workspace/train.tsv answers (as TRAINED in e2e.ts). */
@@ -97,110 +98,107 @@ async function nodeTrainingSeconds(workspace: string, options: Partial<TrainOpti
 }
 
 export async function runWebE2E(server: CodeServer, workspace: string, log: (m: string) => void): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = [];
   const figures: string[] = [];
   const figure = (line: string): void => {
     figures.push(line);
     log(`  ${line}`);
   };
-  const s = await openBrowser();
-  const page = s.page;
-  const scenario = scenarioRunner(page, results, log);
-  let browserTraining: { seconds: number; epochs: number; options: Partial<TrainOptions> } | null = null;
-  // Export proposes <pairs name>.s2s in the workspace folder.
-  const exported = join(workspace, 'train.s2s');
   try {
-    figure(`bundle: dist/web/extension.js ${kib(join(ROOT, 'dist/web/extension.js'))} KiB (the Web Worker embedded: dist/web/worker.js ${kib(join(ROOT, 'dist/web/worker.js'))} KiB)`);
-    let opened = 0;
-    await scenario('web: the browser-only package loads in the web-worker extension host', async () => {
-      opened = Date.now();
-      await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: PAIRS }).first().waitFor({ timeout: 120_000 });
-      // The web-worker extension host is an iframe of the workbench; the Node one is a server process.
-      const hostFrame = page.frames().find((f) => /webWorkerExtensionHostIframe/.test(f.url()));
-      if (hostFrame === undefined) throw new Error(`expected the web-worker extension host's iframe, got frames ${page.frames().map((f) => f.url().slice(0, 80)).join(' | ')}`);
-      await openSidePanel(page);
-    });
-
-    await scenario('web: the default model answers in the side panel, and the reply streams', async () => {
-      const f = await chatFrame(page, 'view', 60_000);
-      await f.locator('.model-label', { hasText: 'default model' }).waitFor({ timeout: 60_000 });
-      await traceStreaming(f);
-      const asked = Date.now();
-      const reply = await ask(f, 'hello', 60_000);
-      const done = Date.now();
-      if (reply.trim() === '') throw new Error('expected a non-empty reply from the default model, got ""');
-      const trace = await readTrace(f);
-      const partial = trace.partials.filter((p) => p.length < reply.length && reply.startsWith(p));
-      if (partial.length < 1) throw new Error(`expected the reply to arrive in pieces (a strict prefix shown first), got ${JSON.stringify(trace.partials)} for ${JSON.stringify(reply)}`);
-      figure(`time to first reply (browser host): ${done - opened} ms from opening the workbench; ${trace.firstAt - asked} ms to the first token, ${done - asked} ms to the whole reply ("hello" → ${JSON.stringify(reply)}, ${trace.partials.length} streamed steps)`);
-    });
-
-    await scenario('web: training on a workspace pairs file runs in a Web Worker and the new model answers', async () => {
-      await trainFromPalette(page, PAIRS);
-      await waitForNotification(page, /training on train\.tsv/, 30_000);
-      await waitForNotification(page, /trained on train\.tsv/, 240_000);
-      await openSidePanel(page);
-      const f = await chatFrame(page, 'view');
-      await f.locator('.model-label', { hasText: 'trained on train.tsv' }).waitFor({ timeout: 15_000 });
-      const reply = await ask(f, 'hello');
-      if (reply !== TRAINED_HELLO) throw new Error(`reply to "hello": expected ${JSON.stringify(TRAINED_HELLO)}, got ${JSON.stringify(reply)}`);
-    });
-
-    await scenario('web: Export Model writes the trained model to a workspace file through vscode.workspace.fs', async () => {
-      await runCommand(page, 'Seq2Seq Chat: Export Model');
-      await answerPathDialog(page);
-      await waitForNotification(page, /exported trained on train\.tsv/, 30_000);
-      if (!existsSync(exported)) throw new Error(`expected ${exported} after the export, got no file`);
-      const content = decodeModelFile(new Uint8Array(readFileSync(exported)), exported);
-      const report = content.header.report;
-      if (report === undefined || report.epochs < 1) throw new Error(`expected the exported model to carry its training report, got ${JSON.stringify(report)}`);
-      browserTraining = { seconds: report.seconds, epochs: report.epochs, options: content.header.options ?? {} };
-    });
-
-    await scenario('web: Evaluate reads the pairs file and scores the model in the Web Worker', async () => {
-      await trainFromPalette(page, PAIRS, 'Seq2Seq Chat: Evaluate Model on Pairs File');
-      const text = await waitForNotification(page, /answers exactly right/, 60_000);
-      const pairs = readFileSync(join(workspace, PAIRS), 'utf8').split('\n').filter((l) => l.includes('\t')).length;
-      const m = /(\d+)\/(\d+) answers exactly right/.exec(text);
-      if (m === null || Number(m[1]) !== pairs || Number(m[2]) !== pairs) throw new Error(`expected ${pairs}/${pairs} exact answers on ${PAIRS} (its ${pairs} pairs), got: ${text}`);
-      await runCommand(page, 'Notifications: Clear All Notifications');
-    });
-
-    await scenario('web: Reset, then Import Model brings the exported model back', async () => {
-      await runCommand(page, 'Seq2Seq Chat: Reset to Default Model');
-      await waitForNotification(page, /now answering with the default model/, 30_000);
-      await runCommand(page, 'Notifications: Clear All Notifications');
-      await runCommand(page, 'Seq2Seq Chat: Import Model');
-      await answerPathDialog(page, exported);
-      await waitForNotification(page, /imported from train\.s2s/, 30_000);
-      await openSidePanel(page);
-      const f = await chatFrame(page, 'view');
-      await f.locator('.model-label', { hasText: 'imported from train.s2s' }).waitFor({ timeout: 15_000 });
-      const reply = await ask(f, 'hello');
-      if (reply !== TRAINED_HELLO) throw new Error(`reply to "hello" after import: expected ${JSON.stringify(TRAINED_HELLO)}, got ${JSON.stringify(reply)}`);
-    });
-
-    await scenario('web: training speed against the Node worker on the same pairs file', async () => {
-      const web = browserTraining;
-      if (web === null) throw new Error('expected the browser training figures from the exported model, got none (export failed)');
-      const node = await nodeTrainingSeconds(workspace, web.options);
-      const perEpoch = (r: { seconds: number; epochs: number }): number => r.seconds / r.epochs;
-      figure(
-        `training ${PAIRS} + small talk, extension defaults: browser Web Worker ${web.epochs} epochs in ${web.seconds.toFixed(2)} s ` +
-          `(${(perEpoch(web) * 1000).toFixed(1)} ms/epoch); Node worker_threads ${node.epochs} epochs in ${node.seconds.toFixed(2)} s ` +
-          `(${(perEpoch(node) * 1000).toFixed(1)} ms/epoch); browser/Node time per epoch ${(perEpoch(web) / perEpoch(node)).toFixed(2)}`,
-      );
-    });
-    if (s.pageErrors.length > 0) log(`  page errors: ${s.pageErrors.slice(0, 3).join(' | ')}`);
+    return await inBrowser(log, (page, scenario) => webScenarios(page, scenario, server, workspace, figure));
   } finally {
-    await s.browser.close();
     if (figures.length > 0) {
       const dir = join(ROOT, 'bench/results');
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'web.log'), `# npm run test:host (web scenarios), ${new Date().toISOString()}\n${figures.join('\n')}\n`);
     }
   }
-  return results;
+}
+
+async function webScenarios(page: Page, scenario: Scenario, server: CodeServer, workspace: string, figure: (line: string) => void): Promise<void> {
+  let browserTraining: { seconds: number; epochs: number; options: Partial<TrainOptions> } | null = null;
+  // Export proposes <pairs name>.s2s in the workspace folder.
+  const exported = join(workspace, 'train.s2s');
+  figure(`bundle: dist/web/extension.js ${kib(join(ROOT, 'dist/web/extension.js'))} KiB (the Web Worker embedded: dist/web/worker.js ${kib(join(ROOT, 'dist/web/worker.js'))} KiB)`);
+  let opened = 0;
+  await scenario('web: the browser-only package loads in the web-worker extension host', async () => {
+    opened = Date.now();
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: PAIRS }).first().waitFor({ timeout: 120_000 });
+    // The web-worker extension host is an iframe of the workbench; the Node one is a server process.
+    const hostFrame = page.frames().find((f) => /webWorkerExtensionHostIframe/.test(f.url()));
+    if (hostFrame === undefined) throw new Error(`expected the web-worker extension host's iframe, got frames ${page.frames().map((f) => f.url().slice(0, 80)).join(' | ')}`);
+    await openSidePanel(page);
+  });
+
+  await scenario('web: the default model answers in the side panel, and the reply streams', async () => {
+    const f = await chatFrame(page, 'view', 60_000);
+    await f.locator('.model-label', { hasText: 'default model' }).waitFor({ timeout: 60_000 });
+    await traceStreaming(f);
+    const asked = Date.now();
+    const reply = await ask(f, 'hello', 60_000);
+    const done = Date.now();
+    if (reply.trim() === '') throw new Error('expected a non-empty reply from the default model, got ""');
+    const trace = await readTrace(f);
+    const partial = trace.partials.filter((p) => p.length < reply.length && reply.startsWith(p));
+    if (partial.length < 1) throw new Error(`expected the reply to arrive in pieces (a strict prefix shown first), got ${JSON.stringify(trace.partials)} for ${JSON.stringify(reply)}`);
+    figure(`time to first reply (browser host): ${done - opened} ms from opening the workbench; ${trace.firstAt - asked} ms to the first token, ${done - asked} ms to the whole reply ("hello" → ${JSON.stringify(reply)}, ${trace.partials.length} streamed steps)`);
+  });
+
+  await scenario('web: training on a workspace pairs file runs in a Web Worker and the new model answers', async () => {
+    await trainFromPalette(page, PAIRS);
+    await waitForNotification(page, /training on train\.tsv/, 30_000);
+    await waitForNotification(page, /trained on train\.tsv/, 240_000);
+    await openSidePanel(page);
+    const f = await chatFrame(page, 'view');
+    await f.locator('.model-label', { hasText: 'trained on train.tsv' }).waitFor({ timeout: 15_000 });
+    const reply = await ask(f, 'hello');
+    if (reply !== TRAINED_HELLO) throw new Error(`reply to "hello": expected ${JSON.stringify(TRAINED_HELLO)}, got ${JSON.stringify(reply)}`);
+  });
+
+  await scenario('web: Export Model writes the trained model to a workspace file through vscode.workspace.fs', async () => {
+    await runCommand(page, 'Seq2Seq Chat: Export Model');
+    await answerPathDialog(page);
+    await waitForNotification(page, /exported trained on train\.tsv/, 30_000);
+    if (!existsSync(exported)) throw new Error(`expected ${exported} after the export, got no file`);
+    const content = decodeModelFile(new Uint8Array(readFileSync(exported)), exported);
+    const report = content.header.report;
+    if (report === undefined || report.epochs < 1) throw new Error(`expected the exported model to carry its training report, got ${JSON.stringify(report)}`);
+    browserTraining = { seconds: report.seconds, epochs: report.epochs, options: content.header.options ?? {} };
+  });
+
+  await scenario('web: Evaluate reads the pairs file and scores the model in the Web Worker', async () => {
+    await trainFromPalette(page, PAIRS, 'Seq2Seq Chat: Evaluate Model on Pairs File');
+    const text = await waitForNotification(page, /answers exactly right/, 60_000);
+    const pairs = readFileSync(join(workspace, PAIRS), 'utf8').split('\n').filter((l) => l.includes('\t')).length;
+    const m = /(\d+)\/(\d+) answers exactly right/.exec(text);
+    if (m === null || Number(m[1]) !== pairs || Number(m[2]) !== pairs) throw new Error(`expected ${pairs}/${pairs} exact answers on ${PAIRS} (its ${pairs} pairs), got: ${text}`);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+  });
+
+  await scenario('web: Reset, then Import Model brings the exported model back', async () => {
+    await runCommand(page, 'Seq2Seq Chat: Reset to Default Model');
+    await waitForNotification(page, /now answering with the default model/, 30_000);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'Seq2Seq Chat: Import Model');
+    await answerPathDialog(page, exported);
+    await waitForNotification(page, /imported from train\.s2s/, 30_000);
+    await openSidePanel(page);
+    const f = await chatFrame(page, 'view');
+    await f.locator('.model-label', { hasText: 'imported from train.s2s' }).waitFor({ timeout: 15_000 });
+    const reply = await ask(f, 'hello');
+    if (reply !== TRAINED_HELLO) throw new Error(`reply to "hello" after import: expected ${JSON.stringify(TRAINED_HELLO)}, got ${JSON.stringify(reply)}`);
+  });
+
+  await scenario('web: training speed against the Node worker on the same pairs file', async () => {
+    const web = browserTraining;
+    if (web === null) throw new Error('expected the browser training figures from the exported model, got none (export failed)');
+    const node = await nodeTrainingSeconds(workspace, web.options);
+    const perEpoch = (r: { seconds: number; epochs: number }): number => r.seconds / r.epochs;
+    figure(
+      `training ${PAIRS} + small talk, extension defaults: browser Web Worker ${web.epochs} epochs in ${web.seconds.toFixed(2)} s ` +
+        `(${(perEpoch(web) * 1000).toFixed(1)} ms/epoch); Node worker_threads ${node.epochs} epochs in ${node.seconds.toFixed(2)} s ` +
+        `(${(perEpoch(node) * 1000).toFixed(1)} ms/epoch); browser/Node time per epoch ${(perEpoch(web) / perEpoch(node)).toFixed(2)}`,
+    );
+  });
 }
