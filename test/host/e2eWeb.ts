@@ -58,8 +58,14 @@ async function answerPathDialog(page: Page, path?: string): Promise<void> {
   const box = page.locator('.quick-input-widget .quick-input-box input');
   await box.waitFor({ state: 'visible', timeout: 15_000 });
   if (path !== undefined) {
-    await page.waitForFunction(() => ((document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value ?? '') !== '', undefined, { timeout: 10_000 });
-    const shown = await box.inputValue();
+    // The dialog fills its folder in steps ("/tmp/", then the workspace): wait until the value holds still.
+    let shown = await box.inputValue();
+    for (let still = 0, t = Date.now(); still < 3 && Date.now() - t < 10_000; ) {
+      await page.waitForTimeout(200);
+      const now = await box.inputValue();
+      still = now === shown && now !== '' ? still + 1 : 0;
+      shown = now;
+    }
     await box.press('End');
     if (path.startsWith(shown)) await page.keyboard.type(path.slice(shown.length), { delay: 5 });
     else {
