@@ -4,7 +4,7 @@
  * FAQ domains in English and Japanese; README.md, "Answers you can trust").
  */
 import { DEFAULT_NORMALIZE_OPTIONS } from '../text/normalize';
-import type { DecodeOptions, TrainOptions } from './types';
+import type { DecodeOptions, PairsReadResult, TrainOptions } from './types';
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   /**
@@ -51,6 +51,25 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   /** One thread: the same seed then gives the same model on every machine (more threads round differently). */
   threads: 1,
 };
+
+/**
+ * The book's fixed-width files (`16+75  _91`, `september 27, 1994  _1994-09-27`) hold its character tasks:
+ * every character of a question matters and the answer is computed from it, not chosen among a few. The
+ * dialog defaults above slow these down (issue #11, docs/engine.md: on the book's date split, 300 iterations
+ * in, word dropout and keyword copies hide the digits the answer needs), so such a file trains as the book
+ * trains it: questions and answers as characters in one table, no question noise, no small talk.
+ */
+export const CHARACTER_TASK_OPTIONS: Pick<TrainOptions, 'tokenizer' | 'questionTokens' | 'questionNoise' | 'includeDefaultPairs'> = {
+  tokenizer: 'char',
+  questionTokens: 'same',
+  questionNoise: 0,
+  includeDefaultPairs: false,
+};
+
+/** The options a pairs file of `format` trains with: `given` (what the user chose) over the format's defaults. */
+export function optionsForFormat(format: PairsReadResult['format'], given: Partial<TrainOptions>): Partial<TrainOptions> {
+  return format === 'fixed' ? { ...CHARACTER_TASK_OPTIONS, ...given } : given;
+}
 
 /** Greedy, constrained to the trained answers when the model knows them, at the model's own length limit. */
 export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { strategy: 'greedy' };

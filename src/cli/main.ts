@@ -18,6 +18,7 @@ import {
   readDefaultPairs,
   DEFAULT_TRAIN_OPTIONS,
   deserializeModel,
+  optionsForFormat,
   evaluatePairs,
   MAX_SEED,
   MAX_THREADS,
@@ -288,11 +289,16 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   const pairsName = displayName(pairsPath);
   const read = readPairs(bytes, pairsName, limits);
   for (const w of read.warnings) io.stderr.write(`warning: ${w.file}:${w.line}: ${w.message}\n`);
+  // The book's fixed-width format: its character tasks, trained as the book does (CHARACTER_TASK_OPTIONS).
+  const trainOptions = optionsForFormat(read.format, options);
   const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
   const threads = options.threads ?? DEFAULT_TRAIN_OPTIONS.threads ?? 1;
   const printer = new ProgressPrinter(io.stderr, epochs, process.env);
   return withStopSignals(io, printer, async (signal, stoppedBy) => {
     io.stderr.write(`${pairsName}: ${plural(read.pairs.length, 'pair')} (${read.format}); kernel ${currentKernel().name}, ${plural(threads, 'thread')}\n`);
+    if (trainOptions !== options) {
+      io.stderr.write(`${pairsName}: the book's fixed-width format, trained as its character tasks: characters, no question noise, no small talk\n`);
+    }
     const curves = new CurveRecorder(epochs);
     const callbacks = {
       onProgress: (p: TrainProgress): void => {
@@ -308,9 +314,9 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
         io.stderr.write(`warning: ${message}\n`);
       },
     };
-    const result = await trainChatModel(read.pairs, options, callbacks, signal, sha256Hex(bytes), {
+    const result = await trainChatModel(read.pairs, trainOptions, callbacks, signal, sha256Hex(bytes), {
       workerFile: TRAIN_WORKER,
-      ...(options.includeDefaultPairs === false ? {} : { defaultPairs: readDefaultPairs(PACKAGE_ROOT) }),
+      ...(trainOptions.includeDefaultPairs === false ? {} : { defaultPairs: readDefaultPairs(PACKAGE_ROOT) }),
     });
     printer.clear();
     const r = result.report;
@@ -419,6 +425,14 @@ function gate(what: string, k: number, n: number, min: number | undefined, io: I
   return EXIT_BAD_INPUT;
 }
 
+/** How many pairs expect an answer the model never trained, when `decode` constrains replies to the trained answers. */
+function untrainedAnswers(model: ChatModel, pairs: readonly { answer: string }[], decode: DecodeOptions): number {
+  const trained = model.knowledge?.answers;
+  if (trained === undefined || trained.length === 0 || decode.strategy !== 'greedy' || decode.constrained === false) return 0;
+  const known = new Set(trained);
+  return pairs.filter((p) => !known.has(model.expectedReply(p.answer))).length;
+}
+
 async function evaluate(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, EVAL_FLAGS);
   const unknown = str(args, 'unknown');
@@ -458,6 +472,12 @@ async function evaluate(argv: readonly string[], io: Io): Promise<number> {
   }
   const pairsName = displayName(pairsPath);
   const read = readPairs(await readInput(pairsPath, io.stdin, limits), pairsName, limits);
+  const unseen = untrainedAnswers(model, read.pairs, decode);
+  if (unseen > 0) {
+    // A computed answer (a date, a sum) that training never saw cannot be replied when replies are chosen among the trained ones.
+    io.stderr.write(`note: ${percent(unseen, read.pairs.length)} of the expected answers were never trained, and replies constrained to ` +
+      'the trained answers cannot give them; --free generates any text (answers computed from the question, like the book\'s dates)\n');
+  }
   const outcomes = evaluatePairs(model, read.pairs, decode);
   const result = summarizeOutcomes(outcomes);
   if (json) {
