@@ -66,9 +66,12 @@ export const CHARACTER_TASK_OPTIONS: Pick<TrainOptions, 'tokenizer' | 'questionT
   includeDefaultPairs: false,
 };
 
-/** The options a pairs file of `format` trains with: `given` (what the user chose) over the format's defaults. */
-export function optionsForFormat(format: PairsReadResult['format'], given: Partial<TrainOptions>): Partial<TrainOptions> {
-  return format === 'fixed' ? { ...CHARACTER_TASK_OPTIONS, ...given } : given;
+/**
+ * The options a pairs file of `format` trains with: `given` (what the user chose) over CHARACTER_TASK_OPTIONS
+ * when `characters` says so (CLI `--characters` / `--no-characters`), or by default for the fixed-width format.
+ */
+export function optionsForFormat(format: PairsReadResult['format'], given: Partial<TrainOptions>, characters = format === 'fixed'): Partial<TrainOptions> {
+  return characters ? { ...CHARACTER_TASK_OPTIONS, ...given } : given;
 }
 
 /** Greedy, constrained to the trained answers when the model knows them, at the model's own length limit. */

@@ -69,6 +69,9 @@ const TRAIN_HELP = `train options (the pairs file \`-\` reads standard input):
   --json                  print a JSON summary on stdout when training ends: {model, pairs, format, epochs, loss,
                           accuracy, stoppedBy, seconds, warnings}
   --no-default-pairs      leave out the embedded small talk (greetings, thanks), trained with yours by default
+  --characters, --no-characters
+                          train as the book's character tasks (dates, sums): questions and answers as characters,
+                          no question noise, no small talk (default on for the book's fixed-width files only)
   --model KIND            simple | peeky | attention (default ${DEFAULT_TRAIN_OPTIONS.model})
   --reverse, --no-reverse reverse questions (default ${DEFAULT_TRAIN_OPTIONS.reverse ? 'on' : 'off'})
   --tokenizer KIND        char | word (default ${DEFAULT_TRAIN_OPTIONS.tokenizer}; questions are always read as words)
@@ -179,6 +182,7 @@ const TRAIN_FLAGS: Record<string, FlagSpec> = {
   threads: { type: 'int', min: 1, max: MAX_THREADS },
   deterministic: { type: 'boolean' },
   'default-pairs': { type: 'boolean', negatable: true },
+  characters: { type: 'boolean', negatable: true },
   ...FINE_TUNE_FLAGS,
   ...LIMIT_FLAGS,
   ...JSON_FLAG,
@@ -290,14 +294,16 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   const read = readPairs(bytes, pairsName, limits);
   for (const w of read.warnings) io.stderr.write(`warning: ${w.file}:${w.line}: ${w.message}\n`);
   // The book's fixed-width format: its character tasks, trained as the book does (CHARACTER_TASK_OPTIONS).
-  const trainOptions = optionsForFormat(read.format, options);
+  const characters = args.flags.get('characters');
+  const trainOptions = optionsForFormat(read.format, options, typeof characters === 'boolean' ? characters : read.format === 'fixed');
   const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
   const threads = options.threads ?? DEFAULT_TRAIN_OPTIONS.threads ?? 1;
   const printer = new ProgressPrinter(io.stderr, epochs, process.env);
   return withStopSignals(io, printer, async (signal, stoppedBy) => {
     io.stderr.write(`${pairsName}: ${plural(read.pairs.length, 'pair')} (${read.format}); kernel ${currentKernel().name}, ${plural(threads, 'thread')}\n`);
     if (trainOptions !== options) {
-      io.stderr.write(`${pairsName}: the book's fixed-width format, trained as its character tasks: characters, no question noise, no small talk\n`);
+      const why = characters === true ? '--characters' : "the book's fixed-width format";
+      io.stderr.write(`${pairsName}: ${why}, trained as the book's character tasks: characters, no question noise, no small talk\n`);
     }
     const curves = new CurveRecorder(epochs);
     const callbacks = {

@@ -37,7 +37,7 @@ describe('seq2seq-chat train: the book\'s fixed-width format', () => {
   test('trains as the book\'s character task: the model reads each question character by character, as the experiment does', () => {
     const r = cli(['train', join(dir, 'dates.txt'), '--out', join(dir, 'fixed.s2s'), ...SMALL]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /fixed-width format, trained as its character tasks/);
+    assert.match(r.stderr, /the book's fixed-width format, trained as the book's character tasks/);
     const model = deserializeModel(new Uint8Array(readFileSync(join(dir, 'fixed.s2s'))));
     assert.equal(model.options.tokenizer, 'char');
     assert.notEqual(model.options.questionTokens, 'words');
@@ -80,9 +80,17 @@ describe('seq2seq-chat train: the book\'s fixed-width format', () => {
     assert.ok((model.knowledge?.answers.length ?? 0) > new Set(data.map((d) => d.answer)).size, 'small talk answers are known too');
   });
 
-  test('flags still win over the format\'s defaults', () => {
-    const r = cli(['train', join(dir, 'dates.txt'), '--out', join(dir, 'word.s2s'), ...SMALL, '--tokenizer', 'word']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(deserializeModel(new Uint8Array(readFileSync(join(dir, 'word.s2s')))).options.tokenizer, 'word');
+  test('flags still win over the format\'s defaults; --characters and --no-characters choose for any format', () => {
+    const load = (name: string): ReturnType<typeof deserializeModel> => deserializeModel(new Uint8Array(readFileSync(join(dir, name))));
+    assert.equal(cli(['train', join(dir, 'dates.txt'), '--out', join(dir, 'word.s2s'), ...SMALL, '--tokenizer', 'word']).code, 0);
+    assert.equal(load('word.s2s').options.tokenizer, 'word');
+    assert.equal(load('word.s2s').options.questionNoise, 0);
+    const tsv = cli(['train', join(dir, 'dates.tsv'), '--out', join(dir, 'chars.s2s'), ...SMALL, '--characters']);
+    assert.equal(tsv.code, 0, tsv.stderr);
+    assert.match(tsv.stderr, /--characters, trained as the book's character tasks/);
+    assert.equal(load('chars.s2s').options.tokenizer, 'char');
+    assert.equal(load('chars.s2s').knowledge?.questionVocabulary, undefined);
+    assert.equal(cli(['train', join(dir, 'dates.txt'), '--out', join(dir, 'dialog.s2s'), ...SMALL, '--no-characters']).code, 0);
+    assert.equal(load('dialog.s2s').options.questionTokens, 'words');
   });
 });
