@@ -74,6 +74,11 @@ export function optionsForFormat(format: PairsReadResult['format'], given: Parti
   return characters ? { ...CHARACTER_TASK_OPTIONS, ...given } : given;
 }
 
+/** Whether a model was trained with CHARACTER_TASK_OPTIONS (its answers computed from the questions, not chosen). */
+export function isCharacterTask(options: Partial<TrainOptions>): boolean {
+  return options.tokenizer === 'char' && options.questionTokens !== 'words' && (options.questionNoise ?? 0) === 0;
+}
+
 /** Greedy, constrained to the trained answers when the model knows them, at the model's own length limit. */
 export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { strategy: 'greedy' };
 

@@ -18,6 +18,7 @@ import {
   readDefaultPairs,
   DEFAULT_TRAIN_OPTIONS,
   deserializeModel,
+  isCharacterTask,
   optionsForFormat,
   evaluatePairs,
   MAX_SEED,
@@ -431,10 +432,14 @@ function gate(what: string, k: number, n: number, min: number | undefined, io: I
   return EXIT_BAD_INPUT;
 }
 
-/** How many pairs expect an answer the model never trained, when `decode` constrains replies to the trained answers. */
+/**
+ * For a model of the book's character tasks (answers computed from the question: dates, sums), how many pairs
+ * expect an answer it never trained, when `decode` constrains replies to the trained answers (0 otherwise:
+ * for dialog an untrained answer is a plain failure).
+ */
 function untrainedAnswers(model: ChatModel, pairs: readonly { answer: string }[], decode: DecodeOptions): number {
   const trained = model.knowledge?.answers;
-  if (trained === undefined || trained.length === 0 || decode.strategy !== 'greedy' || decode.constrained === false) return 0;
+  if (!isCharacterTask(model.options) || trained === undefined || trained.length === 0 || decode.strategy !== 'greedy' || decode.constrained === false) return 0;
   const known = new Set(trained);
   return pairs.filter((p) => !known.has(model.expectedReply(p.answer))).length;
 }

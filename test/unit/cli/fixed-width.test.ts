@@ -68,6 +68,10 @@ describe('seq2seq-chat train: the book\'s fixed-width format', () => {
     const free = cli(['eval', model, test, '--free']);
     assert.doesNotMatch(free.stderr, /never trained/);
     assert.doesNotMatch(cli(['eval', model, join(dir, 'dates.txt')]).stderr, /never trained/);
+    // A dialog model: an untrained answer is a plain failure, no note.
+    const dialog = join(dir, 'dialog-eval.s2s');
+    assert.equal(cli(['train', join(dir, 'dates.tsv'), '--out', dialog, ...SMALL]).code, 0);
+    assert.doesNotMatch(cli(['eval', dialog, test]).stderr, /never trained/);
   });
 
   test('a TSV file of the same pairs keeps the dialog defaults (words, noise, small talk)', () => {
