@@ -359,16 +359,16 @@ export class WasmCompute {
     this.exports.scatterAddRows(src, ids, table, count, width);
   }
 
-  // Attention (book ch. 8, src/matrix/asm/attention.ts). Series are time-major: row (t, r) of a series of
-  // width h at float index (t·n + r)·h; weights and scores are (tq·n × tk), row (i, r) over the tk encoder steps.
+  // Attention (book ch. 8, src/matrix/asm/attention.ts). Series are batch-major: row (r, t) of a series of T
+  // steps and width h at float index (r·T + t)·h; weights and scores are (n·tq × tk), row (r, i) over the tk encoder steps.
 
-  /** out[(i·n + r)·tk + j] = q(i, r) · k(j, r): q (tq·n × h), k (tk·n × h). */
+  /** out[(r·tq + i)·tk + j] = q(r, i) · k(r, j): q (n·tq × h), k (n·tk × h). */
   attentionDots(q: number, k: number, out: number, tq: number, tk: number, n: number, h: number): void {
     this.exports.attentionDots(q, k, out, tq, tk, n, h);
   }
 
   /**
-   * a = softmax_j(q(i, r) · k(j, r)), scores and softmax fused; `mask` (a byte per (j, r), time-major, 0 at PAD;
+   * a = softmax_j(q(r, i) · k(r, j)), scores and softmax fused; `mask` (a byte per (r, j), batch-major, 0 at PAD;
    * 0 for none) gives weight exactly 0 there, and a row with no real position gets zeros.
    */
   attentionWeights(q: number, k: number, mask: number, a: number, tq: number, tk: number, n: number, h: number): void {
@@ -380,12 +380,12 @@ export class WasmCompute {
     this.exports.attentionSoftmaxBackward(a, da, ds, rows, tk);
   }
 
-  /** out(i, r) = Σ_j w(i, r)[j] · v(j, r) (out must not overlap w or v). */
+  /** out(r, i) = Σ_j w(r, i)[j] · v(r, j) (out must not overlap w or v). */
   attentionMix(w: number, v: number, out: number, tq: number, tk: number, n: number, h: number): void {
     this.exports.attentionMix(w, v, out, tq, tk, n, h);
   }
 
-  /** out(j, r) += Σ_i w(i, r)[j] · v(i, r) (out must not overlap w or v). */
+  /** out(r, j) += Σ_i w(r, i)[j] · v(r, i) (out must not overlap w or v). */
   attentionMixT(w: number, v: number, out: number, tq: number, tk: number, n: number, h: number): void {
     this.exports.attentionMixT(w, v, out, tq, tk, n, h);
   }

@@ -1,10 +1,12 @@
 /**
  * Attention kernels, float32 SIMD (book ch. 8.1–8.2, `ch08/attention_layer.py`: AttentionWeight, WeightSum,
  * TimeAttention), for src/layers/wasm-attention.ts. Every decoder step attends independently, so all of them
- * run in one call. Series are time-major, as the TimeLSTM keeps its hidden states: row (t, r) of a series of
- * width h is at x + ((t·n + r)·h)·4. Weights and scores are (tq·n × tk): row (i, r) holds decoder step i's
- * weights for batch row r over the tk encoder steps. Per batch row these are small products
- * (tq×h)(h×tk) and (tq×tk)(tk×h), done here as dot products and weighted sums of contiguous rows.
+ * run in one call. Series are batch-major: row (r, t) of a series of T steps and width h is at
+ * x + ((r·T + t)·h)·4, so one batch row's steps are contiguous (time-major rows of one batch row lie N·h·4
+ * bytes apart, 128 KiB on the date task: they all fall in the same L1 sets and evict each other, measured
+ * 2× slower). Weights and scores are (n·tq × tk): row (r, i) holds decoder step i's weights for batch row r
+ * over the tk encoder steps. Per batch row these are small products (tq×h)(h×tk) and (tq×tk)(tk×h), done
+ * here as dot products and weighted sums of contiguous rows.
  * Compiled into the same modules as gemm.ts (entry: index.ts).
  */
 import { softmaxRows } from './elementwise';
@@ -42,14 +44,15 @@ function dot(a: usize, b: usize, h: i32): f32 {
   return total;
 }
 
-/** out[(i·n + r)·tk + j] = q(i, r) · k(j, r): every decoder step's scores over every encoder step. */
+/** out[(r·tq + i)·tk + j] = q(r, i) · k(r, j): every decoder step's scores over every encoder step. */
 export function attentionDots(q: usize, k: usize, out: usize, tq: i32, tk: i32, n: i32, h: i32): void {
   const rowBytes = <usize>h << 2;
-  for (let i = 0; i < tq; i++) {
-    for (let r = 0; r < n; r++) {
-      const qr = q + <usize>(i * n + r) * rowBytes;
-      const o = out + (<usize>((i * n + r) * tk) << 2);
-      for (let j = 0; j < tk; j++) store<f32>(o + (<usize>j << 2), dot(qr, k + <usize>(j * n + r) * rowBytes, h));
+  for (let r = 0; r < n; r++) {
+    const kr = k + <usize>(r * tk) * rowBytes;
+    for (let i = 0; i < tq; i++) {
+      const qr = q + <usize>(r * tq + i) * rowBytes;
+      const o = out + (<usize>((r * tq + i) * tk) << 2);
+      for (let j = 0; j < tk; j++) store<f32>(o + (<usize>j << 2), dot(qr, kr + <usize>j * rowBytes, h));
     }
   }
 }
@@ -58,27 +61,24 @@ export function attentionDots(q: usize, k: usize, out: usize, tq: i32, tk: i32, 
 const MASKED: f32 = -3.0e38;
 
 /**
- * a = softmax over the tk encoder steps of q(i, r) · k(j, r) (AttentionWeight.forward for every step i),
- * fused: the scores of a row, then its softmax in place. mask (a byte per (j, r), time-major: 0 at PAD;
+ * a = softmax over the tk encoder steps of q(r, i) · k(r, j) (AttentionWeight.forward for every step i),
+ * fused: the scores, then the softmax of every row in place. mask (a byte per (r, j), batch-major: 0 at PAD;
  * address 0: no mask) gives weight exactly 0; a row with every position masked gets all zeros.
  */
 export function attentionWeights(q: usize, k: usize, mask: usize, a: usize, tq: i32, tk: i32, n: i32, h: i32): void {
   attentionDots(q, k, a, tq, tk, n, h);
-  if (mask != 0) {
-    for (let i = 0; i < tq; i++) {
-      for (let r = 0; r < n; r++) {
-        const o = a + (<usize>((i * n + r) * tk) << 2);
-        for (let j = 0; j < tk; j++) if (load<u8>(mask + <usize>(j * n + r)) == 0) store<f32>(o + (<usize>j << 2), MASKED);
-      }
-    }
-  }
+  if (mask != 0) maskRows(mask, a, tq, tk, n, MASKED);
   softmaxRows(a, a, tq * n, tk);
-  if (mask != 0) {
+  if (mask != 0) maskRows(mask, a, tq, tk, n, 0);
+}
+
+/** a[(r·tq + i)·tk + j] = value wherever mask byte (r, j) is 0. */
+function maskRows(mask: usize, a: usize, tq: i32, tk: i32, n: i32, value: f32): void {
+  for (let r = 0; r < n; r++) {
+    const mr = mask + <usize>(r * tk);
     for (let i = 0; i < tq; i++) {
-      for (let r = 0; r < n; r++) {
-        const o = a + (<usize>((i * n + r) * tk) << 2);
-        for (let j = 0; j < tk; j++) if (load<u8>(mask + <usize>(j * n + r)) == 0) store<f32>(o + (<usize>j << 2), 0);
-      }
+      const o = a + (<usize>((r * tq + i) * tk) << 2);
+      for (let j = 0; j < tk; j++) if (load<u8>(mr + <usize>j) == 0) store<f32>(o + (<usize>j << 2), value);
     }
   }
 }
@@ -134,29 +134,29 @@ function weightedRows(o: usize, h: i32, accumulate: bool, w: usize, wStride: usi
 }
 
 /**
- * out(i, r) = Σ_j w[(i·n + r)·tk + j] · v(j, r) (WeightSum.forward: c = Σ_t a_t·hs_t for every step i; and
+ * out(r, i) = Σ_j w[(r·tq + i)·tk + j] · v(r, j) (WeightSum.forward: c = Σ_t a_t·hs_t for every step i; and
  * AttentionWeight's dh = Σ_t ds_t·hs_t).
  */
 export function attentionMix(w: usize, v: usize, out: usize, tq: i32, tk: i32, n: i32, h: i32): void {
   const rowBytes = <usize>h << 2;
-  for (let i = 0; i < tq; i++) {
-    for (let r = 0; r < n; r++) {
-      const wr = w + (<usize>((i * n + r) * tk) << 2);
-      weightedRows(out + <usize>(i * n + r) * rowBytes, h, false, wr, 4, v + <usize>r * rowBytes, <usize>n * rowBytes, tk);
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < tq; i++) {
+      const wr = w + (<usize>((r * tq + i) * tk) << 2);
+      weightedRows(out + <usize>(r * tq + i) * rowBytes, h, false, wr, 4, v + <usize>(r * tk) * rowBytes, rowBytes, tk);
     }
   }
 }
 
 /**
- * out(j, r) += Σ_i w[(i·n + r)·tk + j] · v(i, r), the transposed mix: the encoder states' gradient summed over
+ * out(r, j) += Σ_i w[(r·tq + i)·tk + j] · v(r, i), the transposed mix: the encoder states' gradient summed over
  * the decoder steps (WeightSum.backward: dhs_t += a_t·dc; AttentionWeight.backward: dhs_t += ds_t·h).
  */
 export function attentionMixT(w: usize, v: usize, out: usize, tq: i32, tk: i32, n: i32, h: i32): void {
   const rowBytes = <usize>h << 2;
-  for (let j = 0; j < tk; j++) {
-    for (let r = 0; r < n; r++) {
-      const wj = w + (<usize>(r * tk + j) << 2);
-      weightedRows(out + <usize>(j * n + r) * rowBytes, h, true, wj, <usize>(n * tk) << 2, v + <usize>r * rowBytes, <usize>n * rowBytes, tq);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < tk; j++) {
+      const wj = w + (<usize>(r * tq * tk + j) << 2);
+      weightedRows(out + <usize>(r * tk + j) * rowBytes, h, true, wj, <usize>tk << 2, v + <usize>(r * tq) * rowBytes, rowBytes, tq);
     }
   }
 }
