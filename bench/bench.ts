@@ -33,7 +33,10 @@ import {
   setKernel,
   currentKernel,
   WasmCompute,
+  withKernel,
 } from '../src/matrix';
+import type { KernelName } from '../src/matrix';
+import { TimeAttention } from '../src/layers/attention';
 import { Random } from '../src/random';
 import { hasNumpy, numpyGemm } from './numpy-runner';
 import { DEEP_SHAPE, GEMM_SHAPES } from './shapes';
@@ -242,6 +245,29 @@ function elementwiseRates(seconds: number): void {
   console.log(`  softmax rows 640×13:                  ${us(() => g.softmaxRows(logits, logits, 640, 13))}`);
 }
 
+/**
+ * TimeAttention forward + backward on the date task's shapes (Te 29 encoder steps, Td 10 decoder steps, N 128,
+ * H 256): the float64 layers (what ran before issue #11, still the path under the TypeScript kernel) against
+ * the float32 wasm path, the ml-matrix copies in and out included.
+ */
+function attentionRates(seconds: number): void {
+  const build = availableKernels()[0];
+  if (build === 'typescript') return;
+  const [Te, Td, N, H] = [29, 10, 128, 256];
+  const rng = new Random(3);
+  const series = (T: number): Matrix[] => Array.from({ length: T }, () => randomMatrix(rng, N, H).mul(0.3));
+  const [enc, dec, dout] = [series(Te), series(Td), series(Td)];
+  const layer = new TimeAttention();
+  const run = (): void => {
+    layer.forward(enc, dec);
+    layer.backward(dout);
+  };
+  const ms = (kernel: KernelName): number => withKernel(kernel, () => 1000 / rate(run, Math.max(seconds, 0.6)));
+  const [f64, f32] = [ms('typescript'), ms(build)];
+  console.log(`\nTimeAttention forward + backward, Te=${Te} Td=${Td} N=${N} H=${H}: float64 layers ${f64.toFixed(1)} ms, ` +
+    `${build} wasm ${f32.toFixed(1)} ms (${(f64 / f32).toFixed(1)}× faster; copies to and from ml-matrix included)`);
+}
+
 // ------------------------------------------------------------------------------------------- main
 
 function loadLine(): string {
@@ -259,6 +285,7 @@ async function main(): Promise<void> {
   if (options.only.has('gemm')) {
     gemmRates(options.seconds, numpy ? numpyGemm(Math.min(options.seconds, 0.2)) : null);
     elementwiseRates(options.seconds);
+    attentionRates(options.seconds);
   }
 
   if (options.engine) {
