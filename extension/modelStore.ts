@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel } from '../src/chat';
-import { modelFromContent } from '../src/chat/serialize';
+import { modelFromContentInSlices } from '../src/chat/serialize';
 import { writeFileAtomic } from '../src/io/atomic';
 import { decodeModelInWorker } from '../src/worker/taskClient';
 import type { Logger } from './log';
@@ -54,7 +54,8 @@ export class ModelStore implements vscode.Disposable {
   /** A model file's bytes as a model: checked and decoded in the worker, built here. */
   async decode(bytes: Uint8Array, source: string): Promise<ChatModel> {
     if (this.workerFile === undefined) return deserializeModel(bytes, source);
-    return modelFromContent(await decodeModelInWorker(this.workerFile, bytes, source), source);
+    // Built in slices between which other events run: a 25 MB model is not one long block of the host's thread.
+    return modelFromContentInSlices(await decodeModelInWorker(this.workerFile, bytes, source), source, () => new Promise((resolve) => setImmediate(resolve)));
   }
 
   dispose(): void {

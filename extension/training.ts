@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_TRAIN_OPTIONS, formatDuration, plural } from '../src/chat';
 import type { EpochReport, PairsReadResult, TrainingReport } from '../src/chat/types';
 import type { LiveTraining } from '../src/insight/protocol';
-import { appendRun, CurveRecorder, type StopReason } from '../src/train/curves';
+import { CurveRecorder, type StopReason } from '../src/train/curves';
 import { startTrainingJob, type TrainingJob } from '../src/worker/trainingJob';
 import type { ChatSession } from './chatSession';
 import type { Logger } from './log';
@@ -147,6 +147,9 @@ export class TrainingController implements vscode.Disposable {
     const recorder = new CurveRecorder(options.epochs);
     this.curves = { file, recorder, stopped: false };
     this.liveChanged.fire();
+    // The run joins the model's history in the worker: the runs of the model it replaces come along (not the
+    // default model's, which is not the user's), so the dashboard can compare trainings.
+    const previous = this.models.model?.meta.source === 'default' ? [] : (this.models.model?.model.history ?? []);
     // The worker parses the bytes again itself: 200,000 pairs never cross the host's thread as objects.
     const job = startTrainingJob(workerFile, loaded.file, options, loaded.summary.dataHash, {
       onProgress: (p) => {
@@ -165,7 +168,7 @@ export class TrainingController implements vscode.Disposable {
         this.progressSink?.onEpoch(r);
       },
       onWarning: (message) => this.log.warn(message),
-    }, { defaultPairsRoot });
+    }, { defaultPairsRoot, history: { file, previous } });
     this.job = { job, file };
     await vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, true);
     this.session.setTraining({ file, epoch: 0, epochs: options.epochs, loss: NaN, eta: NaN });
@@ -194,13 +197,9 @@ export class TrainingController implements vscode.Disposable {
             return { status: 'cancelled' } as const;
           }
           this.stopCurves(outcome.report.stoppedBy, outcome.report.message);
-          // The run joins the model's history: the runs of the model it replaces come along (not the
-          // default model's, which is not the user's), so the dashboard can compare trainings.
-          const previous = this.models.model?.meta.source === 'default' ? [] : (this.models.model?.model.history ?? []);
-          // Decoded in the worker; the history is added here, so the bytes saved are serialised again.
-          const trained = await this.models.decode(outcome.model, `${file} (trained)`);
-          const model = trained.withHistory(appendRun(previous, { file, options: trained.options, report: outcome.report, curves: recorder.curves() }));
-          const savedTo = await this.models.replace(model, { source: 'trained', label: `trained on ${file}` });
+          // Decoded in the worker, history included; the worker's bytes are saved as they are.
+          const model = await this.models.decode(outcome.model, `${file} (trained)`);
+          const savedTo = await this.models.replace(model, { source: 'trained', label: `trained on ${file}` }, outcome.model);
           const r = outcome.report;
           const summary = `trained on ${file}: ${plural(r.pairs, 'pair')}, ${plural(r.epochs, 'epoch')}, accuracy ${(r.accuracy * 100).toFixed(0)}%, ${r.seconds.toFixed(1)} s (${r.stoppedBy})`;
           this.log.info(summary);

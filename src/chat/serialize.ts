@@ -58,10 +58,51 @@ export function deserializeModel(bytes: Uint8Array, source = 'model file'): Chat
 }
 
 /**
+ * Copies `w` (row-major, rows × n) into `rows`: one native copy when the rows are consecutive views of one
+ * buffer (as `zeros` makes them), else row by row (30,000 rows of an embedding cost ~100 ms that way).
+ */
+function copyInto(rows: Float64Array[], n: number, w: Float32Array): void {
+  const first = rows[0];
+  let contiguous = first !== undefined;
+  if (contiguous) {
+    const buffer = first.buffer;
+    for (let r = 0; r < rows.length && contiguous; r++) contiguous = rows[r].byteOffset === first.byteOffset + r * n * 8 && rows[r].buffer === buffer;
+  }
+  if (contiguous) new Float64Array(first.buffer, first.byteOffset, rows.length * n).set(w.subarray(0, rows.length * n));
+  else rows.forEach((row, r) => row.set(w.subarray(r * n, (r + 1) * n)));
+}
+
+/**
  * The model a decoded file describes (decodeModelFile's content, e.g. from the worker: its checksum and
  * header already checked there). Costs about as much as copying the weights once.
  */
 export function modelFromContent(content: ModelFileContent, source = 'model file'): ChatModel {
+  const steps = buildSteps(content, source);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * modelFromContent in slices: `pause` runs between them (the extension host passes a setImmediate, so a
+ * 25 MB model is built in several short blocks, not one: the vocabularies, the network's allocation, each
+ * large weight matrix's copy, the trained questions).
+ */
+export async function modelFromContentInSlices(content: ModelFileContent, source: string, pause: () => Promise<void>): Promise<ChatModel> {
+  const steps = buildSteps(content, source);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+/** Weight matrices at least this large get a slice of their own. */
+const SLICE_WEIGHTS = 500_000;
+
+/** The work of modelFromContent; yields where a caller may pause. */
+function* buildSteps(content: ModelFileContent, source: string): Generator<void, ChatModel, void> {
   const { header, weights } = content;
   let vocabulary: Vocabulary;
   let questionVocabulary: Vocabulary | undefined;
@@ -87,17 +128,21 @@ export function modelFromContent(content: ModelFileContent, source = 'model file
   if (!(least <= storedWeights)) {
     throw new ModelFileError(source, `invalid shapes: a ${header.kind} model with vocabulary ${config.vocabSize}, wordvec ${config.wordvec}, hidden ${config.hidden} needs at least ${least} weights, the file stores ${storedWeights}`);
   }
+  yield;
   const engine = createModel(header.kind, config, new ZeroRandom());
   checkShapes(source, header, engine.params.map((p) => [p.rows, p.columns] as const));
-  engine.params.forEach((p: Matrix, i) => {
+  for (let i = 0; i < engine.params.length; i++) {
+    const p: Matrix = engine.params[i];
     const w = weights[i];
     const n = p.columns;
+    if (p.rows * n >= SLICE_WEIGHTS) yield;
     // a typed array converts in one native copy; a plain array (a hand-made content) element by element
-    if (ArrayBuffer.isView(w)) rowsOf(p).forEach((row, r) => row.set((w as Float32Array).subarray(r * n, (r + 1) * n)));
+    if (ArrayBuffer.isView(w)) copyInto(rowsOf(p), n, w as Float32Array);
     else rowsOf(p).forEach((row, r) => {
       for (let c = 0; c < n; c++) row[c] = w[r * n + c];
     });
-  });
+  }
+  yield;
   // The stored options win; fields a file lacks (older writer) fall back to the defaults, but the parts
   // that shape the model always come from the header itself.
   const stored: Partial<TrainOptions> = typeof header.options === 'object' && header.options !== null ? header.options : {};

@@ -13,7 +13,7 @@ import { addInPlace, addRowVector, expectSeries, expectShape, shapeOf, stackTime
 /** xs: T × (N×D) → T × (N×V). params: [W (D×V), b (1×V)] (W ((P+D)×V) with a peek of P columns). */
 export class TimeAffine {
   readonly params: Matrix[];
-  readonly grads: Matrix[];
+  private gradsCache: Matrix[] | undefined;
   /** Gradient with respect to the `peek` of the last forward (N×P), set by backward; null without one. */
   dpeek: Matrix | null = null;
   private x: Matrix | null = null; // (T·N×D)
@@ -23,7 +23,11 @@ export class TimeAffine {
   constructor(W: Matrix, b: Matrix) {
     expectShape('TimeAffine', 'b', b, 1, W.columns);
     this.params = [W, b];
-    this.grads = [zeros(W.rows, W.columns), zeros(1, W.columns)];
+  }
+
+  /** Allocated on first use: a network built only to answer (the extension host's model) never needs them. */
+  get grads(): Matrix[] {
+    return (this.gradsCache ??= [zeros(this.params[0].rows, this.params[0].columns), zeros(1, this.params[0].columns)]);
   }
 
   forward(xs: Matrix[], peek?: Matrix): Matrix[] {

@@ -9,12 +9,16 @@ import { expectIds, expectShape, fill, zeros } from './util';
 /** One time step: ids (N) → vectors (N×D). params: [W (V×D)]. */
 export class Embedding {
   readonly params: Matrix[];
-  readonly grads: Matrix[];
+  private gradsCache: Matrix[] | undefined;
   private idx: number[] = [];
 
   constructor(W: Matrix) {
     this.params = [W];
-    this.grads = [zeros(W.rows, W.columns)];
+  }
+
+  /** Allocated on first use: a network built only to answer (the extension host's model) never needs them. */
+  get grads(): Matrix[] {
+    return (this.gradsCache ??= [zeros(this.params[0].rows, this.params[0].columns)]);
   }
 
   forward(idx: number[]): Matrix {
@@ -51,12 +55,16 @@ function scatterAdd(dW: Matrix, idx: number[], dout: Matrix): void {
 /** Whole sequence: ids N×T (number[][]) → T matrices of N×D. params: [W (V×D)]. */
 export class TimeEmbedding {
   readonly params: Matrix[];
-  readonly grads: Matrix[];
+  private gradsCache: Matrix[] | undefined;
   private xs: number[][] = [];
 
   constructor(W: Matrix) {
     this.params = [W];
-    this.grads = [zeros(W.rows, W.columns)];
+  }
+
+  /** Allocated on first use: a network built only to answer (the extension host's model) never needs them. */
+  get grads(): Matrix[] {
+    return (this.gradsCache ??= [zeros(this.params[0].rows, this.params[0].columns)]);
   }
 
   forward(xs: number[][]): Matrix[] {

@@ -159,13 +159,17 @@ export function lstmStepBackward(
 /** One LSTM step as a layer. params: [Wx (D×4H), Wh (H×4H), b (1×4H)]. */
 export class LSTM {
   readonly params: Matrix[];
-  readonly grads: Matrix[];
+  private gradsCache: Matrix[] | undefined;
   private cache: LstmStepCache | null = null;
 
   constructor(Wx: Matrix, Wh: Matrix, b: Matrix) {
     lstmDims('LSTM', Wx, Wh, b);
     this.params = [Wx, Wh, b];
-    this.grads = [zeros(Wx.rows, Wx.columns), zeros(Wh.rows, Wh.columns), zeros(1, b.columns)];
+  }
+
+  /** Allocated on first use: a network built only to answer (the extension host's model) never needs them. */
+  get grads(): Matrix[] {
+    return (this.gradsCache ??= this.params.map((p) => zeros(p.rows, p.columns)));
   }
 
   /** x (N×D), h_prev (N×H), c_prev (N×H) → h_next, c_next (N×H). */

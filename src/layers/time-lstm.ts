@@ -21,7 +21,7 @@ export type TimeMask = ReadonlyArray<ReadonlyArray<boolean>>;
 export class TimeLSTM {
   /** [Wx (D×4H), Wh (H×4H), b (1×4H)], gates [f|g|i|o]. */
   readonly params: Matrix[];
-  readonly grads: Matrix[];
+  private gradsCache: Matrix[] | undefined;
   readonly stateful: boolean;
   /** Hidden and cell state after the last forward (N×H), or null before any / after resetState. */
   h: Matrix | null = null;
@@ -51,8 +51,12 @@ export class TimeLSTM {
   constructor(Wx: Matrix, Wh: Matrix, b: Matrix, stateful = false) {
     lstmDims('TimeLSTM', Wx, Wh, b);
     this.params = [Wx, Wh, b];
-    this.grads = [zeros(Wx.rows, Wx.columns), zeros(Wh.rows, Wh.columns), zeros(1, b.columns)];
     this.stateful = stateful;
+  }
+
+  /** Allocated on first use: a network built only to answer (the extension host's model) never needs them. */
+  get grads(): Matrix[] {
+    return (this.gradsCache ??= this.params.map((p) => zeros(p.rows, p.columns)));
   }
 
   get hiddenSize(): number {

@@ -28,12 +28,16 @@ import type { DecoderState, ModelConfig, StepResult } from './types';
 export class AttentionEncoder {
   private readonly base: Encoder;
   readonly params: Matrix[];
-  readonly grads: Matrix[];
+  private gradsCache: Matrix[] | undefined;
 
   constructor(V: number, D: number, H: number, rng: Random) {
     this.base = new Encoder(V, D, H, rng);
     this.params = this.base.params;
-    this.grads = this.base.grads;
+  }
+
+  /** Collected on first use (the layers allocate theirs lazily). */
+  get grads(): Matrix[] {
+    return (this.gradsCache ??= this.base.grads);
   }
 
   forward(xs: number[][]): Matrix[] {
@@ -51,7 +55,7 @@ export class AttentionDecoder {
   readonly attention = new TimeAttention();
   readonly affine: TimeAffine;
   readonly params: Matrix[];
-  readonly grads: Matrix[];
+  private gradsCache: Matrix[] | undefined;
   private readonly H: number;
   private Te = 0;
 
@@ -63,7 +67,11 @@ export class AttentionDecoder {
     this.affine = new TimeAffine(randn(2 * H, V, 1 / Math.sqrt(2 * H), rng), zeros(1, V));
     const layers = [this.embed, this.lstm, this.attention, this.affine];
     this.params = layers.flatMap((l) => l.params);
-    this.grads = layers.flatMap((l) => l.grads);
+  }
+
+  /** Collected on first use (the layers allocate theirs lazily). */
+  get grads(): Matrix[] {
+    return (this.gradsCache ??= [this.embed, this.lstm, this.attention, this.affine].flatMap((l) => l.grads));
   }
 
   /** xs: N×T ids, encHs Tₑ × (N×H), mask over encoder positions → scores T × (N×V). */

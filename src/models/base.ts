@@ -40,7 +40,7 @@ export abstract class Seq2seqBase<G, E extends EncoderPart<G>, D extends Decoder
   readonly softmax = new TimeSoftmaxWithLoss();
   /** Encoder's params, then decoder's (see each model's file header for the list). */
   readonly params: Matrix[];
-  readonly grads: Matrix[];
+  private gradsCache: Matrix[] | undefined;
 
   protected constructor(
     private readonly name: string,
@@ -52,7 +52,11 @@ export abstract class Seq2seqBase<G, E extends EncoderPart<G>, D extends Decoder
     this.config = { ...config };
     [this.encoder, this.decoder] = build(config.vocabSize, config.wordvec, config.hidden, rng, config.sourceVocabSize ?? config.vocabSize);
     this.params = [...this.encoder.params, ...this.decoder.params];
-    this.grads = [...this.encoder.grads, ...this.decoder.grads];
+  }
+
+  /** Collected on first use (the layers allocate theirs lazily). */
+  get grads(): Matrix[] {
+    return (this.gradsCache ??= [...this.encoder.grads, ...this.decoder.grads]);
   }
 
   /** Encoder then decoder under teacher forcing: questions, decoder input N×T → scores T × (N×V). */

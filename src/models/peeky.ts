@@ -25,7 +25,7 @@ export class PeekyDecoder {
   readonly lstm: TimeLSTM;
   readonly affine: TimeAffine;
   readonly params: Matrix[];
-  readonly grads: Matrix[];
+  private gradsCache: Matrix[] | undefined;
   private readonly H: number;
 
   constructor(V: number, D: number, H: number, rng: Random) {
@@ -36,7 +36,11 @@ export class PeekyDecoder {
     this.affine = new TimeAffine(randn(2 * H, V, 1 / Math.sqrt(2 * H), rng), zeros(1, V));
     const layers = [this.embed, this.lstm, this.affine];
     this.params = layers.flatMap((l) => l.params);
-    this.grads = layers.flatMap((l) => l.grads);
+  }
+
+  /** Collected on first use (the layers allocate theirs lazily). */
+  get grads(): Matrix[] {
+    return (this.gradsCache ??= [this.embed, this.lstm, this.affine].flatMap((l) => l.grads));
   }
 
   /** xs: N×T ids, h (N×H) → scores T × (N×V). */

@@ -25,7 +25,7 @@ export class Encoder {
   readonly embed: TimeEmbedding;
   readonly lstm: TimeLSTM;
   readonly params: Matrix[];
-  readonly grads: Matrix[];
+  private gradsCache: Matrix[] | undefined;
   private hs: Matrix[] = [];
 
   constructor(V: number, D: number, H: number, rng: Random) {
@@ -34,7 +34,11 @@ export class Encoder {
     this.lstm = new TimeLSTM(Wx, Wh, b, false);
     this.lstm.initialGrad = false; // it starts from h = 0 every forward; nothing reads the gradient for it
     this.params = [...this.embed.params, ...this.lstm.params];
-    this.grads = [...this.embed.grads, ...this.lstm.grads];
+  }
+
+  /** Collected on first use (the layers allocate theirs lazily). */
+  get grads(): Matrix[] {
+    return (this.gradsCache ??= [...this.embed.grads, ...this.lstm.grads]);
   }
 
   /** All hidden states, Tₑ × (N×H); PAD positions carry the previous state. */
@@ -68,7 +72,7 @@ export class Decoder {
   readonly lstm: TimeLSTM;
   readonly affine: TimeAffine;
   readonly params: Matrix[];
-  readonly grads: Matrix[];
+  private gradsCache: Matrix[] | undefined;
 
   constructor(V: number, D: number, H: number, rng: Random) {
     this.embed = new TimeEmbedding(randn(V, D, 1 / 100, rng));
@@ -77,7 +81,11 @@ export class Decoder {
     this.affine = new TimeAffine(randn(H, V, 1 / Math.sqrt(H), rng), zeros(1, V));
     const layers = [this.embed, this.lstm, this.affine];
     this.params = layers.flatMap((l) => l.params);
-    this.grads = layers.flatMap((l) => l.grads);
+  }
+
+  /** Collected on first use (the layers allocate theirs lazily). */
+  get grads(): Matrix[] {
+    return (this.gradsCache ??= [this.embed, this.lstm, this.affine].flatMap((l) => l.grads));
   }
 
   /** xs: N×T ids, h (N×H) → scores T × (N×V). */

@@ -11,6 +11,7 @@ import type { PairLimits } from '../data/limits';
 import type { EvaluationReport } from '../insight/evaluation';
 import type { ModelKind } from '../chat/types';
 import type { ModelFileContent } from '../io/model-file';
+import type { TrainingRun } from '../train/curves';
 
 /** A pairs file's bytes as read, parsed where they are used (in the worker), not on the host. */
 export interface PairsFileSource {
@@ -44,6 +45,17 @@ export interface TrainRequest {
    * training a new one; `options` is then ignored.
    */
   readonly fineTune?: FineTuneRequest;
+  /**
+   * Record this run in the trained model's history (after `previous`, the runs of the model it replaces) before
+   * the model is serialised, so the host saves the worker's bytes as they are instead of serialising again.
+   */
+  readonly history?: RunHistoryRequest;
+}
+
+export interface RunHistoryRequest {
+  /** The pairs file's name as the run shows it. */
+  readonly file: string;
+  readonly previous: readonly TrainingRun[];
 }
 
 export interface FineTuneRequest {

@@ -7,6 +7,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { deserializeModel, fineTuneChatModel, serializeModel, trainChatModel } from '../chat';
+import { DEFAULT_TRAIN_OPTIONS } from '../chat/defaults';
+import { appendRun, CurveRecorder } from '../train/curves';
 import type { TrainingReport } from '../chat/types';
 import type { CancellationTokenLike } from '../chat/types';
 import { runGradientWorker } from '../train/gradientWorker';
@@ -34,19 +36,33 @@ async function main(req: TrainRequest): Promise<void> {
     }
     const environment = workerEnvironment(req, (message) => post({ type: 'warning', message }));
     const { pairs, dataHash } = requestPairs(req);
+    // The curves the host's dashboard draws, recorded here from the same callbacks for the model's history.
+    const recorder = new CurveRecorder(req.options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs);
     const { model, report, epochs } = await trainChatModel(
       pairs,
       req.options,
       {
-        onProgress: (progress) => post({ type: 'progress', progress }),
-        onEpoch: (r) => post({ type: 'epoch', report: r }),
+        onProgress: (progress) => {
+          recorder.onProgress(progress);
+          post({ type: 'progress', progress });
+        },
+        onEpoch: (r) => {
+          recorder.onEpoch(r);
+          post({ type: 'epoch', report: r });
+        },
         onWarning: (message) => post({ type: 'warning', message }),
       },
       signal,
       dataHash,
       environment,
     );
-    const bytes = serializeModel(model);
+    let kept = model;
+    // A cancelled run is not kept (the host keeps the previous model), so it joins no history.
+    if (req.history !== undefined && report.stoppedBy !== 'cancelled' && !signal.isCancellationRequested) {
+      recorder.finish(report.stoppedBy, report.message);
+      kept = model.withHistory(appendRun(req.history.previous, { file: req.history.file, options: model.options, report, curves: recorder.curves() }));
+    }
+    const bytes = serializeModel(kept);
     const copy = bytes.slice(); // own buffer, so it can be transferred without detaching shared storage
     post({ type: 'done', model: copy, report, epochs }, [copy.buffer as ArrayBuffer]);
   } catch (e) {

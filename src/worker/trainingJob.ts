@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { EpochReport, Pair, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
 import type { RegressionCheck } from '../chat/regression';
-import type { FineTuneRequest, PairsFileSource, TrainRequest, WorkerMessage } from './messages';
+import type { FineTuneRequest, PairsFileSource, RunHistoryRequest, TrainRequest, WorkerMessage } from './messages';
 
 export interface TrainingJobCallbacks {
   onProgress?(p: TrainProgress): void;
@@ -33,6 +33,8 @@ export interface TrainingJobEnvironment {
   readonly defaultPairsRoot?: string;
   /** Fine-tune this model on the pairs (the corrections) instead of training a new one (TrainRequest.fineTune). */
   readonly fineTune?: FineTuneRequest;
+  /** Add the run to the model's history in the worker (TrainRequest.history). */
+  readonly history?: RunHistoryRequest;
 }
 
 export interface TrainingJob {
@@ -61,6 +63,7 @@ export function startTrainingJob(
     pairs, options, dataHash, cancel, workerFile,
     ...(environment.defaultPairsRoot !== undefined ? { defaultPairsRoot: environment.defaultPairsRoot } : {}),
     ...(environment.fineTune !== undefined ? { fineTune: environment.fineTune } : {}),
+    ...(environment.history !== undefined ? { history: environment.history } : {}),
   };
   const worker = new Worker(workerFile, { workerData: request });
   const epochs: EpochReport[] = [];

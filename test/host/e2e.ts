@@ -28,6 +28,8 @@ export const TRAINED = {
   hello: 'hi there',
   name: 'seq2seq bot',
   markup: '<b>bold</b> <script>x</script>',
+  // long enough (38 words, about 1 s of streaming) that Stop lands mid-reply even on a loaded machine
+  story: 'once upon a time a small model learned to answer questions one word at a time and everyone who asked it something waited patiently for every single word to appear on the screen until the very end',
 };
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -147,14 +149,14 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       const before = await f.locator('.entry.bot').count();
       const input = f.locator('#question');
       await input.click();
-      await input.fill('markup');
+      await input.fill('tell me a story');
       await input.press('Enter');
       await f.locator('#stop').click({ timeout: 5_000 });
       const reply = f.locator('.entry.bot').nth(before);
       await f.locator('.entry.bot.stopped').nth(0).waitFor({ timeout: 10_000 });
       const text = (await reply.locator('.text').textContent()) ?? '';
-      if (!(text.length < TRAINED.markup.length && TRAINED.markup.startsWith(text))) {
-        throw new Error(`expected a strict prefix of ${JSON.stringify(TRAINED.markup)}, got ${JSON.stringify(text)}`);
+      if (!(text.length < TRAINED.story.length && TRAINED.story.startsWith(text))) {
+        throw new Error(`expected a strict prefix of ${JSON.stringify(TRAINED.story)}, got ${JSON.stringify(text)}`);
       }
       const announced = (await f.locator('#announce').textContent()) ?? '';
       if (!announced.startsWith('Reply stopped')) throw new Error(`expected the live region to announce the stop, got ${JSON.stringify(announced)}`);

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { deserializeModel, evaluateChatModel, ModelFileError, PairFileError, readPairs, serializeModel, trainChatModel, type ChatModel } from '../../../src/chat';
-import { modelFromContent } from '../../../src/chat/serialize';
+import { modelFromContent, modelFromContentInSlices } from '../../../src/chat/serialize';
+import { ChatModel as ChatModelClass } from '../../../src/chat/model';
+import { DEFAULT_TRAIN_OPTIONS } from '../../../src/chat/defaults';
+import { decodeModelFile } from '../../../src/io/model-file';
+import { createModel } from '../../../src/models';
+import { Random } from '../../../src/random';
+import { Vocabulary } from '../../../src/text';
+import { rowsOf } from '../../../src/matrix';
 import { DEFAULT_DECODE_OPTIONS } from '../../../src/chat/defaults';
 import { decodeModelInWorker, evaluateInWorker, readPairsInWorker } from '../../../src/worker/taskClient';
 import { reseal } from '../helpers/model-file-bytes';
@@ -58,6 +65,29 @@ describe('worker tasks', () => {
     assert.deepEqual([ev.correct, ev.answered, ev.total], [inPlace.correct, inPlace.answered, inPlace.total]);
     assert.deepEqual(ev.failures, inPlace.failures.slice(0, 50));
     assert.ok(maxMs < 200, `event loop blocked for ${maxMs.toFixed(0)} ms during the evaluation`);
+  });
+
+  test('a large model is built in slices (the host pauses between them) into the same network as in one piece', async () => {
+    // The shape of the host benchmark's import (#10): a 30,000-token vocabulary, so three weight matrices of ≥ 960,000.
+    const V = 30_000;
+    const vocabulary = Vocabulary.fromTokens(['<pad>', '<s>', '</s>', '<unk>', ...Array.from({ length: V - 4 }, (_, i) => String.fromCodePoint(0x4e00 + i))]);
+    const engine = createModel('peeky', { vocabSize: V, wordvec: 32, hidden: 64, reverse: true }, new Random(3));
+    const big = new ChatModelClass(engine, vocabulary, { ...DEFAULT_TRAIN_OPTIONS }, undefined, {
+      answers: ['answer one', 'answer two'], questions: [{ text: '一 二', answer: 0 }, { text: '三', answer: 1 }], maxReplyLength: 10, threshold: 0.5,
+    });
+    const content = decodeModelFile(serializeModel(big), 'big.s2s');
+    let pauses = 0;
+    const sliced = await modelFromContentInSlices(content, 'big.s2s', async () => {
+      pauses++;
+    });
+    const whole = modelFromContent(content, 'big.s2s');
+    // vocabularies | network allocated | encoder embedding | decoder embedding | affine | knowledge
+    assert.ok(pauses >= 5, `expected at least 5 pauses, got ${pauses}`);
+    sliced.engine.params.forEach((p, i) => {
+      assert.deepEqual(rowsOf(p)[p.rows - 1], rowsOf(whole.engine.params[i])[p.rows - 1], `param ${i}`);
+      assert.deepEqual(rowsOf(p)[0], rowsOf(engine.params[i])[0].map((x) => Math.fround(x)), `param ${i} keeps the file's weights`);
+    });
+    assert.equal(sliced.reply('一 二').text, whole.reply('一 二').text);
   });
 
   test('decodeModel: weights come back (transferred) and build the same model; a crafted header is refused with its reason', async () => {

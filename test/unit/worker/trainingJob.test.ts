@@ -36,6 +36,31 @@ describe('training worker', () => {
     assert.equal(typeof model.reply('hi').text, 'string');
   });
 
+  test('records the run in the model\'s history after the previous runs, so the host saves the bytes as they are', async () => {
+    const first = await startTrainingJob(WORKER, PAIRS, { ...SMALL, epochs: 2 }, 'hash', {}, { history: { file: 'first.tsv', previous: [] } }).result;
+    assert.equal(first.status, 'completed');
+    if (first.status !== 'completed') return;
+    const previous = deserializeModel(first.model, 'first').history;
+    assert.deepEqual(previous.map((r) => [r.file, r.curves.epochs.length, r.curves.stop?.reason]), [['first.tsv', 2, 'completed']]);
+    const epochs: number[] = [];
+    const second = await startTrainingJob(WORKER, PAIRS, { ...SMALL, epochs: 3 }, 'hash', { onEpoch: (r) => epochs.push(r.epoch) }, { history: { file: 'second.tsv', previous } }).result;
+    assert.equal(second.status, 'completed');
+    if (second.status !== 'completed') return;
+    const history = deserializeModel(second.model, 'second').history;
+    assert.deepEqual(history.map((r) => r.file), ['first.tsv', 'second.tsv']);
+    const run = history[1];
+    assert.deepEqual(run.curves.epochs.map((p) => p.epoch), epochs);
+    assert.equal(run.curves.epochsPlanned, 3);
+    assert.equal(run.report.epochs, 3);
+    assert.ok(run.curves.iterations.length >= 3, `expected iteration points, got ${run.curves.iterations.length}`);
+  });
+
+  test('without a history request the model keeps no run (the CLI adds its own)', async () => {
+    const out = await startTrainingJob(WORKER, PAIRS, { ...SMALL, epochs: 1 }, 'hash').result;
+    assert.equal(out.status, 'completed');
+    if (out.status === 'completed') assert.deepEqual(deserializeModel(out.model, 'worker').history, []);
+  });
+
   test('with threads 2 the worker starts a helper thread from its own script: same losses up to rounding, no warning', async () => {
     const run = async (threads: number): Promise<number[]> => {
       const warnings: string[] = [];
