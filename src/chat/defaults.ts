@@ -48,8 +48,9 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 1,
   /** 30,000 tokens at H 128, D 32 is about 10 M weights (≈ 300 MB with gradients and Adam's moments in float64). */
   maxVocabulary: 30_000,
-  /** One thread: the same seed then gives the same model on every machine (more threads round differently). */
-  threads: 1,
+  // threads: absent, so chosen per training (src/train/parallel.ts `autoThreads`): 2 for batches of 64 rows or
+  // more on 2+ cores, else 1. The default batch of 16 stays on one thread, where the same seed gives the same
+  // model on every machine (more threads add the gradients in another order, so they round differently).
 };
 
 /**

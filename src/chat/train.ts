@@ -15,7 +15,7 @@ import type { Seq2seqModel } from '../models/types';
 import { UNK } from '../models/tokens';
 import { Adam, SGD, type Optimizer } from '../optim';
 import { isCancelled, train } from '../train';
-import { DataParallel } from '../train/parallel';
+import { autoThreads, DataParallel } from '../train/parallel';
 import { Random } from '../random';
 import { createTokenizer, normalizeAnswer, normalizeQuestion, Vocabulary } from '../text';
 import { questionWords } from '../text/analyze';
@@ -51,6 +51,8 @@ export interface TrainEnvironment {
    * CLI), which data-parallel training (options.threads > 1) starts as helper threads.
    */
   readonly workerFile?: string;
+  /** Processors available to this process (os.availableParallelism()): with `threads` absent, 2+ allows two threads. Default 1. */
+  readonly cores?: number;
   /** The embedded default pairs (readDefaultPairs), trained with the user's unless `includeDefaultPairs` is false. */
   readonly defaultPairs?: readonly Pair[];
 }
@@ -202,6 +204,7 @@ export async function trainChatModel(
   checkVocabularySize(vocabulary, questionVocabulary, o);
   // Refuse a training that would not fit before allocating anything (src/chat/memory.ts derives the figure).
   const held = o.validation > 0 && pairs.length > 1 ? Math.min(pairs.length - 1, Math.max(1, Math.round(pairs.length * o.validation))) : 0;
+  const threads = o.threads ?? autoThreads(o.batchSize, environment.cores ?? 1);
   checkTrainingMemory(
     {
       kind: o.model,
@@ -214,7 +217,7 @@ export async function trainChatModel(
       questionLength: longestRow(questionTokens),
       validationPairs: held,
       optimizer: o.optimizer,
-      threads: o.threads ?? 1,
+      threads,
     },
     o.batchSize,
     o.maxTrainingMemory,
@@ -298,7 +301,6 @@ export async function trainChatModel(
   let flat = 0;
   let evalSeconds = 0; // time spent in exact-match checks, for the ETA
   let evaluations = 0;
-  const threads = o.threads ?? 1;
   const parallel = threads > 1 && environment.workerFile !== undefined
     ? new DataParallel(engine, { threads, workerFile: environment.workerFile, onWorkerLost: (m) => callbacks.onWarning?.(m) })
     : null;

@@ -140,8 +140,9 @@ export interface TrainOptions {
   readonly maxTrainingMemory?: number;
   /**
    * Threads that share each mini-batch (data parallelism: this one and threads − 1 worker threads, each
-   * taking a part of the rows; src/train/parallel.ts). 1 = this thread only. Needs the caller to say where
-   * the worker script is (trainChatModel's `environment.workerFile`); without it training uses one thread.
+   * taking a part of the rows; src/train/parallel.ts). 1 = this thread only. Absent: 2 when batchSize is 64
+   * or more and the caller reports 2+ processors (`environment.cores`), else 1 (`autoThreads`). Needs the
+   * caller to say where the worker script is (`environment.workerFile`); without it training uses one thread.
    */
   readonly threads?: number;
   /**

@@ -43,6 +43,7 @@ import { modelCard } from '../insight/card';
 import { buildEvaluationReport, compareReports } from '../insight/evaluation';
 import { renderReportHtml } from '../insight/reportHtml';
 import { appendRun, CurveRecorder, withoutTimes } from '../train/curves';
+import { autoThreads, AUTO_THREADS_MIN_BATCH } from '../train/parallel';
 import { currentKernel } from '../matrix';
 import { num, parseArgs, str, UsageError, type FlagSpec, type ParsedArgs } from './args';
 import { fineTuneCommand, FINE_TUNE_FLAGS, FINE_TUNE_USAGE } from './finetune';
@@ -83,8 +84,8 @@ const TRAIN_HELP = `train options (the pairs file \`-\` reads standard input):
   --seed N                random seed (default ${DEFAULT_TRAIN_OPTIONS.seed})
   --val X                 fraction held out for validation, 0 = training pairs (default ${DEFAULT_TRAIN_OPTIONS.validation})
   --patience N            epochs without improvement before stopping, 0 = never (default ${DEFAULT_TRAIN_OPTIONS.patience})
-  --threads N             threads sharing each batch, 1 = no helper threads (default ${DEFAULT_TRAIN_OPTIONS.threads ?? 1};
-                          at most the processors available)
+  --threads N             threads sharing each batch, 1 = no helper threads (default: 2 when --batch is
+                          ${AUTO_THREADS_MIN_BATCH} or more and there are 2+ processors, else 1; at most the processors available)
   --deterministic         fixed dates in the model file (1970, or SOURCE_DATE_EPOCH when set), so the same
                           seed and data give the same bytes; SOURCE_DATE_EPOCH alone does the same
   Limits: --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N,
@@ -297,7 +298,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   const characters = args.flags.get('characters');
   const trainOptions = optionsForFormat(read.format, options, typeof characters === 'boolean' ? characters : read.format === 'fixed');
   const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
-  const threads = options.threads ?? DEFAULT_TRAIN_OPTIONS.threads ?? 1;
+  const threads = options.threads ?? autoThreads(options.batchSize ?? DEFAULT_TRAIN_OPTIONS.batchSize, cores);
   const printer = new ProgressPrinter(io.stderr, epochs, process.env);
   return withStopSignals(io, printer, async (signal, stoppedBy) => {
     io.stderr.write(`${pairsName}: ${plural(read.pairs.length, 'pair')} (${read.format}); kernel ${currentKernel().name}, ${plural(threads, 'thread')}\n`);
@@ -322,6 +323,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     };
     const result = await trainChatModel(read.pairs, trainOptions, callbacks, signal, sha256Hex(bytes), {
       workerFile: TRAIN_WORKER,
+      cores,
       ...(trainOptions.includeDefaultPairs === false ? {} : { defaultPairs: readDefaultPairs(PACKAGE_ROOT) }),
     });
     printer.clear();

@@ -12,6 +12,7 @@
 import { Matrix } from 'ml-matrix';
 import { Random } from '../random';
 import { lstmDecodeStep } from '../layers/lstm';
+import type { WeightsPin } from '../layers/wasm-layers';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
@@ -102,10 +103,10 @@ export class Decoder {
   }
 
   /** One step: ids (N), state → scores (N×V) and the next state. */
-  stepScores(ids: number[], h: Matrix, c: Matrix): { scores: Matrix; input: Matrix; h: Matrix; c: Matrix } {
+  stepScores(ids: number[], h: Matrix, c: Matrix, pin?: WeightsPin): { scores: Matrix; input: Matrix; h: Matrix; c: Matrix } {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
     const x = embedRows(W, ids); // (N×D)
-    const next = lstmDecodeStep(x, h, c, Wx, Wh, b); // → (N×H)
+    const next = lstmDecodeStep(x, h, c, Wx, Wh, b, pin); // → (N×H)
     return {
       get input(): Matrix {
         return next.h; // the affine layer's input (N×H)
@@ -151,7 +152,7 @@ export class Seq2seq extends Seq2seqBase<Matrix, Encoder, Decoder> {
   }
 
   protected next(state: DecoderState, ids: number[]): StepResult {
-    const r = this.decoder.stepScores(ids, state.h, state.c);
-    return stepResult(() => r.input, this.decoder.params[4], this.decoder.params[5], { h: r.h, c: r.c });
+    const r = this.decoder.stepScores(ids, state.h, state.c, state.pin);
+    return stepResult(() => r.input, this.decoder.params[4], this.decoder.params[5], { h: r.h, c: r.c, pin: state.pin });
   }
 }

@@ -5,6 +5,7 @@
 import type { Matrix } from 'ml-matrix';
 import type { ModelKind } from '../chat/types';
 import type { TimeMask } from '../layers/time-lstm';
+import type { WeightsPin } from '../layers/wasm-layers';
 
 export interface ModelConfig {
   /** V: number of token ids, special ids 0..3 included. */
@@ -37,6 +38,8 @@ export interface DecoderState {
   readonly encMask?: TimeMask;
   /** Attention: perm[n][k] = position in the question (reading order) of encoder position k. */
   readonly perm?: number[][];
+  /** The decode this state belongs to (made by `encode`, kept by `step`): its weights are copied to wasm once. */
+  readonly pin?: WeightsPin;
 }
 
 export interface StepResult {

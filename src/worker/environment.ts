@@ -1,8 +1,9 @@
 /**
  * What the training worker passes to trainChatModel besides pairs and options (its TrainEnvironment):
- * its own script for data-parallel helper threads, and the embedded default pairs, read here in the
+ * its own script for data-parallel helper threads, the processors there are (for the default threads), and the embedded default pairs, read here in the
  * worker (never on the extension host's thread) from the package root the host names.
  */
+import { availableParallelism } from 'node:os';
 import { readDefaultPairs, type TrainEnvironment } from '../chat';
 import type { Pair } from '../chat/types';
 import { readPairs } from '../data/read';
@@ -15,7 +16,7 @@ import type { TrainRequest } from './messages';
  * the user's pairs alone and says why through `warn`, since that is a packaging fault, not the user's.
  */
 export function workerEnvironment(req: Pick<TrainRequest, 'options' | 'workerFile' | 'defaultPairsRoot'>, warn: (message: string) => void): TrainEnvironment {
-  const env: TrainEnvironment = { workerFile: req.workerFile };
+  const env: TrainEnvironment = { workerFile: req.workerFile, cores: availableParallelism() };
   if (req.options.includeDefaultPairs === false || req.defaultPairsRoot === undefined) return env;
   try {
     return { ...env, defaultPairs: readDefaultPairs(req.defaultPairsRoot) };

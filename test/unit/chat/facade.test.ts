@@ -68,6 +68,20 @@ describe('trainChatModel', () => {
     assert.ok(worst > 0, 'two threads add the gradients in another order, so some loss differs in its last bits; identical losses mean no helper thread ran');
   });
 
+  test('threads absent: two threads for batches of 64 or more when the caller reports 2+ processors, else one', async () => {
+    const workerFile = join(__dirname, '..', '..', '..', 'src', 'worker', 'trainWorker.js');
+    const losses = async (options: { batchSize: number; threads?: number }, cores?: number): Promise<number[]> => {
+      const r = await trainChatModel(PAIRS, { ...TINY, model: 'peeky', epochs: 3, ...options }, {}, undefined, '', { workerFile, ...(cores === undefined ? {} : { cores }) });
+      return r.epochs.map((e) => e.loss);
+    };
+    const [one, two] = [await losses({ batchSize: 64, threads: 1 }), await losses({ batchSize: 64, threads: 2 })];
+    assert.notDeepEqual(one, two, 'one and two threads round differently, so the runs below can tell which ran');
+    assert.deepEqual(await losses({ batchSize: 64 }, 2), two, 'batch 64 on 2 processors: two threads');
+    assert.deepEqual(await losses({ batchSize: 64 }, 1), one, 'one processor: one thread');
+    assert.deepEqual(await losses({ batchSize: 64 }), one, 'processors not reported: one thread');
+    assert.deepEqual(await losses({ batchSize: 63 }, 2), await losses({ batchSize: 63, threads: 1 }), 'batch 63: one thread');
+  });
+
   test('a helper thread that cannot start is reported as a warning and training goes on', async () => {
     const warnings: string[] = [];
     const r = await trainChatModel(PAIRS, { ...TINY, model: 'simple', epochs: 2, threads: 2 }, { onWarning: (m) => warnings.push(m) }, undefined, '', {

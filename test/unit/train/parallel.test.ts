@@ -15,7 +15,7 @@ import type { KernelName } from '../../../src/matrix';
 import { createModel } from '../../../src/models/factory';
 import type { ModelKind } from '../../../src/chat/types';
 import { Random } from '../../../src/random';
-import { DataParallel, targetCount } from '../../../src/train/parallel';
+import { autoThreads, DataParallel, targetCount } from '../../../src/train/parallel';
 
 const WORKER = join(__dirname, '..', '..', '..', 'src', 'worker', 'trainWorker.js');
 const GRADIENT_WORKER = join(__dirname, '..', '..', '..', 'src', 'train', 'gradientWorker.js');
@@ -182,5 +182,9 @@ describe('DataParallel', () => {
     const model = createModel('simple', CONFIG, new Random(3));
     assert.throws(() => new DataParallel(model, { threads: 0, workerFile: WORKER }), /threads must be an integer ≥ 1, got 0/);
     assert.throws(() => new DataParallel(model, { threads: 1.5, workerFile: WORKER }), /got 1.5/);
+  });
+
+  test('autoThreads: 2 for a batch size of 64 or more on 2+ processors, else 1', () => {
+    assert.deepEqual([autoThreads(64, 2), autoThreads(128, 16), autoThreads(63, 2), autoThreads(16, 8), autoThreads(128, 1)], [2, 2, 1, 1, 1]);
   });
 });
