@@ -3,6 +3,9 @@
 //   dist/worker.js     training worker (worker_threads, target node)
 //   dist/chat.js       webview script (target web, no Node APIs)
 //   dist/insight.js    the insight views' script: dashboard, why this answer, evaluation report (target web)
+//   dist/cli.js        the command line (`seq2seq-chat`) for people who install only the extension (target node)
+// Stack traces in the log must be readable: the Node bundles are not minified (names and lines as written),
+// and every bundle ships its source map (dist/*.map, without the sources) in the .vsix.
 'use strict';
 const path = require('path');
 
@@ -25,11 +28,12 @@ module.exports = (_env, argv) => {
     output: { path: path.resolve(__dirname, 'dist'), filename: '[name].js', libraryTarget: 'commonjs2' },
     externals: { vscode: 'commonjs vscode' },
     performance: { hints: false },
-    optimization: { minimize: mode === 'production' },
+    optimization: { minimize: false },
   };
   return [
     { ...node, name: 'extension', entry: { extension: './extension/extension.ts' } },
     { ...node, name: 'worker', entry: { worker: './src/worker/trainWorker.ts' } },
+    { ...node, name: 'cli', entry: { cli: './src/cli/entry.ts' } },
     {
       mode,
       name: 'webview',

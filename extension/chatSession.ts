@@ -102,7 +102,7 @@ export class ChatSession implements vscode.Disposable {
     const m = this.models.model;
     const shown = m ? JSON.stringify([m.meta.label, m.model.kind, m.model.report?.date ?? '']) : undefined;
     if (shown !== undefined && this.shownModel !== undefined && shown !== this.shownModel && this.entries.length > 0 && m) {
-      this.entries = [...this.entries, { id: this.nextId++, role: 'note' as const, text: `Now answering: ${m.meta.label} (${m.model.kind})`, divider: true }].slice(-MAX_ENTRIES);
+      this.entries = [...this.entries, { id: this.nextId++, role: 'note' as const, text: vscode.l10n.t('Now answering: {0} ({1})', m.meta.label, m.model.kind), divider: true }].slice(-MAX_ENTRIES);
       void this.persist();
     }
     if (shown !== undefined) this.shownModel = shown;
@@ -149,7 +149,7 @@ export class ChatSession implements vscode.Disposable {
     this.push({ id: this.nextId++, role: 'user', text });
     const current = this.models.model;
     if (!current) {
-      const note: ChatEntry = { id: this.nextId++, role: 'note', text: 'No model yet: train one from a pairs file, or use the default model.' };
+      const note: ChatEntry = { id: this.nextId++, role: 'note', text: vscode.l10n.t('No model yet: train one from a pairs file, or use the default model.') };
       this.push(note);
       void this.persist();
       return Promise.resolve(note);

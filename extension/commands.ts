@@ -42,8 +42,8 @@ function asUri(arg: unknown): vscode.Uri | undefined {
 function requireModel(s: Services): NonNullable<ModelStore['model']> {
   const m = s.models.model;
   if (!m) {
-    throw new UserFacingError('there is no model yet: train one from a pairs file first', {
-      label: 'Train…',
+    throw new UserFacingError(vscode.l10n.t('there is no model yet: train one from a pairs file first'), {
+      label: vscode.l10n.t('Train…'),
       run: () => vscode.commands.executeCommand('seq2seqChat.train'),
     });
   }
@@ -69,8 +69,10 @@ export function registerChatCommands(s: Services): void {
   registerSafeCommand(context, log, 'seq2seqChat.newChat', 'New Chat', async () => {
     const before = await s.session.clear();
     if (before.length > 0) {
-      void vscode.window.showInformationMessage(`Seq2Seq Chat: conversation cleared (${before.length} ${before.length === 1 ? 'entry' : 'entries'}).`, 'Undo').then((b) => {
-        if (b === 'Undo') void s.session.restore(before);
+      const undo = vscode.l10n.t('Undo');
+      const cleared = before.length === 1 ? vscode.l10n.t('Seq2Seq Chat: conversation cleared (1 entry).') : vscode.l10n.t('Seq2Seq Chat: conversation cleared ({0} entries).', before.length);
+      void vscode.window.showInformationMessage(cleared, undo).then((b) => {
+        if (b === undo) void s.session.restore(before);
       });
     }
     return true;
@@ -117,7 +119,7 @@ export function registerTestCommands(s: Services, diagnostics: DiagnosticsMonito
 export function registerTrainingCommands(s: Services): void {
   const { context, log } = s;
   registerSafeCommand(context, log, 'seq2seqChat.train', 'Train Model', async (arg: unknown, opts: unknown) => {
-    const uri = await choosePairsFile(arg, 'Train Seq2Seq Chat model from a pairs file');
+    const uri = await choosePairsFile(arg, vscode.l10n.t('Train Seq2Seq Chat model from a pairs file'));
     if (!uri) return undefined;
     const interactive = !(typeof opts === 'object' && opts !== null && (opts as { interactive?: unknown }).interactive === false);
     return s.training.train(uri, { interactive });
@@ -125,7 +127,7 @@ export function registerTrainingCommands(s: Services): void {
   registerSafeCommand(context, log, 'seq2seqChat.stopTraining', 'Stop Training', () => s.training.stop());
   registerSafeCommand(context, log, 'seq2seqChat.evaluate', 'Evaluate Model', async (arg: unknown) => {
     const current = requireModel(s);
-    const uri = await choosePairsFile(arg, 'Evaluate the Seq2Seq Chat model on a pairs file');
+    const uri = await choosePairsFile(arg, vscode.l10n.t('Evaluate the Seq2Seq Chat model on a pairs file'));
     if (!uri) return undefined;
     // Read here (async); parsed, decoded, evaluated and made into the report in the worker: 20,000 pairs
     // never block the host. Decoded as the chat replies (its threshold setting), so "sure" means the same.
@@ -144,8 +146,9 @@ export function registerTrainingCommands(s: Services): void {
       log.info(`  line ${f.line}: ${JSON.stringify(f.question)} expected ${JSON.stringify(f.expected)}, got ${JSON.stringify(f.got)}`);
     }
     const pct = ev.total === 0 ? 0 : (100 * ev.correct) / ev.total;
-    void vscode.window.showInformationMessage(`Seq2Seq Chat: ${ev.correct}/${ev.total} answers exactly right (${pct.toFixed(0)}%).`, 'Show Log').then((b) => {
-      if (b === 'Show Log') log.show();
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: {0}/{1} answers exactly right ({2}%).', ev.correct, ev.total, pct.toFixed(0)), showLog).then((b) => {
+      if (b === showLog) log.show();
     });
     return { correct: ev.correct, total: ev.total, misses: ev.failures.length };
   });
@@ -163,32 +166,33 @@ export function registerModelCommands(s: Services): void {
     const current = requireModel(s);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const proposed = folder ? vscode.Uri.joinPath(folder, exportFileName(current.meta)) : undefined;
-    const uri = asUri(arg) ?? (await vscode.window.showSaveDialog({ title: 'Export Seq2Seq Chat model', defaultUri: proposed, filters: { 'Seq2Seq model': ['s2s'] } }));
+    const uri = asUri(arg) ?? (await vscode.window.showSaveDialog({ title: vscode.l10n.t('Export Seq2Seq Chat model'), defaultUri: proposed, filters: { [vscode.l10n.t('Seq2Seq model')]: ['s2s'] } }));
     if (!uri) return undefined;
     await vscode.workspace.fs.writeFile(uri, current.bytes);
     exported.add(current.model);
     log.info(`exported ${current.meta.label} to ${uri.toString(true)}`);
     const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
-    void vscode.window.showInformationMessage(`Seq2Seq Chat: exported ${current.meta.label} to ${uri.scheme === 'file' ? uri.fsPath : uri.toString(true)}.`, 'Reveal').then((b) => {
-      if (b === 'Reveal') void vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
+    const reveal = vscode.l10n.t('Reveal');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: exported {0} to {1}.', current.meta.label, uri.scheme === 'file' ? uri.fsPath : uri.toString(true)), reveal).then((b) => {
+      if (b === reveal) void vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
     });
     return uri.toString(true);
   });
   registerSafeCommand(context, log, 'seq2seqChat.importModel', 'Import Model', async (arg: unknown) => {
-    if (s.training.running) throw new UserFacingError('a training is running; stop it before importing a model', { label: 'Stop Training', run: () => s.training.stop() });
+    if (s.training.running) throw new UserFacingError(vscode.l10n.t('a training is running; stop it before importing a model'), { label: vscode.l10n.t('Stop Training'), run: () => s.training.stop() });
     const uri =
       asUri(arg) ??
-      (await vscode.window.showOpenDialog({ title: 'Import Seq2Seq Chat model', canSelectMany: false, filters: { 'Seq2Seq model': ['s2s'] } }))?.[0];
+      (await vscode.window.showOpenDialog({ title: vscode.l10n.t('Import Seq2Seq Chat model'), canSelectMany: false, filters: { [vscode.l10n.t('Seq2Seq model')]: ['s2s'] } }))?.[0];
     if (!uri) return undefined;
     const name = uri.path.split('/').pop() ?? uri.path;
     // Size checked before reading; checksum, header and weights checked and decoded in the worker.
     const { size } = await vscode.workspace.fs.stat(uri);
-    if (size > MAX_MODEL_FILE_BYTES) throw new UserFacingError(`${name}: ${size.toLocaleString('en-US')} bytes, over the largest model file of ${MAX_MODEL_FILE_BYTES.toLocaleString('en-US')} bytes`);
+    if (size > MAX_MODEL_FILE_BYTES) throw new UserFacingError(vscode.l10n.t('{0}: {1} bytes, over the largest model file of {2} bytes', name, size.toLocaleString('en-US'), MAX_MODEL_FILE_BYTES.toLocaleString('en-US')));
     const bytes = await vscode.workspace.fs.readFile(uri);
     const model = await s.models.decode(bytes, name);
     await s.models.replace(model, { source: 'imported', label: `imported from ${name}` }, bytes);
     after();
-    void vscode.window.showInformationMessage(`Seq2Seq Chat: now answering with the model imported from ${name} (${model.kind}).`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: now answering with the model imported from {0} ({1}).', name, model.kind));
     return model.kind;
   });
   registerSafeCommand(context, log, 'seq2seqChat.resetModel', 'Reset to Default Model', async () => {
@@ -196,19 +200,21 @@ export function registerModelCommands(s: Services): void {
     const previous = s.models.model;
     const m = await s.models.reset();
     after();
-    const now = `now answering with the ${m ? m.meta.label : 'no model'}`;
+    const now = m ? vscode.l10n.t('Seq2Seq Chat: now answering with the {0}.', m.meta.label) : vscode.l10n.t('Seq2Seq Chat: now answering with no model.');
     if (previous && previous.meta.source === 'trained' && !exported.has(previous.model)) {
-      void vscode.window.showWarningMessage(`Seq2Seq Chat: ${now}. The model ${previous.meta.label} was never exported.`, 'Undo', 'Export It…').then(async (b) => {
-        if (b === 'Undo') {
+      const undo = vscode.l10n.t('Undo');
+      const exportIt = vscode.l10n.t('Export It…');
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} The model {1} was never exported.', now, previous.meta.label), undo, exportIt).then(async (b) => {
+        if (b === undo) {
           await s.models.replace(previous.model, previous.meta, previous.bytes);
           after();
-        } else if (b === 'Export It…') {
-          const uri = await vscode.window.showSaveDialog({ title: 'Export the previous Seq2Seq Chat model', filters: { 'Seq2Seq model': ['s2s'] } });
+        } else if (b === exportIt) {
+          const uri = await vscode.window.showSaveDialog({ title: vscode.l10n.t('Export the previous Seq2Seq Chat model'), filters: { [vscode.l10n.t('Seq2Seq model')]: ['s2s'] } });
           if (uri) await vscode.workspace.fs.writeFile(uri, previous.bytes);
         }
       });
     } else if (previous && previous.meta.source !== 'default') {
-      void vscode.window.showInformationMessage(`Seq2Seq Chat: ${now}.`);
+      void vscode.window.showInformationMessage(now);
     }
     return m ? m.meta.label : null;
   });

@@ -87,13 +87,13 @@ export class CorrectionsController {
   /** Fine-tunes the current model on every pair of the corrections file, in the training worker. */
   async apply(): Promise<'accepted' | 'rejected' | 'cancelled' | 'busy'> {
     if (this.applying || this.training.running) {
-      void vscode.window.showWarningMessage('Seq2Seq Chat: a training is running; apply the corrections when it has finished.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Seq2Seq Chat: a training is running; apply the corrections when it has finished.'));
       return 'busy';
     }
     const current = this.models.model;
-    if (current === null) throw new UserFacingError('there is no model to correct yet: train one from a pairs file first');
+    if (current === null) throw new UserFacingError(vscode.l10n.t('there is no model to correct yet: train one from a pairs file first'));
     const uri = this.file;
-    if ((await readIfExists(uri)) === null) throw new UserFacingError('there are no corrections yet: press 👎 under a wrong reply and say what it should have said');
+    if ((await readIfExists(uri)) === null) throw new UserFacingError(vscode.l10n.t('there are no corrections yet: press 👎 under a wrong reply and say what it should have said'));
     const workerFile = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
     // Read here, checked in the worker (src/worker/tasks.ts), parsed again by the fine-tuning worker.
     const loaded = await loadPairs(uri, workerFile);
@@ -105,7 +105,7 @@ export class CorrectionsController {
         onEpoch: (r) => this.log.info(`corrections: epoch ${r.epoch} loss ${r.loss.toFixed(4)} corrections learnt ${(r.accuracy * 100).toFixed(0)}%`),
       }, { fineTune: { model: current.bytes } });
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Seq2Seq Chat: learning ${count} correction${count === 1 ? '' : 's'}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: count === 1 ? vscode.l10n.t('Seq2Seq Chat: learning 1 correction') : vscode.l10n.t('Seq2Seq Chat: learning {0} corrections', count), cancellable: true },
         (_progress, token) => {
           token.onCancellationRequested(() => job.cancel());
           return job.result;
@@ -120,9 +120,10 @@ export class CorrectionsController {
       this.log.info(`corrections: ${check.learned}/${check.corrections} learnt, ${check.stillRight}/${check.previouslyRight} previously right answers still right (${seconds} s)`);
       for (const b of check.broken) this.log.warn(`  would break: ${JSON.stringify(b.question)} -> ${JSON.stringify(b.got)} (expected ${JSON.stringify(b.expected)})`);
       if (!check.accepted) {
-        const message = `Seq2Seq Chat: kept the previous model: ${brokenSummary(check)}.`;
-        this.session.note(`Corrections not applied: ${brokenSummary(check)}.`);
-        void vscode.window.showWarningMessage(message, 'Show Log').then((b) => b === 'Show Log' && this.log.show());
+        const message = vscode.l10n.t('Seq2Seq Chat: kept the previous model: {0}.', brokenSummary(check));
+        this.session.note(vscode.l10n.t('Corrections not applied: {0}.', brokenSummary(check)));
+        const showLog = vscode.l10n.t('Show Log');
+        void vscode.window.showWarningMessage(message, showLog).then((b) => b === showLog && this.log.show());
         return 'rejected';
       }
       // Keep the model it replaces, so Undo can bring it back.
@@ -130,9 +131,10 @@ export class CorrectionsController {
       await writeModelFile(this.previousUri(), current.bytes);
       await this.context.globalState.update(PREVIOUS_META_KEY, { previous: current.meta, applied: label } satisfies UndoRecord);
       await this.models.replace(await this.models.decode(outcome.model, 'fine-tuned model'), { source: current.meta.source, label }, outcome.model);
-      this.session.note(`Learnt ${check.learned} of ${check.corrections} corrections in ${seconds} s; ${check.stillRight} of ${check.previouslyRight} previously right answers still right.`);
-      void vscode.window.showInformationMessage(`Seq2Seq Chat: learnt ${check.learned} of ${check.corrections} corrections (${seconds} s).`, 'Undo').then((b) => {
-        if (b === 'Undo') void vscode.commands.executeCommand('seq2seqChat.undoCorrections');
+      this.session.note(vscode.l10n.t('Learnt {0} of {1} corrections in {2} s; {3} of {4} previously right answers still right.', check.learned, check.corrections, seconds, check.stillRight, check.previouslyRight));
+      const undo = vscode.l10n.t('Undo');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: learnt {0} of {1} corrections ({2} s).', check.learned, check.corrections, seconds), undo).then((b) => {
+        if (b === undo) void vscode.commands.executeCommand('seq2seqChat.undoCorrections');
       });
       return 'accepted';
     } finally {
@@ -152,19 +154,19 @@ export class CorrectionsController {
     const bytes = await readIfExists(uri);
     const record = this.context.globalState.get<UndoRecord>(PREVIOUS_META_KEY);
     if (bytes === null || record === undefined) {
-      void vscode.window.showInformationMessage('Seq2Seq Chat: there are no applied corrections to undo.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: there are no applied corrections to undo.'));
       return null;
     }
     // A model trained, imported or reset since then: undoing would throw it away.
     if (this.models.model?.meta.label !== record.applied) {
       await this.forgetPrevious();
-      void vscode.window.showInformationMessage(`Seq2Seq Chat: the model has changed since the corrections were applied (now ${this.models.model?.meta.label ?? 'none'}); there is nothing to undo.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: the model has changed since the corrections were applied (now {0}); there is nothing to undo.', this.models.model?.meta.label ?? vscode.l10n.t('no model')));
       return null;
     }
     const meta = record.previous;
     await this.models.replace(await this.models.decode(bytes, PREVIOUS_MODEL_FILE), meta, bytes);
     await this.forgetPrevious();
-    this.session.note(`Undid the corrections: ${meta.label} answers again.`);
+    this.session.note(vscode.l10n.t('Undid the corrections: {0} answers again.', meta.label));
     this.session.refresh();
     this.training.showIdle();
     return meta.label;
@@ -179,21 +181,23 @@ export class CorrectionsController {
   async addToPairsFile(arg: unknown, interactive: boolean): Promise<number> {
     const bytes = await readIfExists(this.file);
     const lines = bytes === null ? [] : pairLines(new TextDecoder().decode(bytes));
-    if (lines.length === 0) throw new UserFacingError('there are no corrections to add yet');
-    const target = await choosePairsFile(arg, 'Add the corrections to a pairs file');
+    if (lines.length === 0) throw new UserFacingError(vscode.l10n.t('there are no corrections to add yet'));
+    const target = await choosePairsFile(arg, vscode.l10n.t('Add the corrections to a pairs file'));
     if (target === undefined) return 0;
-    if (path.posix.extname(target.path).toLowerCase() !== '.tsv') throw new UserFacingError(`corrections are question<TAB>answer lines: choose a .tsv pairs file, got ${path.posix.basename(target.path)}`);
+    if (path.posix.extname(target.path).toLowerCase() !== '.tsv') throw new UserFacingError(vscode.l10n.t('corrections are question<TAB>answer lines: choose a .tsv pairs file, got {0}', path.posix.basename(target.path)));
     const name = path.posix.basename(target.path);
     if (interactive) {
-      const preview = lines.slice(0, PREVIEW_LINES).map((l) => l.replace('\t', '  →  ')).join('\n') + (lines.length > PREVIEW_LINES ? `\n… and ${lines.length - PREVIEW_LINES} more` : '');
-      const ok = await vscode.window.showInformationMessage(`Add ${lines.length} pair${lines.length === 1 ? '' : 's'} to ${name}?`, { modal: true, detail: preview }, 'Add');
-      if (ok !== 'Add') return 0;
+      const preview = lines.slice(0, PREVIEW_LINES).map((l) => l.replace('\t', '  →  ')).join('\n') + (lines.length > PREVIEW_LINES ? `\n${vscode.l10n.t('… and {0} more', lines.length - PREVIEW_LINES)}` : '');
+      const add = vscode.l10n.t('Add');
+      const question = lines.length === 1 ? vscode.l10n.t('Add 1 pair to {0}?', name) : vscode.l10n.t('Add {0} pairs to {1}?', lines.length, name);
+      const ok = await vscode.window.showInformationMessage(question, { modal: true, detail: preview }, add);
+      if (ok !== add) return 0;
     }
     const old = new TextDecoder().decode((await readIfExists(target)) ?? new Uint8Array());
     const text = old + (old === '' || old.endsWith('\n') ? '' : '\n') + lines.join('\n') + '\n';
     await writeModelFile(target, new TextEncoder().encode(text));
     this.log.info(`added ${lines.length} corrections to ${target.toString(true)}`);
-    void vscode.window.showInformationMessage(`Seq2Seq Chat: added ${lines.length} pairs to ${name}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: added {0} pairs to {1}.', lines.length, name));
     return lines.length;
   }
 }
@@ -206,7 +210,7 @@ export function registerCorrectionCommands(context: vscode.ExtensionContext, log
   );
   registerSafeCommand(context, log, 'seq2seqChat.openCorrections', 'Open Corrections File', async () => {
     const uri = corrections.file;
-    if ((await readIfExists(uri)) === null) throw new UserFacingError('there are no corrections yet');
+    if ((await readIfExists(uri)) === null) throw new UserFacingError(vscode.l10n.t('there are no corrections yet'));
     await vscode.window.showTextDocument(uri);
     return uri.toString(true);
   });

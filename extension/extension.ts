@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { registerChatParticipant } from './chatParticipant';
 import { ChatSession } from './chatSession';
+import { registerCliCommand } from './cliTerminal';
 import { ChatPanels, ChatViewProvider, PANEL_VIEW_TYPE, VIEW_ID, type WebviewActions } from './chatWebview';
 import { registerChatCommands, registerModelCommands, registerTestCommands, registerTrainingCommands, type Services } from './commands';
 import { CorrectionsController, registerCorrectionCommands } from './corrections';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(pairs);
   training.onPairsRead = (uri, format) => void pairs.remember(uri, format);
   registerPairsCommands(context, log);
+  registerCliCommand(context, log);
   const activationMs = Math.round((performance.now() - started) * 100) / 100;
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     // The event-loop monitor and the `ask`/`diagnostics` commands exist for the tests and the bench only.

@@ -19,11 +19,21 @@ export const INSIGHT_VIEW_TYPE = 'seq2seqChat.insight';
 /** Least time between two live dashboard updates. */
 export const LIVE_UPDATE_MS = 250;
 
-const TITLES: Record<InsightKind, string> = {
-  dashboard: 'Seq2Seq: Training Dashboard',
-  why: 'Seq2Seq: Why This Answer',
-  report: 'Seq2Seq: Evaluation Report',
-};
+/** The tabs' titles, in the UI's language. */
+function title(kind: InsightKind): string {
+  switch (kind) {
+    case 'dashboard':
+      return vscode.l10n.t('Seq2Seq: Training Dashboard');
+    case 'why':
+      return vscode.l10n.t('Seq2Seq: Why This Answer');
+    case 'report':
+      return vscode.l10n.t('Seq2Seq: Evaluation Report');
+    default: {
+      const never: never = kind;
+      return String(never);
+    }
+  }
+}
 
 /** Where the live training comes from (TrainingController): a snapshot on demand, and a change signal. */
 export interface LiveSource {
@@ -123,12 +133,12 @@ export class InsightPanels implements vscode.Disposable {
   private show(view: InsightView, pairsFile?: vscode.Uri, reveal = true): void {
     let o = this.open.get(view.kind);
     if (!o) {
-      const panel = vscode.window.createWebviewPanel(INSIGHT_VIEW_TYPE, TITLES[view.kind], { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
+      const panel = vscode.window.createWebviewPanel(INSIGHT_VIEW_TYPE, title(view.kind), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
         enableScripts: true,
         localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
       });
       panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'chat.svg');
-      panel.webview.html = webviewPage(panel.webview, this.extensionUri, { script: 'insight.js', style: 'insight.css', title: TITLES[view.kind], body: { 'data-view': view.kind } });
+      panel.webview.html = webviewPage(panel.webview, this.extensionUri, { script: 'insight.js', style: 'insight.css', title: title(view.kind), body: { 'data-view': view.kind } });
       const opened: Open = { panel, view };
       o = opened;
       this.open.set(view.kind, opened);

@@ -46,9 +46,11 @@ export function handleError(log: Logger, what: string, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   log.error(`${what}: ${message}`, err);
   const action = err instanceof UserFacingError ? err.action : undefined;
-  const buttons = action ? [action.label, 'Show Log'] : ['Show Log'];
-  void vscode.window.showErrorMessage(`Seq2Seq Chat — ${what}: ${message}`, ...buttons).then((picked) => {
-    if (picked === 'Show Log') log.show();
+  const showLog = vscode.l10n.t('Show Log');
+  const buttons = action ? [action.label, showLog] : [showLog];
+  // `what` names the command for the user (translated by the caller); the log line above stays English.
+  void vscode.window.showErrorMessage(vscode.l10n.t('Seq2Seq Chat — {0}: {1}', vscode.l10n.t(what), message), ...buttons).then((picked) => {
+    if (picked === showLog) log.show();
     else if (action && picked === action.label) void action.run();
   });
 }

@@ -131,7 +131,7 @@ export class ModelStore implements vscode.Disposable {
       this.set(null);
       return null;
     }
-    this.set({ model: await this.decode(bytes, DEFAULT_MODEL_RELATIVE_PATH), meta: { source: 'default', label: 'default model' }, bytes });
+    this.set({ model: await this.decode(bytes, DEFAULT_MODEL_RELATIVE_PATH), meta: { source: 'default', label: vscode.l10n.t('default model') }, bytes });
     this.log.info('using the default model');
     return this.current;
   }

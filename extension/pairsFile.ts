@@ -29,9 +29,9 @@ export async function choosePairsFile(arg: unknown, title: string): Promise<vsco
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && isPairsFile(active)) {
     const useActive = `$(file) ${path.posix.basename(active.path)}`;
-    const picked = await vscode.window.showQuickPick([useActive, '$(folder-opened) Choose a pairs file…'], {
+    const picked = await vscode.window.showQuickPick([useActive, `$(folder-opened) ${vscode.l10n.t('Choose a pairs file…')}`], {
       title,
-      placeHolder: 'Pairs file to use',
+      placeHolder: vscode.l10n.t('Pairs file to use'),
     });
     if (picked === undefined) return undefined;
     if (picked === useActive) return active;
@@ -39,8 +39,8 @@ export async function choosePairsFile(arg: unknown, title: string): Promise<vsco
   const uris = await vscode.window.showOpenDialog({
     title,
     canSelectMany: false,
-    openLabel: 'Use Pairs File',
-    filters: { 'Pairs files': PAIRS_EXTENSIONS },
+    openLabel: vscode.l10n.t('Use Pairs File'),
+    filters: { [vscode.l10n.t('Pairs files')]: PAIRS_EXTENSIONS },
   });
   return uris?.[0];
 }
@@ -69,7 +69,7 @@ export function pairsFileError(uri: vscode.Uri, err: unknown): unknown {
   const e = asLineError(err);
   if (!e) return err;
   // Line 0: the error concerns the whole file (no pairs, too big): open it at the top.
-  const label = e.line > 0 ? `Open File at Line ${e.line}` : 'Open File';
+  const label = e.line > 0 ? vscode.l10n.t('Open File at Line {0}', e.line) : vscode.l10n.t('Open File');
   return new UserFacingError(e.message, { label, run: () => openAtLine(uri, Math.max(1, e.line)) });
 }
 
@@ -116,13 +116,14 @@ export async function confirmWarnings(uri: vscode.Uri, result: Pick<PairsSummary
   if (n === 0) return true;
   if (!interactive) return true;
   const first = result.warnings[0];
-  const open = `Open File at Line ${first.line}`;
+  const open = vscode.l10n.t('Open File at Line {0}', first.line);
+  const anyway = vscode.l10n.t('Train Anyway');
+  const where = `${first.file}:${first.line}: ${first.message}`;
   const picked = await vscode.window.showWarningMessage(
-    `${n} warning${n === 1 ? '' : 's'} in ${first.file}: ${first.file}:${first.line}: ${first.message}` +
-      (n > 1 ? ` (and ${n - 1} more in the log)` : ''),
-    'Train Anyway',
+    n === 1 ? vscode.l10n.t('1 warning in {0}: {1}', first.file, where) : vscode.l10n.t('{0} warnings in {1}: {2} (and {3} more in the log)', n, first.file, where, n - 1),
+    anyway,
     open,
   );
   if (picked === open) await openAtLine(uri, first.line);
-  return picked === 'Train Anyway';
+  return picked === anyway;
 }

@@ -198,10 +198,10 @@ export function registerPairsCommands(context: vscode.ExtensionContext, log: Log
         ? arg
         : folder
           ? await vscode.window.showSaveDialog({
-              title: 'New pairs file (question, Tab, answer on each line)',
+              title: vscode.l10n.t('New pairs file (question, Tab, answer on each line)'),
               defaultUri: vscode.Uri.joinPath(folder, 'faq.pairs.tsv'),
-              filters: { 'Pairs files': ['tsv'] },
-              saveLabel: 'Create Pairs File',
+              filters: { [vscode.l10n.t('Pairs files')]: ['tsv'] },
+              saveLabel: vscode.l10n.t('Create Pairs File'),
             })
           : undefined;
     if (arg === undefined && folder !== undefined && target === undefined) return undefined; // cancelled

@@ -85,11 +85,11 @@ export class TrainingController implements vscode.Disposable {
 
   showIdle(): void {
     const m = this.models.model;
-    this.statusItem.text = `$(comment-discussion) Seq2Seq: ${m ? m.meta.label : 'no model'}`;
+    this.statusItem.text = `$(comment-discussion) Seq2Seq: ${m ? m.meta.label : vscode.l10n.t('no model')}`;
     // The model card: who is answering, from what, how well; then what a click does.
     const tooltip = new vscode.MarkdownString('**Seq2Seq Chat**  \n');
-    for (const line of m ? modelCard(m) : ['No model: train one from a pairs file.']) tooltip.appendText(line).appendMarkdown('  \n');
-    this.statusItem.tooltip = tooltip.appendMarkdown('\n_Click to show the training log._');
+    for (const line of m ? modelCard(m) : [vscode.l10n.t('No model: train one from a pairs file.')]) tooltip.appendText(line).appendMarkdown('  \n');
+    this.statusItem.tooltip = tooltip.appendMarkdown(`\n_${vscode.l10n.t('Click to show the training log.')}_`);
   }
 
   stop(): boolean {
@@ -99,7 +99,7 @@ export class TrainingController implements vscode.Disposable {
       return true;
     }
     if (!this.job) {
-      void vscode.window.showInformationMessage('Seq2Seq Chat: no training is running.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: no training is running.'));
       return false;
     }
     this.log.info('stop requested');
@@ -112,11 +112,12 @@ export class TrainingController implements vscode.Disposable {
     const file = path.posix.basename(uri.path);
     const busy = this.job?.file ?? this.pending?.file;
     if (busy !== undefined) {
-      const msg = `A training is already running (${busy}). Stop it first, or wait for it to finish.`;
-      this.log.warn(`refused a second training on ${file}: ${msg}`);
-      void vscode.window.showWarningMessage(`Seq2Seq Chat: ${msg}`, 'Stop Training', 'Show Log').then((b) => {
-        if (b === 'Stop Training') this.stop();
-        else if (b === 'Show Log') this.log.show();
+      this.log.warn(`refused a second training on ${file}: a training is already running (${busy})`);
+      const stop = vscode.l10n.t('Stop Training');
+      const showLog = vscode.l10n.t('Show Log');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Seq2Seq Chat: A training is already running ({0}). Stop it first, or wait for it to finish.', busy), stop, showLog).then((b) => {
+        if (b === stop) this.stop();
+        else if (b === showLog) this.log.show();
       });
       return { status: 'refused' };
     }
@@ -172,20 +173,21 @@ export class TrainingController implements vscode.Disposable {
     this.job = { job, file };
     await vscode.commands.executeCommand('setContext', TRAINING_CONTEXT_KEY, true);
     this.session.setTraining({ file, epoch: 0, epochs: options.epochs, loss: NaN, eta: NaN });
-    this.statusItem.text = `$(sync~spin) Seq2Seq: training ${file}`;
+    this.statusItem.text = `$(sync~spin) Seq2Seq: ${vscode.l10n.t('training {0}', file)}`;
     try {
       return await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Seq2Seq Chat: training on ${file}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Seq2Seq Chat: training on {0}', file), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => job.cancel());
           let lastAccuracy: number | undefined;
           let lastEpoch = 0;
           const onProgress = (p: { epoch: number; epochs: number; loss: number; eta: number }): void => {
-            const acc = lastAccuracy === undefined ? '' : ` · val acc ${(lastAccuracy * 100).toFixed(0)}%`;
+            const acc = lastAccuracy === undefined ? '' : ` · ${vscode.l10n.t('val acc {0}%', (lastAccuracy * 100).toFixed(0))}`;
             const increment = p.epoch > lastEpoch ? ((p.epoch - lastEpoch) / p.epochs) * 100 : undefined;
             lastEpoch = Math.max(lastEpoch, p.epoch);
-            progress.report({ message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${acc} · ETA ≤ ${formatDuration(p.eta)}`, increment });
-            this.statusItem.text = `$(sync~spin) Seq2Seq: epoch ${p.epoch}/${p.epochs}`;
+            const epoch = vscode.l10n.t('epoch {0}/{1}', p.epoch, p.epochs);
+            progress.report({ message: `${epoch} · ${vscode.l10n.t('loss {0}', p.loss.toFixed(3))}${acc} · ${vscode.l10n.t('ETA ≤ {0}', formatDuration(p.eta))}`, increment });
+            this.statusItem.text = `$(sync~spin) Seq2Seq: ${epoch}`;
             this.session.setTraining({ file, epoch: p.epoch, epochs: p.epochs, loss: p.loss, accuracy: lastAccuracy, eta: p.eta });
           };
           this.progressSink = { onProgress, onEpoch: (r) => (lastAccuracy = r.accuracy) };
@@ -193,7 +195,7 @@ export class TrainingController implements vscode.Disposable {
           if (outcome.status === 'cancelled') {
             this.log.info(`training on ${file} cancelled after ${plural(outcome.epochs.length, 'epoch')}; keeping ${this.models.model?.meta.label ?? 'no model'}`);
             this.stopCurves('cancelled');
-            void vscode.window.showInformationMessage(`Seq2Seq Chat: training cancelled; the previous model keeps answering.`);
+            void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: training cancelled; the previous model keeps answering.'));
             return { status: 'cancelled' } as const;
           }
           this.stopCurves(outcome.report.stoppedBy, outcome.report.message);
@@ -203,18 +205,23 @@ export class TrainingController implements vscode.Disposable {
           const r = outcome.report;
           const summary = `trained on ${file}: ${plural(r.pairs, 'pair')}, ${plural(r.epochs, 'epoch')}, accuracy ${(r.accuracy * 100).toFixed(0)}%, ${r.seconds.toFixed(1)} s (${r.stoppedBy})`;
           this.log.info(summary);
+          // The same summary for the user, in the UI's language (the log stays English, like the CLI).
+          const shown = vscode.l10n.t('trained on {0}: {1} pairs, {2} epochs, accuracy {3}%, {4} s ({5})', file, r.pairs, r.epochs, (r.accuracy * 100).toFixed(0), r.seconds.toFixed(1), r.stoppedBy);
           if (r.stoppedBy === 'non-finite') {
             // Diverged after some good epochs: the best epoch's weights were kept, but say why it stopped.
             const why = r.message ?? `the loss became NaN or Infinity; the learning rate (${options.learningRate}) is probably too high`;
             this.log.warn(why);
-            void vscode.window.showWarningMessage(`Seq2Seq Chat: ${summary}. ${why}`, 'Show Log').then((b) => {
-              if (b === 'Show Log') this.log.show();
+            const showLog = vscode.l10n.t('Show Log');
+            void vscode.window.showWarningMessage(`Seq2Seq Chat: ${shown}. ${why}`, showLog).then((b) => {
+              if (b === showLog) this.log.show();
             });
             return { status: 'completed', report: r, epochs: outcome.epochs, savedTo: savedTo.toString(true) } as const;
           }
-          void vscode.window.showInformationMessage(`Seq2Seq Chat: ${summary}`, 'Open Chat', 'Show Dashboard').then((b) => {
-            if (b === 'Open Chat') void vscode.commands.executeCommand('seq2seqChat.openChat');
-            else if (b === 'Show Dashboard') void vscode.commands.executeCommand('seq2seqChat.showDashboard');
+          const openChat = vscode.l10n.t('Open Chat');
+          const dashboard = vscode.l10n.t('Show Dashboard');
+          void vscode.window.showInformationMessage(`Seq2Seq Chat: ${shown}`, openChat, dashboard).then((b) => {
+            if (b === openChat) void vscode.commands.executeCommand('seq2seqChat.openChat');
+            else if (b === dashboard) void vscode.commands.executeCommand('seq2seqChat.showDashboard');
           });
           return { status: 'completed', report: r, epochs: outcome.epochs, savedTo: savedTo.toString(true) } as const;
         },

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { escapeAttribute } from '../src/chat/l10n';
 
 export interface PageParts {
   /** The bundle under dist/ (chat.js, insight.js). */
@@ -26,15 +27,17 @@ export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, p
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
-  const body = Object.entries(parts.body).map(([k, v]) => ` ${k}="${v}"`).join('');
+  // The UI's translations travel in the page (media/l10n.ts reads them): VS Code's loaded bundle, {} in English.
+  const attributes = { ...parts.body, 'data-l10n': JSON.stringify(vscode.l10n.bundle ?? {}) };
+  const body = Object.entries(attributes).map(([k, v]) => ` ${k}="${escapeAttribute(v)}"`).join('');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttribute(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
-<title>${parts.title}</title>
+<title>${escapeAttribute(parts.title)}</title>
 </head>
 <body${body}>
 <div id="app"></div>

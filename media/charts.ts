@@ -4,6 +4,8 @@
  * chart carries a text alternative (role="img" with an aria-label, and a <title> per mark for hover).
  */
 
+import { t } from './l10n';
+
 const SVG = 'http://www.w3.org/2000/svg';
 
 export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
@@ -64,9 +66,9 @@ export function lineChart(series: readonly Series[], o: LineChartOptions): SVGSV
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img' });
   const last = series.map((s) => {
     const p = [...s.points].reverse().find((q) => finite(q[1]));
-    return p && finite(p[1]) ? `${s.name} ${p[1].toFixed(3)} at epoch ${p[0].toFixed(1)}` : `${s.name}: no data yet`;
+    return p && finite(p[1]) ? t('{0} {1} at epoch {2}', s.name, p[1].toFixed(3), p[0].toFixed(1)) : t('{0}: no data yet', s.name);
   });
-  const marks = (o.marks ?? []).map((m) => `${m.label} at epoch ${m.x}`);
+  const marks = (o.marks ?? []).map((m) => t('{0} at epoch {1}', m.label, m.x));
   root.setAttribute('aria-label', `${o.title}. ${[...last, ...marks].join('; ')}.`);
   root.append(svg('title', {}, o.title));
   // axes and ticks
@@ -84,7 +86,7 @@ export function lineChart(series: readonly Series[], o: LineChartOptions): SVGSV
     // The label sits right of its line, or left of it near the right edge.
     const left = sx(m.x) > W - PAD.right - 60;
     g.append(svg('text', { x: sx(m.x) + (left ? -3 : 3), y: PAD.top + 10, 'text-anchor': left ? 'end' : 'start' }, m.label));
-    g.append(svg('title', {}, `${m.label} (epoch ${m.x})`));
+    g.append(svg('title', {}, t('{0} (epoch {1})', m.label, m.x)));
     root.append(g);
   }
   for (const s of series) {
@@ -105,7 +107,7 @@ export function lineChart(series: readonly Series[], o: LineChartOptions): SVGSV
       for (const [x, y] of s.points) {
         if (!finite(y)) continue;
         const c = svg('circle', { cx: sx(x), cy: sy(Math.min(hi, Math.max(lo, y))), r: 2.5, class: `dot ${s.cls}` });
-        c.append(svg('title', {}, `${s.name}, epoch ${x}: ${y.toFixed(4)}`));
+        c.append(svg('title', {}, t('{0}, epoch {1}: {2}', s.name, x, y.toFixed(4))));
         root.append(c);
       }
     }

@@ -8,6 +8,7 @@ import type { ChatEntry, ChatViewState, ExtensionMessage, TrainingStatus, Webvie
 import { formatDuration } from '../src/chat/format';
 import { MAX_QUESTION_LENGTH } from '../src/chat/protocol';
 import { feedbackElement } from './feedback';
+import { t } from './l10n';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -42,8 +43,8 @@ let draft = '';
 const app = document.getElementById('app') ?? document.body;
 const header = el('div', 'header');
 const modelLabel = el('span', 'model-label');
-const newChat = el('button', 'secondary', 'New chat');
-newChat.title = 'Start a new conversation';
+const newChat = el('button', 'secondary', t('New chat'));
+newChat.title = t('Start a new conversation');
 header.append(modelLabel, newChat);
 
 const trainingBar = el('div', 'training');
@@ -51,45 +52,47 @@ trainingBar.setAttribute('role', 'status');
 const trainingText = el('span', 'training-text');
 const trainingMeter = el('progress', 'training-meter');
 trainingMeter.max = 1;
-const dashboardButton = el('button', 'secondary dashboard', 'Dashboard');
+const dashboardButton = el('button', 'secondary dashboard', t('Dashboard'));
 dashboardButton.id = 'dashboard';
-dashboardButton.title = 'Show the live training curves';
+dashboardButton.title = t('Show the live training curves');
 trainingBar.append(trainingText, trainingMeter, dashboardButton);
 
 const empty = el('div', 'empty');
 empty.append(
-  el('p', undefined, 'No model yet. Train one on your own question/answer pairs, or use the default model.'),
+  el('p', undefined, t('No model yet. Train one on your own question/answer pairs, or use the default model.')),
 );
-const trainButton = el('button', undefined, 'Train…');
+const trainButton = el('button', undefined, t('Train…'));
 trainButton.id = 'train';
-const defaultButton = el('button', 'secondary', 'Use default model');
+const defaultButton = el('button', 'secondary', t('Use default model'));
 defaultButton.id = 'use-default';
 empty.append(trainButton, defaultButton);
 
 // The first screen of an empty conversation: what this is, questions to try, how to use one's own pairs.
 const welcome = el('div', 'welcome');
 welcome.id = 'welcome';
-const welcomeTitle = el('h2', 'welcome-title', 'Chat with a model trained on question/answer pairs');
+const welcomeTitle = el('h2', 'welcome-title', t('Chat with a model trained on question/answer pairs'));
 const welcomeText = el('p', 'welcome-text');
 const examples = el('div', 'examples');
 examples.setAttribute('role', 'group');
-examples.setAttribute('aria-label', 'Example questions');
+examples.setAttribute('aria-label', t('Example questions'));
 const welcomeActions = el('div', 'welcome-actions');
-const trainMine = el('button', undefined, 'Train on my pairs…');
+const trainMine = el('button', undefined, t('Train on my pairs…'));
 trainMine.id = 'train-mine';
 trainMine.type = 'button';
-const samplePairs = el('button', 'secondary', 'Create a sample pairs file');
+const samplePairs = el('button', 'secondary', t('Create a sample pairs file'));
 samplePairs.id = 'sample-pairs';
 samplePairs.type = 'button';
 welcomeActions.append(trainMine, samplePairs);
 const formatHint = el('p', 'format-hint');
-formatHint.append('Pairs file: one ', el('code', undefined, 'question⇥answer'), ' per line (a Tab between them; lines starting with # are comments).');
+// The format's example (code) sits inside the sentence, where each language puts it: {0} in the message.
+const [hintBefore, hintAfter] = t('Pairs file: one {0} per line (a Tab between them; lines starting with # are comments).').split('{0}');
+formatHint.append(hintBefore, el('code', undefined, t('question⇥answer')), hintAfter ?? '');
 welcome.append(welcomeTitle, welcomeText, examples, welcomeActions, formatHint);
 
 const log = el('div', 'log');
 log.id = 'log';
 log.setAttribute('role', 'log');
-log.setAttribute('aria-label', 'Conversation');
+log.setAttribute('aria-label', t('Conversation'));
 
 const announce = el('div', 'visually-hidden');
 announce.id = 'announce';
@@ -100,11 +103,11 @@ const input = el('textarea', 'input');
 input.id = 'question';
 input.rows = 2;
 input.maxLength = MAX_QUESTION_LENGTH;
-input.placeholder = 'Ask a question (Enter sends, Shift+Enter new line)';
-input.setAttribute('aria-label', 'Question');
-const send = el('button', undefined, 'Send');
+input.placeholder = t('Ask a question (Enter sends, Shift+Enter new line)');
+input.setAttribute('aria-label', t('Question'));
+const send = el('button', undefined, t('Send'));
 send.id = 'send';
-const stop = el('button', 'secondary', 'Stop');
+const stop = el('button', 'secondary', t('Stop'));
 stop.id = 'stop';
 stop.hidden = true;
 form.append(input, send, stop);
@@ -131,12 +134,12 @@ function ask(text: string): void {
 function suggestionsElement(suggestions: readonly string[]): HTMLElement {
   const box = el('div', 'suggestions');
   box.setAttribute('role', 'group');
-  box.setAttribute('aria-label', 'Did you mean');
-  box.append(el('span', 'suggestions-label', 'Did you mean:'));
+  box.setAttribute('aria-label', t('Did you mean'));
+  box.append(el('span', 'suggestions-label', t('Did you mean:')));
   for (const q of suggestions) {
     const b = el('button', 'secondary suggestion', q);
     b.type = 'button';
-    b.title = `Ask "${q}"`;
+    b.title = t('Ask "{0}"', q);
     b.addEventListener('click', () => ask(q));
     box.append(b);
   }
@@ -149,10 +152,10 @@ function entryElement(e: ChatEntry): HTMLElement {
   if (typeof e.confidence === 'number') div.dataset.confidence = e.confidence.toFixed(3);
   const text = el('div', 'text', e.text);
   div.append(text);
-  if (e.stopped) div.append(el('span', 'badge', 'stopped'));
+  if (e.stopped) div.append(el('span', 'badge', t('stopped')));
   if (e.cut) {
-    const cut = el('span', 'badge cut-mark', 'cut at the length limit');
-    cut.title = 'The reply reached the longest reply length (seq2seqChat.decoding.maxReplyLength) before its end; "…" marks the cut.';
+    const cut = el('span', 'badge cut-mark', t('cut at the length limit'));
+    cut.title = t('The reply reached the longest reply length ({0}) before its end; "…" marks the cut.', 'seq2seqChat.decoding.maxReplyLength');
     div.append(cut);
   }
   const suggestions = e.unsure ? suggestionsOf(e) : [];
@@ -163,10 +166,10 @@ function entryElement(e: ChatEntry): HTMLElement {
   if (feedback) div.append(feedback);
   if (e.role === 'bot' && e.text !== '' && !e.stopped) {
     // "Why?": the reply explained (token probabilities, attention, n-best, closest questions) in its own view.
-    const why = el('button', 'secondary why', 'Why?');
+    const why = el('button', 'secondary why', t('Why?'));
     why.type = 'button';
-    why.title = 'Why this answer: token probabilities, attention, other candidates, closest trained questions';
-    why.setAttribute('aria-label', 'Why this answer?');
+    why.title = t('Why this answer: token probabilities, attention, other candidates, closest trained questions');
+    why.setAttribute('aria-label', t('Why this answer?'));
     why.addEventListener('click', () => vscode.postMessage({ type: 'why', id: e.id }));
     div.append(why);
   }
@@ -175,14 +178,14 @@ function entryElement(e: ChatEntry): HTMLElement {
 
 /** Copy on a reply: the extension copies the entry's text (vscode.env.clipboard); the button says so. */
 function copyButton(id: number): HTMLButtonElement {
-  const b = el('button', 'copy', 'Copy');
+  const b = el('button', 'copy', t('Copy'));
   b.type = 'button';
-  b.title = 'Copy this reply';
-  b.setAttribute('aria-label', 'Copy this reply');
+  b.title = t('Copy this reply');
+  b.setAttribute('aria-label', t('Copy this reply'));
   b.addEventListener('click', () => {
     vscode.postMessage({ type: 'copy', id });
-    b.textContent = 'Copied';
-    setTimeout(() => (b.textContent = 'Copy'), 1500);
+    b.textContent = t('Copied');
+    setTimeout(() => (b.textContent = t('Copy')), 1500);
   });
   return b;
 }
@@ -191,13 +194,13 @@ function copyButton(id: number): HTMLButtonElement {
 function renderWelcome(): void {
   welcome.hidden = state.model === null || state.entries.length > 0;
   if (welcome.hidden || !state.model) return;
-  welcomeText.textContent = `Answering: ${state.model.label} (${state.model.kind}). Ask anything it was trained on, or train it on your own pairs.`;
+  welcomeText.textContent = t('Answering: {0} ({1}). Ask anything it was trained on, or train it on your own pairs.', state.model.label, state.model.kind);
   const questions = Array.isArray(state.model.examples) ? state.model.examples.filter((q): q is string => typeof q === 'string') : [];
   examples.replaceChildren(
     ...questions.map((q) => {
       const b = el('button', 'secondary example', q);
       b.type = 'button';
-      b.title = `Ask "${q}"`;
+      b.title = t('Ask "{0}"', q);
       b.addEventListener('click', () => ask(q));
       return b;
     }),
@@ -206,32 +209,32 @@ function renderWelcome(): void {
 
 /** What the live region says when a reply ends. */
 function announcement(e: ChatEntry): string {
-  if (e.stopped) return `Reply stopped: ${e.text}`;
+  if (e.stopped) return t('Reply stopped: {0}', e.text);
   const suggestions = e.unsure ? suggestionsOf(e) : [];
-  if (suggestions.length > 0) return `Reply: ${e.text} Did you mean: ${suggestions.join('; ')}?`;
-  return e.cut ? `Reply, cut at the length limit: ${e.text}` : `Reply: ${e.text}`;
+  if (suggestions.length > 0) return t('Reply: {0} Did you mean: {1}?', e.text, suggestions.join('; '));
+  return e.cut ? t('Reply, cut at the length limit: {0}', e.text) : t('Reply: {0}', e.text);
 }
 
 function textOf(id: number): HTMLElement | undefined {
   return bubbles.get(id)?.querySelector<HTMLElement>('.text') ?? undefined;
 }
 
-function renderTraining(t: TrainingStatus | null): void {
-  trainingBar.hidden = t === null;
-  if (!t) return;
-  const parts = [`Training on ${t.file}…`];
-  if (t.epoch > 0) parts.push(`epoch ${t.epoch}/${t.epochs}`);
-  if (Number.isFinite(t.loss)) parts.push(`loss ${t.loss.toFixed(3)}`);
-  if (t.accuracy !== undefined) parts.push(`val acc ${(t.accuracy * 100).toFixed(0)}%`);
-  if (Number.isFinite(t.eta) && t.eta > 0) parts.push(`ETA ≤ ${formatDuration(t.eta)}`);
-  trainingText.textContent = parts.join(' · ') + ' (you can keep chatting)';
-  trainingMeter.value = t.epochs > 0 ? t.epoch / t.epochs : 0;
+function renderTraining(s: TrainingStatus | null): void {
+  trainingBar.hidden = s === null;
+  if (!s) return;
+  const parts = [t('Training on {0}…', s.file)];
+  if (s.epoch > 0) parts.push(t('epoch {0}/{1}', s.epoch, s.epochs));
+  if (Number.isFinite(s.loss)) parts.push(t('loss {0}', s.loss.toFixed(3)));
+  if (s.accuracy !== undefined) parts.push(t('val acc {0}%', (s.accuracy * 100).toFixed(0)));
+  if (Number.isFinite(s.eta) && s.eta > 0) parts.push(t('ETA ≤ {0}', formatDuration(s.eta)));
+  trainingText.textContent = t('{0} (you can keep chatting)', parts.join(' · '));
+  trainingMeter.value = s.epochs > 0 ? s.epoch / s.epochs : 0;
 }
 
 function renderAll(): void {
-  modelLabel.textContent = state.model ? `Model: ${state.model.label} (${state.model.kind})` : 'No model';
+  modelLabel.textContent = state.model ? t('Model: {0} ({1})', state.model.label, state.model.kind) : t('No model');
   // The model card on hover (and to screen readers): where the model comes from, pairs, epochs, accuracy.
-  modelLabel.title = state.model ? [`Model: ${state.model.label}`, ...(state.model.card ?? []).slice(1)].join('\n') : 'No model';
+  modelLabel.title = state.model ? [t('Model: {0}', state.model.label), ...(state.model.card ?? []).slice(1)].join('\n') : t('No model');
   empty.hidden = state.model !== null;
   renderWelcome();
   renderTraining(state.training);
@@ -270,8 +273,8 @@ function onMessage(m: ExtensionMessage): void {
       return;
     }
     case 'token': {
-      const t = textOf(m.id);
-      if (t) t.textContent = (t.textContent ?? '') + m.text;
+      const text = textOf(m.id);
+      if (text) text.textContent = (text.textContent ?? '') + m.text;
       bubbles.get(m.id)?.classList.add('streaming');
       log.scrollTop = log.scrollHeight;
       return;
@@ -294,7 +297,7 @@ function onMessage(m: ExtensionMessage): void {
       const div = entryElement(m.entry);
       bubbles.set(m.entry.id, div);
       old?.replaceWith(div);
-      announce.textContent = m.entry.feedback === 'corrected' ? 'Correction saved' : 'Reply confirmed';
+      announce.textContent = m.entry.feedback === 'corrected' ? t('Correction saved') : t('Reply confirmed');
       return;
     }
     case 'training':

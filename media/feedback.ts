@@ -6,6 +6,7 @@
  */
 import type { ChatEntry, WebviewMessage } from '../src/chat/protocol';
 import { MAX_CORRECTION_LENGTH } from '../src/chat/protocol';
+import { t } from './l10n';
 
 function button(text: string, cls: string, label: string): HTMLButtonElement {
   const b = document.createElement('button');
@@ -23,16 +24,16 @@ export function feedbackElement(e: ChatEntry, post: (m: WebviewMessage) => void)
   const row = document.createElement('div');
   row.className = 'feedback';
   row.setAttribute('role', 'group');
-  row.setAttribute('aria-label', 'Rate this reply');
+  row.setAttribute('aria-label', t('Rate this reply'));
   if (e.feedback !== undefined) {
     const done = document.createElement('span');
     done.className = 'feedback-done';
-    done.textContent = e.feedback === 'confirmed' ? '👍 confirmed' : '👎 corrected';
+    done.textContent = e.feedback === 'confirmed' ? t('👍 confirmed') : t('👎 corrected');
     row.append(done);
     return row;
   }
-  const up = button('👍', 'secondary feedback-up', 'Good reply: record it as confirmed');
-  const down = button('👎', 'secondary feedback-down', 'Wrong reply: correct it');
+  const up = button('👍', 'secondary feedback-up', t('Good reply: record it as confirmed'));
+  const down = button('👎', 'secondary feedback-down', t('Wrong reply: correct it'));
   up.hidden = e.unsure === true; // the not-sure message is not an answer to confirm
   up.addEventListener('click', () => {
     up.disabled = down.disabled = true;
@@ -52,15 +53,15 @@ function editor(e: ChatEntry, post: (m: WebviewMessage) => void, cancel: () => v
   const id = `correction-${e.id}`;
   const label = document.createElement('label');
   label.htmlFor = id;
-  label.textContent = 'What should it have said?';
+  label.textContent = t('What should it have said?');
   const text = document.createElement('textarea');
   text.id = id;
   text.className = 'input correction-text';
   text.rows = 2;
   text.maxLength = MAX_CORRECTION_LENGTH;
   text.value = e.unsure ? '' : e.text;
-  const save = button('Save', 'correction-save', 'Save the correction');
-  const back = button('Cancel', 'secondary correction-cancel', 'Cancel the correction');
+  const save = button(t('Save'), 'correction-save', t('Save the correction'));
+  const back = button(t('Cancel'), 'secondary correction-cancel', t('Cancel the correction'));
   const submit = (): void => {
     const answer = text.value.trim();
     if (answer === '') {

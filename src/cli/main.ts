@@ -48,13 +48,12 @@ import { withStopSignals } from './signals';
 import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, EXIT_USAGE } from './exit';
 import { BadInput, checkOutput, displayName, fixedDate, readBytes, readInput } from './files';
 import { dumbTerminal, ProgressPrinter } from './progress';
+import { cliLayout } from './layout';
 
 export { EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED };
 
-/** The training worker's script beside this file in out/ (data-parallel helper threads run it). */
-const TRAIN_WORKER = join(__dirname, '..', 'worker', 'trainWorker.js');
-/** The package root (out/src/cli → ../../..), where data/default/ lives. */
-const PACKAGE_ROOT = join(__dirname, '..', '..', '..');
+/** The package root (package.json, data/default/) and the training worker, compiled (out/) or bundled (dist/). */
+const { root: PACKAGE_ROOT, trainWorker: TRAIN_WORKER } = cliLayout(__dirname);
 
 const TRAIN_USAGE = `  seq2seq-chat train <pairs-file|-> --out <model-file> [--json] [options]
   seq2seq-chat train <corrections-file> --from <model-file> --out <model-file> [--replay <pairs-file>]`;
@@ -195,9 +194,9 @@ export interface Io {
   readonly stdin: NodeJS.ReadStream;
 }
 
-/** The embedded default model, next to the compiled CLI (out/src/cli → package root). */
+/** The embedded default model, in the package root. */
 export function defaultModelPath(): string {
-  return join(__dirname, '..', '..', '..', DEFAULT_MODEL_RELATIVE_PATH);
+  return join(PACKAGE_ROOT, DEFAULT_MODEL_RELATIVE_PATH);
 }
 
 function limitsFrom(args: ParsedArgs): Partial<PairLimits> {

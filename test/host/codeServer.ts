@@ -96,9 +96,9 @@ export interface CodeServer {
   stop(): void;
 }
 
-export async function startCodeServer(dirs: HostDirs, workspace: string, opts: { smokeTestDriver?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CodeServer> {
+export async function startCodeServer(dirs: HostDirs, workspace: string, opts: { smokeTestDriver?: boolean; env?: NodeJS.ProcessEnv; args?: string[] } = {}): Promise<CodeServer> {
   const port = await freePort();
-  const args = [...commonArgs(dirs), '--bind-addr', `127.0.0.1:${port}`];
+  const args = [...commonArgs(dirs), '--bind-addr', `127.0.0.1:${port}`, ...(opts.args ?? [])];
   if (opts.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   args.push(workspace);
   const launchedAt = Date.now();

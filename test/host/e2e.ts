@@ -28,9 +28,11 @@ export const TRAINED = {
   hello: 'hi there',
   name: 'seq2seq bot',
   markup: '<b>bold</b> <script>x</script>',
+  // long enough (38 words, about 1 s of streaming) that Stop lands mid-reply even on a loaded machine
+  story: 'once upon a time a small model learned to answer questions one word at a time and everyone who asked it something waited patiently for every single word to appear on the screen until the very end',
 };
 
-async function shot(page: Page, name: string): Promise<void> {
+export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
@@ -47,11 +49,9 @@ function expectEqual(got: string, expected: string, what: string): void {
   if (got !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
 }
 
-export async function runE2E(server: CodeServer, workspace: string, log: (m: string) => void): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = [];
-  const s = await openBrowser();
-  const page = s.page;
-  const scenario = async (name: string, body: () => Promise<void>): Promise<void> => {
+/** A scenario runner: each one named check, recorded in `results`, a screenshot of the page when it fails. */
+export function scenarioRunner(page: Page, results: ScenarioResult[], log: (m: string) => void): (name: string, body: () => Promise<void>) => Promise<void> {
+  return async (name, body) => {
     const t0 = Date.now();
     try {
       await body();
@@ -64,6 +64,26 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       await shot(page, `FAIL-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
     }
   };
+}
+
+/** Opens a browser, runs `body` with a scenario runner on its page, closes it: the scenarios' results. */
+export async function inBrowser(log: (m: string) => void, body: (page: Page, scenario: ReturnType<typeof scenarioRunner>) => Promise<void>): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  const s = await openBrowser();
+  try {
+    await body(s.page, scenarioRunner(s.page, results, log));
+    if (s.pageErrors.length > 0) log(`note: page errors: ${s.pageErrors.slice(0, 3).join(' | ')}`);
+  } finally {
+    await s.browser.close();
+  }
+  return results;
+}
+
+export async function runE2E(server: CodeServer, workspace: string, log: (m: string) => void): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  const s = await openBrowser();
+  const page = s.page;
+  const scenario = scenarioRunner(page, results, log);
   try {
     await scenario('workbench loads with the extension contributed', async () => {
       await openWorkbench(page, server.url, workspace, 'train.tsv');
@@ -147,14 +167,14 @@ export async function runE2E(server: CodeServer, workspace: string, log: (m: str
       const before = await f.locator('.entry.bot').count();
       const input = f.locator('#question');
       await input.click();
-      await input.fill('markup');
+      await input.fill('tell me a story');
       await input.press('Enter');
       await f.locator('#stop').click({ timeout: 5_000 });
       const reply = f.locator('.entry.bot').nth(before);
       await f.locator('.entry.bot.stopped').nth(0).waitFor({ timeout: 10_000 });
       const text = (await reply.locator('.text').textContent()) ?? '';
-      if (!(text.length < TRAINED.markup.length && TRAINED.markup.startsWith(text))) {
-        throw new Error(`expected a strict prefix of ${JSON.stringify(TRAINED.markup)}, got ${JSON.stringify(text)}`);
+      if (!(text.length < TRAINED.story.length && TRAINED.story.startsWith(text))) {
+        throw new Error(`expected a strict prefix of ${JSON.stringify(TRAINED.story)}, got ${JSON.stringify(text)}`);
       }
       const announced = (await f.locator('#announce').textContent()) ?? '';
       if (!announced.startsWith('Reply stopped')) throw new Error(`expected the live region to announce the stop, got ${JSON.stringify(announced)}`);

@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPrerequisites, installVsix, makeHostDirs, startCodeServer } from './codeServer';
 import { runE2E, SHOTS, type ScenarioResult } from './e2e';
+import { runL10nE2E, startJapaneseCodeServer } from './e2eL10n';
 import { runInHostSuite } from './inHost';
 import { makeWorkspace } from './workspace';
 
@@ -14,7 +15,7 @@ const log = (m: string): void => console.log(`[test:host] ${m}`);
 
 async function main(): Promise<number> {
   checkPrerequisites(true);
-  const only = process.env.HOST_TESTS ?? 'e2e,inhost';
+  const only = process.env.HOST_TESTS ?? 'e2e,l10n,inhost';
   const results: ScenarioResult[] = [];
   const t0 = Date.now();
 
@@ -28,6 +29,21 @@ async function main(): Promise<number> {
     log(`code-server at ${server.url}, workspace ${ws}`);
     try {
       results.push(...(await runE2E(server, ws, log)));
+    } finally {
+      server.stop();
+    }
+  }
+
+  if (only.includes('l10n')) {
+    // A second server in Japanese (docs/l10n.md): the .vsix and a test language pack, started with --locale ja.
+    if (!only.includes('e2e')) rmSync(SHOTS, { recursive: true, force: true });
+    const ws = makeWorkspace();
+    const dirs = makeHostDirs('l10n');
+    installVsix(dirs);
+    const server = await startJapaneseCodeServer(dirs, ws);
+    log(`code-server in Japanese at ${server.url}, workspace ${ws}`);
+    try {
+      results.push(...(await runL10nE2E(server, ws, log)));
     } finally {
       server.stop();
     }

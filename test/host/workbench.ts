@@ -81,14 +81,15 @@ export async function clearNotifications(page: Page): Promise<void> {
   }
 }
 
-export async function openSidePanel(page: Page): Promise<void> {
+/** Opens the chat view with its command; `openChat` is the command's title as the palette shows it (localised). */
+export async function openSidePanel(page: Page, openChat = 'Seq2Seq Chat: Open Chat'): Promise<void> {
   const item = page.locator('.activitybar [aria-label^="Seq2Seq Chat"], .activitybar [title^="Seq2Seq Chat"]').first();
   await item.waitFor({ timeout: 60_000 });
   // the command focuses the view, opening the side bar even when it was closed; right after a reload the
   // palette may not list it yet (the list does not refresh when contributions arrive): retry a few times
   for (let attempt = 1; ; attempt++) {
     try {
-      await runCommand(page, 'Seq2Seq Chat: Open Chat', 10_000);
+      await runCommand(page, openChat, 10_000);
       return;
     } catch (e) {
       if (attempt >= 4) throw e;

@@ -21,13 +21,16 @@ suite('extension activation and commands', () => {
     }
   });
 
-  test('every setting has a description and a default', async () => {
-    const props = manifest(await activeExtension()).contributes.configuration.properties;
+  test('every setting has a description and a default, and VS Code resolved the %key% strings (package.nls.json)', async () => {
+    const sections = manifest(await activeExtension()).contributes.configuration;
+    for (const s of sections) assert.doesNotMatch(s.title, /^%.*%$/, `section title ${s.title}`);
+    const props = Object.assign({}, ...sections.map((s) => s.properties)) as (typeof sections)[number]['properties'];
     const keys = Object.keys(props);
     assert.ok(keys.length >= 15, `expected at least 15 settings, got ${keys.length}`);
     for (const k of keys) {
       assert.ok(k.startsWith('seq2seqChat.'), k);
-      assert.ok(props[k].description, `${k}: expected a description`);
+      const text = props[k].markdownDescription ?? '';
+      assert.ok(text.length > 10 && !/^%.*%$/.test(text), `${k}: expected a description, got ${JSON.stringify(text)}`);
       assert.notEqual(props[k].default, undefined, `${k}: expected a default`);
     }
   });

@@ -10,7 +10,8 @@ export const EXTENSION_ID = 'seq2seq-chat.seq2seq-chat';
 export interface Manifest {
   readonly contributes: {
     readonly commands: readonly { readonly command: string; readonly title: string; readonly category: string }[];
-    readonly configuration: { readonly properties: Record<string, { readonly default?: unknown; readonly description?: string }> };
+    /** Titled sections (issue #12 item 6). */
+    readonly configuration: readonly { readonly title: string; readonly properties: Record<string, { readonly default?: unknown; readonly markdownDescription?: string }> }[];
   };
 }
 

@@ -8,21 +8,22 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_DECODE_OPTIONS, DEFAULT_TRAIN_OPTIONS } from '../../../src/chat/defaults';
+import { configurationSections, readManifest, settingsOf } from '../helpers/manifest';
 
 const ROOT = join(__dirname, '../../../..');
-interface Prop { readonly default: unknown; readonly description?: string; readonly markdownDescription?: string; readonly enum?: unknown[]; readonly order?: number }
 interface Pkg {
   readonly main: string;
   readonly activationEvents: string[];
   readonly contributes: {
     readonly commands: { command: string; title: string; category: string }[];
-    readonly configuration: { properties: Record<string, Prop> };
+    readonly configuration: unknown;
     readonly menus: Record<string, { command: string; when?: string }[]>;
   };
   readonly capabilities: { untrustedWorkspaces: { supported: unknown }; virtualWorkspaces: { supported: unknown } };
 }
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Pkg;
-const props = pkg.contributes.configuration.properties;
+/** As VS Code shows it in English: `%key%` strings from package.nls.json. */
+const pkg = readManifest<Pkg>();
+const props = settingsOf(pkg);
 const extensionSources = readdirSync(join(ROOT, 'extension')).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(ROOT, 'extension', f), 'utf8')).join('\n');
 
 describe('package.json settings', () => {
@@ -61,7 +62,8 @@ describe('package.json settings', () => {
   test('every setting has a description, and every setting is read in extension/settings.ts', () => {
     const settingsSource = readFileSync(join(ROOT, 'extension/settings.ts'), 'utf8');
     for (const [key, p] of Object.entries(props)) {
-      assert.ok(p.description && p.description.length > 10, `${key}: expected a description`);
+      const text = p.markdownDescription ?? p.description;
+      assert.ok(text && text.length > 10, `${key}: expected a description`);
       const short = key.slice('seq2seqChat.'.length);
       assert.ok(settingsSource.includes(`'${short}'`), `${key}: expected extension/settings.ts to read '${short}'`);
     }
@@ -74,6 +76,20 @@ describe('package.json settings layout (issue #12 item 6)', () => {
     for (const [key, p] of ordered) assert.equal(typeof p.order, 'number', `${key}: expected an order`);
     const sections = ordered.map(([key]) => key.split('.')[1]).filter((sec, i, all) => sec !== all[i - 1]);
     assert.deepEqual(sections, ['model', 'training', 'decoding', 'normalize', 'limits', 'storage', 'corrections']);
+  });
+
+  test('settings come in titled sections, in that order, each holding only its own settings, described in markdown', () => {
+    const sections = configurationSections(pkg);
+    assert.deepEqual(sections.map((s) => s.title), ['Model', 'Training', 'Decoding', 'Question normalisation', 'Limits', 'Storage', 'Corrections']);
+    assert.deepEqual(sections.map((s) => s.order), [1, 2, 3, 4, 5, 6, 7]);
+    for (const s of sections) {
+      const keys = Object.keys(s.properties);
+      assert.ok(keys.length > 0, `${s.title}: expected settings`);
+      for (const key of keys) {
+        assert.equal(`seq2seqChat.${key.split('.')[1]}`, s.id, `${key} is in section ${s.id}`);
+        assert.ok((s.properties[key].markdownDescription ?? '').length > 10, `${key}: expected a markdownDescription`);
+      }
+    }
   });
 
   test('settings that count tokens say what a token is, in markdown that links the tokenizer setting', () => {
@@ -157,10 +173,39 @@ describe('.vscodeignore', () => {
   test('ships only the bundles, webview assets, the default model and its pairs, and the package files', () => {
     const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
     assert.deepEqual(lines.map((l) => l.slice(1)).sort(), [
-      'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'data/default/smalltalk.tsv', 'dist/chat.js', 'dist/extension.js', 'dist/insight.js', 'dist/worker.js',
-      'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'media/insight.css', 'media/walkthrough/**', 'package.json',
+      'CHANGELOG.md', 'LICENSE', 'README.md', 'data/default/model.s2s', 'data/default/pairs.tsv', 'data/default/smalltalk.tsv',
+      'dist/*.js.map', 'dist/chat.js', 'dist/cli.js', 'dist/extension.js', 'dist/insight.js', 'dist/worker.js',
+      'l10n/bundle.l10n.ja.json', 'media/chat-dark.svg', 'media/chat-light.svg', 'media/chat.css', 'media/chat.svg', 'media/icon.png', 'media/insight.css', 'media/walkthrough/**', 'package.json',
+      'package.nls.ja.json', 'package.nls.json',
       'syntaxes/pairs.language-configuration.json', 'syntaxes/pairs.tmLanguage.json',
     ]);
+  });
+});
+
+describe('marketplace readiness (issue #12 item 9)', () => {
+  const raw = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { icon: string; repository: { url: string }; keywords: string[]; scripts: Record<string, string> };
+
+  test('the icon is a 128×128 PNG of our own (scripts/make-icon.js draws it)', () => {
+    const png = readFileSync(join(ROOT, raw.icon));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+    assert.equal(png.toString('ascii', 12, 16), 'IHDR');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+  });
+
+  test('repository, keywords and a changelog are there, and packaging no longer needs --allow-missing-repository', () => {
+    assert.match(raw.repository.url, /^https:\/\//);
+    assert.ok(raw.keywords.length >= 5 && raw.keywords.length <= 30, 'vsce takes at most 30 keywords');
+    assert.match(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8'), /^# Changelog\n[\s\S]*## \[0\.1\.0\]/);
+    assert.doesNotMatch(raw.scripts.package, /allow-missing-repository/);
+  });
+
+  test('the Node bundles (extension, worker, CLI) are not minified and every bundle has a source map, so stack traces are readable', () => {
+    type Config = { name: string; devtool: string; optimization?: { minimize?: boolean } };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const configs = (require(join(ROOT, 'webpack.config.js')) as (env: unknown, argv: { mode: string }) => Config[])(undefined, { mode: 'production' });
+    assert.deepEqual(configs.map((c) => c.name).sort(), ['cli', 'extension', 'webview', 'worker']);
+    for (const c of configs) assert.match(c.devtool, /source-map/, c.name);
+    for (const c of configs.filter((x) => x.name !== 'webview')) assert.equal(c.optimization?.minimize, false, c.name);
   });
 });
 

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clampSetting, readDecodeOptions, readPairLimits, readTrainOptions, SETTING_RANGES } from '../../../extension/settings';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../src/chat/defaults';
+import { settingsOf } from '../helpers/manifest';
 
 interface Schema {
   readonly type: string | string[];
@@ -19,14 +20,15 @@ interface Schema {
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   capabilities: { untrustedWorkspaces: { supported: boolean | string; restrictedConfigurations?: string[] } };
-  contributes: { configuration: { properties: Record<string, Schema> } };
+  contributes: { configuration: unknown };
 };
+const declared = settingsOf(manifest) as Record<string, Schema>;
 
 describe('settings', () => {
   beforeEach(() => settings.clear());
 
   test('every numeric setting has a declared range, and the clamp table equals it', () => {
-    const numeric = Object.entries(manifest.contributes.configuration.properties).filter(([, s]) => [s.type].flat().some((t) => t === 'number' || t === 'integer'));
+    const numeric = Object.entries(declared).filter(([, s]) => [s.type].flat().some((t) => t === 'number' || t === 'integer'));
     assert.deepEqual(numeric.map(([k]) => k.replace('seq2seqChat.', '')).sort(), Object.keys(SETTING_RANGES).sort());
     for (const [key, schema] of numeric) {
       const range = SETTING_RANGES[key.replace('seq2seqChat.', '')];

@@ -7,6 +7,7 @@
 import Module from 'node:module';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
+import { formatMessage } from '../../../src/chat/l10n';
 
 export interface Shown {
   readonly level: 'info' | 'warning' | 'error';
@@ -145,7 +146,13 @@ export const vscodeStub = {
       return Promise.resolve(undefined);
     },
   },
+  /** VS Code in English: no bundle, `{0}`… filled from the arguments (as vscode.l10n.t does). */
+  l10n: {
+    bundle: undefined as Record<string, string> | undefined,
+    t: (message: string, ...args: (string | number | boolean)[]): string => formatMessage(message, args.map(String)),
+  },
   env: {
+    language: 'en',
     clipboard: { writeText: (text: string): Promise<void> => Promise.resolve(void clipboard.push(text)) },
   },
   workspace: {

@@ -16,6 +16,7 @@ import { runInNewContext } from 'node:vm';
 import { DEFAULT_PAIR_LIMITS, PairFileError, readPairs, type PairLimits } from '../../../src/data';
 import { limitFlag } from '../../../src/data/limits';
 import { trainChatModel, TrainingError } from '../../../src/chat';
+import { settingsOf } from '../helpers/manifest';
 
 const NAMES = ['pairs.tsv', 'pairs.csv', 'pairs.json', 'pairs.jsonl', 'pairs.txt'] as const;
 /** Generous bound on one call ("never a hang"); inputs here are at most a few MB, on 2 shared cores. */
@@ -273,9 +274,7 @@ describe('pair files under abuse (fast-check)', () => {
 });
 
 describe('pair-file limits say which limit and how to change it', () => {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as {
-    contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
-  };
+  const settings = settingsOf(JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as { contributes: { configuration: unknown } });
   const small: PairLimits = { maxFileBytes: 400, maxLineLength: 50, maxPairs: 3, maxFieldLength: 20 };
   const cases: { limit: keyof PairLimits; text: string }[] = [
     { limit: 'maxFileBytes', text: 'q\ta\n'.repeat(101) },
@@ -295,7 +294,7 @@ describe('pair-file limits say which limit and how to change it', () => {
       assert.ok(m.includes(limitFlag(limit)), m);
       const setting = /setting (seq2seqChat\.[\w.]+)/.exec(m)?.[1];
       assert.ok(setting, `a setting named in: ${m}`);
-      const declared = pkg.contributes.configuration.properties[setting];
+      const declared = settings[setting];
       assert.ok(declared, `expected ${setting} to be declared in package.json contributes.configuration`);
       assert.equal(declared.default, DEFAULT_PAIR_LIMITS[limit], `${setting} default`);
     });
@@ -309,8 +308,8 @@ describe('pair-file limits say which limit and how to change it', () => {
       assert.match(m, /vocabulary of \d+ tokens \(distinct words\), over the limit of 50/);
       assert.ok(m.includes('limit maxVocabulary') && m.includes('--max-vocabulary'), m);
       const setting = /setting (seq2seqChat\.[\w.]+)/.exec(m)?.[1];
-      assert.ok(setting && pkg.contributes.configuration.properties[setting], `a declared setting named in: ${m}`);
-      assert.equal(pkg.contributes.configuration.properties[setting].default, 30_000);
+      assert.ok(setting && settings[setting], `a declared setting named in: ${m}`);
+      assert.equal(settings[setting].default, 30_000);
       return true;
     });
     // The default limit leaves ordinary data alone.
