@@ -80,6 +80,15 @@ export function isCharacterTask(options: Partial<TrainOptions>): boolean {
   return options.tokenizer === 'char' && options.questionTokens !== 'words' && (options.questionNoise ?? 0) === 0;
 }
 
+/**
+ * Whether a training adds the bag of embeddings to the encoder (TrainOptions.bag): as asked, else for the
+ * dialog defaults only (peeky, word questions). On the quality benchmark it lifts unseen phrasings answered
+ * right (docs/trust.md).
+ */
+export function usesBag(o: Pick<TrainOptions, 'bag' | 'model' | 'questionTokens'>): boolean {
+  return o.bag ?? (o.model === 'peeky' && o.questionTokens === 'words');
+}
+
 /** Greedy, constrained to the trained answers when the model knows them, at the model's own length limit. */
 export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { strategy: 'greedy' };
 

@@ -23,7 +23,7 @@ import { constrainedBatch } from '../decode/constrained';
 import { keywordQuestion, noisyQuestion } from './augment';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from './confidence';
 import { withDefaultPairs } from './default-pairs';
-import { DEFAULT_TRAIN_OPTIONS } from './defaults';
+import { DEFAULT_TRAIN_OPTIONS, usesBag } from './defaults';
 import { TrainingError } from './errors';
 import { evaluateChatModel, greedyReplies } from './evaluate';
 import { longestRow, padRows } from './greedy';
@@ -93,6 +93,8 @@ export function resolveTrainOptions(options: Partial<TrainOptions> = {}): TrainO
   if (!(o.validation >= 0 && o.validation < 1)) throw new TrainingError(`expected validation in [0, 1), got ${o.validation}`);
   if (!['simple', 'peeky', 'attention'].includes(o.model)) throw new TrainingError(`expected model simple, peeky or attention, got ${String(o.model)}`);
   if (o.questionTokens !== undefined && o.questionTokens !== 'words' && o.questionTokens !== 'same') throw new TrainingError(`expected questionTokens words or same, got ${String(o.questionTokens)}`);
+  if (o.bag !== undefined && typeof o.bag !== 'boolean') throw new TrainingError(`expected bag true or false, got ${String(o.bag)}`);
+  if (o.bag === true && o.model === 'attention') throw new TrainingError('expected bag only with the simple or peeky model (attention reads every encoder state), got model attention');
   if (o.questionNoise !== undefined && !(o.questionNoise >= 0 && o.questionNoise <= 1)) throw new TrainingError(`expected questionNoise in [0, 1], got ${o.questionNoise}`);
   if (o.tokenizer !== 'char' && o.tokenizer !== 'word') throw new TrainingError(`expected tokenizer char or word, got ${String(o.tokenizer)}`);
   if (o.optimizer !== 'adam' && o.optimizer !== 'sgd') throw new TrainingError(`expected optimizer adam or sgd, got ${String(o.optimizer)}`);
@@ -210,6 +212,7 @@ export async function trainChatModel(
       kind: o.model,
       vocabSize: vocabulary.size,
       ...(questionVocabulary ? { sourceVocabSize: questionVocabulary.size } : {}),
+      bag: usesBag(o),
       wordvec: o.wordvec,
       hidden: o.hidden,
       batch: Math.min(o.batchSize, pairs.length - held),
@@ -225,7 +228,7 @@ export async function trainChatModel(
   const rng = new Random(o.seed);
   const engine = createModel(
     o.model,
-    { vocabSize: vocabulary.size, ...(questionVocabulary ? { sourceVocabSize: questionVocabulary.size } : {}), wordvec: o.wordvec, hidden: o.hidden, reverse: o.reverse },
+    { vocabSize: vocabulary.size, ...(questionVocabulary ? { sourceVocabSize: questionVocabulary.size } : {}), wordvec: o.wordvec, hidden: o.hidden, reverse: o.reverse, ...(usesBag(o) ? { bag: true } : {}) },
     rng,
   );
   // The distinct answers in order of first appearance, and every question with its answer's index.

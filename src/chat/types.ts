@@ -113,6 +113,13 @@ export interface TrainOptions {
    * that the model learns to answer from part of a question and the UNK embedding is trained. 0 = none.
    */
   readonly questionNoise?: number;
+  /**
+   * Simple and peeky models: the encoder adds a bag of embeddings (the mean of a second question embedding
+   * over the question's words) to its last state, so a rephrasing with the same words in another order
+   * reads alike (src/models/seq2seq.ts `Encoder`). Absent = on for peeky with word questions (the dialog
+   * defaults), off otherwise (the book's models and character tasks).
+   */
+  readonly bag?: boolean;
   readonly reverse: boolean;
   readonly tokenizer: 'char' | 'word';
   readonly normalize: NormalizeOptions;

@@ -136,6 +136,7 @@ export class AttentionSeq2seq extends Seq2seqBase<Matrix[], AttentionEncoder, At
   attentionWeights: Matrix[] = [];
 
   constructor(config: ModelConfig, rng: Random) {
+    if (config.bag === true) throw new RangeError('AttentionSeq2seq: config.bag is for the simple and peeky models (attention reads every encoder state)');
     super('AttentionSeq2seq', config, rng, (V, D, H, r, Vs) => [new AttentionEncoder(Vs, D, H, r), new AttentionDecoder(V, D, H, r)]);
   }
 

@@ -84,7 +84,7 @@ export class PeekySeq2seq extends Seq2seqBase<Matrix, Encoder, PeekyDecoder> {
   readonly kind = 'peeky' as const;
 
   constructor(config: ModelConfig, rng: Random) {
-    super('PeekySeq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r), new PeekyDecoder(V, D, H, r)]);
+    super('PeekySeq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r, config.bag === true), new PeekyDecoder(V, D, H, r)]);
   }
 
   protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {

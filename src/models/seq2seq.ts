@@ -6,7 +6,7 @@
  * real tokens inside the model; PAD targets add no loss.
  *
  * Params order (serialisation relies on it):
- *   encoder: [embed.W (V×D), lstm.Wx (D×4H), lstm.Wh (H×4H), lstm.b (1×4H)]
+ *   encoder: [embed.W (V×D), lstm.Wx (D×4H), lstm.Wh (H×4H), lstm.b (1×4H)], then bag.B (V×H) when `bag` is on
  *   decoder: [embed.W (V×D), lstm.Wx (D×4H), lstm.Wh (H×4H), lstm.b (1×4H), affine.W (H×V), affine.b (1×V)]
  */
 import { Matrix } from 'ml-matrix';
@@ -17,7 +17,9 @@ import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
 import { randn, zeros } from '../layers/util';
+import { rowsOf } from '../matrix';
 import { affineRows, argmaxRows, embedRows, lstmWeights, paddingMask, stepResult } from './common';
+import { PAD } from './tokens';
 import { type PreparedQuestions, Seq2seqBase } from './base';
 import type { DecoderState, ModelConfig, StepResult } from './types';
 
@@ -25,20 +27,30 @@ export class Encoder {
   readonly embed: TimeEmbedding;
   readonly lstm: TimeLSTM;
   readonly params: Matrix[];
+  /**
+   * A bag of embeddings (V×H; the deep averaging network of Iyyer et al. 2015): the mean of its rows over
+   * the question's real tokens is added to the LSTM's last state, so the decoder sees the question's words
+   * whatever their order. Null when the model is built without it (the book's encoder).
+   */
+  readonly bag: Matrix | null;
+  private bagGrad: Matrix | null = null;
   private gradsCache: Matrix[] | undefined;
   private hs: Matrix[] = [];
+  private xs: number[][] = [];
 
-  constructor(V: number, D: number, H: number, rng: Random) {
+  constructor(V: number, D: number, H: number, rng: Random, bag = false) {
     this.embed = new TimeEmbedding(randn(V, D, 1 / 100, rng));
     const [Wx, Wh, b] = lstmWeights(D, H, rng);
     this.lstm = new TimeLSTM(Wx, Wh, b, false);
     this.lstm.initialGrad = false; // it starts from h = 0 every forward; nothing reads the gradient for it
-    this.params = [...this.embed.params, ...this.lstm.params];
+    this.bag = bag ? randn(V, H, 1 / 100, rng) : null;
+    this.params = [...this.embed.params, ...this.lstm.params, ...(this.bag ? [this.bag] : [])];
   }
 
   /** Collected on first use (the layers allocate theirs lazily). */
   get grads(): Matrix[] {
-    return (this.gradsCache ??= [...this.embed.grads, ...this.lstm.grads]);
+    if (this.bag && !this.bagGrad) this.bagGrad = zeros(this.bag.rows, this.bag.columns);
+    return (this.gradsCache ??= [...this.embed.grads, ...this.lstm.grads, ...(this.bagGrad ? [this.bagGrad] : [])]);
   }
 
   /** All hidden states, Tₑ × (N×H); PAD positions carry the previous state. */
@@ -47,23 +59,47 @@ export class Encoder {
     return this.hs;
   }
 
-  /** The hidden state after each row's last real token (N×H). */
+  /** The hidden state after each row's last real token (N×H), plus the bag's mean when the model has one. */
   forward(xs: number[][]): Matrix {
     const hs = this.forwardAll(xs);
     const H = this.lstm.hiddenSize;
-    return hs.length === 0 ? zeros(xs.length, H) : hs[hs.length - 1];
+    const last = hs.length === 0 ? zeros(xs.length, H) : hs[hs.length - 1];
+    if (!this.bag) return last;
+    this.xs = xs;
+    const out = last.clone();
+    const O = rowsOf(out);
+    const B = rowsOf(this.bag);
+    xs.forEach((row, n) => {
+      const real = row.filter((id) => id !== PAD);
+      for (const id of real) {
+        const b = B[id];
+        for (let j = 0; j < H; j++) O[n][j] += b[j] / real.length;
+      }
+    });
+    return out;
   }
 
   backwardAll(dhs: Matrix[]): void {
     this.lstm.backwardEmbedded(dhs); // and the embedding's gradient
   }
 
-  /** dh (N×H) goes to the last step only. */
+  /** dh (N×H) goes to the last step only, and to the bag's rows of the question's tokens (dh / count each). */
   backward(dh: Matrix): void {
     const T = this.hs.length;
+    if (this.bag) this.bagBackward(dh);
     const zero = zeros(dh.rows, dh.columns); // one read-only zero for every earlier step
     const dhs = Array.from({ length: T }, (_, t) => (t === T - 1 ? dh : zero));
     this.backwardAll(dhs);
+  }
+
+  private bagBackward(dh: Matrix): void {
+    const G = rowsOf(this.grads[this.grads.length - 1]);
+    for (const g of G) g.fill(0);
+    const D = rowsOf(dh);
+    this.xs.forEach((row, n) => {
+      const real = row.filter((id) => id !== PAD);
+      for (const id of real) for (let j = 0; j < D[n].length; j++) G[id][j] += D[n][j] / real.length;
+    });
   }
 }
 
@@ -138,7 +174,7 @@ export class Seq2seq extends Seq2seqBase<Matrix, Encoder, Decoder> {
   readonly kind = 'simple' as const;
 
   constructor(config: ModelConfig, rng: Random) {
-    super('Seq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r), new Decoder(V, D, H, r)]);
+    super('Seq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r, config.bag === true), new Decoder(V, D, H, r)]);
   }
 
   protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {

@@ -21,6 +21,11 @@ export interface ModelConfig {
   readonly hidden: number;
   /** Book ch. 7.3.1: the model reverses each question's real (non-PAD) tokens itself. */
   readonly reverse: boolean;
+  /**
+   * Simple and peeky models: the encoder adds a bag of embeddings (the mean of a second question embedding
+   * over the question's words) to its last state (src/models/seq2seq.ts `Encoder`). Absent = false.
+   */
+  readonly bag?: boolean;
 }
 
 /**

@@ -230,6 +230,34 @@ describe('serializeModel / deserializeModel', () => {
     });
   }
 
+  test('the bag of embeddings: on by default for peeky (one more parameter, stored as config.bag), off for simple and attention', async () => {
+    const peeky = await tinyModel('peeky');
+    assert.equal(peeky.engine.config.bag, true);
+    assert.equal(decodeModelFile(serializeModel(peeky)).header.config.bag, true);
+    assert.equal(deserializeModel(serializeModel(peeky)).engine.params.length, 11);
+    for (const kind of ['simple', 'attention'] as const) {
+      const model = await tinyModel(kind);
+      assert.equal(model.engine.config.bag, undefined);
+      assert.equal('bag' in decodeModelFile(serializeModel(model)).header.config, false, `${kind}: the header is as before`);
+    }
+  });
+
+  test('a file without config.bag (written before it existed) loads as the model without the bag and replies the same', async () => {
+    const model = (await trainChatModel(PAIRS, { ...TINY, epochs: 40, model: 'peeky', bag: false })).model;
+    const bytes = serializeModel(model);
+    assert.equal('bag' in decodeModelFile(bytes).header.config, false);
+    const back = deserializeModel(bytes, 'old.s2s');
+    assert.equal(back.engine.config.bag, undefined);
+    assert.equal(back.engine.params.length, 10);
+    for (const p of PAIRS) assert.equal(back.reply(p.question).text, model.reply(p.question).text);
+  });
+
+  test('a header that claims a bag its weights lack is refused by its shapes', async () => {
+    const content = decodeModelFile(serializeModel((await trainChatModel(PAIRS, { ...TINY, epochs: 1, model: 'peeky', bag: false })).model));
+    const tampered = encodeModelFile({ header: { ...content.header, config: { ...content.header.config, bag: true } }, weights: content.weights });
+    assert.throws(() => deserializeModel(tampered, 'b.s2s'), (e: unknown) => e instanceof ModelFileError && /^b\.s2s: invalid shapes: 10 parameters stored, expected 11/.test(e.message));
+  });
+
   test('rejects stored shapes that do not match the config', async () => {
     const content = decodeModelFile(serializeModel(await tinyModel('peeky')));
     const shapes = content.header.shapes.map(([r, c]) => [r, c] as const);
