@@ -1,22 +1,26 @@
 /**
  * `npm run bench`: speed of the matrix kernels on this model's shapes, then (when src/engine.ts is there)
- * training speed on the book's ch. 7 addition task and reply latency, and the NumPy reference
- * (bench/numpy_seq2seq.py) run on the same machine in the same run. Prints figures only, asserts nothing.
+ * training speed on the book's ch. 7 addition task and reply latency, and on the ch. 8 date task (attention),
+ * each beside its NumPy reference (bench/numpy_seq2seq.py; the book's own code for attention) run on the same
+ * machine in the same run (bench/training-bench.ts). Prints figures only, asserts nothing.
  *
  * The model is the book's PeekySeq2seq with reversed input (ch. 7.3–7.4): wordvec D = 16, hidden H = 128,
  * batch N = 128, questions of 7 chars, answers of 5 (start + 4), 45,000 questions an epoch, ~840 MFLOP of
  * matrix products per iteration (the 11 shapes below, forward and backward).
  *
  *   node out/bench/bench.js [--seconds S] [--iters N] [--rounds R] [--no-engine] [--no-numpy]
+ *                           [--only gemm,ch7,attention] [--attention-iters N] [--attention-rounds R] [--book DIR]
  *
  * --seconds: time per GEMM measurement (default 0.2); --iters: timed training iterations per round (default
  * 10); --rounds: rounds of the training timings — ours on one thread, NumPy on one, ours on two (data parallel),
  * NumPy on its default threads, in turn (default 9; each ratio is the median of the rounds' ratios).
+ * --only: the sections to run (default all three); --attention-iters/--attention-rounds: the same for the date
+ * task (default 4 rounds of 25 iterations, 100 each); --book (or SEQ2SEQ_BOOK_DIR): a checkout of
+ * oreilly-japan/deep-learning-from-scratch-2, whose ch08 code bench/book_attention.py times (without it, ours only).
  * On Node 20 the bench reruns itself with --experimental-wasm-relaxed-simd so the relaxed kernel is measured.
  */
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { Matrix } from 'ml-matrix';
 import {
   availableKernels,
@@ -29,12 +33,14 @@ import {
   setKernel,
   currentKernel,
   WasmCompute,
+  withKernel,
 } from '../src/matrix';
+import type { KernelName } from '../src/matrix';
+import { TimeAttention } from '../src/layers/attention';
 import { Random } from '../src/random';
-import type { Seq2seqModel } from '../src/models/types';
-import { DataParallel } from '../src/train/parallel';
-import { additionBatch, CHARS, PAD_IDS, START } from './addition-batch';
+import { hasNumpy, numpyGemm } from './numpy-runner';
 import { DEEP_SHAPE, GEMM_SHAPES } from './shapes';
+import { additionTask, dateTask, loadEngine, trainingFigures } from './training-bench';
 
 // ------------------------------------------------------------------------------------------- options
 
@@ -44,6 +50,12 @@ interface Options {
   readonly rounds: number;
   readonly engine: boolean;
   readonly numpy: boolean;
+  /** Sections to run: gemm (GEMM and element-wise tables), ch7 (addition training), attention (date task). */
+  readonly only: ReadonlySet<string>;
+  readonly attentionIters: number;
+  readonly attentionRounds: number;
+  /** A checkout of the book's repository (oreilly-japan/deep-learning-from-scratch-2), for the attention reference. */
+  readonly book: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -54,12 +66,20 @@ function parseOptions(argv: string[]): Options {
     if (!(value > 0)) throw new Error(`${flag}: expected a positive number, got '${argv[i + 1]}'`);
     return value;
   };
+  const text = (flag: string, fallback: string): string => {
+    const i = argv.indexOf(flag);
+    return i < 0 ? fallback : (argv[i + 1] ?? '');
+  };
   return {
     seconds: number('--seconds', 0.2),
     iters: Math.round(number('--iters', 10)),
     rounds: Math.round(number('--rounds', 9)),
     engine: !argv.includes('--no-engine'),
     numpy: !argv.includes('--no-numpy'),
+    only: new Set(text('--only', 'gemm,ch7,attention').split(',')),
+    attentionIters: Math.round(number('--attention-iters', 25)),
+    attentionRounds: Math.round(number('--attention-rounds', 4)),
+    book: text('--book', process.env.SEQ2SEQ_BOOK_DIR ?? '') || undefined,
   };
 }
 
@@ -225,190 +245,27 @@ function elementwiseRates(seconds: number): void {
   console.log(`  softmax rows 640×13:                  ${us(() => g.softmaxRows(logits, logits, 640, 13))}`);
 }
 
-// ------------------------------------------------------------------------------------------- NumPy
-
-interface NumpyTraining {
-  readonly secondsPerIteration: number;
-  readonly secondsPerEpoch: number;
-  readonly numpy: string;
-}
-
-const numpyScript = path.resolve(__dirname, '..', '..', 'bench', 'numpy_seq2seq.py');
-
-function hasNumpy(): boolean {
-  const r = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
-  return r.status === 0;
-}
-
-function runNumpy(args: string[], threads: string | undefined): unknown {
-  const env = { ...process.env };
-  if (threads === undefined) delete env.OPENBLAS_NUM_THREADS;
-  else env.OPENBLAS_NUM_THREADS = threads;
-  const r = spawnSync('python3', [numpyScript, ...args], { encoding: 'utf8', env, timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`${numpyScript} ${args.join(' ')} failed (exit ${r.status}): ${r.stderr}`);
-  const lines = r.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]) as unknown;
-}
-
-function numpyGemm(seconds: number): Map<string, number> {
-  const result = runNumpy(['--gemm', '--seconds', String(seconds)], '1') as { gemm: { name: string; gflops: number }[] };
-  return new Map(result.gemm.map((g) => [g.name, g.gflops]));
-}
-
-// ------------------------------------------------------------------------------------------- engine
-
-/** What the bench needs from src/engine.ts (H1's API), checked at run time. */
-interface EngineModel {
-  readonly params: Matrix[];
-  readonly grads: Matrix[];
-  forward(xs: number[][], ts: number[][]): number;
-  backward(dout?: number): void;
-  generate(xs: number[][], startId: number, sampleSize: number): number[][];
-}
-interface Engine {
-  createModel(kind: 'peeky', config: { vocabSize: number; wordvec: number; hidden: number; reverse: boolean }, rng: Random): EngineModel;
-  Adam: new (lr?: number) => { update(params: Matrix[], grads: Matrix[]): void };
-  clipGrads(grads: Matrix[], maxNorm: number): unknown;
-}
-
-function loadEngine(): Engine | string {
-  let mod: Record<string, unknown>;
-  try {
-    // dynamic, so that the bench builds and runs without src/engine.ts
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(path.resolve(__dirname, '..', 'src', 'engine')) as Record<string, unknown>;
-  } catch (e) {
-    return `src/engine.ts is absent or failed to load (${(e as Error).message.split('\n')[0]})`;
-  }
-  const missing = ['createModel', 'Adam', 'clipGrads'].filter((name) => typeof mod[name] !== 'function');
-  if (missing.length > 0) return `src/engine.ts lacks ${missing.join(', ')}`;
-  return mod as unknown as Engine;
-}
-
-
-interface Trainer {
-  /** Seconds per training iteration (forward, backward, clip, Adam) over `iters` iterations. */
-  measure(iters: number): { perIter: number; loss: number };
-  /** Reply latency and peak memory, printed. */
-  report(): void;
-  close(): Promise<void>;
-}
-
-/** threads > 1: data-parallel (src/train/parallel.ts), the batch's rows split across threads. */
-function trainer(engine: Engine, threads = 1): Trainer | null {
-  const N = 128;
-  const rng = new Random(1984);
-  let model: EngineModel;
-  try {
-    model = engine.createModel('peeky', { vocabSize: PAD_IDS + CHARS.length, wordvec: 16, hidden: 128, reverse: true }, rng);
-  } catch (e) {
-    console.log(`engine: createModel('peeky', ...) failed: ${(e as Error).message}`);
-    return null;
-  }
-  const optimizer = new engine.Adam(0.001);
-  const parallel = threads > 1 ? new DataParallel(model as Seq2seqModel, { threads, workerFile: path.resolve(__dirname, '..', 'src', 'worker', 'trainWorker.js') }) : null;
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = (): void => {
-    const u = process.memoryUsage();
-    peakRss = Math.max(peakRss, u.rss);
-    peakHeap = Math.max(peakHeap, u.heapUsed);
-  };
-  const step = (): number => {
-    const { xs, ts } = additionBatch(rng, N);
-    let loss: number;
-    if (parallel !== null) loss = parallel.computeGradients(xs, ts);
-    else {
-      loss = model.forward(xs, ts);
-      model.backward();
-    }
-    engine.clipGrads(model.grads, 5.0);
-    optimizer.update(model.params, model.grads);
-    sample();
-    return loss;
-  };
-  for (let i = 0; i < 2; i++) step(); // warm-up: JIT, wasm compile, memory growth
-  return {
-    measure(iters) {
-      const start = performance.now();
-      let loss = 0;
-      for (let i = 0; i < iters; i++) loss = step();
-      return { perIter: (performance.now() - start) / 1000 / iters, loss };
-    },
-    report() {
-      // reply latency: one question, 40 generated characters, greedy
-      const question = additionBatch(rng, 1).xs;
-      const latencies: number[] = [];
-      for (let i = 0; i < 7; i++) {
-        const t0 = performance.now();
-        model.generate(question, START, 40);
-        latencies.push(performance.now() - t0);
-        sample();
-      }
-      latencies.sort((x, y) => x - y);
-      console.log(`  reply latency, 40 characters greedy: median ${latencies[3].toFixed(1)} ms (min ${latencies[0].toFixed(1)})`);
-      console.log(`  peak memory: rss ${(peakRss / 2 ** 20).toFixed(0)} MiB, heap used ${(peakHeap / 2 ** 20).toFixed(0)} MiB`);
-    },
-    close: async () => parallel?.close(),
-  };
-}
-
 /**
- * Training speed, ours and NumPy's side by side: `rounds` rounds, each timing `iters` iterations of ours on
- * one thread, NumPy's on one BLAS thread, ours on two threads (data parallel) and NumPy's with its default
- * BLAS threads, in turn, so that all four see the same load; the best round of each is compared.
+ * TimeAttention forward + backward on the date task's shapes (Te 29 encoder steps, Td 10 decoder steps, N 128,
+ * H 256): the float64 layers (what ran before issue #11, still the path under the TypeScript kernel) against
+ * the float32 wasm path, the ml-matrix copies in and out included.
  */
-async function trainingFigures(engine: Engine, iters: number, rounds: number, numpy: boolean): Promise<void> {
-  const N = 128;
-  const epochQuestions = 45000;
-  const itersPerEpoch = Math.floor(epochQuestions / N); // 351, the book's max_iters
-  const threads = Math.min(2, os.availableParallelism());
-  const one = trainer(engine);
-  const two = threads > 1 ? trainer(engine, threads) : null;
-  if (one === null) return;
-  const times = { one: [] as number[], two: [] as number[], numpyOne: [] as number[], numpyDefault: [] as number[] };
-  let loss = NaN;
-  let numpyVersion = '';
-  for (let r = 0; r < rounds; r++) {
-    const m = one.measure(iters);
-    times.one.push(m.perIter);
-    loss = m.loss;
-    if (numpy) {
-      const n = runNumpy(['--iters', String(iters), '--warmup', '2'], '1') as NumpyTraining;
-      times.numpyOne.push(n.secondsPerIteration);
-      numpyVersion = n.numpy;
-    }
-    if (two !== null) times.two.push(two.measure(iters).perIter);
-    if (numpy) times.numpyDefault.push((runNumpy(['--iters', String(iters), '--warmup', '2'], undefined) as NumpyTraining).secondsPerIteration);
-  }
-  const best = { one: Math.min(...times.one), two: Math.min(...times.two), numpyOne: Math.min(...times.numpyOne), numpyDefault: Math.min(...times.numpyDefault) };
-  // The machine's speed drifts (other tenants, clocks) by ±20 % over seconds, for both programs alike: the
-  // ratio within each round, timed back to back, is steadier than the ratio of two bests.
-  const median = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+function attentionRates(seconds: number): void {
+  const build = availableKernels()[0];
+  if (build === 'typescript') return;
+  const [Te, Td, N, H] = [29, 10, 128, 256];
+  const rng = new Random(3);
+  const series = (T: number): Matrix[] => Array.from({ length: T }, () => randomMatrix(rng, N, H).mul(0.3));
+  const [enc, dec, dout] = [series(Te), series(Td), series(Td)];
+  const layer = new TimeAttention();
+  const run = (): void => {
+    layer.forward(enc, dec);
+    layer.backward(dout);
   };
-  const roundRatios = (a: number[], b: number[]): number[] => a.map((x, i) => x / b[i]);
-  const line = (what: string, perIter: number): string =>
-    `  ${(what + ':').padEnd(26)} ${(perIter * 1000).toFixed(1)} ms/iteration, ${(N / perIter).toFixed(0)} samples/s, ${(perIter * itersPerEpoch).toFixed(1)} s/epoch`;
-  console.log(`\nTraining (PeekySeq2seq, reverse, D=16, H=128, N=${N}, kernel ${currentKernel().name}), ${rounds} rounds of ${iters} iterations (times: the best round), ` +
-    `${numpy ? 'ours and NumPy\'s in turn' : 'no NumPy'}; epochs extrapolated to ${epochQuestions} questions (${itersPerEpoch} iterations):`);
-  console.log(`${line('ours, 1 thread', best.one)}, last loss ${loss.toFixed(3)}`);
-  if (numpy) console.log(line(`NumPy ${numpyVersion}, 1 thread`, best.numpyOne) + ' (bench/numpy_seq2seq.py, float32, OPENBLAS_NUM_THREADS=1)');
-  if (two !== null) console.log(line(`ours, ${threads} threads`, best.two) + ' (data parallel: the batch\'s rows split between threads)');
-  if (numpy) console.log(line('NumPy, default threads', best.numpyDefault) + ` (OpenBLAS picks its threads; ${os.availableParallelism()} cores here)`);
-  if (numpy) {
-    const show = (what: string, ours: number[], theirs: number[]): void => {
-      const r = roundRatios(ours, theirs);
-      console.log(`  ours/NumPy epoch time, ${what}: ${median(r).toFixed(2)} (median of the ${r.length} rounds' ratios; ` +
-        `range ${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)}; best against best ${(Math.min(...ours) / Math.min(...theirs)).toFixed(2)})`);
-    };
-    show('one thread each', times.one, times.numpyOne);
-    if (two !== null) show(`${threads} threads / NumPy's default threads`, times.two, times.numpyDefault);
-  }
-  one.report();
-  await one.close();
-  await two?.close();
+  const ms = (kernel: KernelName): number => withKernel(kernel, () => 1000 / rate(run, Math.max(seconds, 0.6)));
+  const [f64, f32] = [ms('typescript'), ms(build)];
+  console.log(`\nTimeAttention forward + backward, Te=${Te} Td=${Td} N=${N} H=${H}: float64 layers ${f64.toFixed(1)} ms, ` +
+    `${build} wasm ${f32.toFixed(1)} ms (${(f64 / f32).toFixed(1)}× faster; copies to and from ml-matrix included)`);
 }
 
 // ------------------------------------------------------------------------------------------- main
@@ -425,13 +282,25 @@ async function main(): Promise<void> {
   const numpy = options.numpy && hasNumpy();
   if (!numpy) console.log(options.numpy ? 'NumPy is absent (python3 -c "import numpy" failed): no NumPy reference.' : 'NumPy skipped (--no-numpy).');
 
-  gemmRates(options.seconds, numpy ? numpyGemm(Math.min(options.seconds, 0.2)) : null);
-  elementwiseRates(options.seconds);
+  if (options.only.has('gemm')) {
+    gemmRates(options.seconds, numpy ? numpyGemm(Math.min(options.seconds, 0.2)) : null);
+    elementwiseRates(options.seconds);
+    attentionRates(options.seconds);
+  }
 
   if (options.engine) {
     const engine = loadEngine();
     if (typeof engine === 'string') console.log(`\nTraining figures skipped: ${engine}.`);
-    else await trainingFigures(engine, options.iters, options.rounds, numpy);
+    else {
+      if (options.only.has('ch7')) await trainingFigures(engine, additionTask(), options.iters, options.rounds, numpy, true);
+      if (options.only.has('attention')) {
+        if (options.book === undefined) {
+          console.log('\nAttention on the date task: no NumPy reference without the book\'s code (--book DIR or SEQ2SEQ_BOOK_DIR: a checkout of ' +
+            'https://github.com/oreilly-japan/deep-learning-from-scratch-2); ours alone:');
+        }
+        await trainingFigures(engine, dateTask(options.book ?? ''), options.attentionIters, options.attentionRounds, numpy && options.book !== undefined, false);
+      }
+    }
   }
   console.log(`\nAt the end: ${loadLine()}`);
 }

@@ -28,8 +28,8 @@ export async function defaultPairsSource(extensionUri: vscode.Uri): Promise<Pick
  * which a browser page that is not cross-origin isolated (vscode.dev) does not give.
  */
 export function fitTrainOptions(options: TrainOptions, log: (message: string) => void): TrainOptions {
-  if (options.threads === undefined || options.threads <= 1) return options;
-  log(`training.threads ${options.threads} ignored in the browser: the training worker trains alone`);
+  if (options.threads === 1) return options;
+  if (options.threads !== undefined) log(`training.threads ${options.threads} ignored in the browser: the training worker trains alone`);
   return { ...options, threads: 1 };
 }
 

@@ -85,7 +85,7 @@ export function readTrainOptions(defaults: TrainOptions): TrainOptions {
     validation: pick(c, 'training.validationSplit', defaults.validation),
     patience: pick(c, 'training.patience', defaults.patience),
     seed: pick(c, 'training.seed', defaults.seed),
-    threads: pick(c, 'training.threads', defaults.threads ?? 1),
+    threads: pick<number | undefined>(c, 'training.threads', defaults.threads), // undefined: automatic (autoThreads)
     maxVocabulary: pick(c, 'limits.maxVocabulary', defaults.maxVocabulary ?? 30_000),
     includeDefaultPairs: pick(c, 'training.includeDefaultPairs', defaults.includeDefaultPairs ?? true) !== false,
     normalize,

@@ -4,7 +4,7 @@
  * FAQ domains in English and Japanese; README.md, "Answers you can trust").
  */
 import { DEFAULT_NORMALIZE_OPTIONS } from '../text/normalize';
-import type { DecodeOptions, TrainOptions } from './types';
+import type { DecodeOptions, PairsReadResult, TrainOptions } from './types';
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   /**
@@ -48,9 +48,46 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 1,
   /** 30,000 tokens at H 128, D 32 is about 10 M weights (≈ 300 MB with gradients and Adam's moments in float64). */
   maxVocabulary: 30_000,
-  /** One thread: the same seed then gives the same model on every machine (more threads round differently). */
-  threads: 1,
+  // threads: absent, so chosen per training (src/train/parallel.ts `autoThreads`): 2 for batches of 64 rows or
+  // more on 2+ cores, else 1. The default batch of 16 stays on one thread, where the same seed gives the same
+  // model on every machine (more threads add the gradients in another order, so they round differently).
 };
+
+/**
+ * The book's fixed-width files (`16+75  _91`, `september 27, 1994  _1994-09-27`) hold its character tasks:
+ * every character of a question matters and the answer is computed from it, not chosen among a few. The
+ * dialog defaults above slow these down (issue #11, docs/engine.md: on the book's date split, 300 iterations
+ * in, word dropout and keyword copies hide the digits the answer needs), so such a file trains as the book
+ * trains it: questions and answers as characters in one table, no question noise, no small talk.
+ */
+export const CHARACTER_TASK_OPTIONS: Pick<TrainOptions, 'tokenizer' | 'questionTokens' | 'questionNoise' | 'includeDefaultPairs'> = {
+  tokenizer: 'char',
+  questionTokens: 'same',
+  questionNoise: 0,
+  includeDefaultPairs: false,
+};
+
+/**
+ * The options a pairs file of `format` trains with: `given` (what the user chose) over CHARACTER_TASK_OPTIONS
+ * when `characters` says so (CLI `--characters` / `--no-characters`), or by default for the fixed-width format.
+ */
+export function optionsForFormat(format: PairsReadResult['format'], given: Partial<TrainOptions>, characters = format === 'fixed'): Partial<TrainOptions> {
+  return characters ? { ...CHARACTER_TASK_OPTIONS, ...given } : given;
+}
+
+/** Whether a model was trained with CHARACTER_TASK_OPTIONS (its answers computed from the questions, not chosen). */
+export function isCharacterTask(options: Partial<TrainOptions>): boolean {
+  return options.tokenizer === 'char' && options.questionTokens !== 'words' && (options.questionNoise ?? 0) === 0;
+}
+
+/**
+ * Whether a training adds the bag of embeddings to the encoder (TrainOptions.bag): as asked, else for the
+ * dialog defaults only (peeky, word questions). On the quality benchmark it lifts unseen phrasings answered
+ * right (docs/trust.md).
+ */
+export function usesBag(o: Pick<TrainOptions, 'bag' | 'model' | 'questionTokens'>): boolean {
+  return o.bag ?? (o.model === 'peeky' && o.questionTokens === 'words');
+}
 
 /** Greedy, constrained to the trained answers when the model knows them, at the model's own length limit. */
 export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { strategy: 'greedy' };

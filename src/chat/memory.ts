@@ -35,6 +35,8 @@ export interface TrainingShape {
   readonly vocabSize: number;
   /** Encoder vocabulary size when questions have their own table; else vocabSize. */
   readonly sourceVocabSize?: number;
+  /** The encoder's bag of embeddings (ModelConfig.bag): Vs×H more weights. */
+  readonly bag?: boolean;
   readonly wordvec: number;
   readonly hidden: number;
   /** Rows of the largest training batch: min(batchSize, training pairs). */
@@ -61,11 +63,11 @@ export interface MemoryEstimate {
 }
 
 /** Weights of a model of this shape, per kind (src/models: the params lists). */
-export function parameterCount(s: Pick<TrainingShape, 'kind' | 'vocabSize' | 'sourceVocabSize' | 'wordvec' | 'hidden'>): number {
+export function parameterCount(s: Pick<TrainingShape, 'kind' | 'vocabSize' | 'sourceVocabSize' | 'wordvec' | 'hidden' | 'bag'>): number {
   const { vocabSize: V, wordvec: D, hidden: H } = s;
   const Vs = s.sourceVocabSize ?? V;
   const lstm = (input: number): number => input * 4 * H + H * 4 * H + 4 * H;
-  const encoder = Vs * D + lstm(D);
+  const encoder = Vs * D + lstm(D) + (s.bag === true ? Vs * H : 0);
   // simple: [embed, lstm(D), affine H×V]; peeky: lstm(H+D), affine (2H)×V; attention: lstm(D), affine (2H)×V.
   const decoderLstm = s.kind === 'peeky' ? lstm(H + D) : lstm(D);
   const affineIn = s.kind === 'simple' ? H : 2 * H;

@@ -33,6 +33,7 @@ export function serializeModel(model: ChatModel): Uint8Array {
       ...(engine.config.sourceVocabSize !== undefined ? { sourceVocabSize: engine.config.sourceVocabSize } : {}),
       wordvec: engine.config.wordvec,
       hidden: engine.config.hidden,
+      ...(engine.config.bag === true ? { bag: true } : {}),
     },
     reverse: engine.config.reverse,
     tokenizer: model.options.tokenizer,
@@ -119,6 +120,7 @@ function* buildSteps(content: ModelFileContent, source: string): Generator<void,
     wordvec: header.config.wordvec,
     hidden: header.config.hidden,
     reverse: header.reverse,
+    ...(header.config.bag === true ? { bag: true } : {}),
   };
   // Before building the network, check that the config fits the weights the file really stores: the
   // encoder alone holds V×D (embedding) + D×4H + H×4H (LSTM) weights. A header that claims more is

@@ -113,6 +113,13 @@ export interface TrainOptions {
    * that the model learns to answer from part of a question and the UNK embedding is trained. 0 = none.
    */
   readonly questionNoise?: number;
+  /**
+   * Simple and peeky models: the encoder adds a bag of embeddings (the mean of a second question embedding
+   * over the question's words) to its last state, so a rephrasing with the same words in another order
+   * reads alike (src/models/seq2seq.ts `Encoder`). Absent = on for peeky with word questions (the dialog
+   * defaults), off otherwise (the book's models and character tasks).
+   */
+  readonly bag?: boolean;
   readonly reverse: boolean;
   readonly tokenizer: 'char' | 'word';
   readonly normalize: NormalizeOptions;
@@ -140,8 +147,9 @@ export interface TrainOptions {
   readonly maxTrainingMemory?: number;
   /**
    * Threads that share each mini-batch (data parallelism: this one and threads − 1 worker threads, each
-   * taking a part of the rows; src/train/parallel.ts). 1 = this thread only. Needs the caller to say where
-   * the worker script is (trainChatModel's `environment.workerFile`); without it training uses one thread.
+   * taking a part of the rows; src/train/parallel.ts). 1 = this thread only. Absent: 2 when batchSize is 64
+   * or more and the caller reports 2+ processors (`environment.cores`), else 1 (`autoThreads`). Needs the
+   * caller to say where the worker script is (`environment.workerFile`); without it training uses one thread.
    */
   readonly threads?: number;
   /**

@@ -27,7 +27,7 @@ export const FINE_TUNE_FLAGS: Record<string, FlagSpec> = {
 };
 
 /** Train flags that shape a model: a fine-tuned model keeps its own. */
-const KEPT_FROM_MODEL = ['model', 'reverse', 'tokenizer', 'hidden', 'wordvec', 'batch', 'val', 'patience', 'threads', 'default-pairs', 'max-vocabulary'];
+const KEPT_FROM_MODEL = ['model', 'reverse', 'tokenizer', 'hidden', 'wordvec', 'batch', 'val', 'patience', 'threads', 'default-pairs', 'max-vocabulary', 'characters'];
 
 export const FINE_TUNE_USAGE = `train --from (fine-tuning; docs/corrections.md): continues training <model-file> on the pairs of
   <corrections-file> mixed with a replay sample of the pairs it knows; new words and characters grow its

@@ -18,6 +18,8 @@ import {
   readDefaultPairs,
   DEFAULT_TRAIN_OPTIONS,
   deserializeModel,
+  isCharacterTask,
+  optionsForFormat,
   evaluatePairs,
   MAX_SEED,
   MAX_THREADS,
@@ -41,6 +43,7 @@ import { modelCard } from '../insight/card';
 import { buildEvaluationReport, compareReports } from '../insight/evaluation';
 import { renderReportHtml } from '../insight/reportHtml';
 import { appendRun, CurveRecorder, withoutTimes } from '../train/curves';
+import { autoThreads, AUTO_THREADS_MIN_BATCH } from '../train/parallel';
 import { currentKernel } from '../matrix';
 import { num, parseArgs, str, UsageError, type FlagSpec, type ParsedArgs } from './args';
 import { fineTuneCommand, FINE_TUNE_FLAGS, FINE_TUNE_USAGE } from './finetune';
@@ -67,6 +70,9 @@ const TRAIN_HELP = `train options (the pairs file \`-\` reads standard input):
   --json                  print a JSON summary on stdout when training ends: {model, pairs, format, epochs, loss,
                           accuracy, stoppedBy, seconds, warnings}
   --no-default-pairs      leave out the embedded small talk (greetings, thanks), trained with yours by default
+  --characters, --no-characters
+                          train as the book's character tasks (dates, sums): questions and answers as characters,
+                          no question noise, no small talk (default on for the book's fixed-width files only)
   --model KIND            simple | peeky | attention (default ${DEFAULT_TRAIN_OPTIONS.model})
   --reverse, --no-reverse reverse questions (default ${DEFAULT_TRAIN_OPTIONS.reverse ? 'on' : 'off'})
   --tokenizer KIND        char | word (default ${DEFAULT_TRAIN_OPTIONS.tokenizer}; questions are always read as words)
@@ -78,8 +84,8 @@ const TRAIN_HELP = `train options (the pairs file \`-\` reads standard input):
   --seed N                random seed (default ${DEFAULT_TRAIN_OPTIONS.seed})
   --val X                 fraction held out for validation, 0 = training pairs (default ${DEFAULT_TRAIN_OPTIONS.validation})
   --patience N            epochs without improvement before stopping, 0 = never (default ${DEFAULT_TRAIN_OPTIONS.patience})
-  --threads N             threads sharing each batch, 1 = no helper threads (default ${DEFAULT_TRAIN_OPTIONS.threads ?? 1};
-                          at most the processors available)
+  --threads N             threads sharing each batch, 1 = no helper threads (default: 2 when --batch is
+                          ${AUTO_THREADS_MIN_BATCH} or more and there are 2+ processors, else 1; at most the processors available)
   --deterministic         fixed dates in the model file (1970, or SOURCE_DATE_EPOCH when set), so the same
                           seed and data give the same bytes; SOURCE_DATE_EPOCH alone does the same
   Limits: --max-file-bytes N, --max-line-length N, --max-pairs N, --max-field-length N,
@@ -177,6 +183,7 @@ const TRAIN_FLAGS: Record<string, FlagSpec> = {
   threads: { type: 'int', min: 1, max: MAX_THREADS },
   deterministic: { type: 'boolean' },
   'default-pairs': { type: 'boolean', negatable: true },
+  characters: { type: 'boolean', negatable: true },
   ...FINE_TUNE_FLAGS,
   ...LIMIT_FLAGS,
   ...JSON_FLAG,
@@ -287,11 +294,18 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   const pairsName = displayName(pairsPath);
   const read = readPairs(bytes, pairsName, limits);
   for (const w of read.warnings) io.stderr.write(`warning: ${w.file}:${w.line}: ${w.message}\n`);
+  // The book's fixed-width format: its character tasks, trained as the book does (CHARACTER_TASK_OPTIONS).
+  const characters = args.flags.get('characters');
+  const trainOptions = optionsForFormat(read.format, options, typeof characters === 'boolean' ? characters : read.format === 'fixed');
   const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
-  const threads = options.threads ?? DEFAULT_TRAIN_OPTIONS.threads ?? 1;
+  const threads = options.threads ?? autoThreads(options.batchSize ?? DEFAULT_TRAIN_OPTIONS.batchSize, cores);
   const printer = new ProgressPrinter(io.stderr, epochs, process.env);
   return withStopSignals(io, printer, async (signal, stoppedBy) => {
     io.stderr.write(`${pairsName}: ${plural(read.pairs.length, 'pair')} (${read.format}); kernel ${currentKernel().name}, ${plural(threads, 'thread')}\n`);
+    if (trainOptions !== options) {
+      const why = characters === true ? '--characters' : "the book's fixed-width format";
+      io.stderr.write(`${pairsName}: ${why}, trained as the book's character tasks: characters, no question noise, no small talk\n`);
+    }
     const curves = new CurveRecorder(epochs);
     const callbacks = {
       onProgress: (p: TrainProgress): void => {
@@ -307,9 +321,10 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
         io.stderr.write(`warning: ${message}\n`);
       },
     };
-    const result = await trainChatModel(read.pairs, options, callbacks, signal, sha256Hex(bytes), {
+    const result = await trainChatModel(read.pairs, trainOptions, callbacks, signal, sha256Hex(bytes), {
       workerFile: TRAIN_WORKER,
-      ...(options.includeDefaultPairs === false ? {} : { defaultPairs: readDefaultPairs(PACKAGE_ROOT) }),
+      cores,
+      ...(trainOptions.includeDefaultPairs === false ? {} : { defaultPairs: readDefaultPairs(PACKAGE_ROOT) }),
     });
     printer.clear();
     const r = result.report;
@@ -418,6 +433,18 @@ function gate(what: string, k: number, n: number, min: number | undefined, io: I
   return EXIT_BAD_INPUT;
 }
 
+/**
+ * For a model of the book's character tasks (answers computed from the question: dates, sums), how many pairs
+ * expect an answer it never trained, when `decode` constrains replies to the trained answers (0 otherwise:
+ * for dialog an untrained answer is a plain failure).
+ */
+function untrainedAnswers(model: ChatModel, pairs: readonly { answer: string }[], decode: DecodeOptions): number {
+  const trained = model.knowledge?.answers;
+  if (!isCharacterTask(model.options) || trained === undefined || trained.length === 0 || decode.strategy !== 'greedy' || decode.constrained === false) return 0;
+  const known = new Set(trained);
+  return pairs.filter((p) => !known.has(model.expectedReply(p.answer))).length;
+}
+
 async function evaluate(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, EVAL_FLAGS);
   const unknown = str(args, 'unknown');
@@ -457,6 +484,12 @@ async function evaluate(argv: readonly string[], io: Io): Promise<number> {
   }
   const pairsName = displayName(pairsPath);
   const read = readPairs(await readInput(pairsPath, io.stdin, limits), pairsName, limits);
+  const unseen = untrainedAnswers(model, read.pairs, decode);
+  if (unseen > 0) {
+    // A computed answer (a date, a sum) that training never saw cannot be replied when replies are chosen among the trained ones.
+    io.stderr.write(`note: ${percent(unseen, read.pairs.length)} of the expected answers were never trained, and replies constrained to ` +
+      'the trained answers cannot give them; --free generates any text (answers computed from the question, like the book\'s dates)\n');
+  }
   const outcomes = evaluatePairs(model, read.pairs, decode);
   const result = summarizeOutcomes(outcomes);
   if (json) {

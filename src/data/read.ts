@@ -40,6 +40,10 @@ export function detectFormat(fileName: string, text: string): PairFormat {
   // Look at the first few content lines only.
   const sample = text.slice(0, 64 * 1024).split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#')).slice(0, 20);
   if (sample.some((l) => l.includes('\t'))) return 'tsv';
+  // The book's layout: every line as wide as the others, '_' in the same column (date.txt's questions hold commas).
+  if (sample.length > 1 && sample.every((l) => l.trimEnd().length > 0 && l.replace(/\r$/, '').length === sample[0].replace(/\r$/, '').length && l.indexOf('_') > 0 && l.indexOf('_') === sample[0].indexOf('_'))) {
+    return 'fixed';
+  }
   if (sample.length > 0 && sample[0].includes('_') && !sample[0].includes(',')) return 'fixed';
   if (sample.some((l) => l.includes(','))) return 'csv';
   if (sample.some((l) => l.includes('_'))) return 'fixed';

@@ -42,7 +42,7 @@ export function makeAdditionData(count: number, rng: Random): AdditionExample[] 
  * (padding kept), answer = the rest from `_` on (padding kept), as `sequence.load_data` splits them;
  * then shuffled with `rng` (the book shuffles before its 90/10 split).
  */
-export function parseBookLines(text: string, rng: Random, where = 'data file'): AdditionExample[] {
+export function parseBookLines(text: string, rng: Random, where = 'data file', shuffle = true): AdditionExample[] {
   const out: AdditionExample[] = [];
   text.split('\n').forEach((line, i) => {
     if (line === '') return;
@@ -52,7 +52,7 @@ export function parseBookLines(text: string, rng: Random, where = 'data file'): 
   });
   const widths = new Set(out.map((e) => `${e.question.length}/${e.answer.length}`));
   if (widths.size > 1) throw new RangeError(`${where}: expected fixed-width lines, got ${widths.size} question/answer widths (${[...widths].slice(0, 3).join(', ')}…)`);
-  return rng.shuffle(out);
+  return shuffle ? rng.shuffle(out) : out;
 }
 
 /** Character vocabulary in order of first appearance, ids from FIRST_TOKEN_ID (0..3 stay reserved). */
@@ -122,6 +122,12 @@ export interface AdditionOptions {
    * 45,000 / 5,000 as the book's `sequence.load_data` does (its NumPy shuffle order is not reproduced).
    */
   file?: string;
+  /**
+   * `--book-order`: the file's lines are already in the order the book's `load_data` shuffles them to
+   * (scripts/dates-vs-book.sh writes them so), so they are split as they come, first 45,000 train, last
+   * 5,000 test: the book's own split.
+   */
+  bookOrder?: boolean;
 }
 
 export const BOOK_OPTIONS: AdditionOptions = {
@@ -148,6 +154,7 @@ export function parseArgs(argv: string[], defaults: AdditionOptions = BOOK_OPTIO
         break;
       }
       case '--reverse': o.reverse = true; break;
+      case '--book-order': o.bookOrder = true; break;
       case '--epochs': o.epochs = num(a, argv[++i]); break;
       case '--limit': o.limit = Math.min(45000, num(a, argv[++i])); break;
       case '--test-limit': o.testLimit = Math.min(5000, num(a, argv[++i])); testLimitSet = true; break;
@@ -171,7 +178,7 @@ export function parseArgs(argv: string[], defaults: AdditionOptions = BOOK_OPTIO
 
 export async function runAddition(o: AdditionOptions, log: (line: string) => void): Promise<number[]> {
   const rng = new Random(o.seed);
-  const data = o.file === undefined ? makeAdditionData(50000, rng) : parseBookLines(readFileSync(o.file, 'utf8'), rng, o.file);
+  const data = o.file === undefined ? makeAdditionData(50000, rng) : parseBookLines(readFileSync(o.file, 'utf8'), rng, o.file, o.bookOrder !== true);
   return runCharTask('addition', data, rng, o, log);
 }
 

@@ -9,6 +9,7 @@
  * Usage: node out/src/experiments/dates.js [--model attention|peeky|simple] [--epochs N] [--limit M]
  *        [--test-limit K] [--seed S] [--batch B] [--lr LR] [--hidden H] [--wordvec D]
  *        [--file path/to/dataset/date.txt]   (the book's own file instead of generated data)
+ *        [--book-order]   (the file is already in the book's shuffled order: split it as it comes)
  * Book settings: wordvec 16, hidden 256, batch 128, Adam lr 0.001, clip 5, 10 epochs; the book reports
  * ≈ 100 % test accuracy from the second epoch on (attention), peeky ≈ 99 %, simple ≈ 1 % after 10.
  */
@@ -19,21 +20,21 @@ import { type AdditionExample, type AdditionOptions, parseArgs, parseBookLines, 
 export const DATE_QUESTION_WIDTH = 29; // "WEDNESDAY, SEPTEMBER 27, 1995"
 export const DATE_ANSWER_WIDTH = 11; // "_1994-09-27"
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+export const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 /** Years the generator draws; with two-digit years (2/10/93) this range keeps them unambiguous. */
 const FIRST_YEAR = 1970;
 const LAST_YEAR = 2029;
 
-type Case = 'lower' | 'title' | 'upper';
+export type Case = 'lower' | 'title' | 'upper';
 
-function cased(word: string, c: Case): string {
+export function cased(word: string, c: Case): string {
   if (c === 'upper') return word.toUpperCase();
   if (c === 'title') return word[0].toUpperCase() + word.slice(1);
   return word;
 }
 
-const two = (n: number): string => String(n).padStart(2, '0');
+export const two = (n: number): string => String(n).padStart(2, '0');
 
 /** A date in one of date.txt's human forms; `rng` picks the form, the case and the date. */
 export function formatHumanDate(year: number, month: number, day: number, rng: Random): string {
@@ -75,7 +76,7 @@ export const BOOK_DATE_OPTIONS: AdditionOptions = {
 
 export async function runDates(o: AdditionOptions, log: (line: string) => void): Promise<number[]> {
   const rng = new Random(o.seed);
-  const data = o.file === undefined ? makeDateData(50000, rng) : parseBookLines(readFileSync(o.file, 'utf8'), rng, o.file);
+  const data = o.file === undefined ? makeDateData(50000, rng) : parseBookLines(readFileSync(o.file, 'utf8'), rng, o.file, o.bookOrder !== true);
   return runCharTask('dates', data, rng, o, log);
 }
 

@@ -48,6 +48,8 @@ export interface ModelFileConfig {
   readonly sourceVocabSize?: number;
   readonly wordvec: number;
   readonly hidden: number;
+  /** Simple and peeky: the encoder's bag of embeddings (one more V×H parameter); absent = false (older files). */
+  readonly bag?: boolean;
 }
 
 export interface ModelFileHeader {
@@ -173,6 +175,8 @@ export function headerProblem(value: unknown): string | undefined {
   if (vocab.length !== config.vocabSize) return `vocabulary has ${vocab.length} tokens but config.vocabSize is ${String(config.vocabSize)}`;
   if (new Set(vocab).size !== vocab.length) return 'vocabulary lists a token twice';
   if (config.sourceVocabSize !== undefined && !isPositiveInt(config.sourceVocabSize)) return `expected config.sourceVocabSize to be a positive integer, got ${JSON.stringify(config.sourceVocabSize)}`;
+  if (config.bag !== undefined && typeof config.bag !== 'boolean') return `expected config.bag to be a boolean, got ${JSON.stringify(config.bag)}`;
+  if (config.bag === true && h.kind === 'attention') return 'config.bag is set but the model kind is attention (only simple and peeky models have a bag)';
   if (h.knowledge !== undefined) {
     const problem = knowledgeProblem(h.knowledge, config);
     if (problem) return problem;

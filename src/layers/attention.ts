@@ -11,6 +11,7 @@ import { rowsOf, ShapeError } from '../matrix';
 import { softmaxRow } from './softmax';
 import { cloneMatrix, expectSeries, expectShape, zeros } from './util';
 import type { TimeMask } from './time-lstm';
+import { WasmTimeAttention } from './wasm-attention';
 
 /** c = Σ_t a[:, t] ⊙ hs_t : hs T × (N×H), a (N×T) → c (N×H). */
 export class WeightSum {
@@ -187,11 +188,18 @@ export class Attention {
   }
 }
 
-/** One Attention per decoder step: hsEnc Tₑ × (N×H), hsDec T_d × (N×H) → contexts T_d × (N×H). */
+/**
+ * One Attention per decoder step: hsEnc Tₑ × (N×H), hsDec T_d × (N×H) → contexts T_d × (N×H). While a wasm
+ * kernel is active, all steps run at once in float32 (src/layers/wasm-attention.ts); with the TypeScript
+ * kernel, the float64 layers above, the reference.
+ */
 export class TimeAttention {
   readonly params: Matrix[] = [];
   readonly grads: Matrix[] = [];
   private layers: Attention[] = [];
+  private readonly fast = new WasmTimeAttention();
+  /** Whether the last forward ran on the wasm path (then backward does too). */
+  private fastUsed = false;
   private encShape: [number, number, number] = [0, 0, 0]; // [Tₑ, N, H]
   /** attentionWeights[t] is (N×Tₑ): decoder step t's weights over encoder positions. */
   attentionWeights: Matrix[] = [];
@@ -200,6 +208,19 @@ export class TimeAttention {
     this.layers = [];
     this.attentionWeights = [];
     this.encShape = [hsEnc.length, hsEnc[0]?.rows ?? 0, hsEnc[0]?.columns ?? 0];
+    this.fastUsed = hsEnc.length > 0 && hsDec.length > 0 && this.fast.ready();
+    if (this.fastUsed) {
+      const [Te, N, H] = this.encShape;
+      expectSeries('TimeAttention.forward', 'hsEnc', hsEnc);
+      const [Nd] = expectSeries('TimeAttention.forward', 'hsDec', hsDec, H);
+      if (Nd !== N) throw new ShapeError(`TimeAttention.forward: hsDec has ${Nd} rows, hsEnc ${N}`);
+      if (mask !== undefined && (mask.length !== Te || mask.some((m) => m.length !== N))) {
+        throw new ShapeError(`TimeAttention.forward: mask expected ${Te}×${N} (T×N), got ${mask.length}×${mask[0]?.length ?? 0}`);
+      }
+      const { cs, weights } = this.fast.forward(hsEnc, hsDec, mask);
+      this.attentionWeights = weights;
+      return cs;
+    }
     return hsDec.map((h) => {
       const layer = new Attention();
       const c = layer.forward(hsEnc, h, mask);
@@ -211,10 +232,16 @@ export class TimeAttention {
 
   /** dout T_d × (N×H) → dhsEnc Tₑ × (N×H) (summed over decoder steps), dhsDec T_d × (N×H). */
   backward(dout: Matrix[]): { dhsEnc: Matrix[]; dhsDec: Matrix[] } {
-    if (dout.length !== this.layers.length) {
-      throw new RangeError(`TimeAttention.backward: expected ${this.layers.length} time steps of dout, got ${dout.length}`);
+    const steps = this.fastUsed ? this.attentionWeights.length : this.layers.length;
+    if (dout.length !== steps) {
+      throw new RangeError(`TimeAttention.backward: expected ${steps} time steps of dout, got ${dout.length}`);
     }
     const [Te, N, H] = this.encShape;
+    if (this.fastUsed) {
+      const [Nd] = expectSeries('TimeAttention.backward', 'dout', dout, H);
+      if (Nd !== N) throw new ShapeError(`TimeAttention.backward: dout has ${Nd} rows, expected ${N}`);
+      return this.fast.backward(dout);
+    }
     const dhsEnc = Array.from({ length: Te }, () => zeros(N, H));
     const dhsDec: Matrix[] = [];
     for (let t = 0; t < dout.length; t++) dhsDec.push(this.layers[t].backward(dout[t], dhsEnc).dh); // every step adds into dhsEnc

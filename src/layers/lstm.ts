@@ -14,7 +14,7 @@
 import { Matrix } from 'ml-matrix';
 import { matmul, matmulNT, matmulTN, rowsOf } from '../matrix';
 import { expectShape, sigmoid, sumRowsInto, zeros } from './util';
-import { wasmLstmStep } from './wasm-layers';
+import { wasmLstmStep, type WeightsPin } from './wasm-layers';
 
 /** What a step's backward needs: inputs, post-activation gates (N×4H, [f|g|i|o]) and tanh(c). */
 export interface LstmStepCache {
@@ -97,16 +97,17 @@ export function lstmStepForward(
 
 /**
  * One forward step for decoding (no backward cache): on the float32 wasm path when a wasm kernel is active
- * (the gate math there is ~30× faster than the float64 loop above), else `lstmStepForward`.
+ * (the gate math there is ~30× faster than the float64 loop above), else `lstmStepForward`. `pin`: the
+ * decode's WeightsPin, so that the weights are copied into wasm memory once per decode (wasm-layers.ts).
  */
-export function lstmDecodeStep(x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Matrix, Wh: Matrix, b: Matrix): { h: Matrix; c: Matrix } {
+export function lstmDecodeStep(x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Matrix, Wh: Matrix, b: Matrix, pin?: WeightsPin): { h: Matrix; c: Matrix } {
   const H = Wh.rows;
   const N = x.rows;
   expectShape('LSTM.forward', 'x', x, N, Wx.rows);
   expectShape('LSTM.forward', 'h_prev', hPrev, N, H);
   expectShape('LSTM.forward', 'c_prev', cPrev, N, H);
   if (N > 0) {
-    const fast = wasmLstmStep(x, hPrev, cPrev, Wx, Wh, b);
+    const fast = wasmLstmStep(x, hPrev, cPrev, Wx, Wh, b, pin);
     if (fast !== null) return fast;
   }
   const { h, c } = lstmStepForward(x, hPrev, cPrev, Wx, Wh, b);

@@ -63,12 +63,24 @@ function matrixAt(f32: Float32Array, at: number, rows: number, columns: number):
 const stepWasm = new LayerWasm();
 
 /**
+ * A decode's promise that the weights it steps with stay as they are between its steps (one reply: encode,
+ * then steps, with no training in between; `Seq2seqBase.encode` makes one per decode and the states carry it).
+ * `wasmLstmStep` then copies Wx, Wh and b into the step module at the decode's first step only, instead of at
+ * every step (the copy was about 60 % of a step at H = 128).
+ */
+export class WeightsPin {}
+
+/** The weights in the step module, for the pin and the matrices they were copied for; null: none kept. */
+let resident: { pin: WeightsPin; g: WasmCompute; Wx: Matrix; Wh: Matrix; b: Matrix; at: { Wx: number; Wh: number; b: number }; top: number } | null = null;
+
+/**
  * One LSTM step without a backward cache — a decoder's step while replying: A = x·Wx + h·Wh + b, the gates,
  * c and h (book ch. 6.3) in float32 wasm, with the weights copied in for the step (the float64 `matmul`
- * path copies them too). x (N×D), hPrev, cPrev (N×H) → h, c (N×H). Null when no wasm kernel is active or H
- * is not a multiple of 4: the caller then takes the float64 step.
+ * path copies them too) unless `pin` is the one they were copied for (see WeightsPin). x (N×D), hPrev, cPrev
+ * (N×H) → h, c (N×H). Null when no wasm kernel is active or H is not a multiple of 4: the caller then takes
+ * the float64 step.
  */
-export function wasmLstmStep(x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Matrix, Wh: Matrix, b: Matrix): { h: Matrix; c: Matrix } | null {
+export function wasmLstmStep(x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Matrix, Wh: Matrix, b: Matrix, pin?: WeightsPin): { h: Matrix; c: Matrix } | null {
   const H = Wh.rows;
   const g = H % 4 === 0 ? stepWasm.get() : null;
   if (g === null) return null;
@@ -76,17 +88,27 @@ export function wasmLstmStep(x: Matrix, hPrev: Matrix, cPrev: Matrix, Wx: Matrix
   const D = Wx.rows;
   const H4 = 4 * H;
   const arena = g.arena;
-  arena.reset();
   const f = (floats: number): number => arena.alloc(floats * 4);
+  const kept = pin !== undefined && resident !== null && resident.pin === pin && resident.g === g && resident.Wx === Wx && resident.Wh === Wh && resident.b === b;
+  let weights: { Wx: number; Wh: number; b: number };
+  if (kept && resident !== null) {
+    weights = resident.at;
+    arena.release(resident.top); // keep the weights, reuse the rest
+  } else {
+    arena.reset();
+    weights = { Wx: f(D * H4), Wh: f(H * H4), b: f(H4) };
+    const w = arena.f32();
+    putRows(w, weights.Wx / 4, rowsOf(Wx));
+    putRows(w, weights.Wh / 4, rowsOf(Wh));
+    putRows(w, weights.b / 4, rowsOf(b));
+    resident = pin === undefined ? null : { pin, g, Wx, Wh, b, at: weights, top: arena.mark() };
+  }
   const at = {
-    x: f(N * D), Wx: f(D * H4), Wh: f(H * H4), b: f(H4), h: f(N * H), c: f(N * H), G: f(N * H4),
+    x: f(N * D), ...weights, h: f(N * H), c: f(N * H), G: f(N * H4),
     hNext: f(N * H), cNext: f(N * H), tanhC: f(N * H), work: arena.alloc(Math.max(g.workBytes(H4, D), g.workBytes(H4, H))),
   };
   const m = arena.f32();
   putRows(m, at.x / 4, rowsOf(x));
-  putRows(m, at.Wx / 4, rowsOf(Wx));
-  putRows(m, at.Wh / 4, rowsOf(Wh));
-  putRows(m, at.b / 4, rowsOf(b));
   putRows(m, at.h / 4, rowsOf(hPrev));
   putRows(m, at.c / 4, rowsOf(cPrev));
   g.gemmWith(false, false, N, H4, D, at.x, at.Wx, at.G, at.work); // x·Wx: (N×D)(D×4H)

@@ -38,6 +38,11 @@ interface ModuleExports {
   adam64(p: number, g: number, m: number, v: number, count: number, a1: number, a2: number, lrT: number, eps: number): void;
   gatherRows(table: number, ids: number, dst: number, count: number, width: number): void;
   scatterAddRows(src: number, ids: number, table: number, count: number, width: number): void;
+  attentionDots(q: number, k: number, out: number, tq: number, tk: number, n: number, h: number): void;
+  attentionWeights(q: number, k: number, mask: number, a: number, tq: number, tk: number, n: number, h: number): void;
+  attentionSoftmaxBackward(a: number, da: number, ds: number, rows: number, tk: number): void;
+  attentionMix(w: number, v: number, out: number, tq: number, tk: number, n: number, h: number): void;
+  attentionMixT(w: number, v: number, out: number, tq: number, tk: number, n: number, h: number): void;
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -352,6 +357,37 @@ export class WasmCompute {
   /** table row ids[r] += src row r for r < count, repeated ids adding up (float32 rows of `width`; ids unchecked). */
   scatterAddRows(src: number, ids: number, table: number, count: number, width: number): void {
     this.exports.scatterAddRows(src, ids, table, count, width);
+  }
+
+  // Attention (book ch. 8, src/matrix/asm/attention.ts). Series are batch-major: row (r, t) of a series of T
+  // steps and width h at float index (r·T + t)·h; weights and scores are (n·tq × tk), row (r, i) over the tk encoder steps.
+
+  /** out[(r·tq + i)·tk + j] = q(r, i) · k(r, j): q (n·tq × h), k (n·tk × h). */
+  attentionDots(q: number, k: number, out: number, tq: number, tk: number, n: number, h: number): void {
+    this.exports.attentionDots(q, k, out, tq, tk, n, h);
+  }
+
+  /**
+   * a = softmax_j(q(r, i) · k(r, j)), scores and softmax fused; `mask` (a byte per (r, j), batch-major, 0 at PAD;
+   * 0 for none) gives weight exactly 0 there, and a row with no real position gets zeros.
+   */
+  attentionWeights(q: number, k: number, mask: number, a: number, tq: number, tk: number, n: number, h: number): void {
+    this.exports.attentionWeights(q, k, mask, a, tq, tk, n, h);
+  }
+
+  /** Softmax backward over rows of tk: ds = a ⊙ (da − Σ_j a·da) (ds may be da). */
+  attentionSoftmaxBackward(a: number, da: number, ds: number, rows: number, tk: number): void {
+    this.exports.attentionSoftmaxBackward(a, da, ds, rows, tk);
+  }
+
+  /** out(r, i) = Σ_j w(r, i)[j] · v(r, j) (out must not overlap w or v). */
+  attentionMix(w: number, v: number, out: number, tq: number, tk: number, n: number, h: number): void {
+    this.exports.attentionMix(w, v, out, tq, tk, n, h);
+  }
+
+  /** out(r, j) += Σ_i w(r, i)[j] · v(r, i) (out must not overlap w or v). */
+  attentionMixT(w: number, v: number, out: number, tq: number, tk: number, n: number, h: number): void {
+    this.exports.attentionMixT(w, v, out, tq, tk, n, h);
   }
 }
 

@@ -13,6 +13,7 @@ import { Matrix } from 'ml-matrix';
 import { rowsOf } from '../matrix';
 import { Random } from '../random';
 import { lstmDecodeStep } from '../layers/lstm';
+import type { WeightsPin } from '../layers/wasm-layers';
 import { TimeLSTM, TimeMask } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
@@ -98,9 +99,9 @@ export class AttentionDecoder {
   }
 
   /** One step: ids (N) → scores (N×V), attention weights (N×Tₑ, encoder order), next state. */
-  stepScores(ids: number[], encHs: Matrix[], mask: TimeMask | undefined, h: Matrix, c: Matrix): { scores: Matrix; input: Matrix; weights: Matrix; h: Matrix; c: Matrix } {
+  stepScores(ids: number[], encHs: Matrix[], mask: TimeMask | undefined, h: Matrix, c: Matrix, pin?: WeightsPin): { scores: Matrix; input: Matrix; weights: Matrix; h: Matrix; c: Matrix } {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
-    const next = lstmDecodeStep(embedRows(W, ids), h, c, Wx, Wh, b); // (N×D) → (N×H)
+    const next = lstmDecodeStep(embedRows(W, ids), h, c, Wx, Wh, b, pin); // (N×D) → (N×H)
     const attention = new Attention();
     const ctx = attention.forward(encHs, next.h, mask); // (N×H)
     return {
@@ -135,6 +136,7 @@ export class AttentionSeq2seq extends Seq2seqBase<Matrix[], AttentionEncoder, At
   attentionWeights: Matrix[] = [];
 
   constructor(config: ModelConfig, rng: Random) {
+    if (config.bag === true) throw new RangeError('AttentionSeq2seq: config.bag is for the simple and peeky models (attention reads every encoder state)');
     super('AttentionSeq2seq', config, rng, (V, D, H, r, Vs) => [new AttentionEncoder(Vs, D, H, r), new AttentionDecoder(V, D, H, r)]);
   }
 
@@ -170,7 +172,8 @@ export class AttentionSeq2seq extends Seq2seqBase<Matrix[], AttentionEncoder, At
   protected next(state: DecoderState, ids: number[]): StepResult {
     const encHs = state.encHs ?? [];
     const perm = state.perm ?? state.h.to2DArray().map(() => encHs.map((_, k) => k));
-    const r = this.decoder.stepScores(ids, encHs, state.encMask, state.h, state.c);
-    return stepResult(() => r.input, this.decoder.params[4], this.decoder.params[5], { h: r.h, c: r.c, encHs, encMask: state.encMask, perm }, toReadingOrder(r.weights, perm));
+    const r = this.decoder.stepScores(ids, encHs, state.encMask, state.h, state.c, state.pin);
+    const next = { h: r.h, c: r.c, encHs, encMask: state.encMask, perm, pin: state.pin };
+    return stepResult(() => r.input, this.decoder.params[4], this.decoder.params[5], next, toReadingOrder(r.weights, perm));
   }
 }

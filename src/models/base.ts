@@ -9,6 +9,7 @@ import type { Matrix } from 'ml-matrix';
 import type { ModelKind } from '../chat/types';
 import { Random } from '../random';
 import { TimeSoftmaxWithLoss } from '../layers/softmax';
+import { WeightsPin } from '../layers/wasm-layers';
 import { checkConfig, checkStep, greedyGenerate, prepareQuestions, teacherForcing } from './common';
 import type { DecoderState, ModelConfig, Seq2seqModel, StepResult } from './types';
 
@@ -80,7 +81,7 @@ export abstract class Seq2seqBase<G, E extends EncoderPart<G>, D extends Decoder
   }
 
   encode(xs: number[][]): DecoderState {
-    return this.initialState(prepareQuestions(`${this.name}.encode`, xs, this.config));
+    return { ...this.initialState(prepareQuestions(`${this.name}.encode`, xs, this.config)), pin: new WeightsPin() };
   }
 
   step(state: DecoderState, ids: number[]): StepResult {

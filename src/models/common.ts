@@ -64,6 +64,7 @@ export function checkConfig(where: string, config: ModelConfig): void {
   }
   const s = config.sourceVocabSize;
   if (s !== undefined && !(Number.isInteger(s) && s >= 1)) throw new RangeError(`${where}: config.sourceVocabSize must be a positive integer, got ${s}`);
+  if (config.bag !== undefined && typeof config.bag !== 'boolean') throw new RangeError(`${where}: config.bag must be true or false, got ${String(config.bag)}`);
 }
 
 /** The book's LSTM init: Wx = randn(I,4H)/√I, Wh = randn(H,4H)/√H, b = 0. */

@@ -6,7 +6,7 @@
  *
  * Works for every kind without knowing its layers: a fresh model of the grown size is built with the book's
  * initialisers, then each parameter takes the old values where the shapes overlap. Every parameter either
- * keeps its shape (LSTM weights), gains rows (an embedding: V×D → V'×D) or gains columns (the output layer:
+ * keeps its shape (LSTM weights), gains rows (an embedding: V×D → V'×D; the encoder's bag of embeddings: V×H → V'×H) or gains columns (the output layer:
  * I×V → I×V', 1×V → 1×V').
  */
 import type { Matrix } from 'ml-matrix';

@@ -10,6 +10,7 @@
 import { Matrix } from 'ml-matrix';
 import { Random } from '../random';
 import { lstmDecodeStep } from '../layers/lstm';
+import type { WeightsPin } from '../layers/wasm-layers';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
@@ -62,10 +63,10 @@ export class PeekyDecoder {
   }
 
   /** One step with the peeked h: ids (N) → scores (N×V) and the next state. */
-  stepScores(ids: number[], peek: Matrix, h: Matrix, c: Matrix): { scores: Matrix; input: Matrix; h: Matrix; c: Matrix } {
+  stepScores(ids: number[], peek: Matrix, h: Matrix, c: Matrix, pin?: WeightsPin): { scores: Matrix; input: Matrix; h: Matrix; c: Matrix } {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
     const x = hconcat(peek, embedRows(W, ids)); // (N×(H+D))
-    const next = lstmDecodeStep(x, h, c, Wx, Wh, b);
+    const next = lstmDecodeStep(x, h, c, Wx, Wh, b, pin);
     return {
       get input(): Matrix {
         return hconcat(peek, next.h); // the affine layer's input (N×2H)
@@ -83,7 +84,7 @@ export class PeekySeq2seq extends Seq2seqBase<Matrix, Encoder, PeekyDecoder> {
   readonly kind = 'peeky' as const;
 
   constructor(config: ModelConfig, rng: Random) {
-    super('PeekySeq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r), new PeekyDecoder(V, D, H, r)]);
+    super('PeekySeq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r, config.bag === true), new PeekyDecoder(V, D, H, r)]);
   }
 
   protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {
@@ -97,7 +98,7 @@ export class PeekySeq2seq extends Seq2seqBase<Matrix, Encoder, PeekyDecoder> {
 
   protected next(state: DecoderState, ids: number[]): StepResult {
     const peek = state.peek ?? state.h;
-    const r = this.decoder.stepScores(ids, peek, state.h, state.c);
-    return stepResult(() => r.input, this.decoder.params[4], this.decoder.params[5], { h: r.h, c: r.c, peek });
+    const r = this.decoder.stepScores(ids, peek, state.h, state.c, state.pin);
+    return stepResult(() => r.input, this.decoder.params[4], this.decoder.params[5], { h: r.h, c: r.c, peek, pin: state.pin });
   }
 }

@@ -6,17 +6,20 @@
  * real tokens inside the model; PAD targets add no loss.
  *
  * Params order (serialisation relies on it):
- *   encoder: [embed.W (V×D), lstm.Wx (D×4H), lstm.Wh (H×4H), lstm.b (1×4H)]
+ *   encoder: [embed.W (V×D), lstm.Wx (D×4H), lstm.Wh (H×4H), lstm.b (1×4H)], then bag.B (V×H) when `bag` is on
  *   decoder: [embed.W (V×D), lstm.Wx (D×4H), lstm.Wh (H×4H), lstm.b (1×4H), affine.W (H×V), affine.b (1×V)]
  */
 import { Matrix } from 'ml-matrix';
 import { Random } from '../random';
 import { lstmDecodeStep } from '../layers/lstm';
+import type { WeightsPin } from '../layers/wasm-layers';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
 import { randn, zeros } from '../layers/util';
+import { rowsOf } from '../matrix';
 import { affineRows, argmaxRows, embedRows, lstmWeights, paddingMask, stepResult } from './common';
+import { PAD } from './tokens';
 import { type PreparedQuestions, Seq2seqBase } from './base';
 import type { DecoderState, ModelConfig, StepResult } from './types';
 
@@ -24,20 +27,30 @@ export class Encoder {
   readonly embed: TimeEmbedding;
   readonly lstm: TimeLSTM;
   readonly params: Matrix[];
+  /**
+   * A bag of embeddings (V×H; the deep averaging network of Iyyer et al. 2015): the mean of its rows over
+   * the question's real tokens is added to the LSTM's last state, so the decoder sees the question's words
+   * whatever their order. Null when the model is built without it (the book's encoder).
+   */
+  readonly bag: Matrix | null;
+  private bagGrad: Matrix | null = null;
   private gradsCache: Matrix[] | undefined;
   private hs: Matrix[] = [];
+  private xs: number[][] = [];
 
-  constructor(V: number, D: number, H: number, rng: Random) {
+  constructor(V: number, D: number, H: number, rng: Random, bag = false) {
     this.embed = new TimeEmbedding(randn(V, D, 1 / 100, rng));
     const [Wx, Wh, b] = lstmWeights(D, H, rng);
     this.lstm = new TimeLSTM(Wx, Wh, b, false);
     this.lstm.initialGrad = false; // it starts from h = 0 every forward; nothing reads the gradient for it
-    this.params = [...this.embed.params, ...this.lstm.params];
+    this.bag = bag ? randn(V, H, 1 / 100, rng) : null;
+    this.params = [...this.embed.params, ...this.lstm.params, ...(this.bag ? [this.bag] : [])];
   }
 
   /** Collected on first use (the layers allocate theirs lazily). */
   get grads(): Matrix[] {
-    return (this.gradsCache ??= [...this.embed.grads, ...this.lstm.grads]);
+    if (this.bag && !this.bagGrad) this.bagGrad = zeros(this.bag.rows, this.bag.columns);
+    return (this.gradsCache ??= [...this.embed.grads, ...this.lstm.grads, ...(this.bagGrad ? [this.bagGrad] : [])]);
   }
 
   /** All hidden states, Tₑ × (N×H); PAD positions carry the previous state. */
@@ -46,23 +59,47 @@ export class Encoder {
     return this.hs;
   }
 
-  /** The hidden state after each row's last real token (N×H). */
+  /** The hidden state after each row's last real token (N×H), plus the bag's mean when the model has one. */
   forward(xs: number[][]): Matrix {
     const hs = this.forwardAll(xs);
     const H = this.lstm.hiddenSize;
-    return hs.length === 0 ? zeros(xs.length, H) : hs[hs.length - 1];
+    const last = hs.length === 0 ? zeros(xs.length, H) : hs[hs.length - 1];
+    if (!this.bag) return last;
+    this.xs = xs;
+    const out = last.clone();
+    const O = rowsOf(out);
+    const B = rowsOf(this.bag);
+    xs.forEach((row, n) => {
+      const real = row.filter((id) => id !== PAD);
+      for (const id of real) {
+        const b = B[id];
+        for (let j = 0; j < H; j++) O[n][j] += b[j] / real.length;
+      }
+    });
+    return out;
   }
 
   backwardAll(dhs: Matrix[]): void {
     this.lstm.backwardEmbedded(dhs); // and the embedding's gradient
   }
 
-  /** dh (N×H) goes to the last step only. */
+  /** dh (N×H) goes to the last step only, and to the bag's rows of the question's tokens (dh / count each). */
   backward(dh: Matrix): void {
     const T = this.hs.length;
+    if (this.bag) this.bagBackward(dh);
     const zero = zeros(dh.rows, dh.columns); // one read-only zero for every earlier step
     const dhs = Array.from({ length: T }, (_, t) => (t === T - 1 ? dh : zero));
     this.backwardAll(dhs);
+  }
+
+  private bagBackward(dh: Matrix): void {
+    const G = rowsOf(this.grads[this.grads.length - 1]);
+    for (const g of G) g.fill(0);
+    const D = rowsOf(dh);
+    this.xs.forEach((row, n) => {
+      const real = row.filter((id) => id !== PAD);
+      for (const id of real) for (let j = 0; j < D[n].length; j++) G[id][j] += D[n][j] / real.length;
+    });
   }
 }
 
@@ -102,10 +139,10 @@ export class Decoder {
   }
 
   /** One step: ids (N), state → scores (N×V) and the next state. */
-  stepScores(ids: number[], h: Matrix, c: Matrix): { scores: Matrix; input: Matrix; h: Matrix; c: Matrix } {
+  stepScores(ids: number[], h: Matrix, c: Matrix, pin?: WeightsPin): { scores: Matrix; input: Matrix; h: Matrix; c: Matrix } {
     const [W, Wx, Wh, b, Wa, ba] = this.params;
     const x = embedRows(W, ids); // (N×D)
-    const next = lstmDecodeStep(x, h, c, Wx, Wh, b); // → (N×H)
+    const next = lstmDecodeStep(x, h, c, Wx, Wh, b, pin); // → (N×H)
     return {
       get input(): Matrix {
         return next.h; // the affine layer's input (N×H)
@@ -137,7 +174,7 @@ export class Seq2seq extends Seq2seqBase<Matrix, Encoder, Decoder> {
   readonly kind = 'simple' as const;
 
   constructor(config: ModelConfig, rng: Random) {
-    super('Seq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r), new Decoder(V, D, H, r)]);
+    super('Seq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r, config.bag === true), new Decoder(V, D, H, r)]);
   }
 
   protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {
@@ -151,7 +188,7 @@ export class Seq2seq extends Seq2seqBase<Matrix, Encoder, Decoder> {
   }
 
   protected next(state: DecoderState, ids: number[]): StepResult {
-    const r = this.decoder.stepScores(ids, state.h, state.c);
-    return stepResult(() => r.input, this.decoder.params[4], this.decoder.params[5], { h: r.h, c: r.c });
+    const r = this.decoder.stepScores(ids, state.h, state.c, state.pin);
+    return stepResult(() => r.input, this.decoder.params[4], this.decoder.params[5], { h: r.h, c: r.c, pin: state.pin });
   }
 }

@@ -5,6 +5,7 @@
 import type { Matrix } from 'ml-matrix';
 import type { ModelKind } from '../chat/types';
 import type { TimeMask } from '../layers/time-lstm';
+import type { WeightsPin } from '../layers/wasm-layers';
 
 export interface ModelConfig {
   /** V: number of token ids, special ids 0..3 included. */
@@ -20,6 +21,11 @@ export interface ModelConfig {
   readonly hidden: number;
   /** Book ch. 7.3.1: the model reverses each question's real (non-PAD) tokens itself. */
   readonly reverse: boolean;
+  /**
+   * Simple and peeky models: the encoder adds a bag of embeddings (the mean of a second question embedding
+   * over the question's words) to its last state (src/models/seq2seq.ts `Encoder`). Absent = false.
+   */
+  readonly bag?: boolean;
 }
 
 /**
@@ -37,6 +43,8 @@ export interface DecoderState {
   readonly encMask?: TimeMask;
   /** Attention: perm[n][k] = position in the question (reading order) of encoder position k. */
   readonly perm?: number[][];
+  /** The decode this state belongs to (made by `encode`, kept by `step`): its weights are copied to wasm once. */
+  readonly pin?: WeightsPin;
 }
 
 export interface StepResult {

@@ -98,6 +98,18 @@ interface Replica {
   failure: string | null;
 }
 
+/** Smallest batch (rows) at which two threads beat one by default (issue #11: measured with bench/bench.ts). */
+export const AUTO_THREADS_MIN_BATCH = 64;
+
+/**
+ * The threads to use when the user named none: 2 when the batch size is at least AUTO_THREADS_MIN_BATCH and
+ * there are 2 processors or more, else 1. Smaller batches lose more to the per-batch exchange with the helper
+ * thread than they gain (the default of 16 rows among them), and the user's explicit `threads` always wins.
+ */
+export function autoThreads(batchSize: number, cores: number): number {
+  return batchSize >= AUTO_THREADS_MIN_BATCH && cores >= 2 ? 2 : 1;
+}
+
 export interface DataParallelOptions {
   /** Threads in all, this one included (≥ 2 to use any worker). */
   readonly threads: number;

@@ -1,9 +1,11 @@
 /**
  * What the training worker passes to trainChatModel besides pairs and options (its TrainEnvironment):
- * its own script for data-parallel helper threads, and the embedded default pairs, read here in the
- * worker (never on the extension host's thread) from the package root the host names, or parsed from the
- * bytes it sends (the browser build, where the worker reads no files).
+ * its own script for data-parallel helper threads, the processors there are (for the default threads), and the
+ * embedded default pairs, read here in the worker (never on the extension host's thread) from the package root
+ * the host names, or parsed from the bytes it sends (the browser build, where the worker reads no files and
+ * node:os is empty: one processor, so one thread).
  */
+import * as os from 'node:os';
 import { readDefaultPairs, SMALL_TALK_RELATIVE_PATH, type TrainEnvironment } from '../chat';
 import type { Pair } from '../chat/types';
 import { readPairs } from '../data/read';
@@ -16,7 +18,7 @@ import type { TrainRequest } from './messages';
  * the user's pairs alone and says why through `warn`, since that is a packaging fault, not the user's.
  */
 export function workerEnvironment(req: Pick<TrainRequest, 'options' | 'workerFile' | 'defaultPairsRoot' | 'defaultPairsBytes'>, warn: (message: string) => void): TrainEnvironment {
-  const env: TrainEnvironment = { workerFile: req.workerFile };
+  const env: TrainEnvironment = { workerFile: req.workerFile, cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : 1 };
   const { defaultPairsRoot: root, defaultPairsBytes: bytes } = req;
   if (req.options.includeDefaultPairs === false || (root === undefined && bytes === undefined)) return env;
   try {

@@ -68,6 +68,20 @@ describe('trainChatModel', () => {
     assert.ok(worst > 0, 'two threads add the gradients in another order, so some loss differs in its last bits; identical losses mean no helper thread ran');
   });
 
+  test('threads absent: two threads for batches of 64 or more when the caller reports 2+ processors, else one', async () => {
+    const workerFile = join(__dirname, '..', '..', '..', 'src', 'worker', 'trainWorker.js');
+    const losses = async (options: { batchSize: number; threads?: number }, cores?: number): Promise<number[]> => {
+      const r = await trainChatModel(PAIRS, { ...TINY, model: 'peeky', epochs: 3, ...options }, {}, undefined, '', { workerFile, ...(cores === undefined ? {} : { cores }) });
+      return r.epochs.map((e) => e.loss);
+    };
+    const [one, two] = [await losses({ batchSize: 64, threads: 1 }), await losses({ batchSize: 64, threads: 2 })];
+    assert.notDeepEqual(one, two, 'one and two threads round differently, so the runs below can tell which ran');
+    assert.deepEqual(await losses({ batchSize: 64 }, 2), two, 'batch 64 on 2 processors: two threads');
+    assert.deepEqual(await losses({ batchSize: 64 }, 1), one, 'one processor: one thread');
+    assert.deepEqual(await losses({ batchSize: 64 }), one, 'processors not reported: one thread');
+    assert.deepEqual(await losses({ batchSize: 63 }, 2), await losses({ batchSize: 63, threads: 1 }), 'batch 63: one thread');
+  });
+
   test('a helper thread that cannot start is reported as a warning and training goes on', async () => {
     const warnings: string[] = [];
     const r = await trainChatModel(PAIRS, { ...TINY, model: 'simple', epochs: 2, threads: 2 }, { onWarning: (m) => warnings.push(m) }, undefined, '', {
@@ -215,6 +229,34 @@ describe('serializeModel / deserializeModel', () => {
       for (const p of PAIRS) assert.equal(back.reply(p.question).text, model.reply(p.question).text);
     });
   }
+
+  test('the bag of embeddings: on by default for peeky (one more parameter, stored as config.bag), off for simple and attention', async () => {
+    const peeky = await tinyModel('peeky');
+    assert.equal(peeky.engine.config.bag, true);
+    assert.equal(decodeModelFile(serializeModel(peeky)).header.config.bag, true);
+    assert.equal(deserializeModel(serializeModel(peeky)).engine.params.length, 11);
+    for (const kind of ['simple', 'attention'] as const) {
+      const model = await tinyModel(kind);
+      assert.equal(model.engine.config.bag, undefined);
+      assert.equal('bag' in decodeModelFile(serializeModel(model)).header.config, false, `${kind}: the header is as before`);
+    }
+  });
+
+  test('a file without config.bag (written before it existed) loads as the model without the bag and replies the same', async () => {
+    const model = (await trainChatModel(PAIRS, { ...TINY, epochs: 40, model: 'peeky', bag: false })).model;
+    const bytes = serializeModel(model);
+    assert.equal('bag' in decodeModelFile(bytes).header.config, false);
+    const back = deserializeModel(bytes, 'old.s2s');
+    assert.equal(back.engine.config.bag, undefined);
+    assert.equal(back.engine.params.length, 10);
+    for (const p of PAIRS) assert.equal(back.reply(p.question).text, model.reply(p.question).text);
+  });
+
+  test('a header that claims a bag its weights lack is refused by its shapes', async () => {
+    const content = decodeModelFile(serializeModel((await trainChatModel(PAIRS, { ...TINY, epochs: 1, model: 'peeky', bag: false })).model));
+    const tampered = encodeModelFile({ header: { ...content.header, config: { ...content.header.config, bag: true } }, weights: content.weights });
+    assert.throws(() => deserializeModel(tampered, 'b.s2s'), (e: unknown) => e instanceof ModelFileError && /^b\.s2s: invalid shapes: 10 parameters stored, expected 11/.test(e.message));
+  });
 
   test('rejects stored shapes that do not match the config', async () => {
     const content = decodeModelFile(serializeModel(await tinyModel('peeky')));

@@ -17,12 +17,14 @@ const PROBE = join(__dirname, '..', 'helpers', 'memory-probe.js');
 const run = promisify(execFile);
 
 describe('training memory estimate', () => {
-  test('the parameter count is the models\' own, for every kind, with and without a question vocabulary', () => {
+  test('the parameter count is the models\' own, for every kind, with and without a question vocabulary and the bag of embeddings', () => {
     for (const kind of ['simple', 'peeky', 'attention'] as const) {
       for (const sourceVocabSize of [undefined, 37]) {
-        const config = { vocabSize: 50, wordvec: 8, hidden: 12, reverse: false, ...(sourceVocabSize ? { sourceVocabSize } : {}) };
-        const engine = createModel(kind, config, new Random(1));
-        assert.equal(parameterCount({ kind, ...config }), engine.params.reduce((s, p) => s + p.rows * p.columns, 0), `${kind} ${sourceVocabSize}`);
+        for (const bag of kind === 'attention' ? [false] : [false, true]) {
+          const config = { vocabSize: 50, wordvec: 8, hidden: 12, reverse: false, ...(sourceVocabSize ? { sourceVocabSize } : {}), ...(bag ? { bag } : {}) };
+          const engine = createModel(kind, config, new Random(1));
+          assert.equal(parameterCount({ kind, ...config }), engine.params.reduce((s, p) => s + p.rows * p.columns, 0), `${kind} ${sourceVocabSize} ${bag}`);
+        }
       }
     }
   });

@@ -60,6 +60,7 @@ describe('seq2seq-chat train --from', () => {
   test('refuses flags that would change the model, and fine-tuning flags without --from (usage, exit 2)', () => {
     const cases: [string[], RegExp][] = [
       [['train', pairs, '--from', model, '--out', join(dir, 'x.s2s'), '--hidden', '8'], /--hidden cannot be used with --from/],
+      [['train', pairs, '--from', model, '--out', join(dir, 'x.s2s'), '--characters'], /--characters cannot be used with --from/],
       [['train', pairs, '--out', join(dir, 'x.s2s'), '--replay', pairs], /--replay needs --from <model-file>/],
       [['train', pairs, '--from', model, '--out', join(dir, 'x.s2s'), '--max-broken', '2'], /--max-broken: expected at most 1, got 2/],
     ];

@@ -152,6 +152,15 @@ describe('flags', () => {
     assert.match(r.stderr, new RegExp(`kernel \\w+, ${cores} threads?\\n`));
   }));
 
+  test('without --threads, a batch of 64 or more trains on 2 threads where there are 2+ processors, a smaller one on 1', withTemp((dir) => {
+    const big = availableParallelism() >= 2 ? '2 threads' : '1 thread';
+    for (const [batch, expected] of [['64', big], ['63', '1 thread']]) {
+      const r = cli(['train', tinyPairs(dir), '--out', join(dir, 'm.s2s'), ...TINY, '--batch', batch]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, new RegExp(`kernel \\w+, ${expected}\\n`), `--batch ${batch}`);
+    }
+  }));
+
   test('seeds outside [0, 2^32 - 1] are usage errors (1e300 and 2^32 used to mean seed 0)', () => {
     for (const seed of ['1e300', '4294967296', '-1']) {
       for (const command of [['train', 'none.tsv', '--out', 'x.s2s'], ['chat', '--temperature', '1', 'hi']]) {

@@ -93,6 +93,23 @@ describe('readPairs formats', () => {
     assert.equal(detectFormat('x.txt', 'a,b'), 'csv');
     assert.equal(detectFormat('x', '1+2 _3 '), 'fixed');
   });
+
+  test("the book's date.txt is fixed-width although its questions hold commas (issue #11)", () => {
+    // Its first lines: the first has a comma, the third none, the fifth two; '_' is in column 29 on every line.
+    const dates = [
+      'september 27, 1994           _1994-09-27',
+      'August 19, 2003              _2003-08-19',
+      '2/10/93                      _1993-02-10',
+      '10/31/90                     _1990-10-31',
+      'TUESDAY, SEPTEMBER 25, 1984  _1984-09-25',
+    ].join('\n') + '\n';
+    assert.equal(detectFormat('date.txt', dates), 'fixed');
+    const r = readPairs(bytes(dates), 'date.txt');
+    assert.equal(r.format, 'fixed');
+    assert.deepEqual(r.pairs[4], { question: 'TUESDAY, SEPTEMBER 25, 1984', answer: '1984-09-25', line: 5 });
+    // CSV whose lines hold an underscore stays CSV (ragged lines, '_' in different columns).
+    assert.equal(detectFormat('x.txt', 'snake_case name,a\nwhat is foo_bar,b\n'), 'csv');
+  });
 });
 
 describe('readPairs errors', () => {

@@ -43,7 +43,8 @@ describe('package.json settings', () => {
       'seq2seqChat.training.validationSplit': d.validation,
       'seq2seqChat.training.patience': d.patience,
       'seq2seqChat.training.seed': d.seed,
-      'seq2seqChat.training.threads': d.threads,
+      // null: automatic, 2 threads for batches of 64 or more on 2+ processors (src/train/parallel.ts autoThreads)
+      'seq2seqChat.training.threads': d.threads ?? null,
       'seq2seqChat.training.includeDefaultPairs': d.includeDefaultPairs ?? true,
       'seq2seqChat.normalize.nfkc': d.normalize.nfkc,
       'seq2seqChat.normalize.lowercase': d.normalize.lowercase,

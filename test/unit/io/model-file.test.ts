@@ -94,6 +94,8 @@ describe('model file validation', () => {
     expectModelError(withHeader(sample(), (h) => (h.kind = 'transformer')), /expected model kind simple, peeky, attention, got "transformer"/);
     expectModelError(withHeader(sample(), (h) => (h.shapes = [[6, 3], [3, 8], [0, 8]])), /shapes\[2\]/);
     expectModelError(withHeader(sample(), (h) => delete h.normalize), /normalisation options/);
+    expectModelError(withHeader(sample(), (h) => ((h.config as Record<string, unknown>).bag = 'yes')), /expected config\.bag to be a boolean, got "yes"/);
+    expectModelError(withHeader(sample(), (h) => ((h.config as Record<string, unknown>).bag = true) && (h.kind = 'attention')), /config\.bag is set but the model kind is attention/);
   });
 
   test('reads a file written before normalize.foldAnswers existed as folding answers, as that writer did', () => {

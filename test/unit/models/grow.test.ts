@@ -79,6 +79,21 @@ describe('growModel', () => {
     assert.deepEqual(b.slice(0, 8), a);
   });
 
+  test('a model with the bag of embeddings: the bag (V×H) grows rows like the question embedding, old rows kept, new rows randn/100', () => {
+    const model = createModel('peeky', { vocabSize: 8, sourceVocabSize: 6, wordvec: D, hidden: 16, reverse: true, bag: true }, new Random(7));
+    const grown = growModel(model, { vocabSize: 11, sourceVocabSize: 206 }, new Random(8));
+    assert.equal(grown.config.bag, true);
+    const bag = grown.params[4];
+    assert.deepEqual([bag.rows, bag.columns], [206, 16]);
+    assert.deepEqual(block(bag, 0, 6, 0, 16), block(model.params[4], 0, 6, 0, 16), 'old rows kept');
+    const s = std(block(bag, 6, 206, 0, 16));
+    assert.ok(Math.abs(s / 0.01 - 1) < 0.1, `new rows: std ${s}, expected about 0.01`);
+    // the old questions still encode the same
+    const a = model.step(model.encode([[4, 5]]), [START]).scores.to2DArray()[0];
+    const b = grown.step(grown.encode([[4, 5]]), [START]).scores.to2DArray()[0];
+    assert.deepEqual(b.slice(0, 8), a);
+  });
+
   test('refuses to shrink, or to give a shared-vocabulary model a question table', () => {
     const model = createModel('simple', { vocabSize: 8, wordvec: D, hidden: H, reverse: false }, new Random(1));
     assert.throws(() => growModel(model, { vocabSize: 7 }, new Random(1)), /expected vocabSize at least 8, got 7/);

@@ -14,8 +14,9 @@ import { availableKernels, rowsOf, withKernel } from '../../../src/matrix';
 import type { KernelName } from '../../../src/matrix';
 import { createModel } from '../../../src/models/factory';
 import type { ModelKind } from '../../../src/chat/types';
+import type { ModelConfig } from '../../../src/models/types';
 import { Random } from '../../../src/random';
-import { DataParallel, targetCount } from '../../../src/train/parallel';
+import { autoThreads, DataParallel, targetCount } from '../../../src/train/parallel';
 
 const WORKER = join(__dirname, '..', '..', '..', 'src', 'worker', 'trainWorker.js');
 const GRADIENT_WORKER = join(__dirname, '..', '..', '..', 'src', 'train', 'gradientWorker.js');
@@ -53,8 +54,8 @@ function maxRelDiff(a: readonly Matrix[], b: readonly Matrix[]): number {
 }
 
 /** The loss and gradients of one batch in one thread. */
-function single(kind: ModelKind, xs: number[][], ts: number[][]): { loss: number; grads: Matrix[] } {
-  const model = createModel(kind, CONFIG, new Random(3));
+function single(kind: ModelKind, xs: number[][], ts: number[][], config: ModelConfig = CONFIG): { loss: number; grads: Matrix[] } {
+  const model = createModel(kind, config, new Random(3));
   const loss = model.forward(xs, ts);
   model.backward();
   return { loss, grads: model.grads.map((g) => g.clone()) };
@@ -65,20 +66,21 @@ const fastest = availableKernels()[0];
 describe('DataParallel', () => {
   for (const kernel of [...new Set<KernelName>(['typescript', fastest])]) {
     const tol = kernel === 'typescript' ? 1e-12 : 1e-5;
-    for (const kind of ['simple', 'peeky', 'attention'] as const) {
-      test(`${kind}, ${kernel} kernel: 2 and 3 threads give the whole batch's loss and gradients (relative error < ${tol})`, async () => {
+    const variants: [ModelKind, ModelConfig, string][] = [['simple', CONFIG, ''], ['peeky', CONFIG, ''], ['peeky', { ...CONFIG, bag: true }, ' with the bag of embeddings'], ['attention', CONFIG, '']];
+    for (const [kind, config, what] of variants) {
+      test(`${kind}${what}, ${kernel} kernel: 2 and 3 threads give the whole batch's loss and gradients (relative error < ${tol})`, async () => {
         await withKernel(kernel, async () => {
           const { xs, ts } = batch(9, 7); // 7 rows: parts of 4+3 and 2+3+2
-          const want = single(kind, xs, ts);
+          const want = single(kind, xs, ts, config);
           for (const threads of [2, 3]) {
-            const model = createModel(kind, CONFIG, new Random(3));
+            const model = createModel(kind, config, new Random(3));
             const parallel = new DataParallel(model, { threads, workerFile: WORKER });
             try {
               assert.equal(parallel.workers, threads - 1);
               for (let step = 0; step < 2; step++) {
                 // the second step checks that the workers take the params as they are now
                 const loss = parallel.computeGradients(xs, ts);
-                const ref = step === 0 ? want : single(kind, xs, ts);
+                const ref = step === 0 ? want : single(kind, xs, ts, config);
                 assert.ok(Math.abs(loss - ref.loss) <= tol * ref.loss, `${threads} threads, step ${step}: loss ${loss} vs ${ref.loss}`);
                 const err = maxRelDiff(ref.grads, model.grads);
                 assert.ok(err <= tol, `${threads} threads, step ${step}: gradient relative error ${err}`);
@@ -182,5 +184,9 @@ describe('DataParallel', () => {
     const model = createModel('simple', CONFIG, new Random(3));
     assert.throws(() => new DataParallel(model, { threads: 0, workerFile: WORKER }), /threads must be an integer ≥ 1, got 0/);
     assert.throws(() => new DataParallel(model, { threads: 1.5, workerFile: WORKER }), /got 1.5/);
+  });
+
+  test('autoThreads: 2 for a batch size of 64 or more on 2+ processors, else 1', () => {
+    assert.deepEqual([autoThreads(64, 2), autoThreads(128, 16), autoThreads(63, 2), autoThreads(16, 8), autoThreads(128, 1)], [2, 2, 1, 1, 1]);
   });
 });
