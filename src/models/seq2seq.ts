@@ -16,7 +16,7 @@ import type { WeightsPin } from '../layers/wasm-layers';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
-import { randn, zeros } from '../layers/util';
+import { fill, randn, zeros } from '../layers/util';
 import { rowsOf } from '../matrix';
 import { affineRows, argmaxRows, embedRows, lstmWeights, paddingMask, stepResult } from './common';
 import { PAD } from './tokens';
@@ -33,7 +33,6 @@ export class Encoder {
    * whatever their order. Null when the model is built without it (the book's encoder).
    */
   readonly bag: Matrix | null;
-  private bagGrad: Matrix | null = null;
   private gradsCache: Matrix[] | undefined;
   private hs: Matrix[] = [];
   private xs: number[][] = [];
@@ -49,8 +48,7 @@ export class Encoder {
 
   /** Collected on first use (the layers allocate theirs lazily). */
   get grads(): Matrix[] {
-    if (this.bag && !this.bagGrad) this.bagGrad = zeros(this.bag.rows, this.bag.columns);
-    return (this.gradsCache ??= [...this.embed.grads, ...this.lstm.grads, ...(this.bagGrad ? [this.bagGrad] : [])]);
+    return (this.gradsCache ??= [...this.embed.grads, ...this.lstm.grads, ...(this.bag ? [zeros(this.bag.rows, this.bag.columns)] : [])]);
   }
 
   /** All hidden states, Tₑ × (N×H); PAD positions carry the previous state. */
@@ -93,8 +91,9 @@ export class Encoder {
   }
 
   private bagBackward(dh: Matrix): void {
-    const G = rowsOf(this.grads[this.grads.length - 1]);
-    for (const g of G) g.fill(0);
+    const dB = this.grads[this.grads.length - 1];
+    fill(dB, 0);
+    const G = rowsOf(dB);
     const D = rowsOf(dh);
     this.xs.forEach((row, n) => {
       const real = row.filter((id) => id !== PAD);
