@@ -52,6 +52,8 @@ export class QuestionIndex {
   private readonly df = new Map<string, number>();
   private readonly vectors: Map<string, number>[];
   private readonly norms: number[];
+  /** Per answer, the words of its trained questions (built at the first topicCoverage). */
+  private topics: Set<string>[] | undefined;
   /** Weight of a word no trained question has. */
   readonly unseenWeight: number;
 
@@ -80,14 +82,38 @@ export class QuestionIndex {
 
   /** Share of the question's word weight that trained questions know, in [0, 1] (1 for no words). */
   coverage(words: readonly string[]): number {
+    return this.share(words, (w) => this.known(w));
+  }
+
+  /**
+   * Share of the question's word weight that the trained questions *of `answer`* have, in [0, 1] (1 for no
+   * words): how much of the question the topic explains, its phrasings taken together (a rephrasing often
+   * shares a word with one phrasing and another word with another).
+   */
+  topicCoverage(words: readonly string[], answer: number): number {
+    const topic = (this.topics ??= this.topicWords())[answer] ?? new Set<string>();
+    return this.share(words, (w) => topic.has(w));
+  }
+
+  private share(words: readonly string[], has: (word: string) => boolean): number {
     let all = 0;
     let known = 0;
     for (const w of words) {
       const wt = this.weight(w);
       all += wt;
-      if (this.known(w)) known += wt;
+      if (has(w)) known += wt;
     }
     return all === 0 ? 1 : known / all;
+  }
+
+  private topicWords(): Set<string>[] {
+    const topics: Set<string>[] = [];
+    this.vectors.forEach((v, i) => {
+      const a = this.questions[i].answer;
+      topics[a] ??= new Set();
+      for (const w of v.keys()) topics[a].add(w);
+    });
+    return topics;
   }
 
   /** The k most similar trained questions, most similar first (cosine in [0, 1]). */

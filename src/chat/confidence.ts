@@ -31,6 +31,25 @@ export interface ConfidenceFeatures {
    * Absent (older callers): the similarity when it agrees, else 0.
    */
   readonly support?: number;
+  /**
+   * The n-best margin: the chosen token's probability minus the next best's, renormalised over the allowed
+   * tokens, least over the trie's branches (`margin`) and at the first (`firstMargin`). Absent: 1.
+   */
+  readonly margin?: number;
+  readonly firstMargin?: number;
+  /**
+   * The cosine, in the encoder's space (src/chat/encoded.ts), to the closest trained question, and to the
+   * closest trained question of the reply's answer. Absent: 0.
+   */
+  readonly encoderSimilarity?: number;
+  readonly encoderSupport?: number;
+  /**
+   * The share of the question's IDF-weighted words that the trained questions of the reply's answer have,
+   * all its phrasings together (src/chat/answers.ts `topicCoverage`). Absent: `coverage` when it agrees, else 0.
+   */
+  readonly topicCoverage?: number;
+  /** The encoder-space cosine to the mean state of the reply's answer's trained questions. Absent: 0. */
+  readonly encoderCentroid?: number;
 }
 
 /** Logistic-regression weights over featureVector(): bias first. */

@@ -15,6 +15,7 @@ import type { Seq2seqModel } from '../models/types';
 import { constrainedBatch, type ConstrainedRow } from '../decode/constrained';
 import { buildTrie, QuestionIndex, type TrainedQuestion, type TrieNode } from './answers';
 import { confidenceOf, DEFAULT_CONFIDENCE_THRESHOLD, type ConfidenceFeatures } from './confidence';
+import { EncodedQuestions, encodeStates } from './encoded';
 import { DEFAULT_DECODE_OPTIONS } from './defaults';
 import { CUT_MARK, decodeReply } from './reply';
 import type { TrainingRun } from '../train/curves';
@@ -50,12 +51,25 @@ export interface ModelKnowledge {
  */
 export const MAX_QUESTION_CODE_UNITS = 8 * MAX_REPLY_QUESTION_TOKENS;
 
+/** What decoding says of a reply besides its text, for the confidence. */
+interface Decoded {
+  /** The trained answer the reply is (-1: none). */
+  readonly answer: number;
+  /** Its probability among the trained answers (free replies: 1 when it is one, else 0). */
+  readonly posterior: number;
+  readonly margin: number;
+  readonly firstMargin: number;
+  /** The question's encoder state (src/chat/encoded.ts). */
+  readonly encoded?: Float64Array;
+}
+
 export class ChatModel {
   readonly kind: ModelKind;
   readonly tokenizer: Tokenizer;
   private trieCache: TrieNode | undefined;
   private indexCache: QuestionIndex | undefined;
   private gramsCache: { word: string; grams: Set<string> }[] | undefined;
+  private encodedCache: EncodedQuestions | undefined;
 
   constructor(
     /** The network; its `params` are the model's weights. */
@@ -155,6 +169,16 @@ export class ChatModel {
     return this.indexCache;
   }
 
+  /** The trained questions' encoder states (src/chat/encoded.ts), computed at the first reply that needs them. */
+  private get encodedQuestions(): EncodedQuestions | undefined {
+    const knowledge = this.knowledge;
+    if (this.encodedCache === undefined && knowledge !== undefined && knowledge.questions.length > 0) {
+      const states = encodeStates(this.engine, knowledge.questions.map((q) => this.questionVocabulary.encode(this.readTokens(q.text))));
+      this.encodedCache = new EncodedQuestions(states, knowledge.questions.map((q) => q.answer));
+    }
+    return this.encodedCache;
+  }
+
   /**
    * The question's tokens with unknown words read as the closest known word when one is close enough
    * (typos, spelling variants); what a reply reads.
@@ -199,13 +223,22 @@ export class ChatModel {
       for (let s = 0; s < ids.length; s += BATCH) {
         rows.push(...constrainedBatch(this.engine, ids.slice(s, s + BATCH).map((q) => (q.length > 0 ? q : [UNK])), trie, maxLength));
       }
-      return rows.map((r, i) => this.assess(tokens[i], this.constrainedReply(r), r.answer, Math.exp(r.logPosterior), decode));
+      return rows.map((r, i) => this.assess(tokens[i], this.constrainedReply(r), { answer: r.answer, posterior: Math.exp(r.logPosterior), margin: r.margin, firstMargin: r.firstMargin, encoded: r.encoded }, decode));
     }
+    const states = this.knowledge ? encodeStates(this.engine, ids) : [];
     return ids.map((q, i) => {
       const free = decodeReply(this, q, { ...decode, maxLength });
       const answer = this.knowledge ? this.knowledge.answers.indexOf(free.text) : -1;
-      return this.assess(tokens[i], free, answer, answer >= 0 ? 1 : 0, decode);
+      const sure = answer >= 0 ? 1 : 0;
+      return this.assess(tokens[i], free, { answer, posterior: sure, margin: sure, firstMargin: sure, encoded: states[i] }, decode);
     });
+  }
+
+  private encoderSignals(decoded: Decoded): Pick<ConfidenceFeatures, 'encoderSimilarity' | 'encoderSupport' | 'encoderCentroid'> {
+    const encoded = this.encodedQuestions;
+    if (encoded === undefined || decoded.encoded === undefined) return {};
+    const c = encoded.closeness(decoded.encoded, decoded.answer);
+    return { encoderSimilarity: c.similarity, encoderSupport: c.support, encoderCentroid: c.centroid };
   }
 
   private constrainedReply(r: ConstrainedRow): Reply {
@@ -224,7 +257,8 @@ export class ChatModel {
   }
 
   /** Fills in confidence, sure and suggestions. `answer`: the trained answer the reply is (-1: none). */
-  private assess(words: readonly string[], reply: Reply, answer: number, posterior: number, decode: DecodeOptions): Reply {
+  private assess(words: readonly string[], reply: Reply, decoded: Decoded, decode: DecodeOptions): Reply {
+    const { answer, posterior } = decoded;
     const index = this.questionIndex;
     if (index === undefined || this.knowledge === undefined) {
       // A model that does not know its pairs: the lowest token probability is all there is.
@@ -241,6 +275,10 @@ export class ChatModel {
       similarity: top?.similarity ?? 0,
       agrees: top !== undefined && questions[top.question].answer === answer,
       support: neighbours.find((n) => questions[n.question].answer === answer)?.similarity ?? 0,
+      topicCoverage: answer >= 0 ? index.topicCoverage(words, answer) : 0,
+      margin: decoded.margin,
+      firstMargin: decoded.firstMargin,
+      ...this.encoderSignals(decoded),
     };
     const confidence = !reply.finished || answer < 0 ? 0 : confidenceOf(signals);
     // Suggestions: the closest trained question with the reply's answer first, then the closest others,

@@ -20,6 +20,15 @@ export interface ConstrainedRow {
   readonly probs: number[];
   /** Σ log (p(chosen) / Σ p(allowed)) over the steps: the log-probability of the answer among trained ones, step by step. */
   readonly logPosterior: number;
+  /**
+   * The n-best margin: the probability of the chosen token minus the next best's, both renormalised over the
+   * allowed tokens, at the first step with a choice (`firstMargin`) and its least over all such steps
+   * (`margin`); 1 when no step had a choice.
+   */
+  readonly margin: number;
+  readonly firstMargin: number;
+  /** The question as the encoder left it: the decoder's initial h (H values; peeky: the state it peeks at). */
+  readonly encoded: Float64Array;
   /** Attention models: weights over the question's positions (reading order) for each generated id. */
   readonly attention?: number[][];
 }
@@ -38,9 +47,20 @@ export function constrainedBatch(
   const N = questions.length;
   if (N === 0) return [];
   let state = model.encode(padRows(questions)); // N×Tₑ ids → state
+  const H = rowsOf(state.h); // N×H
   let ids = new Array<number>(N).fill(START);
   const nodes: (TrieNode | null)[] = new Array<TrieNode | null>(N).fill(trie);
-  const out = questions.map(() => ({ answer: -1, ids: [] as number[], probs: [] as number[], logPosterior: 0, attention: undefined as number[][] | undefined }));
+  const out = questions.map((_, n) => ({
+    answer: -1,
+    ids: [] as number[],
+    probs: [] as number[],
+    logPosterior: 0,
+    margin: 1,
+    firstMargin: 1,
+    branched: false,
+    encoded: Float64Array.from(H[n]),
+    attention: undefined as number[][] | undefined,
+  }));
   let open = N;
   for (let s = 0; s <= maxLength && open > 0; s++) {
     const r = model.step(state, ids); // scores N×V, computed below only if some row has a choice to make
@@ -60,6 +80,7 @@ export function constrainedBatch(
       const choice = node.next.size > 1;
       let best = -1;
       let bestScore = -Infinity;
+      let bestK = 0;
       let scores: number[] = [];
       if (!choice) best = node.next.keys().next().value ?? -1;
       else {
@@ -69,6 +90,7 @@ export function constrainedBatch(
           if (best < 0 || scores[k] > bestScore) {
             best = id;
             bestScore = scores[k];
+            bestK = k;
           }
           k++;
         }
@@ -83,8 +105,17 @@ export function constrainedBatch(
       // log softmax over the allowed tokens' scores, shifted by the largest for stability
       if (choice) {
         let allowed = 0;
-        for (const v of scores) allowed += Math.exp(v - bestScore);
+        let second = 0; // exp(second best − best)
+        scores.forEach((v, k) => {
+          const e = Math.exp(v - bestScore);
+          allowed += e;
+          if (k !== bestK) second = Math.max(second, e);
+        });
         o.logPosterior -= Math.log(allowed);
+        const margin = (1 - second) / allowed;
+        o.margin = Math.min(o.margin, margin);
+        if (!o.branched) o.firstMargin = margin;
+        o.branched = true;
       }
       if (P) o.probs.push(P[n][best]);
       if (A) (o.attention ??= []).push(Array.from(A[n].subarray(0, questions[n].length)));
@@ -103,5 +134,5 @@ export function constrainedBatch(
     ids = nextIds;
     state = r.state;
   }
-  return out;
+  return out.map(({ branched: _, ...row }) => row);
 }

@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import { keywordQuestion, noisyQuestion } from '../../../src/chat/augment';
 import { buildTrie, QuestionIndex } from '../../../src/chat/answers';
 import { confidenceOf, type ConfidenceFeatures } from '../../../src/chat/confidence';
+import { EncodedQuestions } from '../../../src/chat/encoded';
 import { readDefaultPairs, withDefaultPairs } from '../../../src/chat/default-pairs';
 import { deserializeModel, serializeModel, trainChatModel, DEFAULT_NORMALIZE_OPTIONS, DEFAULT_PAIRS_RELATIVE_PATH, readPairs, type Pair } from '../../../src/chat';
 import { constrainedBatch } from '../../../src/decode/constrained';
@@ -80,6 +81,18 @@ describe('answer trie and constrained decoding', () => {
     assert.deepEqual(back.knowledge?.answers, model.knowledge?.answers);
     assert.equal(back.maxReplyLength, model.maxReplyLength);
     assert.equal(back.reply('order status').text, model.reply('order status').text);
+    // The encoder-space signals: a trained question is its own closest (cosine 1), for its own answer; the
+    // trained questions' states are recomputed by a loaded model, so the file needs no field for them.
+    const own = model.reply('where is my order').signals;
+    assert.ok(own?.encoderSimilarity !== undefined && Math.abs(own.encoderSimilarity - 1) < 1e-9, JSON.stringify(own));
+    assert.ok(own.encoderSupport !== undefined && Math.abs(own.encoderSupport - 1) < 1e-9);
+    for (const q of ['order status', 'zzzz qqqq']) {
+      const [a, b] = [back.reply(q).signals, model.reply(q).signals]; // the file stores float32 weights
+      assert.ok(a?.encoderSimilarity !== undefined && b?.encoderSupport !== undefined);
+      assert.ok(Math.abs(a.encoderSimilarity - (b.encoderSimilarity ?? NaN)) < 1e-6 && Math.abs((a.encoderSupport ?? NaN) - b.encoderSupport) < 1e-6, q);
+    }
+    const freeSignals = model.reply('zzzz qqqq', { strategy: 'greedy', constrained: false }).signals;
+    assert.ok(freeSignals?.encoderSimilarity !== undefined && freeSignals.encoderSimilarity < 1 + 1e-9);
   });
 });
 
@@ -88,11 +101,24 @@ describe('confidence', () => {
   test('is in [0, 1] and never falls when a signal gets better', () => {
     const c0 = confidenceOf(base);
     assert.ok(c0 > 0 && c0 < 1);
-    for (const better of [{ posterior: 0.9 }, { minProb: 0.9 }, { coverage: 0.9 }, { similarity: 0.9 }, { agrees: true }]) {
+    for (const better of [{ posterior: 0.9 }, { minProb: 0.9 }, { coverage: 0.9 }, { similarity: 0.9 }, { agrees: true }, { support: 0.9 }, { margin: 0.9 }, { firstMargin: 0.9 }, { encoderSimilarity: 0.95 }, { encoderSupport: 0.95 }]) {
       assert.ok(confidenceOf({ ...base, ...better }) >= c0, JSON.stringify(better));
     }
     assert.ok(confidenceOf({ posterior: 1, minProb: 1, coverage: 1, similarity: 1, agrees: true }) > 0.9);
     assert.ok(confidenceOf({ posterior: 0.2, minProb: 0.05, coverage: 0, similarity: 0, agrees: false }) < 0.1);
+  });
+
+  test('encoder closeness: the cosine to the closest state, and to the closest of the reply\'s answer', () => {
+    const states = [Float64Array.from([1, 0, 0]), Float64Array.from([0, 2, 0]), Float64Array.from([1, 1, 0])];
+    const encoded = new EncodedQuestions(states, [0, 1, 1]);
+    const c = encoded.closeness(Float64Array.from([3, 0, 0]), 1);
+    assert.ok(Math.abs(c.similarity - 1) < 1e-12);
+    assert.ok(Math.abs(c.support - Math.SQRT1_2) < 1e-12, 'the closest of answer 1 is [1, 1, 0]');
+    // answer 1's centroid: the mean of [0, 1, 0] and [√½, √½, 0]
+    const mean = [Math.SQRT1_2 / 2, (1 + Math.SQRT1_2) / 2];
+    assert.ok(Math.abs(c.centroid - mean[0] / Math.hypot(mean[0], mean[1])) < 1e-12, `${c.centroid}`);
+    assert.deepEqual(encoded.closeness(Float64Array.from([0, 0, 1]), 7), { similarity: 0, support: 0, centroid: 0 });
+    assert.throws(() => new EncodedQuestions(states, [0]), /one answer per state, got 1 for 3/);
   });
 
   test('question similarity: the same question is 1, a question with no shared word is far', () => {
@@ -101,6 +127,19 @@ describe('confidence', () => {
     assert.deepEqual(index.nearest(['capital', 'peru'], 1), []);
     assert.equal(index.coverage(['capital', 'peru']), 0);
     assert.equal(index.coverage(['password']), 1);
+  });
+
+  test('topic coverage: the share of the question\'s word weight that the answer\'s questions have, all together', () => {
+    const index = new QuestionIndex(
+      [{ text: 'a', answer: 0 }, { text: 'b', answer: 0 }, { text: 'c', answer: 1 }],
+      [['reset', 'password'], ['forgot', 'login'], ['track', 'order']],
+    );
+    assert.equal(index.topicCoverage(['forgot', 'password'], 0), 1, 'two phrasings of one answer explain it together');
+    assert.equal(index.topicCoverage(['forgot', 'password'], 1), 0);
+    // every word here has df 1, so the same weight: half of the words are the topic's
+    assert.ok(Math.abs(index.topicCoverage(['reset', 'order'], 0) - 0.5) < 1e-12);
+    assert.ok(index.topicCoverage(['reset', 'peru'], 0) < 0.5, 'an unknown word weighs the most');
+    assert.equal(index.topicCoverage([], 0), 1);
   });
 });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ModelKind } from '../../../src/chat/types';
 import { buildTrie } from '../../../src/chat/answers';
 import { beamSearch, topK } from '../../../src/decode/beam';
+import { padRows } from '../../../src/chat/greedy';
 import { constrainedBatch } from '../../../src/decode/constrained';
 import { greedyDecode } from '../../../src/decode/greedy';
 import { sampleDecode, sampleIndex } from '../../../src/decode/sample';
@@ -146,6 +147,25 @@ describe('constrained decoding without probabilities', () => {
       lean.forEach((r, i) => assert.ok(Math.abs(r.logPosterior - full[i].logPosterior) < 1e-6, `question ${i}`));
       assert.ok(full.some((r) => r.logPosterior < 0), 'some step had a real choice');
       assert.ok(lean.every((r) => r.probs.length === 0));
+    });
+
+    test(`${kind}: the n-best margin is the first branch's best minus second renormalised probability, and the least is never above it`, () => {
+      const m = model(kind, 13);
+      const answers = [[4, 5], [4, 6, 7], [5], [6, 4, 5, 7], [7, 7]];
+      const questions = [[4, 5, 6], [7], [6, 6, 4, 5]];
+      const rows = constrainedBatch(m, questions, buildTrie(answers), 6, false);
+      const state = m.encode(padRows(questions));
+      const first = m.step(state, questions.map(() => START));
+      const H = rowsOf(state.h);
+      rows.forEach((r, n) => {
+        // the root allows 4, 5, 6 and 7: softmax over their scores, best minus second
+        const p = [4, 5, 6, 7].map((id) => Math.exp(first.scoreAt(n, id)));
+        const sum = p.reduce((a, b) => a + b, 0);
+        const sorted = p.map((v) => v / sum).sort((a, b) => b - a);
+        assert.ok(Math.abs(r.firstMargin - (sorted[0] - sorted[1])) < 1e-6, `question ${n}: ${r.firstMargin} vs ${sorted[0] - sorted[1]}`);
+        assert.ok(r.margin >= 0 && r.margin <= r.firstMargin + 1e-12);
+        assert.deepEqual(Array.from(r.encoded), Array.from(H[n]), 'the encoder state is the decoder\'s initial h');
+      });
     });
   }
 });
