@@ -20,6 +20,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDefaultPairs, readPairs, trainChatModel } from '../src/chat';
 import { featureVector, CONFIDENCE_WEIGHTS, type ConfidenceFeatures } from '../src/chat/confidence';
+import { EncodedQuestions, encodeStates } from '../src/chat/encoded';
 import type { Pair } from '../src/chat/types';
 
 const OFF_TOPIC = [
@@ -36,28 +37,32 @@ const DOMAINS = ['product', 'devtools', 'hotel'];
 /** The threshold abstains on at least this share of the off-topic questions (issue #9's target). */
 const ABSTAIN = 0.9;
 
+/** A reply's signals with the encoder-space closeness (src/chat/encoded.ts), measured here only. */
+type Measured = ConfidenceFeatures & { readonly encoderSimilarity: number; readonly encoderSupport: number; readonly encoderCentroid: number };
+
 interface Sample {
-  readonly signals: ConfidenceFeatures;
+  readonly signals: Measured;
   readonly y: number;
   readonly kind: 'held-out' | 'off-topic' | 'trained';
   readonly domain: string;
   readonly fold: number;
 }
 
-type Features = (f: ConfidenceFeatures) => number[];
+type Features = (f: Measured) => number[];
 
 const lg = (x: number): number => Math.log(Math.max(x, 1e-6));
+const six = (f: Measured): number[] => [1, lg(f.posterior), lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0, f.support ?? 0];
 /** Candidate feature sets for --compare: the one in confidence.ts first. */
 const CANDIDATES: Record<string, Features> = {
   current: featureVector,
-  'six signals (before)': (f) => [1, lg(f.posterior), lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0, f.support ?? 0],
-  'six + encoder similarity, support': (f) => [1, lg(f.posterior), lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0, f.support ?? 0, f.encoderSimilarity ?? 0, f.encoderSupport ?? 0],
-  'six + encoder support': (f) => [1, lg(f.posterior), lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0, f.support ?? 0, f.encoderSupport ?? 0],
-  'six + log margin': (f) => [1, lg(f.posterior), lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0, f.support ?? 0, lg(f.margin ?? 1)],
-  'six + log first margin': (f) => [1, lg(f.posterior), lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0, f.support ?? 0, lg(f.firstMargin ?? 1)],
-  'six + encoder both + log margin': (f) => [1, lg(f.posterior), lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0, f.support ?? 0, f.encoderSimilarity ?? 0, f.encoderSupport ?? 0, lg(f.margin ?? 1)],
-  'six + encoder both + support × encoder support': (f) => [1, lg(f.posterior), lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0, f.support ?? 0, f.encoderSimilarity ?? 0, f.encoderSupport ?? 0, (f.support ?? 0) * (f.encoderSupport ?? 0)],
-  'six + encoder both + coverage × encoder support': (f) => [1, lg(f.posterior), lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0, f.support ?? 0, f.encoderSimilarity ?? 0, f.encoderSupport ?? 0, f.coverage * (f.encoderSupport ?? 0)],
+  'six + log margin': (f) => [...six(f), lg(f.margin ?? 1)],
+  'six + log first margin': (f) => [...six(f), lg(f.firstMargin ?? 1)],
+  'six + topic coverage': (f) => [...six(f), f.topicCoverage ?? 0],
+  'six + encoder similarity': (f) => [...six(f), f.encoderSimilarity],
+  'six + encoder support': (f) => [...six(f), f.encoderSupport],
+  'six + encoder centroid': (f) => [...six(f), f.encoderCentroid],
+  'six + encoder similarity, support + log margin': (f) => [...six(f), f.encoderSimilarity, f.encoderSupport, lg(f.margin ?? 1)],
+  'six + hinges max(0, coverage − 0.6), max(0, support − 0.4)': (f) => [...six(f), Math.max(0, f.coverage - 0.6), Math.max(0, (f.support ?? 0) - 0.4)],
 };
 
 function read(path: string): Pair[] {
@@ -66,9 +71,10 @@ function read(path: string): Pair[] {
 
 /**
  * Logistic regression by gradient descent with a small L2 penalty (not on the bias), on standardised
- * features (so one learning rate suits all), the classes weighted equally; returns weights on the raw features.
+ * features (so one learning rate suits all), the classes weighted equally unless not `balanced`; returns
+ * weights on the raw features.
  */
-function fit(xs: readonly number[][], ys: readonly number[], epochs = 3000, lr = 0.5, l2 = 1e-3): number[] {
+function fit(xs: readonly number[][], ys: readonly number[], balanced = true, epochs = 3000, lr = 0.5, l2 = 1e-3): number[] {
   const d = xs[0].length;
   const mean = new Array<number>(d).fill(0);
   const sd = new Array<number>(d).fill(0);
@@ -84,7 +90,7 @@ function fit(xs: readonly number[][], ys: readonly number[], epochs = 3000, lr =
     const g = new Array<number>(d).fill(0);
     zs.forEach((z, s) => {
       const p = predict(w, z);
-      const weight = ys[s] === 1 ? ys.length / (2 * pos) : ys.length / (2 * neg);
+      const weight = !balanced ? 1 : ys[s] === 1 ? ys.length / (2 * pos) : ys.length / (2 * neg);
       for (let i = 0; i < d; i++) g[i] += weight * (p - ys[s]) * z[i];
     });
     for (let i = 0; i < d; i++) w[i] -= lr * (g[i] / zs.length + (i > 0 ? l2 * w[i] : 0));
@@ -96,9 +102,7 @@ function fit(xs: readonly number[][], ys: readonly number[], epochs = 3000, lr =
 }
 
 function predict(w: readonly number[], x: readonly number[]): number {
-  let z = 0;
-  for (let i = 0; i < x.length; i++) z += w[i] * x[i];
-  return 1 / (1 + Math.exp(-z));
+  return 1 / (1 + Math.exp(-dot(w, x)));
 }
 
 /** The lowest threshold (to 0.01) at which at least ABSTAIN of the off-topic confidences fall below it. */
@@ -142,11 +146,36 @@ function score(samples: readonly Sample[], features: Features, w: readonly numbe
   };
 }
 
-/** Fits on `fitOn` (held-out and off-topic replies, and the trained ones), chooses the threshold there. */
-function fitAndChoose(fitOn: readonly Sample[], features: Features): { w: number[]; t: number } {
-  const w = fit(fitOn.map((s) => features(s.signals)), fitOn.map((s) => s.y));
+/**
+ * How the weights are fitted. 'rephrasings' (kept): the weights rank the held-out rephrasings answered right
+ * above the off-topic questions (class-balanced logistic regression on those two groups alone: the trade-off
+ * the threshold makes), then a one-variable logistic regression of that score over every held-out and
+ * off-topic reply, right or wrong, unweighted (Platt scaling), makes it the probability of being right; the
+ * two compose into one logistic regression over the features, so confidence.ts keeps its form. 'all replies'
+ * (before): one class-balanced logistic regression over every reply, trained questions and wrong replies
+ * included, where the 1,400 trained questions outweigh the 200 right rephrasings among the positives.
+ */
+type Objective = 'rephrasings' | 'all replies';
+
+/** Fits on `fitOn` by `objective`, chooses the threshold on its off-topic questions. */
+function fitAndChoose(fitOn: readonly Sample[], features: Features, objective: Objective = 'rephrasings'): { w: number[]; t: number } {
+  let w: number[];
+  if (objective === 'all replies') w = fit(fitOn.map((s) => features(s.signals)), fitOn.map((s) => s.y));
+  else {
+    const ranked = fitOn.filter((s) => s.kind === 'off-topic' || (s.kind === 'held-out' && s.y === 1));
+    const rank = fit(ranked.map((s) => features(s.signals)), ranked.map((s) => s.y));
+    const replies = fitOn.filter((s) => s.kind !== 'trained');
+    const [b, a] = fit(replies.map((s) => [1, dot(rank, features(s.signals))]), replies.map((s) => s.y), false);
+    w = rank.map((v, i) => a * v + (i === 0 ? b : 0));
+  }
   const t = chooseThreshold(fitOn.filter((s) => s.kind === 'off-topic').map((s) => predict(w, features(s.signals))));
   return { w, t };
+}
+
+function dot(w: readonly number[], x: readonly number[]): number {
+  let z = 0;
+  for (let i = 0; i < x.length; i++) z += w[i] * x[i];
+  return z;
 }
 
 async function collect(root: string, folds: number, cache: string | undefined): Promise<Sample[]> {
@@ -162,12 +191,19 @@ async function collect(root: string, folds: number, cache: string | undefined): 
       const heldOut = [...byAnswer.values()].map((ps) => ps[Math.max(0, ps.length - fold)]);
       const train = pairs.filter((p) => !heldOut.includes(p));
       const { model, report } = await trainChatModel(train, {}, {}, undefined, '', { defaultPairs: defaults });
+      const knowledge = model.knowledge;
+      if (knowledge === undefined) throw new Error('calibrate: expected the trained model to know its pairs');
+      const encodedIds = (questions: readonly string[]): number[][] => questions.map((q) => model.questionVocabulary.encode(model.readTokens(q)));
+      const encoded = new EncodedQuestions(encodeStates(model.engine, encodedIds(knowledge.questions.map((q) => q.text))), knowledge.questions.map((q) => q.answer));
       const add = (questions: readonly string[], answers: readonly (string | undefined)[], kind: Sample['kind']): void => {
+        const states = encodeStates(model.engine, encodedIds(questions));
         model.replies(questions).forEach((r, i) => {
           if (r.signals === undefined) return;
           const expected = answers[i];
           const right = expected !== undefined && r.text === model.expectedReply(expected);
-          samples.push({ signals: r.signals, y: right ? 1 : 0, kind, domain, fold });
+          const c = encoded.closeness(states[i], knowledge.answers.indexOf(r.text));
+          const signals = { ...r.signals, encoderSimilarity: c.similarity, encoderSupport: c.support, encoderCentroid: c.centroid };
+          samples.push({ signals, y: right ? 1 : 0, kind, domain, fold });
         });
       };
       add(heldOut.map((p) => p.question), heldOut.map((p) => p.answer), 'held-out');
@@ -182,16 +218,20 @@ async function collect(root: string, folds: number, cache: string | undefined): 
 
 const f1 = (v: number): string => v.toFixed(1);
 
-/** Each candidate fitted on two domains, its threshold chosen there, scored on the third; summed over the three. */
+/** Each candidate fitted on two domains, its threshold chosen there, scored on the third; averaged over the three. */
 function compare(samples: readonly Sample[]): void {
-  console.log('candidate | threshold cost (points of held-out) | off-topic abstained % | trained sure & right % | AUROC  — each domain scored by a fit on the other two; then fitted on all');
-  for (const [name, features] of Object.entries(CANDIDATES)) {
+  console.log('candidate, objective | threshold cost (points of held-out) | off-topic abstained % | trained sure & right % | AUROC  — each domain scored by a fit on the other two; then fitted on all');
+  const runs: [string, Features, Objective][] = [
+    ['six signals, all replies (before)', six, 'all replies'],
+    ...Object.entries(CANDIDATES).map(([name, features]): [string, Features, Objective] => [name, features, 'rephrasings']),
+  ];
+  for (const [name, features, objective] of runs) {
     const parts = DOMAINS.map((d) => {
-      const { w, t } = fitAndChoose(samples.filter((s) => s.domain !== d), features);
+      const { w, t } = fitAndChoose(samples.filter((s) => s.domain !== d), features, objective);
       return score(samples.filter((s) => s.domain === d), features, w, t);
     });
     const mean = (k: keyof Score): number => parts.reduce((m, p) => m + p[k], 0) / parts.length;
-    const all = fitAndChoose(samples, features);
+    const all = fitAndChoose(samples, features, objective);
     const own = score(samples, features, all.w, all.t);
     console.log(`${name} | ${f1(mean('cost'))} | ${f1(mean('abstained'))} | ${f1(mean('trained'))} | ${mean('auroc').toFixed(3)}  — all: cost ${f1(own.cost)} at ${all.t}, AUROC ${own.auroc.toFixed(3)}`);
   }
@@ -208,7 +248,7 @@ async function run(): Promise<void> {
   const samples = await collect(root, folds, flag('--samples'));
   if (process.argv.includes('--compare')) compare(samples);
   const { w, t } = fitAndChoose(samples, featureVector);
-  console.log(`weights (bias, log posterior, log minProb, coverage, similarity, agrees, support, encoder similarity, encoder support): [${w.map((v) => v.toFixed(2)).join(', ')}]`);
+  console.log(`weights (bias, log posterior, log minProb, coverage, similarity, agrees, support): [${w.map((v) => v.toFixed(2)).join(', ')}]`);
   console.log(`current: [${CONFIDENCE_WEIGHTS.join(', ')}]`);
   console.log(`threshold: ${t} (the lowest that abstains on at least ${100 * ABSTAIN} % of the off-topic questions)`);
   console.log('threshold | held-out sure & right % | held-out right % | off-topic abstained % | trained sure & right %');

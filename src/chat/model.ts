@@ -15,7 +15,6 @@ import type { Seq2seqModel } from '../models/types';
 import { constrainedBatch, type ConstrainedRow } from '../decode/constrained';
 import { buildTrie, QuestionIndex, type TrainedQuestion, type TrieNode } from './answers';
 import { confidenceOf, DEFAULT_CONFIDENCE_THRESHOLD, type ConfidenceFeatures } from './confidence';
-import { EncodedQuestions, encodeStates } from './encoded';
 import { DEFAULT_DECODE_OPTIONS } from './defaults';
 import { CUT_MARK, decodeReply } from './reply';
 import type { TrainingRun } from '../train/curves';
@@ -59,8 +58,6 @@ interface Decoded {
   readonly posterior: number;
   readonly margin: number;
   readonly firstMargin: number;
-  /** The question's encoder state (src/chat/encoded.ts). */
-  readonly encoded?: Float64Array;
 }
 
 export class ChatModel {
@@ -69,7 +66,6 @@ export class ChatModel {
   private trieCache: TrieNode | undefined;
   private indexCache: QuestionIndex | undefined;
   private gramsCache: { word: string; grams: Set<string> }[] | undefined;
-  private encodedCache: EncodedQuestions | undefined;
 
   constructor(
     /** The network; its `params` are the model's weights. */
@@ -169,16 +165,6 @@ export class ChatModel {
     return this.indexCache;
   }
 
-  /** The trained questions' encoder states (src/chat/encoded.ts), computed at the first reply that needs them. */
-  private get encodedQuestions(): EncodedQuestions | undefined {
-    const knowledge = this.knowledge;
-    if (this.encodedCache === undefined && knowledge !== undefined && knowledge.questions.length > 0) {
-      const states = encodeStates(this.engine, knowledge.questions.map((q) => this.questionVocabulary.encode(this.readTokens(q.text))));
-      this.encodedCache = new EncodedQuestions(states, knowledge.questions.map((q) => q.answer));
-    }
-    return this.encodedCache;
-  }
-
   /**
    * The question's tokens with unknown words read as the closest known word when one is close enough
    * (typos, spelling variants); what a reply reads.
@@ -223,22 +209,14 @@ export class ChatModel {
       for (let s = 0; s < ids.length; s += BATCH) {
         rows.push(...constrainedBatch(this.engine, ids.slice(s, s + BATCH).map((q) => (q.length > 0 ? q : [UNK])), trie, maxLength));
       }
-      return rows.map((r, i) => this.assess(tokens[i], this.constrainedReply(r), { answer: r.answer, posterior: Math.exp(r.logPosterior), margin: r.margin, firstMargin: r.firstMargin, encoded: r.encoded }, decode));
+      return rows.map((r, i) => this.assess(tokens[i], this.constrainedReply(r), { answer: r.answer, posterior: Math.exp(r.logPosterior), margin: r.margin, firstMargin: r.firstMargin }, decode));
     }
-    const states = this.knowledge ? encodeStates(this.engine, ids) : [];
     return ids.map((q, i) => {
       const free = decodeReply(this, q, { ...decode, maxLength });
       const answer = this.knowledge ? this.knowledge.answers.indexOf(free.text) : -1;
       const sure = answer >= 0 ? 1 : 0;
-      return this.assess(tokens[i], free, { answer, posterior: sure, margin: sure, firstMargin: sure, encoded: states[i] }, decode);
+      return this.assess(tokens[i], free, { answer, posterior: sure, margin: sure, firstMargin: sure }, decode);
     });
-  }
-
-  private encoderSignals(decoded: Decoded): Pick<ConfidenceFeatures, 'encoderSimilarity' | 'encoderSupport' | 'encoderCentroid'> {
-    const encoded = this.encodedQuestions;
-    if (encoded === undefined || decoded.encoded === undefined) return {};
-    const c = encoded.closeness(decoded.encoded, decoded.answer);
-    return { encoderSimilarity: c.similarity, encoderSupport: c.support, encoderCentroid: c.centroid };
   }
 
   private constrainedReply(r: ConstrainedRow): Reply {
@@ -278,7 +256,6 @@ export class ChatModel {
       topicCoverage: answer >= 0 ? index.topicCoverage(words, answer) : 0,
       margin: decoded.margin,
       firstMargin: decoded.firstMargin,
-      ...this.encoderSignals(decoded),
     };
     const confidence = !reply.finished || answer < 0 ? 0 : confidenceOf(signals);
     // Suggestions: the closest trained question with the reply's answer first, then the closest others,

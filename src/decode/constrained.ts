@@ -27,8 +27,6 @@ export interface ConstrainedRow {
    */
   readonly margin: number;
   readonly firstMargin: number;
-  /** The question as the encoder left it: the decoder's initial h (H values; peeky: the state it peeks at). */
-  readonly encoded: Float64Array;
   /** Attention models: weights over the question's positions (reading order) for each generated id. */
   readonly attention?: number[][];
 }
@@ -47,10 +45,9 @@ export function constrainedBatch(
   const N = questions.length;
   if (N === 0) return [];
   let state = model.encode(padRows(questions)); // N×Tₑ ids → state
-  const H = rowsOf(state.h); // N×H
   let ids = new Array<number>(N).fill(START);
   const nodes: (TrieNode | null)[] = new Array<TrieNode | null>(N).fill(trie);
-  const out = questions.map((_, n) => ({
+  const out = questions.map(() => ({
     answer: -1,
     ids: [] as number[],
     probs: [] as number[],
@@ -58,7 +55,6 @@ export function constrainedBatch(
     margin: 1,
     firstMargin: 1,
     branched: false,
-    encoded: Float64Array.from(H[n]),
     attention: undefined as number[][] | undefined,
   }));
   let open = N;
