@@ -21,6 +21,8 @@ import { join } from 'node:path';
 import { readDefaultPairs, readPairs, trainChatModel } from '../src/chat';
 import { featureVector, CONFIDENCE_WEIGHTS, type ConfidenceFeatures } from '../src/chat/confidence';
 import { EncodedQuestions, encodeStates } from '../src/chat/encoded';
+import { answerLogPosteriors } from '../src/decode/constrained';
+import { UNK } from '../src/models/tokens';
 import type { Pair } from '../src/chat/types';
 
 const OFF_TOPIC = [
@@ -38,7 +40,13 @@ const DOMAINS = ['product', 'devtools', 'hotel'];
 const ABSTAIN = 0.9;
 
 /** A reply's signals with the encoder-space closeness (src/chat/encoded.ts), measured here only. */
-type Measured = ConfidenceFeatures & { readonly encoderSimilarity: number; readonly encoderSupport: number; readonly encoderCentroid: number };
+type Measured = ConfidenceFeatures & {
+  readonly encoderSimilarity: number;
+  readonly encoderSupport: number;
+  readonly encoderCentroid: number;
+  /** log posterior − the answer's log posterior for an empty question (the decoder's prior): how far the question moved it. */
+  readonly pmi?: number;
+};
 
 interface Sample {
   readonly signals: Measured;
@@ -62,6 +70,8 @@ const CANDIDATES: Record<string, Features> = {
   'six + encoder support': (f) => [...six(f), f.encoderSupport],
   'six + encoder centroid': (f) => [...six(f), f.encoderCentroid],
   'six + encoder similarity, support + log margin': (f) => [...six(f), f.encoderSimilarity, f.encoderSupport, lg(f.margin ?? 1)],
+  'six + pmi (log posterior − log prior)': (f) => [...six(f), f.pmi ?? 0],
+  'six with pmi for log posterior': (f) => [1, f.pmi ?? 0, lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0, f.support ?? 0],
   'six + hinges max(0, coverage − 0.6), max(0, support − 0.4)': (f) => [...six(f), Math.max(0, f.coverage - 0.6), Math.max(0, (f.support ?? 0) - 0.4)],
 };
 
@@ -194,6 +204,9 @@ async function collect(root: string, folds: number, cache: string | undefined): 
       const knowledge = model.knowledge;
       if (knowledge === undefined) throw new Error('calibrate: expected the trained model to know its pairs');
       const encodedIds = (questions: readonly string[]): number[][] => questions.map((q) => model.questionVocabulary.encode(model.readTokens(q)));
+      const trie = model.answerTrie;
+      if (trie === undefined) throw new Error('calibrate: expected the trained model to have an answer trie');
+      const prior = answerLogPosteriors(model.engine, [UNK], trie, knowledge.answers.map((a) => model.encodeAnswer(a).slice(1, -1)));
       const encoded = new EncodedQuestions(encodeStates(model.engine, encodedIds(knowledge.questions.map((q) => q.text))), knowledge.questions.map((q) => q.answer));
       const add = (questions: readonly string[], answers: readonly (string | undefined)[], kind: Sample['kind']): void => {
         const states = encodeStates(model.engine, encodedIds(questions));
@@ -201,8 +214,10 @@ async function collect(root: string, folds: number, cache: string | undefined): 
           if (r.signals === undefined) return;
           const expected = answers[i];
           const right = expected !== undefined && r.text === model.expectedReply(expected);
-          const c = encoded.closeness(states[i], knowledge.answers.indexOf(r.text));
-          const signals = { ...r.signals, encoderSimilarity: c.similarity, encoderSupport: c.support, encoderCentroid: c.centroid };
+          const answer = knowledge.answers.indexOf(r.text);
+          const c = encoded.closeness(states[i], answer);
+          const pmi = Math.log(Math.max(r.signals.posterior, 1e-6)) - (prior[answer] ?? 0);
+          const signals = { ...r.signals, encoderSimilarity: c.similarity, encoderSupport: c.support, encoderCentroid: c.centroid, pmi };
           samples.push({ signals, y: right ? 1 : 0, kind, domain, fold });
         });
       };

@@ -132,3 +132,36 @@ export function constrainedBatch(
   }
   return out.map(({ branched: _, ...row }) => row);
 }
+
+/**
+ * The log-probability of every trained answer (ids without START and END, as in the trie) for one question,
+ * teacher-forced and renormalised over the trie's allowed tokens at each branch, as `logPosterior` measures
+ * the chosen one. With an empty question (UNK) it is the decoder's prior over the answers.
+ */
+export function answerLogPosteriors(model: Seq2seqModel, question: readonly number[], trie: TrieNode, answers: readonly (readonly number[])[]): number[] {
+  const N = answers.length;
+  if (N === 0) return [];
+  const targets = answers.map((a) => [...a, END]);
+  let state = model.encode(answers.map(() => question.slice()));
+  let ids = new Array<number>(N).fill(START);
+  const nodes: (TrieNode | undefined)[] = answers.map(() => trie);
+  const out = new Array<number>(N).fill(0);
+  const T = Math.max(...targets.map((t) => t.length));
+  for (let s = 0; s < T; s++) {
+    const r = model.step(state, ids);
+    ids = ids.map((_, n) => {
+      const node = nodes[n];
+      const next = targets[n][s];
+      if (node === undefined || next === undefined) return PAD;
+      if (node.next.size > 1) {
+        const scores = Array.from(node.next.keys(), (id) => r.scoreAt(n, id));
+        const top = Math.max(...scores);
+        out[n] += r.scoreAt(n, next) - top - Math.log(scores.reduce((m, v) => m + Math.exp(v - top), 0));
+      }
+      nodes[n] = node.next.get(next);
+      return next;
+    });
+    state = r.state;
+  }
+  return out;
+}

@@ -4,12 +4,12 @@ import type { ModelKind } from '../../../src/chat/types';
 import { buildTrie } from '../../../src/chat/answers';
 import { beamSearch, topK } from '../../../src/decode/beam';
 import { padRows } from '../../../src/chat/greedy';
-import { constrainedBatch } from '../../../src/decode/constrained';
+import { answerLogPosteriors, constrainedBatch } from '../../../src/decode/constrained';
 import { greedyDecode } from '../../../src/decode/greedy';
 import { sampleDecode, sampleIndex } from '../../../src/decode/sample';
 import { createModel } from '../../../src/models/factory';
 import type { Seq2seqModel } from '../../../src/models/types';
-import { END, START } from '../../../src/models/tokens';
+import { END, START, UNK } from '../../../src/models/tokens';
 import { rowsOf } from '../../../src/matrix';
 import { Random } from '../../../src/random';
 
@@ -147,6 +147,18 @@ describe('constrained decoding without probabilities', () => {
       lean.forEach((r, i) => assert.ok(Math.abs(r.logPosterior - full[i].logPosterior) < 1e-6, `question ${i}`));
       assert.ok(full.some((r) => r.logPosterior < 0), 'some step had a real choice');
       assert.ok(lean.every((r) => r.probs.length === 0));
+    });
+
+    test(`${kind}: every answer's teacher-forced log posterior: a distribution over the answers, the chosen one's as decoded`, () => {
+      const m = model(kind, 17);
+      const answers = [[4, 5], [4, 6, 7], [5], [6, 4, 5, 7], [7, 7]];
+      const trie = buildTrie(answers);
+      for (const q of [[4, 5, 6], [7], [UNK]]) {
+        const all = answerLogPosteriors(m, q, trie, answers);
+        assert.ok(Math.abs(all.reduce((sum, v) => sum + Math.exp(v), 0) - 1) < 1e-9);
+        const [row] = constrainedBatch(m, [q], trie, 6, false);
+        assert.ok(Math.abs(all[row.answer] - row.logPosterior) < 1e-6, `${all[row.answer]} vs ${row.logPosterior}`);
+      }
     });
 
     test(`${kind}: the n-best margin is the first branch's best minus second renormalised probability, and the least is never above it`, () => {
