@@ -81,8 +81,8 @@ function read(path: string): Pair[] {
 
 /**
  * Logistic regression by gradient descent with a small L2 penalty (not on the bias), on standardised
- * features (so one learning rate suits all), the classes weighted equally unless not `balanced`; returns
- * weights on the raw features.
+ * features (so one learning rate suits all), the classes weighted equally unless not `balanced`, every
+ * weight but the bias kept at 0 or above; returns weights on the raw features.
  */
 function fit(xs: readonly number[][], ys: readonly number[], balanced = true, epochs = 3000, lr = 0.5, l2 = 1e-3): number[] {
   const d = xs[0].length;
@@ -104,6 +104,9 @@ function fit(xs: readonly number[][], ys: readonly number[], balanced = true, ep
       for (let i = 0; i < d; i++) g[i] += weight * (p - ys[s]) * z[i];
     });
     for (let i = 0; i < d; i++) w[i] -= lr * (g[i] / zs.length + (i > 0 ? l2 * w[i] : 0));
+    // every feature grows with the reply's chance of being right: no weight below 0, so the confidence never
+    // falls when a signal gets better (projected gradient descent; σᵢ > 0 keeps the sign on the raw features)
+    for (let i = 1; i < d; i++) w[i] = Math.max(0, w[i]);
   }
   // back to raw features: w·z = w0 + Σ wᵢ (xᵢ − μᵢ)/σᵢ
   const raw = w.map((v, i) => (i === 0 ? v : v / sd[i]));

@@ -12,12 +12,13 @@
  *   answer is the reply (`agrees`).
  * - `support`: the same cosine to the closest trained question of the reply's own answer: how much the
  *   question's words back this answer, even when a question of another answer is closer.
- * They are combined by a logistic regression (scripts/calibrate.ts, `npm run calibrate`): its weights rank
- * held-out rephrasings answered right above off-topic questions (three domains, every phrasing held out once),
- * then a one-variable logistic regression over all held-out and off-topic replies, right or wrong, scales
- * that score into a probability: about that share of replies at a given confidence were right. In the fit's
- * run (905 held-out and off-topic replies), replies at confidence 0.2–0.4 were right 40 % of the time,
- * 0.4–0.6: 52 %, 0.6–0.8: 68 %, 0.8–1: 88 %.
+ * They are combined by a logistic regression (scripts/calibrate.ts, `npm run calibrate`): its weights, none
+ * below 0 (the confidence never falls when a signal gets better), rank held-out rephrasings answered right
+ * above off-topic questions (three domains, every phrasing held out once), then a one-variable logistic
+ * regression over all held-out and off-topic replies, right or wrong, scales that score into a probability:
+ * about that share of replies at a given confidence were right. In the fit's run (905 held-out and
+ * off-topic replies), replies at confidence 0.2–0.4 were right 40 % of the time, 0.4–0.6: 52 %, 0.6–0.8:
+ * 68 %, 0.8–1: 88 %.
  *
  * Also reported with a reply, measured and not in the weights (they did not rank rephrasings above off-topic
  * questions better, bench/results/calibrate.log): the n-best `margin`s and the `topicCoverage`.
