@@ -19,13 +19,13 @@
  *                   8·(Tₐ·N·Hᵢ + Hᵢ·V + Tₐ·N·V). wasm32 memory cannot pass 4 GiB whatever the machine has.
  *   decoding        the exact-match checks decode up to 64 rows at a time, each step allocating its scores and
  *                   probabilities (2 · 8·rows·V float64), which V8 frees only at a later collection: measured
- *                   100–130 MiB of them at the peak on the shapes below, so min(128 MiB, 2 · 8·Tₐ·rows·V).
+ *                   80–130 MiB of them at the peak on the shapes below, so min(96 MiB, 2 · 8·Tₐ·rows·V).
  *   LSTM layers     each TimeLSTM's own wasm memory (float32 X, G, HS, CS, tanh c, dA, dX: about
  *                   4·T·N·(2D + 12H)) and its float64 hidden states for the next layer (3 · 8·T·N·H).
  *   parameters      float64 weights, gradients and (Adam) two moments: 8 · P · 4; each extra data-parallel
  *                   thread holds its own weights and gradients (8 · P · 2).
  * Measured on the float32 path (one-epoch trainings, test/unit/chat/memory.test.ts): within 25% of the growth
- * of the peak resident memory (0.87 and 0.87 of the estimate on a peeky and an attention shape, and 0.98 and 1.00 with batches of 64 and 48).
+ * of the peak resident memory (1.02–1.05 and 0.89–1.04 of the estimate on a peeky and an attention shape, and 1.07 and 1.12 with batches of 64 and 48).
  */
 import type { ModelKind } from './types';
 import { TrainingError } from './errors';
@@ -37,7 +37,7 @@ export const WASM_MEMORY_CEILING = 4 * 1024 ** 3;
 /** Rows of a validation loss pass (meanLoss in train.ts) and of a decoding batch (answeredRight). */
 const VALIDATION_ROWS = 64;
 /** Garbage that decoding leaves before V8 collects it (see the file header). */
-const DECODING_GARBAGE = 128 * 1024 ** 2;
+const DECODING_GARBAGE = 96 * 1024 ** 2;
 
 export interface TrainingShape {
   readonly kind: ModelKind;
