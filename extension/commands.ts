@@ -188,8 +188,7 @@ export function registerModelCommands(s: Services): void {
     // Size checked before reading; checksum, header and weights checked and decoded in the worker.
     const { size } = await vscode.workspace.fs.stat(uri);
     if (size > MAX_MODEL_FILE_BYTES) throw new UserFacingError(vscode.l10n.t('{0}: {1} bytes, over the largest model file of {2} bytes', name, size.toLocaleString('en-US'), MAX_MODEL_FILE_BYTES.toLocaleString('en-US')));
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    const model = await s.models.decode(bytes, name);
+    const { model, bytes } = await s.models.decode(await vscode.workspace.fs.readFile(uri), name);
     await s.models.replace(model, { source: 'imported', label: `imported from ${name}` }, bytes);
     after();
     void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: now answering with the model imported from {0} ({1}).', name, model.kind));
