@@ -7,13 +7,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChatModel } from '../../src/chat/model';
-import { DEFAULT_TRAIN_OPTIONS } from '../../src/chat/defaults';
-import { serializeModel } from '../../src/chat/serialize';
-import { DEFAULT_PAIR_LIMITS } from '../../src/data/limits';
-import { createModel } from '../../src/models';
-import { Random } from '../../src/random';
-import { Vocabulary } from '../../src/text';
+import { largeModel, nearLimitPairs } from '../../bench/heavy-files';
 import { checkPrerequisites, makeHostDirs, ROOT, startCodeServer, VSIX } from './codeServer';
 import { runInHostSuite } from './inHost';
 import { makeWorkspace } from './workspace';
@@ -31,23 +25,14 @@ interface BenchReport {
 /**
  * The files of the heavy operations, in the workspace: near-limit.tsv (200,001 pairs, just under the
  * 50 MiB limit, refused at its last line by maxPairs), eval.tsv (20,000 pairs cycling the default pairs)
- * and large.s2s (a peeky model with a 30,000-token vocabulary, the default maxVocabulary, and 20,000
- * trained questions). Returns their sizes in bytes.
+ * and large.s2s (bench/heavy-files.ts: a peeky model with a 30,000-token vocabulary, the default
+ * maxVocabulary, and 20,000 trained questions). Returns their sizes in bytes.
  */
 function heavyFiles(ws: string): Record<string, number> {
-  const pad = 'x'.repeat(200);
-  const lines: string[] = [];
-  for (let i = 0; i <= DEFAULT_PAIR_LIMITS.maxPairs; i++) lines.push(`question ${i} ${pad}\tanswer ${i % 977}\n`);
-  writeFileSync(join(ws, 'near-limit.tsv'), lines.join(''));
+  writeFileSync(join(ws, 'near-limit.tsv'), nearLimitPairs());
   const defaults = readFileSync(join(ROOT, 'data/default/pairs.tsv'), 'utf8').split('\n').filter((l) => l.includes('\t') && !l.startsWith('#'));
   writeFileSync(join(ws, 'eval.tsv'), Array.from({ length: 20_000 }, (_, i) => defaults[i % defaults.length]).join('\n') + '\n');
-  const V = 30_000;
-  const vocabulary = Vocabulary.fromTokens(['<pad>', '<s>', '</s>', '<unk>', ...Array.from({ length: V - 4 }, (_, i) => String.fromCodePoint(0x4e00 + i))]);
-  const engine = createModel('peeky', { vocabSize: V, wordvec: 32, hidden: 64, reverse: true }, new Random(1));
-  const answers = Array.from({ length: 1000 }, (_, i) => `answer ${i}`);
-  const questions = Array.from({ length: 20_000 }, (_, i) => ({ text: `question number ${i} about things`, answer: i % 1000 }));
-  const model = new ChatModel(engine, vocabulary, { ...DEFAULT_TRAIN_OPTIONS }, undefined, { answers, questions, maxReplyLength: 40, threshold: 0.5 });
-  writeFileSync(join(ws, 'large.s2s'), serializeModel(model));
+  writeFileSync(join(ws, 'large.s2s'), largeModel());
   return Object.fromEntries(['near-limit.tsv', 'eval.tsv', 'large.s2s'].map((f) => [f, statSync(join(ws, f)).size]));
 }
 
