@@ -73,6 +73,13 @@ export async function run(): Promise<void> {
 
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) throw new Error('bench: expected a workspace folder with big.tsv, got none');
+  if (process.env.SEQ2SEQ_BENCH_ONLY === 'heavy') {
+    // the heavy one-off operations only (test/host/benchExt.ts BENCH_EXT_ONLY=heavy): no trainings
+    const heavyOps = await heavyOperations(folder);
+    await vscode.commands.executeCommand('seq2seqChat.resetModel');
+    writeFileSync(out, JSON.stringify({ hostNode: idle.hostNode, activationMs: idle.activationMs, modelLoadMs: first.modelLoadMs, idleReplies, idle: idle.eventLoop, heavy: heavyOps }, null, 2));
+    return;
+  }
   const big = vscode.Uri.joinPath(folder, 'big.tsv');
   await applySettings({ 'training.epochs': 3, 'training.validationSplit': 0, 'training.patience': 0 });
 
