@@ -16,7 +16,8 @@ import { makeWorkspace } from './workspace';
 interface LoopStats { p50: number; p99: number; max: number; mean: number; samples: number }
 interface Replies { compute: number[]; total: number[] }
 interface Training { loop: LoopStats; status?: string; epochs?: number; wallMs: number }
-interface Heavy { loop: LoopStats; wallMs: number; result: unknown }
+interface Pause { at: number; ms: number; kind?: string }
+interface Heavy { loop: LoopStats; wallMs: number; result: unknown; blocks: Pause[]; gcs: Pause[]; heapMB: number; marks: Pause[] }
 interface BenchReport {
   hostNode: string; activationMs: number; modelLoadMs: number; idleReplies: Replies; idle: LoopStats;
   /** Absent with BENCH_EXT_ONLY=heavy. */
@@ -88,11 +89,19 @@ async function main(): Promise<void> {
   const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
   const op = (h: Heavy): string => `${(h.wallMs / 1000).toFixed(1)} s; event-loop delay p50 / p99 / max ${loop(h.loop)}`;
   const { nearLimit, evaluate, importModel, beamReply } = b.heavy;
+  // what the delay is made of: the thread's blocks over 30 ms and the GC pauses over 10 ms, "ms @ ms after the start"
+  const pauses = (ps: Pause[]): string => (ps.length === 0 ? 'none' : [...ps].sort((a, b) => b.ms - a.ms).slice(0, 5).map((p) => `${p.kind ? `${p.kind} ` : ''}${p.ms} @ ${p.at}`).join(', '));
+  const marks = (h: Heavy): string => (h.marks.length === 0 ? '' : `; marks ${h.marks.map((m) => `${m.kind} @ ${m.at}`).join(', ')}`);
+  const parts = (h: Heavy): [string, string] => ['  blocks > 30 ms; GC pauses > 10 ms (ms @ ms)', `${pauses(h.blocks)}; ${pauses(h.gcs)} (heap ${h.heapMB} MB before)${marks(h)}`];
   rows.push(
     [`pairs file near the limit (${mb(sizes['near-limit.tsv'])}, 200,001 pairs, refused at its last line)`, op(nearLimit)],
+    parts(nearLimit),
     [`Evaluate on 20,000 pairs (${JSON.stringify(evaluate.result)})`, op(evaluate)],
+    parts(evaluate),
     [`Import Model, ${mb(sizes['large.s2s'])} (vocabulary 30,000, 20,000 questions)`, op(importModel)],
+    parts(importModel),
     ['reply at beamWidth 32, maxReplyLength 1000 (default model)', op(beamReply)],
+    parts(beamReply),
   );
   const w = Math.max(...rows.map(([k]) => k.length));
   console.log(`bench:ext — Seq2Seq Chat in code-server 4.139.1 (VS Code 1.139.1)${only.SEQ2SEQ_BENCH_ONLY ? ', heavy operations only (BENCH_EXT_ONLY=heavy)' : ''}`);
