@@ -46,3 +46,16 @@ export function keywordQuestion(ids: readonly number[], rng: Random, weight: (id
   const out = ids.filter((id) => weight(id) >= top || rng.uniform() < weight(id) / top);
   return out.length > 0 ? out : ids.slice();
 }
+
+/**
+ * A short question drawn from an answer's distinctive words (TrainOptions.answerWords): each word kept with
+ * probability `size / length` (all of them when there are `size` or fewer), at least one and at most
+ * 2 × `size`, in the answer's order. A rephrasing may use an answer's words ("is it ok to bring a cat" for
+ * "Dogs and cats are welcome …"); a model trained on such questions reads them as that answer's topic.
+ */
+export function answerWordsQuestion(ids: readonly number[], rng: Random, size: number): number[] {
+  if (ids.length <= size) return ids.slice();
+  const p = size / ids.length;
+  const out = ids.filter(() => rng.uniform() < p).slice(0, 2 * size);
+  return out.length > 0 ? out : [ids[rng.int(ids.length)]];
+}

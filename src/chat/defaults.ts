@@ -89,6 +89,25 @@ export function usesBag(o: Pick<TrainOptions, 'bag' | 'model' | 'questionTokens'
   return o.bag ?? (o.model === 'peeky' && o.questionTokens === 'words');
 }
 
+/**
+ * Whether a training also trains each user answer's words as questions for it (TrainOptions.answerWords): as
+ * asked, else for the dialog defaults (word questions read with noise; the simple and peeky models, where it
+ * was measured).
+ */
+export function usesAnswerWords(o: Pick<TrainOptions, 'answerWords' | 'model' | 'questionTokens' | 'questionNoise'>): boolean {
+  return o.answerWords ?? (o.model !== 'attention' && o.questionTokens === 'words' && (o.questionNoise ?? 0) > 0);
+}
+
+/**
+ * Weight of the lexical prior in constrained replies (DecodeOptions.lexicalPrior): at a branch among the
+ * trained answers, a branch's logit gains this times the IDF cosine of the question to the closest trained
+ * question of an answer down it (src/decode/constrained.ts `AnswerPrior`), so the decoder's choice leans
+ * towards answers whose questions share the question's rare words. Measured on the quality benchmark
+ * (docs/trust.md): unseen phrasings right ignoring the threshold +1.5 to +2 points at 2–4, 100 % of the
+ * trained questions kept.
+ */
+export const LEXICAL_PRIOR_WEIGHT = 4;
+
 /** Greedy, constrained to the trained answers when the model knows them, at the model's own length limit. */
 export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { strategy: 'greedy' };
 

@@ -12,10 +12,10 @@ import { createTokenizer, normalizeAnswer, normalizeQuestion, Vocabulary, type T
 import { questionWords, trigramSimilarity, trigrams } from '../text/analyze';
 import { END, START, UNK } from '../models/tokens';
 import type { Seq2seqModel } from '../models/types';
-import { constrainedBatch, type ConstrainedRow } from '../decode/constrained';
-import { buildTrie, QuestionIndex, type TrainedQuestion, type TrieNode } from './answers';
+import { constrainedBatch, type AnswerPrior, type ConstrainedRow } from '../decode/constrained';
+import { buildTrie, QuestionIndex, type Neighbour, type TrainedQuestion, type TrieNode } from './answers';
 import { confidenceOf, DEFAULT_CONFIDENCE_THRESHOLD, type ConfidenceFeatures } from './confidence';
-import { DEFAULT_DECODE_OPTIONS } from './defaults';
+import { DEFAULT_DECODE_OPTIONS, LEXICAL_PRIOR_WEIGHT } from './defaults';
 import { CUT_MARK, decodeReply } from './reply';
 import type { TrainingRun } from '../train/curves';
 import type { DecodeOptions, ModelKind, Reply, TrainOptions, TrainingReport } from './types';
@@ -48,12 +48,16 @@ export interface ModelKnowledge {
  * than a long question (it took 22–29 s and about 2.6 GB). 8 units per token leaves room for words with their
  * spaces; training questions are far below it (2,000 code points by default, maxFieldLength).
  */
+/** Trained questions looked at per reply: for the confidence's signals, the suggestions and the lexical prior. */
+const NEIGHBOURS = 16;
+
 export const MAX_QUESTION_CODE_UNITS = 8 * MAX_REPLY_QUESTION_TOKENS;
 
 export class ChatModel {
   readonly kind: ModelKind;
   readonly tokenizer: Tokenizer;
   private trieCache: TrieNode | undefined;
+  private answerIdsCache: number[][] | undefined;
   private indexCache: QuestionIndex | undefined;
   private gramsCache: { word: string; grams: Set<string> }[] | undefined;
 
@@ -143,9 +147,14 @@ export class ChatModel {
   /** The trie of trained answers (undefined for models that do not know them). */
   get answerTrie(): TrieNode | undefined {
     if (this.trieCache === undefined && this.knowledge !== undefined && this.knowledge.answers.length > 0) {
-      this.trieCache = buildTrie(this.knowledge.answers.map((a) => this.encodeAnswer(a).slice(1, -1)));
+      this.trieCache = buildTrie(this.answerIds);
     }
     return this.trieCache;
+  }
+
+  /** Each trained answer's token ids (START and END excluded); empty for models that do not know them. */
+  private get answerIds(): number[][] {
+    return (this.answerIdsCache ??= (this.knowledge?.answers ?? []).map((a) => this.encodeAnswer(a).slice(1, -1)));
   }
 
   private get questionIndex(): QuestionIndex | undefined {
@@ -183,6 +192,22 @@ export class ChatModel {
     return best;
   }
 
+  /** The trained questions closest to `words` (IDF cosine), most similar first; none for a model that does not know them. */
+  private neighbours(words: readonly string[]): Neighbour[] {
+    return this.questionIndex?.nearest(words, NEIGHBOURS) ?? [];
+  }
+
+  /** Answer → the similarity of its closest trained question among `neighbours` (the lexical prior's bonus). */
+  private answerBonus(neighbours: readonly Neighbour[]): Map<number, number> {
+    const bonus = new Map<number, number>();
+    const questions = this.knowledge?.questions ?? [];
+    for (const n of neighbours) {
+      const a = questions[n.question].answer;
+      if (!bonus.has(a)) bonus.set(a, n.similarity); // most similar first: the first is the largest
+    }
+    return bonus;
+  }
+
   /** Replies to a question; never throws on unknown words (they become UNK). */
   reply(question: string, decode: DecodeOptions = DEFAULT_DECODE_OPTIONS): Reply {
     return this.replies([question], decode)[0];
@@ -196,10 +221,13 @@ export class ChatModel {
     const maxLength = decode.maxLength ?? this.maxReplyLength;
     if (decode.strategy === 'greedy' && decode.constrained !== false && trie !== undefined) {
       const rows: ConstrainedRow[] = [];
+      const neighbours = tokens.map((t) => this.neighbours(t));
+      const weight = decode.lexicalPrior ?? LEXICAL_PRIOR_WEIGHT;
       for (let s = 0; s < ids.length; s += BATCH) {
-        rows.push(...constrainedBatch(this.engine, ids.slice(s, s + BATCH).map((q) => (q.length > 0 ? q : [UNK])), trie, maxLength));
+        const prior: AnswerPrior | undefined = weight !== 0 ? { bonus: neighbours.slice(s, s + BATCH).map((n) => this.answerBonus(n)), weight, answers: this.answerIds } : undefined;
+        rows.push(...constrainedBatch(this.engine, ids.slice(s, s + BATCH).map((q) => (q.length > 0 ? q : [UNK])), trie, maxLength, true, prior));
       }
-      return rows.map((r, i) => this.assess(tokens[i], this.constrainedReply(r), r.answer, Math.exp(r.logPosterior), decode));
+      return rows.map((r, i) => this.assess(tokens[i], this.constrainedReply(r), r.answer, Math.exp(r.logPosterior), decode, neighbours[i]));
     }
     return ids.map((q, i) => {
       const free = decodeReply(this, q, { ...decode, maxLength });
@@ -224,14 +252,14 @@ export class ChatModel {
   }
 
   /** Fills in confidence, sure and suggestions. `answer`: the trained answer the reply is (-1: none). */
-  private assess(words: readonly string[], reply: Reply, answer: number, posterior: number, decode: DecodeOptions): Reply {
+  private assess(words: readonly string[], reply: Reply, answer: number, posterior: number, decode: DecodeOptions, near?: readonly Neighbour[]): Reply {
     const index = this.questionIndex;
     if (index === undefined || this.knowledge === undefined) {
       // A model that does not know its pairs: the lowest token probability is all there is.
       const confidence = reply.tokens.reduce((m, t) => Math.min(m, t.prob), reply.finished ? 1 : 0);
       return { ...reply, confidence, sure: confidence >= (decode.threshold ?? this.threshold), suggestions: [] };
     }
-    const neighbours = index.nearest(words, 16);
+    const neighbours = near ?? index.nearest(words, NEIGHBOURS);
     const top = neighbours[0];
     const questions = this.knowledge.questions;
     const signals: ConfidenceFeatures = {
@@ -247,7 +275,7 @@ export class ChatModel {
     // one question per answer.
     const seen = new Set<number>();
     const suggestions: string[] = [];
-    const ordered = answer >= 0 ? [...neighbours.filter((n) => questions[n.question].answer === answer), ...neighbours] : neighbours;
+    const ordered = answer >= 0 ? [...neighbours.filter((n) => questions[n.question].answer === answer), ...neighbours] : [...neighbours];
     if (answer >= 0 && !ordered.some((n) => questions[n.question].answer === answer)) {
       const q = questions.findIndex((x) => x.answer === answer);
       if (q >= 0) ordered.unshift({ question: q, similarity: 0 });

@@ -20,10 +20,10 @@ import { Random } from '../random';
 import { createTokenizer, normalizeAnswer, normalizeQuestion, Vocabulary } from '../text';
 import { questionWords } from '../text/analyze';
 import { constrainedBatch } from '../decode/constrained';
-import { keywordQuestion, noisyQuestion } from './augment';
+import { answerWordsQuestion, keywordQuestion, noisyQuestion } from './augment';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from './confidence';
 import { withDefaultPairs } from './default-pairs';
-import { DEFAULT_TRAIN_OPTIONS, usesBag } from './defaults';
+import { DEFAULT_TRAIN_OPTIONS, usesAnswerWords, usesBag } from './defaults';
 import { TrainingError } from './errors';
 import { evaluateChatModel, greedyReplies } from './evaluate';
 import { longestRow, padRows } from './greedy';
@@ -66,12 +66,18 @@ export interface Example {
   readonly pair: Pair;
   /** One of the embedded default pairs (small talk), not the user's (absent: the user's). */
   readonly builtIn?: boolean;
+  /** The answer's own words as its question (TrainOptions.answerWords): trained only, a few words drawn each time. */
+  readonly fromAnswer?: boolean;
 }
 
 /** Epochs without a better selection score after which the learning rate is halved. */
 const DECAY_AFTER = 3;
 /** Rate of word noise (UNK or dropped) in a noisy question (src/chat/augment.ts). */
 const NOISE_RATE = 0.25;
+/** Words drawn from an answer for a question made of its words (about as many as a short question has). */
+const ANSWER_WORDS = 3;
+/** Most distinctive words kept per answer (the first in the answer), so long answers do not flood the question table. */
+const ANSWER_WORDS_KEPT = 16;
 /** Margin of the reply limit over the longest trained answer: 20 %, at least 10 tokens. */
 export function replyLimit(longest: number): number {
   return longest + Math.max(10, Math.ceil(longest * 0.2));
@@ -173,6 +179,45 @@ function freeExactMatch(model: ChatModel, examples: readonly Example[]): number 
   return examples.length === 0 ? 0 : right / examples.length;
 }
 
+/** An answer (its first pair) and the question words only it uses. */
+export interface AnswerWords {
+  readonly pair: Pair;
+  readonly words: readonly string[];
+}
+
+/**
+ * For each distinct answer of `userPairs`, its distinctive words, read as question words (stemmed /
+ * segmented, src/text/analyze.ts): those no other answer's text uses and no question of another answer
+ * (among `pairs`, tokenized as `questionTokens`) uses, so that a question made of them can only mean this
+ * answer. Answers without such words are left out.
+ */
+export function answerWordQuestions(userPairs: readonly Pair[], pairs: readonly Pair[], questionTokens: readonly string[][], o: TrainOptions): AnswerWords[] {
+  const answerOf = (p: Pair): string => normalizeAnswer(p.answer, o.normalize);
+  const wordsOf = new Map<string, { pair: Pair; words: string[] }>();
+  for (const p of userPairs) {
+    const a = answerOf(p);
+    if (!wordsOf.has(a)) wordsOf.set(a, { pair: p, words: [...new Set(questionWords(normalizeQuestion(p.answer, o.normalize)))] });
+  }
+  // Which answers each word is used by: in their text, or in the questions trained for them.
+  const users = new Map<string, Set<string>>();
+  const use = (w: string, a: string): void => {
+    const s = users.get(w);
+    if (s === undefined) users.set(w, new Set([a]));
+    else s.add(a);
+  };
+  for (const [a, { words }] of wordsOf) for (const w of words) use(w, a);
+  pairs.forEach((p, i) => {
+    const a = answerOf(p);
+    for (const w of questionTokens[i]) use(w, a);
+  });
+  const out: AnswerWords[] = [];
+  for (const { pair, words } of wordsOf.values()) {
+    const own = words.filter((w) => users.get(w)?.size === 1).slice(0, ANSWER_WORDS_KEPT);
+    if (own.length > 0) out.push({ pair, words: own });
+  }
+  return out;
+}
+
 function meanLoss(engine: Seq2seqModel, examples: readonly Example[], batch = 64): number {
   let total = 0;
   for (let s = 0; s < examples.length; s += batch) {
@@ -202,7 +247,14 @@ export async function trainChatModel(
     return words ? questionWords(q) : tokenizer.tokenize(q);
   });
   const vocabulary = words ? Vocabulary.build(answerTokens) : Vocabulary.build(pairs.flatMap((_, i) => [questionTokens[i], answerTokens[i]]));
-  const questionVocabulary = words ? Vocabulary.build(questionTokens) : undefined;
+  // The user's distinct answers read as questions (TrainOptions.answerWords), by the words that only they use.
+  let answerPairs = words && usesAnswerWords(o) ? answerWordQuestions(userPairs, pairs, questionTokens, o) : [];
+  let questionVocabulary = words ? Vocabulary.build([...questionTokens, ...answerPairs.map((a) => a.words)]) : undefined;
+  if (answerPairs.length > 0 && vocabulary.size + (questionVocabulary?.size ?? 4) - 4 > (o.maxVocabulary ?? DEFAULT_TRAIN_OPTIONS.maxVocabulary ?? Number.POSITIVE_INFINITY)) {
+    // An aid, not a requirement: without the answers' words the table may fit (the check below says if not).
+    answerPairs = [];
+    questionVocabulary = Vocabulary.build(questionTokens);
+  }
   checkVocabularySize(vocabulary, questionVocabulary, o);
   // Refuse a training that would not fit before allocating anything (src/chat/memory.ts derives the figure).
   const held = o.validation > 0 && pairs.length > 1 ? Math.min(pairs.length - 1, Math.max(1, Math.round(pairs.length * o.validation))) : 0;
@@ -265,6 +317,11 @@ export async function trainChatModel(
     valSet = order.slice(0, k).map((i) => examples[i]);
     trainSet = order.slice(k).map((i) => examples[i]);
   }
+  // Trained, never checked: the answers' words as questions for them.
+  const answerExamples: Example[] = answerPairs.map(({ pair, words }) => ({
+    x: chat.questionVocabulary.encode(words), t: chat.encodeAnswer(pair.answer), answer: answerIndex.get(normalizeAnswer(pair.answer, o.normalize)) ?? 0, pair, fromAnswer: true,
+  }));
+  const fitted = answerExamples.length > 0 ? [...trainSet, ...answerExamples] : trainSet;
   // Checked in order of answer length, so that the rows of a decoding batch end at about the same step.
   const checked = [...valSet].sort((a, b) => a.t.length - b.t.length);
   // The noisy copies stand for the user's rephrasings: of the user's questions when there are any.
@@ -296,9 +353,9 @@ export async function trainChatModel(
   // Batches of similar answer length waste less work on padding (about 25% on the default data). The
   // trainer shuffles "slots" 0..B-1; the batches behind the slots are drawn anew after every epoch.
   const bucketRng = new Random(o.seed + 1);
-  let batches = lengthBuckets(trainSet, o.batchSize, bucketRng);
+  let batches = lengthBuckets(fitted, o.batchSize, bucketRng);
   const slots = batches.map((_, i) => i);
-  const perBatch = trainSet.length / batches.length;
+  const perBatch = fitted.length / batches.length;
   const onProgress = callbacks.onProgress;
   let bestScore = Number.NEGATIVE_INFINITY;
   let flat = 0;
@@ -313,7 +370,7 @@ export async function trainChatModel(
       samples: slots,
       computeGradients([slot]) {
         const batch = batches[slot];
-        const xs = padRows(batch.map((e) => (questionNoise > 0 && noiseRng.uniform() < questionNoise ? noisy(e.x) : e.x)));
+        const xs = padRows(batch.map((e) => (e.fromAnswer === true ? answerWordsQuestion(e.x, noiseRng, ANSWER_WORDS) : questionNoise > 0 && noiseRng.uniform() < questionNoise ? noisy(e.x) : e.x)));
         const ts = padRows(batch.map((e) => e.t));
         if (parallel !== null) return parallel.computeGradients(xs, ts);
         const loss = engine.forward(xs, ts);
@@ -322,7 +379,7 @@ export async function trainChatModel(
       },
       evaluate() {
         const t0 = Date.now();
-        batches = lengthBuckets(trainSet, o.batchSize, bucketRng);
+        batches = lengthBuckets(fitted, o.batchSize, bucketRng);
         const accuracy = exactMatch(chat, checked);
         const noisyScore = noisyChecked.length > 0 ? exactMatch(chat, noisyChecked, noisyVal) : accuracy;
         evalSeconds += (Date.now() - t0) / 1000;

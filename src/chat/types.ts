@@ -59,6 +59,13 @@ export interface ReplyOptions {
    * answers; false: free generation, any text the decoder produces.
    */
   readonly constrained?: boolean;
+  /**
+   * Constrained replies: weight of the lexical prior (src/decode/constrained.ts `AnswerPrior`): at each branch
+   * among the trained answers, a branch's score gains this times the IDF-cosine similarity of the question to
+   * the closest trained question of an answer down that branch. 0 = the decoder alone. Default
+   * LEXICAL_PRIOR_WEIGHT (src/chat/defaults.ts).
+   */
+  readonly lexicalPrior?: number;
   /** Confidence below which the reply is not sure; default the model's own threshold. */
   readonly threshold?: number;
 }
@@ -120,6 +127,14 @@ export interface TrainOptions {
    * defaults), off otherwise (the book's models and character tasks).
    */
   readonly bag?: boolean;
+  /**
+   * Word questions: each user answer's own words are also trained as questions for it (a few words drawn at a
+   * time), so a rephrasing that uses the answer's words ("is it ok to bring a cat" for "Dogs and cats are
+   * welcome …") reads as that topic. Absent = on for the simple and peeky models with word questions and
+   * question noise (the dialog defaults). Words only: at most 16 per answer, and none when they would take the
+   * question table over maxVocabulary.
+   */
+  readonly answerWords?: boolean;
   readonly reverse: boolean;
   readonly tokenizer: 'char' | 'word';
   readonly normalize: NormalizeOptions;

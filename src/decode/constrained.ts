@@ -25,6 +25,20 @@ export interface ConstrainedRow {
 }
 
 /**
+ * A prior over the trained answers for each question, added to the decoder's scores at each branch of the
+ * trie: a branch's score (a logit) gains `weight` × the largest `bonus` of the answers down that branch, so
+ * its probability among the allowed tokens is multiplied by exp(weight × bonus). An answer without a bonus
+ * gains nothing.
+ */
+export interface AnswerPrior {
+  /** For each question of the batch: answer index → bonus (e.g. a similarity in [0, 1]); a few answers each. */
+  readonly bonus: readonly ReadonlyMap<number, number>[];
+  readonly weight: number;
+  /** The token ids of each answer (END excluded), as the trie was built from. */
+  readonly answers: readonly (readonly number[])[];
+}
+
+/**
  * Decodes every question (ids in reading order) to one of the trie's answers. `probabilities` false skips
  * the full softmax (`probs` then stays empty): choosing among the allowed tokens needs only their scores.
  */
@@ -34,12 +48,15 @@ export function constrainedBatch(
   trie: TrieNode,
   maxLength: number,
   probabilities = true,
+  prior?: AnswerPrior,
 ): ConstrainedRow[] {
   const N = questions.length;
   if (N === 0) return [];
   let state = model.encode(padRows(questions)); // N×Tₑ ids → state
   let ids = new Array<number>(N).fill(START);
   const nodes: (TrieNode | null)[] = new Array<TrieNode | null>(N).fill(trie);
+  // Per row, the answers with a bonus whose ids begin with the reply so far (the ones down the current node).
+  const alive = questions.map((_, n) => [...(prior?.bonus[n] ?? new Map<number, number>())]);
   const out = questions.map(() => ({ answer: -1, ids: [] as number[], probs: [] as number[], logPosterior: 0, attention: undefined as number[][] | undefined }));
   let open = N;
   for (let s = 0; s <= maxLength && open > 0; s++) {
@@ -64,6 +81,16 @@ export function constrainedBatch(
       if (!choice) best = node.next.keys().next().value ?? -1;
       else {
         scores = Array.from(node.next.keys(), (id) => (row !== undefined ? row[id] : r.scoreAt(n, id)));
+        if (prior !== undefined && alive[n].length > 0 && prior.weight !== 0) {
+          // The largest bonus down each branch: an answer's next id (END when it ends here) names its branch.
+          const branch = new Map<number, number>();
+          for (const [a, b] of alive[n]) {
+            const next = prior.answers[a][s] ?? END;
+            branch.set(next, Math.max(branch.get(next) ?? 0, b));
+          }
+          let k = 0;
+          for (const id of node.next.keys()) scores[k++] += prior.weight * (branch.get(id) ?? 0);
+        }
         let k = 0;
         for (const id of node.next.keys()) {
           if (best < 0 || scores[k] > bestScore) {
@@ -89,6 +116,7 @@ export function constrainedBatch(
       if (P) o.probs.push(P[n][best]);
       if (A) (o.attention ??= []).push(Array.from(A[n].subarray(0, questions[n].length)));
       const child = node.next.get(best) as TrieNode;
+      if (alive[n].length > 0) alive[n] = alive[n].filter(([a]) => (prior?.answers[a][s] ?? END) === best);
       if (best === END) {
         o.answer = child.answer ?? -1;
         nodes[n] = null;
@@ -105,3 +133,4 @@ export function constrainedBatch(
   }
   return out;
 }
+
