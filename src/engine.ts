@@ -32,7 +32,7 @@
  *           TrainResult = { stoppedBy: 'completed'|'early-stopping'|'cancelled'|'non-finite', epochs, bestEpoch,
  *                           best?: EpochReport, history: EpochReport[], seconds, message? } — the model holds the
  *                           best epoch's weights afterwards (initial ones after a non-finite first epoch).
- * Layers:   Embedding, TimeEmbedding, LSTM, TimeLSTM, TimeAffine, TimeSoftmaxWithLoss, WeightSum,
+ * Layers:   Embedding, TimeEmbedding, LSTM, TimeLSTM, TimeAffine, TimeSoftmaxWithLoss, TimeAffineWithLoss, WeightSum,
  *           AttentionWeight, Attention, TimeAttention, softmax  (src/layers)
  */
 export { PAD, START, END, UNK, FIRST_TOKEN_ID } from './models/tokens';

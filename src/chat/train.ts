@@ -20,6 +20,7 @@ import { Random } from '../random';
 import { createTokenizer, normalizeAnswer, normalizeQuestion, Vocabulary } from '../text';
 import { questionWords } from '../text/analyze';
 import { constrainedBatch } from '../decode/constrained';
+import { activeWasmBuild } from '../layers/wasm-layers';
 import { answerWordsQuestion, keywordQuestion, noisyQuestion } from './augment';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from './confidence';
 import { withDefaultPairs } from './default-pairs';
@@ -273,6 +274,7 @@ export async function trainChatModel(
       validationPairs: held,
       optimizer: o.optimizer,
       threads,
+      float32: activeWasmBuild() !== null,
     },
     o.batchSize,
     o.maxTrainingMemory,

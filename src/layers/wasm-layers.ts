@@ -51,7 +51,7 @@ export function getRows(f32: Float32Array, at: number, rows: Float64Array[]): vo
 }
 
 /** A new N×columns matrix holding float32 data at float index `at`. */
-function matrixAt(f32: Float32Array, at: number, rows: number, columns: number): Matrix {
+export function matrixAt(f32: Float32Array, at: number, rows: number, columns: number): Matrix {
   const m = zeros(rows, columns);
   const R = rowsOf(m);
   // zeros() keeps the rows in one buffer: fill it with one converting copy

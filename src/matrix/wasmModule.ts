@@ -43,6 +43,9 @@ interface ModuleExports {
   attentionSoftmaxBackward(a: number, da: number, ds: number, rows: number, tk: number): void;
   attentionMix(w: number, v: number, out: number, tq: number, tk: number, n: number, h: number): void;
   attentionMixT(w: number, v: number, out: number, tq: number, tk: number, n: number, h: number): void;
+  softmaxCrossEntropy(x: number, targets: number, rows: number, cols: number, scale: number): number;
+  scale(x: number, count: number, factor: number): void;
+  repeatBlock(src: number, dst: number, bytes: number, times: number): void;
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -352,6 +355,26 @@ export class WasmCompute {
   /** dst row r = table row ids[r] for r < count (float32 rows of `width`; ids int32 at `ids`, unchecked: 0 ≤ id < rows). */
   gatherRows(table: number, ids: number, dst: number, count: number, width: number): void {
     this.exports.gatherRows(table, ids, dst, count, width);
+  }
+
+  /** dst = `times` copies of the `bytes` at src, one after another (dst must not overlap src). */
+  repeatBlock(src: number, dst: number, bytes: number, times: number): void {
+    this.exports.repeatBlock(src, dst, bytes, times);
+  }
+
+  /**
+   * Softmax with cross-entropy (book ch. 5.4), fused for training: x (rows×cols scores) becomes, in place,
+   * (softmax(x) − onehot(t))·scale per row, where t is the row's int32 target at `targets`; a target < 0
+   * (unchecked otherwise: t < cols) makes the row count for nothing and zeroes it. Returns the summed loss
+   * Σ (log Σ_j e^x_j − x_t) over the counted rows.
+   */
+  softmaxCrossEntropy(x: number, targets: number, rows: number, cols: number, scale: number): number {
+    return this.exports.softmaxCrossEntropy(x, targets, rows, cols, scale);
+  }
+
+  /** x[i] *= factor, i < count (float32). */
+  scale(x: number, count: number, factor: number): void {
+    this.exports.scale(x, count, factor);
   }
 
   /** table row ids[r] += src row r for r < count, repeated ids adding up (float32 rows of `width`; ids unchecked). */

@@ -17,8 +17,9 @@ import type { WeightsPin } from '../layers/wasm-layers';
 import { TimeLSTM, TimeMask } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
+import { TimeAffineWithLoss } from '../layers/affine-loss';
 import { Attention, TimeAttention } from '../layers/attention';
-import { addInPlace, hconcat, hsplit, randn, zeros } from '../layers/util';
+import { addInPlace, hconcat, randn, zeros } from '../layers/util';
 import { affineRows, argmaxRows, embedRows, lstmWeights, paddingMask, stepResult } from './common';
 import { type PreparedQuestions, Seq2seqBase } from './base';
 import { Encoder } from './seq2seq';
@@ -54,6 +55,8 @@ export class AttentionDecoder {
   readonly lstm: TimeLSTM;
   readonly attention = new TimeAttention();
   readonly affine: TimeAffine;
+  /** The affine layer with the softmax-with-loss after it (training); its input blocks are (contexts, hs). */
+  readonly head: TimeAffineWithLoss;
   readonly params: Matrix[];
   private gradsCache: Matrix[] | undefined;
   private readonly H: number;
@@ -65,6 +68,7 @@ export class AttentionDecoder {
     const [Wx, Wh, b] = lstmWeights(D, H, rng);
     this.lstm = new TimeLSTM(Wx, Wh, b, true);
     this.affine = new TimeAffine(randn(2 * H, V, 1 / Math.sqrt(2 * H), rng), zeros(1, V));
+    this.head = new TimeAffineWithLoss(this.affine);
     const layers = [this.embed, this.lstm, this.attention, this.affine];
     this.params = layers.flatMap((l) => l.params);
   }
@@ -74,25 +78,21 @@ export class AttentionDecoder {
     return (this.gradsCache ??= [this.embed, this.lstm, this.attention, this.affine].flatMap((l) => l.grads));
   }
 
-  /** xs: N×T ids, encHs Tₑ × (N×H), mask over encoder positions → scores T × (N×V). */
-  forward(xs: number[][], encHs: Matrix[], mask?: TimeMask): Matrix[] {
+  /** xs: N×T ids, ts: N×T targets, encHs Tₑ × (N×H), mask over encoder positions → the mean loss over non-PAD targets. */
+  forward(xs: number[][], ts: number[][], encHs: Matrix[], mask?: TimeMask): number {
     this.Te = encHs.length;
     const h = encHs.length > 0 ? encHs[encHs.length - 1] : zeros(xs.length, this.H);
     this.lstm.setState(h);
     const decHs = this.lstm.forwardEmbedded(this.embed, xs); // N×T ids → T × (N×D) → T × (N×H)
     const cs = this.attention.forward(encHs, decHs, mask); // → T × (N×H)
-    return this.affine.forward(cs.map((c, t) => hconcat(c, decHs[t]))); // T × (N×2H) → T × (N×V)
+    return this.head.forward([cs, decHs], ts); // inputs [c_t, h_t]: T × (N×2H) → T × (N×V) scores → loss
   }
 
-  /** dscore T × (N×V) → dEncHs Tₑ × (N×H). */
-  backward(dscore: Matrix[]): Matrix[] {
-    const dout = this.affine.backward(dscore); // T × (N×2H)
-    const split = dout.map((d) => hsplit(d, this.H)); // [dc, ddec]
-    const { dhsEnc, dhsDec } = this.attention.backward(split.map((s) => s[0]));
-    const ddec = split.map((s, t) => {
-      addInPlace(s[1], dhsDec[t]); // dec_hs feeds both the attention and the affine layer
-      return s[1];
-    });
+  /** dout (the loss's gradient) → dEncHs Tₑ × (N×H). */
+  backward(dout = 1): Matrix[] {
+    const [dcs, ddec] = this.head.backward(dout).dxs; // T × (N×H) each
+    const { dhsEnc, dhsDec } = this.attention.backward(dcs);
+    ddec.forEach((d, t) => addInPlace(d, dhsDec[t])); // dec_hs feeds both the attention and the affine layer
     this.lstm.backwardEmbedded(ddec); // and the embedding's gradient
     if (this.Te > 0 && this.lstm.dh !== null) addInPlace(dhsEnc[this.Te - 1], this.lstm.dh); // last enc h started the LSTM
     return dhsEnc;
@@ -140,11 +140,11 @@ export class AttentionSeq2seq extends Seq2seqBase<Matrix[], AttentionEncoder, At
     super('AttentionSeq2seq', config, rng, (V, D, H, r, Vs) => [new AttentionEncoder(Vs, D, H, r), new AttentionDecoder(V, D, H, r)]);
   }
 
-  protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {
+  protected loss(q: PreparedQuestions, input: number[][], target: number[][]): number {
     const encHs = this.encoder.forward(q.xs); // Tₑ × (N×H)
-    const score = this.decoder.forward(input, encHs, paddingMask(q.xs)); // T × (N×V)
+    const loss = this.decoder.forward(input, target, encHs, paddingMask(q.xs));
     this.attentionWeights = this.decoder.attention.attentionWeights.map((a) => toReadingOrder(a, q.perm));
-    return score;
+    return loss;
   }
 
   override generate(xs: number[][], startId: number, sampleSize: number): number[][] {

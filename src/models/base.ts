@@ -1,14 +1,13 @@
 /**
  * What the three seq2seq models share (book `ch07/seq2seq.py` Seq2seq, which Peeky and Attention
  * subclass there too): config checking, params = encoder's then decoder's, teacher forcing
- * (decoder input ts[:, :-1], targets ts[:, 1:]), the softmax-with-loss, backward, and the encode/step
- * wrappers. A subclass supplies its encoder/decoder pair and three small pieces: `scores`,
- * `initialState`, `next`.
+ * (decoder input ts[:, :-1], targets ts[:, 1:]), backward, and the encode/step wrappers. A subclass
+ * supplies its encoder/decoder pair and three small pieces: `loss`, `initialState`, `next`. The decoders
+ * end in the softmax-with-loss (TimeAffineWithLoss), so that the float32 path fuses it with the affine layer.
  */
 import type { Matrix } from 'ml-matrix';
 import type { ModelKind } from '../chat/types';
 import { Random } from '../random';
-import { TimeSoftmaxWithLoss } from '../layers/softmax';
 import { WeightsPin } from '../layers/wasm-layers';
 import { checkConfig, checkStep, greedyGenerate, prepareQuestions, teacherForcing } from './common';
 import type { DecoderState, ModelConfig, Seq2seqModel, StepResult } from './types';
@@ -20,10 +19,11 @@ export interface EncoderPart<G> {
   backward(dg: G): void;
 }
 
+/** A decoder whose forward ends in the loss: backward takes the loss's gradient (1 in training). */
 export interface DecoderPart<G> {
   readonly params: Matrix[];
   readonly grads: Matrix[];
-  backward(dscore: Matrix[]): G;
+  backward(dout: number): G;
 }
 
 /** Questions as the encoder reads them (validated, reversed if asked) and where each token came from. */
@@ -37,7 +37,6 @@ export abstract class Seq2seqBase<G, E extends EncoderPart<G>, D extends Decoder
   readonly config: ModelConfig;
   readonly encoder: E;
   readonly decoder: D;
-  readonly softmax = new TimeSoftmaxWithLoss();
   /** Encoder's params, then decoder's (see each model's file header for the list). */
   readonly params: Matrix[];
   private gradsCache: Matrix[] | undefined;
@@ -59,8 +58,8 @@ export abstract class Seq2seqBase<G, E extends EncoderPart<G>, D extends Decoder
     return (this.gradsCache ??= [...this.encoder.grads, ...this.decoder.grads]);
   }
 
-  /** Encoder then decoder under teacher forcing: questions, decoder input N×T → scores T × (N×V). */
-  protected abstract scores(q: PreparedQuestions, input: number[][]): Matrix[];
+  /** Encoder then decoder under teacher forcing: questions, decoder input and targets N×T → mean loss over non-PAD targets. */
+  protected abstract loss(q: PreparedQuestions, input: number[][], target: number[][]): number;
   /** The decoder's state before its first step. */
   protected abstract initialState(q: PreparedQuestions): DecoderState;
   /** One decoder step from `state` on `ids`. */
@@ -69,11 +68,11 @@ export abstract class Seq2seqBase<G, E extends EncoderPart<G>, D extends Decoder
   forward(xs: number[][], ts: number[][]): number {
     const q = prepareQuestions(`${this.name}.forward`, xs, this.config);
     const { input, target } = teacherForcing(`${this.name}.forward`, ts, this.config.vocabSize);
-    return this.softmax.forward(this.scores(q, input), target);
+    return this.loss(q, input, target);
   }
 
   backward(dout = 1): void {
-    this.encoder.backward(this.decoder.backward(this.softmax.backward(dout)));
+    this.encoder.backward(this.decoder.backward(dout));
   }
 
   generate(xs: number[][], startId: number, sampleSize: number): number[][] {

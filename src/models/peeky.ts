@@ -14,6 +14,7 @@ import type { WeightsPin } from '../layers/wasm-layers';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
+import { TimeAffineWithLoss } from '../layers/affine-loss';
 import { addInPlace, hconcat, randn, zeros } from '../layers/util';
 import { affineRows, embedRows, lstmWeights, stepResult } from './common';
 import { type PreparedQuestions, Seq2seqBase } from './base';
@@ -24,6 +25,8 @@ export class PeekyDecoder {
   readonly embed: TimeEmbedding;
   readonly lstm: TimeLSTM;
   readonly affine: TimeAffine;
+  /** The affine layer with the softmax-with-loss after it (training). */
+  readonly head: TimeAffineWithLoss;
   readonly params: Matrix[];
   private gradsCache: Matrix[] | undefined;
   private readonly H: number;
@@ -34,6 +37,7 @@ export class PeekyDecoder {
     const [Wx, Wh, b] = lstmWeights(H + D, H, rng);
     this.lstm = new TimeLSTM(Wx, Wh, b, true);
     this.affine = new TimeAffine(randn(2 * H, V, 1 / Math.sqrt(2 * H), rng), zeros(1, V));
+    this.head = new TimeAffineWithLoss(this.affine);
     const layers = [this.embed, this.lstm, this.affine];
     this.params = layers.flatMap((l) => l.params);
   }
@@ -43,22 +47,22 @@ export class PeekyDecoder {
     return (this.gradsCache ??= [this.embed, this.lstm, this.affine].flatMap((l) => l.grads));
   }
 
-  /** xs: N×T ids, h (N×H) → scores T × (N×V). */
-  forward(xs: number[][], h: Matrix): Matrix[] {
+  /** xs: N×T ids, ts: N×T targets, h (N×H) → the mean loss over non-PAD targets. */
+  forward(xs: number[][], ts: number[][], h: Matrix): number {
     this.lstm.setState(h);
     const hs = this.lstm.forwardEmbedded(this.embed, xs, undefined, h); // inputs [h, embed(x_t)]: T × (N×(H+D)) → T × (N×H)
-    return this.affine.forward(hs, h); // inputs [h, hs_t]: T × (N×2H) → T × (N×V)
+    return this.head.forward([hs], ts, h); // inputs [h, hs_t]: T × (N×2H) → T × (N×V) scores → loss
   }
 
-  /** dscore T × (N×V) → dh (N×H): the initial-state gradient plus every step's peek gradient. */
-  backward(dscore: Matrix[]): Matrix {
+  /** dout (the loss's gradient) → dh (N×H): the initial-state gradient plus every step's peek gradient. */
+  backward(dout = 1): Matrix {
     const H = this.H;
-    const dout = this.affine.backward(dscore); // T × (N×H); the peek's share is affine.dpeek
-    const dh = zeros(dout[0]?.rows ?? 0, H);
-    if (this.affine.dpeek !== null && dout.length > 0) addInPlace(dh, this.affine.dpeek); // h fed every step: gradients add up
-    this.lstm.backwardEmbedded(dout); // and the embedding's gradient; the peek's share is lstm.dpeek
+    const { dxs: [dhs], dpeek } = this.head.backward(dout); // T × (N×H), and the peek's share (N×H)
+    const dh = zeros(dhs[0]?.rows ?? 0, H);
+    if (dpeek !== null && dhs.length > 0) addInPlace(dh, dpeek); // h fed every step: gradients add up
+    this.lstm.backwardEmbedded(dhs); // and the embedding's gradient; the peek's share is lstm.dpeek
     if (this.lstm.dpeek !== null) addInPlace(dh, this.lstm.dpeek);
-    if (this.lstm.dh !== null && dout.length > 0) addInPlace(dh, this.lstm.dh);
+    if (this.lstm.dh !== null && dhs.length > 0) addInPlace(dh, this.lstm.dh);
     return dh;
   }
 
@@ -87,8 +91,8 @@ export class PeekySeq2seq extends Seq2seqBase<Matrix, Encoder, PeekyDecoder> {
     super('PeekySeq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r, config.bag === true), new PeekyDecoder(V, D, H, r)]);
   }
 
-  protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {
-    return this.decoder.forward(input, this.encoder.forward(q.xs));
+  protected loss(q: PreparedQuestions, input: number[][], target: number[][]): number {
+    return this.decoder.forward(input, target, this.encoder.forward(q.xs));
   }
 
   protected initialState(q: PreparedQuestions): DecoderState {

@@ -16,6 +16,7 @@ import type { WeightsPin } from '../layers/wasm-layers';
 import { TimeLSTM } from '../layers/time-lstm';
 import { TimeEmbedding } from '../layers/embedding';
 import { TimeAffine } from '../layers/affine';
+import { TimeAffineWithLoss } from '../layers/affine-loss';
 import { fill, randn, zeros } from '../layers/util';
 import { rowsOf } from '../matrix';
 import { affineRows, argmaxRows, embedRows, lstmWeights, paddingMask, stepResult } from './common';
@@ -106,6 +107,8 @@ export class Decoder {
   readonly embed: TimeEmbedding;
   readonly lstm: TimeLSTM;
   readonly affine: TimeAffine;
+  /** The affine layer with the softmax-with-loss after it (training). */
+  readonly head: TimeAffineWithLoss;
   readonly params: Matrix[];
   private gradsCache: Matrix[] | undefined;
 
@@ -114,6 +117,7 @@ export class Decoder {
     const [Wx, Wh, b] = lstmWeights(D, H, rng);
     this.lstm = new TimeLSTM(Wx, Wh, b, true);
     this.affine = new TimeAffine(randn(H, V, 1 / Math.sqrt(H), rng), zeros(1, V));
+    this.head = new TimeAffineWithLoss(this.affine);
     const layers = [this.embed, this.lstm, this.affine];
     this.params = layers.flatMap((l) => l.params);
   }
@@ -123,17 +127,17 @@ export class Decoder {
     return (this.gradsCache ??= [this.embed, this.lstm, this.affine].flatMap((l) => l.grads));
   }
 
-  /** xs: N×T ids, h (N×H) → scores T × (N×V). */
-  forward(xs: number[][], h: Matrix): Matrix[] {
+  /** xs: N×T ids, ts: N×T targets, h (N×H) → the mean loss over non-PAD targets. */
+  forward(xs: number[][], ts: number[][], h: Matrix): number {
     this.lstm.setState(h);
     const hs = this.lstm.forwardEmbedded(this.embed, xs); // N×T ids → T × (N×D) → T × (N×H)
-    return this.affine.forward(hs); // → T × (N×V)
+    return this.head.forward([hs], ts); // → T × (N×V) scores → loss
   }
 
-  /** dscore T × (N×V) → dh (N×H), the gradient for the encoder's last state. */
-  backward(dscore: Matrix[]): Matrix {
-    const dout = this.affine.backward(dscore);
-    this.lstm.backwardEmbedded(dout);
+  /** dout (the loss's gradient) → dh (N×H), the gradient for the encoder's last state. */
+  backward(dout = 1): Matrix {
+    const [dhs] = this.head.backward(dout).dxs; // T × (N×H)
+    this.lstm.backwardEmbedded(dhs);
     return this.lstm.dh as Matrix;
   }
 
@@ -176,9 +180,9 @@ export class Seq2seq extends Seq2seqBase<Matrix, Encoder, Decoder> {
     super('Seq2seq', config, rng, (V, D, H, r, Vs) => [new Encoder(Vs, D, H, r, config.bag === true), new Decoder(V, D, H, r)]);
   }
 
-  protected scores(q: PreparedQuestions, input: number[][]): Matrix[] {
+  protected loss(q: PreparedQuestions, input: number[][], target: number[][]): number {
     const h = this.encoder.forward(q.xs); // (N×H)
-    return this.decoder.forward(input, h); // T × (N×V)
+    return this.decoder.forward(input, target, h);
   }
 
   protected initialState(q: PreparedQuestions): DecoderState {

@@ -33,3 +33,8 @@ export function scatterAddRows(src: usize, ids: usize, table: usize, count: i32,
     }
   }
 }
+
+/** dst = `times` copies, one after another, of the `bytes` at src (a bias row over N rows, a block over T steps). dst must not overlap src. */
+export function repeatBlock(src: usize, dst: usize, bytes: i32, times: i32): void {
+  for (let i = 0; i < times; i++) memory.copy(dst + <usize>i * <usize>bytes, src, <usize>bytes);
+}

@@ -67,9 +67,10 @@ describe('training memory estimate', () => {
   });
 
   test('trainChatModel refuses such pairs at once, before building the model', async () => {
-    const pairs = Array.from({ length: 60 }, (_, i) => ({
+    // 15 answers of 2,000 characters over 29,000 distinct ones: over the limit on the float32 path too
+    const pairs = Array.from({ length: 15 }, (_, i) => ({
       question: `q${i}`,
-      answer: Array.from({ length: 500 }, (_, j) => String.fromCodePoint(0x4e00 + ((i * 500 + j) % 29_000))).join(''),
+      answer: Array.from({ length: 2_000 }, (_, j) => String.fromCodePoint(0x4e00 + ((i * 2_000 + j) % 29_000))).join(''),
       line: i + 1,
     }));
     const t0 = performance.now();

@@ -66,6 +66,16 @@ export function gradientError(run: () => { loss: number; grads: Matrix[] }, inpu
   }
 }
 
+/** The largest |a − b| over two matrices of the same shape (float32 paths against float64 ones). */
+export function maxAbsDiff(a: Matrix, b: Matrix): number {
+  if (a.rows !== b.rows || a.columns !== b.columns) throw new Error(`maxAbsDiff: shapes differ, (${a.rows}×${a.columns}) and (${b.rows}×${b.columns})`);
+  const A = rowsOf(a);
+  const B = rowsOf(b);
+  let worst = 0;
+  for (let i = 0; i < A.length; i++) for (let j = 0; j < A[i].length; j++) worst = Math.max(worst, Math.abs(A[i][j] - B[i][j]));
+  return worst;
+}
+
 /** A matrix of N(0, scale²) entries from a seeded generator. */
 export function randomMatrix(rng: Random, rows: number, columns: number, scale = 1): Matrix {
   const m = new Matrix(rows, columns);

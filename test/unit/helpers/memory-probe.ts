@@ -4,6 +4,7 @@
  * Usage: node memory-probe.js '{"kind":"peeky","vocab":3000,"answer":300,"batch":16,"hidden":64,"wordvec":32}'
  */
 import { estimateTrainingMemory, trainChatModel, type ModelKind } from '../../../src/chat';
+import { activeWasmBuild } from '../../../src/layers/wasm-layers';
 
 interface ProbeShape { kind: ModelKind; vocab: number; answer: number; batch: number; hidden: number; wordvec: number }
 
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const options = { model: s.kind, hidden: s.hidden, wordvec: s.wordvec, batchSize: s.batch, epochs: 1, validation: 0, patience: 0, maxTrainingMemory: 64 * 1024 ** 3 };
   const estimate = estimateTrainingMemory({
     kind: s.kind, vocabSize: s.vocab, sourceVocabSize: s.batch + 4, wordvec: s.wordvec, hidden: s.hidden, batch: s.batch,
-    answerLength: s.answer, questionLength: 1, optimizer: 'adam', threads: 1,
+    answerLength: s.answer, questionLength: 1, optimizer: 'adam', threads: 1, float32: activeWasmBuild() !== null,
   });
   const before = process.memoryUsage().rss;
   await trainChatModel(pairs, options);

@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from 'ml-matrix';
-import { availableKernels, rowsOf, withKernel } from '../../../src/matrix';
+import { availableKernels, withKernel } from '../../../src/matrix';
 import { TimeLSTM } from '../../../src/layers/time-lstm';
 import { lstmDecodeStep, lstmStepForward } from '../../../src/layers/lstm';
 import { createModel } from '../../../src/models/factory';
@@ -14,20 +14,13 @@ import type { ModelKind } from '../../../src/chat/types';
 import { Adam } from '../../../src/optim/adam';
 import { clipGrads } from '../../../src/optim/clip';
 import { Random } from '../../../src/random';
-import { randomMatrix } from '../helpers/gradcheck';
+import { maxAbsDiff, randomMatrix } from '../helpers/gradcheck';
 import { requirePrerequisite, skipWithout } from '../helpers/prerequisites';
 
 const fastest = availableKernels()[0];
 /** Skipped without wasm SIMD on a developer machine; fails under CI (test/unit/helpers/prerequisites.ts). */
 const noWasm = fastest === 'typescript' ? 'no wasm SIMD in this runtime' : undefined;
 
-function maxAbsDiff(a: Matrix, b: Matrix): number {
-  const A = rowsOf(a);
-  const B = rowsOf(b);
-  let worst = 0;
-  for (let i = 0; i < A.length; i++) for (let j = 0; j < A[i].length; j++) worst = Math.max(worst, Math.abs(A[i][j] - B[i][j]));
-  return worst;
-}
 
 /** forward + backward of a masked, stateful TimeLSTM (H = 8, a multiple of 4 so the wasm path runs). */
 function runLstm(): Matrix[] {
@@ -123,6 +116,24 @@ describe('float32 wasm kernels against the float64 TypeScript kernel', { skip: s
   });
 
   for (const kind of ['peeky', 'attention', 'simple'] as const) {
+    test(`the ${kind} model's loss and every gradient agree within 1e-5 on a batch with PAD in questions and answers`, () => {
+      requirePrerequisite(noWasm);
+      const once = (): { loss: number; grads: Matrix[] } => {
+        const model = createModel(kind, { vocabSize: 12, wordvec: 8, hidden: 16, reverse: true }, new Random(9));
+        const xs = [[4, 5, 6, 7], [8, 9, 0, 0], [10, 11, 4, 0]];
+        const ts = [[1, 5, 6, 2, 0], [1, 7, 2, 0, 0], [1, 8, 9, 10, 2]];
+        const loss = model.forward(xs, ts);
+        model.backward();
+        return { loss, grads: model.grads.map((g) => g.clone()) };
+      };
+      const exact = withKernel('typescript', once);
+      const fast = withKernel(fastest, once);
+      assert.ok(Math.abs(exact.loss - fast.loss) < 1e-5 * exact.loss, `loss ${fast.loss} vs ${exact.loss}`);
+      const worst = Math.max(...exact.grads.map((g, k) => maxAbsDiff(g, fast.grads[k])));
+      assert.ok(worst < 1e-5, `max |difference| of the gradients ${worst}`);
+      assert.ok(worst > 0, 'the wasm path did not run (identical float64 results)');
+    });
+
     test(`the same seed gives the same ${kind} loss curve over 40 Adam steps within 1e-5 relative (measured ~2e-8)`, () => {
       requirePrerequisite(noWasm);
       const exact = withKernel('typescript', () => lossCurve(kind, 40));

@@ -7,24 +7,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from 'ml-matrix';
-import { availableKernels, rowsOf, withKernel } from '../../../src/matrix';
+import { availableKernels, withKernel } from '../../../src/matrix';
 import { TimeAttention } from '../../../src/layers/attention';
 import type { TimeMask } from '../../../src/layers/time-lstm';
 import { Random } from '../../../src/random';
-import { randomMatrix } from '../helpers/gradcheck';
+import { maxAbsDiff, randomMatrix } from '../helpers/gradcheck';
 import { requirePrerequisite, skipWithout } from '../helpers/prerequisites';
 
 const fastest = availableKernels()[0];
 const noWasm = fastest === 'typescript' ? 'no wasm SIMD in this runtime' : undefined;
 
-function maxAbsDiff(a: Matrix, b: Matrix): number {
-  assert.deepEqual([a.rows, a.columns], [b.rows, b.columns]);
-  const A = rowsOf(a);
-  const B = rowsOf(b);
-  let worst = 0;
-  for (let i = 0; i < A.length; i++) for (let j = 0; j < A[i].length; j++) worst = Math.max(worst, Math.abs(A[i][j] - B[i][j]));
-  return worst;
-}
 
 interface Run {
   cs: Matrix[];

@@ -7,14 +7,21 @@
  * over several updates: Adam's folded bias correction and ε, the clipping rule, the reversed input, and
  * that the params/grads lists stay paired across updates. The clip threshold (0.35) is below the
  * gradient norm of iterations 3, 4, 7, 8, 11 and 12, so clipping acts on half of them.
+ * The float32 training path (every layer in wasm, the default wherever wasm SIMD runs) must follow the
+ * same numbers within the same tolerance.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createModel } from '../../../src/models/factory';
-import { setKernel, typescriptKernel } from '../../../src/matrix';
+import { availableKernels, withKernel } from '../../../src/matrix';
+import type { KernelName } from '../../../src/matrix';
 import { Adam } from '../../../src/optim/adam';
 import { clipGrads } from '../../../src/optim/clip';
 import { Random } from '../../../src/random';
+import { requirePrerequisite, skipWithout } from '../helpers/prerequisites';
+
+const fastest = availableKernels()[0];
+const noWasm = fastest === 'typescript' ? 'no wasm SIMD in this runtime' : undefined;
 
 /** [loss, gradient norm before clipping] per iteration, from the book's code (float32). */
 const BOOK: [number, number][] = [
@@ -26,9 +33,9 @@ const BOOK: [number, number][] = [
   [2.3267955780029297, 0.4197415854934622], [2.3314198387993708, 0.43191064691396874],
 ];
 
-test('AttentionSeq2seq with clip and Adam follows the book\'s losses iteration by iteration', () => {
-  const previous = setKernel(typescriptKernel);
-  try {
+/** 12 iterations under `kernel`; asserts each loss and gradient norm within `tolerance` of the book's. */
+function followBook(kernel: KernelName, tolerance: number): void {
+  withKernel(kernel, () => {
     // V = 12 (ids 4..11 used, no PAD), D = 3, H = 4; questions Tₑ = 5 reversed by the model, answers 4 ids.
     const model = createModel('attention', { vocabSize: 12, wordvec: 3, hidden: 4, reverse: true }, new Random(7));
     const xs = [[4, 5, 6, 7, 8], [9, 10, 11, 4, 4], [5, 5, 9, 6, 11], [7, 8, 10, 10, 4], [11, 9, 8, 7, 6], [6, 4, 5, 10, 9]];
@@ -41,10 +48,15 @@ test('AttentionSeq2seq with clip and Adam follows the book\'s losses iteration b
       model.backward();
       const norm = clipGrads(model.grads, 0.35);
       optimizer.update(model.params, model.grads);
-      assert.ok(Math.abs(loss - bookLoss) < 1e-6, `iteration ${it + 1}: loss ${loss}, the book's ${bookLoss}`);
-      assert.ok(Math.abs(norm - bookNorm) < 1e-6, `iteration ${it + 1}: gradient norm ${norm}, the book's ${bookNorm}`);
+      assert.ok(Math.abs(loss - bookLoss) < tolerance, `${kernel}, iteration ${it + 1}: loss ${loss}, the book's ${bookLoss}`);
+      assert.ok(Math.abs(norm - bookNorm) < tolerance, `${kernel}, iteration ${it + 1}: gradient norm ${norm}, the book's ${bookNorm}`);
     });
-  } finally {
-    setKernel(previous);
-  }
+  });
+}
+
+test('AttentionSeq2seq with clip and Adam follows the book\'s losses iteration by iteration', () => followBook('typescript', 1e-6));
+
+test('so does its float32 training path (wasm LSTM, attention, affine and softmax-with-loss), within 1e-6', { skip: skipWithout(noWasm) }, () => {
+  requirePrerequisite(noWasm);
+  followBook(fastest, 1e-6);
 });
