@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { DecodeOptions } from '../src/chat';
 import { explainReply } from '../src/insight/explain';
 import { MAX_MODEL_FILE_BYTES } from '../src/io/model-file';
-import { evaluateReportInWorker } from '../src/worker/taskClient';
+import { evaluateReportInWorker, mark } from '../src/worker/taskClient';
 import type { ChatSession } from './chatSession';
 import type { ChatPanels } from './chatWebview';
 import { VIEW_ID } from './chatWebview';
@@ -188,9 +188,11 @@ export function registerModelCommands(s: Services): void {
     // Size checked before reading; checksum, header and weights checked and decoded in the worker.
     const { size } = await vscode.workspace.fs.stat(uri);
     if (size > MAX_MODEL_FILE_BYTES) throw new UserFacingError(vscode.l10n.t('{0}: {1} bytes, over the largest model file of {2} bytes', name, size.toLocaleString('en-US'), MAX_MODEL_FILE_BYTES.toLocaleString('en-US')));
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    const model = await s.models.decode(bytes, name);
+    const read = await vscode.workspace.fs.readFile(uri);
+    mark('seq2seq.import.read');
+    const { model, bytes } = await s.models.decode(read, name);
     await s.models.replace(model, { source: 'imported', label: `imported from ${name}` }, bytes);
+    mark('seq2seq.import.saved');
     after();
     void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: now answering with the model imported from {0} ({1}).', name, model.kind));
     return model.kind;

@@ -131,7 +131,8 @@ export class CorrectionsController {
       const label = `${current.meta.label.replace(/ \+ corrections$/, '')} + corrections`;
       await writeModelFile(this.previousUri(), current.bytes);
       await this.context.globalState.update(PREVIOUS_META_KEY, { previous: current.meta, applied: label } satisfies UndoRecord);
-      await this.models.replace(await this.models.decode(outcome.model, 'fine-tuned model'), { source: current.meta.source, label }, outcome.model);
+      const tuned = await this.models.decode(outcome.model, 'fine-tuned model');
+      await this.models.replace(tuned.model, { source: current.meta.source, label }, tuned.bytes);
       this.session.note(vscode.l10n.t('Learnt {0} of {1} corrections in {2} s; {3} of {4} previously right answers still right.', check.learned, check.corrections, seconds, check.stillRight, check.previouslyRight));
       const undo = vscode.l10n.t('Undo');
       void vscode.window.showInformationMessage(vscode.l10n.t('Seq2Seq Chat: learnt {0} of {1} corrections ({2} s).', check.learned, check.corrections, seconds), undo).then((b) => {
@@ -165,7 +166,8 @@ export class CorrectionsController {
       return null;
     }
     const meta = record.previous;
-    await this.models.replace(await this.models.decode(bytes, PREVIOUS_MODEL_FILE), meta, bytes);
+    const previous = await this.models.decode(bytes, PREVIOUS_MODEL_FILE);
+    await this.models.replace(previous.model, meta, previous.bytes);
     await this.forgetPrevious();
     this.session.note(vscode.l10n.t('Undid the corrections: {0} answers again.', meta.label));
     this.session.refresh();

@@ -24,14 +24,38 @@ export function modelCard(current: CurrentModel): string[] {
 
 /**
  * Up to MAX_EXAMPLES trained questions, spread over the list (not just its head, which is often one topic),
- * short ones only (a button, not a paragraph).
+ * short ones only (a button, not a paragraph). Kept per model: the chat's state is sent on every change.
  */
 export function exampleQuestions(current: CurrentModel): string[] {
-  const questions = (current.model.knowledge?.questions ?? []).map((q) => q.text).filter((q) => q.trim() !== '' && q.length <= 60);
-  const distinct = [...new Set(questions)];
-  if (distinct.length <= MAX_EXAMPLES) return distinct;
-  const step = distinct.length / MAX_EXAMPLES;
-  return Array.from({ length: MAX_EXAMPLES }, (_, i) => distinct[Math.floor(i * step)]);
+  const model = current.model;
+  let examples = examplesOf.get(model);
+  if (!examples) examplesOf.set(model, (examples = spreadExamples(model.knowledge?.questions ?? [])));
+  return examples;
+}
+
+const examplesOf = new WeakMap<object, string[]>();
+
+/** How far past its spot in the list an example is looked for. */
+const EXAMPLE_SCAN = 1000;
+
+/**
+ * MAX_EXAMPLES distinct short questions, from spots spread evenly over `questions`: at each spot the first
+ * usable one within EXAMPLE_SCAN. A bounded cost (200,000 questions are not all looked at on the host).
+ */
+export function spreadExamples(questions: readonly { readonly text: string }[]): string[] {
+  const chosen: string[] = [];
+  const usable = (q: string): boolean => q.trim() !== '' && q.length <= 60 && !chosen.includes(q);
+  const spots = Math.min(MAX_EXAMPLES, questions.length);
+  for (let i = 0; i < spots; i++) {
+    const from = Math.floor((i * questions.length) / spots);
+    for (let j = from; j < Math.min(questions.length, from + EXAMPLE_SCAN); j++) {
+      if (usable(questions[j].text)) {
+        chosen.push(questions[j].text);
+        break;
+      }
+    }
+  }
+  return chosen;
 }
 
 /** The name Export proposes: `<pairs-name>.s2s` for a trained model ("trained on faq.tsv" → faq.s2s). */

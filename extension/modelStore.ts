@@ -5,9 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel } from '../src/chat';
-import { modelFromContentInSlices } from '../src/chat/serialize';
-import { writeFileAtomic } from '../src/io/atomic';
-import { decodeModelInWorker } from '../src/worker/taskClient';
+import { writeFileAtomicAsync } from '../src/io/atomic';
+import { loadModelInWorker } from '../src/worker/taskClient';
 import { yieldToEventLoop } from '../src/train/macrotask';
 import type { Logger } from './log';
 import { readStorageScope } from './settings';
@@ -52,11 +51,14 @@ export class ModelStore implements vscode.Disposable {
     private readonly workerFile?: string,
   ) {}
 
-  /** A model file's bytes as a model: checked and decoded in the worker, built here. */
-  async decode(bytes: Uint8Array, source: string): Promise<ChatModel> {
-    if (this.workerFile === undefined) return deserializeModel(bytes, source);
-    // Built in slices between which other events run: a 25 MB model is not one long block of the host's thread.
-    return modelFromContentInSlices(await decodeModelInWorker(this.workerFile, bytes, source), source, yieldToEventLoop);
+  /**
+   * A model file's bytes as a model: checked and decoded in the worker, built here in steps between which
+   * other events run (a 25 MB model is many short blocks of the host's thread, not one). `bytes` may be
+   * detached (handed to the worker): keep the returned bytes.
+   */
+  async decode(bytes: Uint8Array, source: string): Promise<{ model: ChatModel; bytes: Uint8Array }> {
+    if (this.workerFile === undefined) return { model: deserializeModel(bytes, source), bytes };
+    return loadModelInWorker(this.workerFile, bytes, source, yieldToEventLoop);
   }
 
   dispose(): void {
@@ -114,7 +116,7 @@ export class ModelStore implements vscode.Disposable {
     if (bytes) {
       try {
         const meta = this.metaState().get<ModelMeta>(META_KEY) ?? { source: 'trained', label: 'saved model' };
-        this.set({ model: await this.decode(bytes, stored.fsPath), meta, bytes });
+        this.set({ ...(await this.decode(bytes, stored.fsPath)), meta });
         this.log.info(`loaded ${meta.label} from ${stored.toString(true)}`);
         return this.current;
       } catch (err) {
@@ -132,7 +134,7 @@ export class ModelStore implements vscode.Disposable {
       this.set(null);
       return null;
     }
-    this.set({ model: await this.decode(bytes, DEFAULT_MODEL_RELATIVE_PATH), meta: { source: 'default', label: vscode.l10n.t('default model') }, bytes });
+    this.set({ ...(await this.decode(bytes, DEFAULT_MODEL_RELATIVE_PATH)), meta: { source: 'default', label: vscode.l10n.t('default model') } });
     this.log.info('using the default model');
     return this.current;
   }
@@ -180,11 +182,14 @@ export async function readIfExists(uri: vscode.Uri): Promise<Uint8Array | null> 
   }
 }
 
-/** Local files: write-to-temp + rename (writeFileAtomic); other schemes: the file system provider. */
+/**
+ * Local files: write-to-temp + rename (writeFileAtomicAsync: the writes and the fsync of 25 MB run off the
+ * host's thread); other schemes: the file system provider.
+ */
 export async function writeModelFile(uri: vscode.Uri, bytes: Uint8Array): Promise<void> {
   if (uri.scheme === 'file') {
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
-    await writeFileAtomic(uri.fsPath, bytes);
+    await writeFileAtomicAsync(uri.fsPath, bytes);
   } else {
     await vscode.workspace.fs.writeFile(uri, bytes);
   }

@@ -101,7 +101,9 @@ export async function readPairsFile(uri: vscode.Uri): Promise<PairsFileSource> {
 export async function loadPairs(uri: vscode.Uri, workerFile: string): Promise<{ file: PairsFileSource; summary: PairsSummary }> {
   const file = await readPairsFile(uri);
   try {
-    return { file, summary: await readPairsInWorker(workerFile, file) };
+    // The bytes go to the worker and come back (transferred, not copied on this thread).
+    const { summary, bytes } = await readPairsInWorker(workerFile, file);
+    return { file: { ...file, bytes }, summary };
   } catch (err) {
     throw pairsFileError(uri, err);
   }

@@ -203,8 +203,8 @@ export class TrainingController implements vscode.Disposable {
           }
           this.stopCurves(outcome.report.stoppedBy, outcome.report.message);
           // Decoded in the worker, history included; the worker's bytes are saved as they are.
-          const model = await this.models.decode(outcome.model, `${file} (trained)`);
-          const savedTo = await this.models.replace(model, { source: 'trained', label: `trained on ${file}` }, outcome.model);
+          const { model, bytes } = await this.models.decode(outcome.model, `${file} (trained)`);
+          const savedTo = await this.models.replace(model, { source: 'trained', label: `trained on ${file}` }, bytes);
           const r = outcome.report;
           const summary = `trained on ${file}: ${plural(r.pairs, 'pair')}, ${plural(r.epochs, 'epoch')}, accuracy ${(r.accuracy * 100).toFixed(0)}%, ${r.seconds.toFixed(1)} s (${r.stoppedBy})`;
           this.log.info(summary);

@@ -58,11 +58,12 @@ export class Random {
 }
 
 /**
- * A generator that always draws 0: for building a network whose weights are loaded from a file right
- * after (src/chat/serialize.ts), so that no time goes to drawing millions of normals that are overwritten
- * (about a second for a 30,000-token vocabulary).
+ * The generator of a network whose weights are loaded right after it is built (src/chat/serialize.ts):
+ * it draws nothing, and `randn` leaves its matrices without rows (layers/util.ts `unallocated`) until the
+ * loader hands each its weights. No time goes to drawing millions of normals that are overwritten (about a
+ * second for a 30,000-token vocabulary), and none to zero-filling buffers that are replaced.
  */
-export class ZeroRandom extends Random {
+export class LoadingRandom extends Random {
   override uniform(): number {
     return 0;
   }

@@ -5,8 +5,10 @@
 import { Matrix } from 'ml-matrix';
 import { checkShapes, decodeModelFile, encodeModelFile, ModelFileError, type ModelFileContent, type ModelFileHeader, type StoredKnowledge } from '../io/model-file';
 import { rowsOf } from '../matrix';
+import { adoptRows } from '../layers/util';
+import { unpackModel, type PackedModel } from '../io/packed-model';
 import { createModel } from '../models';
-import { ZeroRandom } from '../random';
+import { LoadingRandom } from '../random';
 import { Vocabulary } from '../text';
 import { DEFAULT_TRAIN_OPTIONS } from './defaults';
 import { ChatModel, type ModelKnowledge } from './model';
@@ -59,39 +61,33 @@ export function deserializeModel(bytes: Uint8Array, source = 'model file'): Chat
 }
 
 /**
- * Copies `w` (row-major, rows × n) into `rows`: one native copy when the rows are consecutive views of one
- * buffer (as `zeros` makes them), else row by row (30,000 rows of an embedding cost ~100 ms that way).
- */
-function copyInto(rows: Float64Array[], n: number, w: Float32Array): void {
-  const first = rows[0];
-  let contiguous = first !== undefined;
-  if (contiguous) {
-    const buffer = first.buffer;
-    for (let r = 0; r < rows.length && contiguous; r++) contiguous = rows[r].byteOffset === first.byteOffset + r * n * 8 && rows[r].buffer === buffer;
-  }
-  if (contiguous) new Float64Array(first.buffer, first.byteOffset, rows.length * n).set(w.subarray(0, rows.length * n));
-  else rows.forEach((row, r) => row.set(w.subarray(r * n, (r + 1) * n)));
-}
-
-/**
- * The model a decoded file describes (decodeModelFile's content, e.g. from the worker: its checksum and
- * header already checked there). Costs about as much as copying the weights once.
+ * The model a decoded file describes (decodeModelFile's content, its checksum and header already checked).
+ * Costs about as much as converting the weights to float64 once.
  */
 export function modelFromContent(content: ModelFileContent, source = 'model file'): ChatModel {
-  const steps = buildSteps(content, source);
+  const steps = modelSteps(content, source);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
   }
 }
 
+/** At most this many strings (tokens, answers, questions) or weight rows are handled in one build step. */
+export const STEP_ITEMS = 20_000;
+/** At most this many weights are converted (float32 → float64) in one build step. */
+export const STEP_VALUES = 500_000;
+
 /**
- * modelFromContent in slices: `pause` runs between them (the extension host passes a macrotask turn, yieldToEventLoop, so a
- * 25 MB model is built in several short blocks, not one: the vocabularies, the network's allocation, each
- * large weight matrix's copy, the trained questions).
+ * What one build step did: `count` tokens indexed, strings cut out of a packed list, questions rebuilt,
+ * rows given their views, weights converted, or (`network`) the network built without its weights.
  */
-export async function modelFromContentInSlices(content: ModelFileContent, source: string, pause: () => Promise<void>): Promise<ChatModel> {
-  const steps = buildSteps(content, source);
+export interface BuildStep {
+  readonly what: 'tokens' | 'strings' | 'questions' | 'rows' | 'values' | 'network';
+  readonly count: number;
+}
+
+/** Runs `steps` to the end with `pause` between two steps (the extension host passes a turn of its event loop). */
+export async function runInSteps<T>(steps: Generator<BuildStep, T, void>, pause: () => Promise<void>): Promise<T> {
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -99,18 +95,62 @@ export async function modelFromContentInSlices(content: ModelFileContent, source
   }
 }
 
-/** Weight matrices at least this large get a slice of their own. */
-const SLICE_WEIGHTS = 500_000;
+/**
+ * The building of the model `content` describes, in steps of bounded work (STEP_ITEMS, STEP_VALUES): a
+ * caller that pauses between them (runInSteps) builds a 25 MB model as many short blocks, not one.
+ * The weights are converted to new float64 buffers; `content` is left as it is.
+ */
+export function modelSteps(content: ModelFileContent, source = 'model file'): Generator<BuildStep, ChatModel, void> {
+  return buildSteps(content, source, false);
+}
 
-/** The work of modelFromContent; yields where a caller may pause. */
-function* buildSteps(content: ModelFileContent, source: string): Generator<void, ChatModel, void> {
+/**
+ * modelSteps for a packed model (src/io/packed-model.ts, the worker's reply): its lists are cut out in
+ * steps too, and its float64 weights become the network's rows: `packed` must not be used afterwards.
+ */
+export function* packedModelSteps(packed: PackedModel, source: string): Generator<BuildStep, ChatModel, void> {
+  let content: ModelFileContent;
+  try {
+    content = yield* counted('strings', unpackModel(packed, STEP_ITEMS));
+  } catch (e) {
+    throw new ModelFileError(source, `invalid header: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return yield* buildSteps(content, source, true);
+}
+
+/** `steps`' counts reported as `what`. */
+function* counted<T>(what: BuildStep['what'], steps: Generator<number, T, void>): Generator<BuildStep, T, void> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    yield { what, count: r.value };
+  }
+}
+
+/** `w` as float64 in a new buffer, STEP_VALUES at a time (a typed array in native copies, a plain array element by element). */
+function* toFloat64(w: ArrayLike<number>): Generator<BuildStep, Float64Array, void> {
+  const flat = new Float64Array(w.length);
+  for (let from = 0; from < w.length; from += STEP_VALUES) {
+    const to = Math.min(w.length, from + STEP_VALUES);
+    if (ArrayBuffer.isView(w)) flat.set((w as Float32Array).subarray(from, to), from);
+    else for (let i = from; i < to; i++) flat[i] = w[i];
+    yield { what: 'values', count: to - from };
+  }
+  return flat;
+}
+
+/**
+ * The work of modelSteps. `adopt`: float64 weights become the network's rows as they are (the worker
+ * transferred them to this thread); otherwise every parameter gets a new buffer.
+ */
+function* buildSteps(content: ModelFileContent, source: string, adopt: boolean): Generator<BuildStep, ChatModel, void> {
   const { header, weights } = content;
   let vocabulary: Vocabulary;
   let questionVocabulary: Vocabulary | undefined;
   try {
-    vocabulary = Vocabulary.fromTokens(header.vocabulary);
+    vocabulary = yield* counted('tokens', Vocabulary.fromTokensInSteps(header.vocabulary, STEP_ITEMS));
     const q = header.knowledge?.questionVocabulary;
-    questionVocabulary = q ? Vocabulary.fromTokens(q) : undefined;
+    questionVocabulary = q ? yield* counted('tokens', Vocabulary.fromTokensInSteps(q, STEP_ITEMS)) : undefined;
   } catch (e) {
     throw new ModelFileError(source, `invalid header: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -130,21 +170,22 @@ function* buildSteps(content: ModelFileContent, source: string): Generator<void,
   if (!(least <= storedWeights)) {
     throw new ModelFileError(source, `invalid shapes: a ${header.kind} model with vocabulary ${config.vocabSize}, wordvec ${config.wordvec}, hidden ${config.hidden} needs at least ${least} weights, the file stores ${storedWeights}`);
   }
-  yield;
-  const engine = createModel(header.kind, config, new ZeroRandom());
+  // The weight matrices are built without rows (LoadingRandom); each gets the file's below.
+  const engine = createModel(header.kind, config, new LoadingRandom());
   checkShapes(source, header, engine.params.map((p) => [p.rows, p.columns] as const));
+  yield { what: 'network', count: engine.params.length };
   for (let i = 0; i < engine.params.length; i++) {
     const p: Matrix = engine.params[i];
     const w = weights[i];
-    const n = p.columns;
-    if (p.rows * n >= SLICE_WEIGHTS) yield;
-    // a typed array converts in one native copy; a plain array (a hand-made content) element by element
-    if (ArrayBuffer.isView(w)) copyInto(rowsOf(p), n, w as Float32Array);
-    else rowsOf(p).forEach((row, r) => {
-      for (let c = 0; c < n; c++) row[c] = w[r * n + c];
-    });
+    if (w.length !== p.rows * p.columns) throw new ModelFileError(source, `invalid weights: parameter ${i} holds ${w.length} values, expected ${p.rows}×${p.columns}`);
+    const flat = adopt && w instanceof Float64Array ? w : yield* toFloat64(w);
+    const rows: Float64Array[] = [];
+    for (let from = 0; from < p.rows; from += STEP_ITEMS) {
+      const to = Math.min(p.rows, from + STEP_ITEMS);
+      adoptRows(p, flat, from, to, rows);
+      yield { what: 'rows', count: to - from };
+    }
   }
-  yield;
   // The stored options win; fields a file lacks (older writer) fall back to the defaults, but the parts
   // that shape the model always come from the header itself.
   const stored: Partial<TrainOptions> = typeof header.options === 'object' && header.options !== null ? header.options : {};
@@ -159,12 +200,15 @@ function* buildSteps(content: ModelFileContent, source: string): Generator<void,
     hidden: header.config.hidden,
   };
   const k = header.knowledge;
-  const knowledge: ModelKnowledge | undefined = k && {
-    ...(questionVocabulary ? { questionVocabulary } : {}),
-    answers: k.answers,
-    questions: k.questions.map(([text, answer]) => ({ text, answer })),
-    maxReplyLength: k.maxReplyLength,
-    threshold: k.threshold,
-  };
+  let knowledge: ModelKnowledge | undefined;
+  if (k) {
+    const questions: { text: string; answer: number }[] = [];
+    for (let from = 0; from < k.questions.length; from += STEP_ITEMS) {
+      const to = Math.min(k.questions.length, from + STEP_ITEMS);
+      for (let i = from; i < to; i++) questions.push({ text: k.questions[i][0], answer: k.questions[i][1] });
+      yield { what: 'questions', count: to - from };
+    }
+    knowledge = { ...(questionVocabulary ? { questionVocabulary } : {}), answers: k.answers, questions, maxReplyLength: k.maxReplyLength, threshold: k.threshold };
+  }
   return new ChatModel(engine, vocabulary, options, header.report, knowledge, header.history ?? []);
 }

@@ -4,6 +4,7 @@
  * allows it. A crash at any point leaves either the old file or the new one, never half of one.
  */
 import { closeSync, fsyncSync, openSync, readdirSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
@@ -62,6 +63,38 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     throw e;
   }
   syncFolder(dir);
+  removeOrphanedTemps(dir, basename(path));
+}
+
+/**
+ * writeFileAtomic with the writes, the fsync and the rename on libuv's thread pool: a thread that must stay
+ * responsive (the extension host saving a 25 MB model: 100 ms and more of its thread otherwise) only
+ * waits. Same steps and guarantees; the orphans' removal (a listing of one folder) stays synchronous.
+ */
+export async function writeFileAtomicAsync(path: string, bytes: Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  const temp = tempName(path);
+  const file = await open(temp, 'wx', 0o644);
+  let renamed = false;
+  try {
+    try {
+      let written = 0;
+      while (written < bytes.length) written += (await file.write(bytes, written, bytes.length - written)).bytesWritten;
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+    renamed = true;
+  } finally {
+    if (!renamed) await unlink(temp).catch(() => undefined); // the temp file may already be gone
+  }
+  if (process.platform !== 'win32') {
+    // as syncFolder: some file systems refuse fsync on folders; the rename itself is still atomic
+    const folder = await open(dir, 'r').catch(() => undefined);
+    await folder?.sync().catch(() => undefined);
+    await folder?.close();
+  }
   removeOrphanedTemps(dir, basename(path));
 }
 

@@ -2,7 +2,7 @@
  * Small helpers shared by the layers: shape checks with errors that name expected and received
  * shapes, and element-wise loops on ml-matrix's row storage (`rowsOf`, no copies).
  */
-import { ZeroRandom } from '../random';
+import { LoadingRandom } from '../random';
 import { Matrix } from 'ml-matrix';
 import { rowsOf, ShapeError } from '../matrix';
 
@@ -156,10 +156,33 @@ export function hsplit(m: Matrix, k: number): [Matrix, Matrix] {
   return [a, b];
 }
 
+/**
+ * A rows×columns matrix with no rows yet: a network's weight before it is loaded (LoadingRandom). Reading
+ * it throws; `adoptRows` gives it its rows.
+ */
+export function unallocated(rows: number, columns: number): Matrix {
+  return viewOfRows(new Array<Float64Array>(rows), columns);
+}
+
+/**
+ * Gives `m` rows [from, to) as views of `flat` (row-major, m.rows × m.columns), without copying: the
+ * matrix's weights then live in `flat`. Called over consecutive ranges from 0 with the same `built`
+ * array, so that a matrix of 30,000 rows gets its views in several short steps (src/chat/serialize.ts);
+ * the last range hands the rows to `m`.
+ */
+export function adoptRows(m: Matrix, flat: Float64Array, from: number, to: number, built: Float64Array[]): void {
+  const n = m.columns;
+  if (flat.length !== m.rows * n) throw new ShapeError(`adoptRows: expected ${m.rows * n} values for ${shapeOf(m)}, got ${flat.length}`);
+  if (built.length !== from) throw new RangeError(`adoptRows: expected the rows from ${built.length}, got from ${from}`);
+  for (let r = from; r < to; r++) built.push(flat.subarray(r * n, (r + 1) * n));
+  if (to === m.rows) (m as unknown as { data: Float64Array[] }).data = built;
+}
+
 /** A rows×columns matrix of N(0,1) draws times `scale` (the book's `randn(...) / s`). */
 export function randn(rows: number, columns: number, scale: number, rng: { normal(): number }): Matrix {
+  // a network built to load weights into: no draws, no buffer (millions of values for a large vocabulary)
+  if (rng instanceof LoadingRandom) return unallocated(rows, columns);
   const m = zeros(rows, columns);
-  if (rng instanceof ZeroRandom) return m; // a network built to load weights into: no draws (millions for a large vocabulary)
   for (const row of rowsOf(m)) for (let j = 0; j < row.length; j++) row[j] = rng.normal() * scale;
   return m;
 }

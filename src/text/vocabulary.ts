@@ -12,15 +12,11 @@ export const UNK_ID = 3;
 export const SPECIAL_TOKENS: readonly string[] = ['<pad>', '<s>', '</s>', '<unk>'];
 
 export class Vocabulary {
-  private readonly ids = new Map<string, number>();
-
-  /** `tokens` lists every token by id, the four special tokens first. */
-  private constructor(readonly tokens: readonly string[]) {
-    tokens.forEach((t, i) => {
-      if (this.ids.has(t)) throw new Error(`vocabulary: token ${JSON.stringify(t)} appears twice (ids ${this.ids.get(t)} and ${i})`);
-      this.ids.set(t, i);
-    });
-  }
+  /** `tokens` lists every token by id, the four special tokens first; `ids` its index when already built. */
+  private constructor(
+    readonly tokens: readonly string[],
+    private readonly ids = indexTokens(tokens, 0, tokens.length, new Map<string, number>()),
+  ) {}
 
   /** Builds the table from token sequences: special tokens, then tokens in order of first appearance (deterministic). */
   static build(sequences: Iterable<readonly string[]>): Vocabulary {
@@ -29,10 +25,23 @@ export class Vocabulary {
 
   /** Restores a table saved with `tokens`; throws when the special tokens are not first or a token repeats. */
   static fromTokens(tokens: readonly string[]): Vocabulary {
-    SPECIAL_TOKENS.forEach((s, i) => {
-      if (tokens[i] !== s) throw new Error(`vocabulary: expected ${JSON.stringify(s)} at id ${i}, got ${JSON.stringify(tokens[i])}`);
-    });
+    checkSpecialTokens(tokens);
     return new Vocabulary([...tokens]);
+  }
+
+  /**
+   * fromTokens in steps of at most `perStep` tokens, for a thread that must stay responsive (the extension
+   * host loading a 30,000-token model): yields the tokens indexed by each step. `tokens` is kept, not copied.
+   */
+  static *fromTokensInSteps(tokens: readonly string[], perStep: number): Generator<number, Vocabulary, void> {
+    checkSpecialTokens(tokens);
+    const ids = new Map<string, number>();
+    for (let from = 0; from < tokens.length; from += perStep) {
+      const to = Math.min(tokens.length, from + perStep);
+      indexTokens(tokens, from, to, ids);
+      yield to - from;
+    }
+    return new Vocabulary(tokens, ids);
   }
 
   /**
@@ -77,4 +86,20 @@ export class Vocabulary {
     }
     return out;
   }
+}
+
+function checkSpecialTokens(tokens: readonly string[]): void {
+  SPECIAL_TOKENS.forEach((s, i) => {
+    if (tokens[i] !== s) throw new Error(`vocabulary: expected ${JSON.stringify(s)} at id ${i}, got ${JSON.stringify(tokens[i])}`);
+  });
+}
+
+/** Adds tokens[from, to) to `ids` (token → id); throws on a token seen before. */
+function indexTokens(tokens: readonly string[], from: number, to: number, ids: Map<string, number>): Map<string, number> {
+  for (let i = from; i < to; i++) {
+    const t = tokens[i];
+    if (ids.has(t)) throw new Error(`vocabulary: token ${JSON.stringify(t)} appears twice (ids ${ids.get(t)} and ${i})`);
+    ids.set(t, i);
+  }
+  return ids;
 }

@@ -10,7 +10,7 @@ import type { DecodeOptions, EpochReport, Pair, PairsReadResult, PairWarning, Tr
 import type { PairLimits } from '../data/limits';
 import type { EvaluationReport } from '../insight/evaluation';
 import type { ModelKind } from '../chat/types';
-import type { ModelFileContent } from '../io/model-file';
+import type { PackedModel } from '../io/packed-model';
 import type { TrainingRun } from '../train/curves';
 
 /** A pairs file's bytes as read, parsed where they are used (in the worker), not on the host. */
@@ -126,10 +126,14 @@ export interface EvaluationSummary {
   readonly failures: EvaluationFailure[];
 }
 
+/**
+ * A task's result. `bytes`: the file's bytes the request handed over (transferred to the worker, so the
+ * host copies nothing when it starts), transferred back unchanged for the host to keep.
+ */
 export type TaskResult =
-  | { readonly kind: 'readPairs'; readonly summary: PairsSummary }
+  | { readonly kind: 'readPairs'; readonly summary: PairsSummary; readonly bytes: Uint8Array }
   | { readonly kind: 'evaluate'; readonly evaluation: EvaluationSummary; readonly report?: EvaluationReport }
-  | { readonly kind: 'decodeModel'; readonly content: ModelFileContent };
+  | { readonly kind: 'decodeModel'; readonly model: PackedModel; readonly bytes: Uint8Array };
 
 export type TaskMessage =
   | { readonly type: 'result'; readonly result: TaskResult }

@@ -9,6 +9,7 @@ import { deserializeModel } from '../chat/serialize';
 import { readPairs } from '../data/read';
 import { PairFileError } from '../data/errors';
 import { decodeModelFile, ModelFileError } from '../io/model-file';
+import { packedBuffers, packModel } from '../io/packed-model';
 import { sha256Hex } from '../io/hash';
 import { MAX_FAILURES_SENT, MAX_WARNINGS_SENT, type TaskMessage, type TaskRequest, type TaskResult } from './messages';
 
@@ -20,6 +21,7 @@ export function runTask(req: TaskRequest): TaskResult {
       return {
         kind: 'readPairs',
         summary: { format: r.format, pairs: r.pairs.length, warnings: r.warnings.slice(0, MAX_WARNINGS_SENT), warningCount: r.warnings.length, dataHash: sha256Hex(req.file.bytes) },
+        bytes: req.file.bytes,
       };
     }
     case 'evaluate': {
@@ -34,7 +36,7 @@ export function runTask(req: TaskRequest): TaskResult {
       };
     }
     case 'decodeModel':
-      return { kind: 'decodeModel', content: decodeModelFile(req.bytes, req.name) };
+      return { kind: 'decodeModel', model: packModel(decodeModelFile(req.bytes, req.name)), bytes: req.bytes };
     default: {
       const never: never = req;
       throw new Error(`worker task: unknown kind ${JSON.stringify(never)}`);
@@ -42,9 +44,16 @@ export function runTask(req: TaskRequest): TaskResult {
   }
 }
 
-/** The buffers a result can hand over without copying: a decoded model's weights. */
+/** The buffers a result hands over without copying: a packed model's (weights, offsets), the bytes handed back. */
 function transferables(result: TaskResult): ArrayBuffer[] {
-  return result.kind === 'decodeModel' ? result.content.weights.map((w) => (w as Float32Array).buffer as ArrayBuffer) : [];
+  switch (result.kind) {
+    case 'readPairs':
+      return [result.bytes.buffer as ArrayBuffer];
+    case 'decodeModel':
+      return [result.bytes.buffer as ArrayBuffer, ...packedBuffers(result.model)];
+    case 'evaluate':
+      return [];
+  }
 }
 
 /** The error as a message that keeps what the host needs to rebuild it. */

@@ -21,9 +21,12 @@ export interface WorkerThread {
  */
 export const SHARED_MEMORY = true;
 
-/** Starts `script` (a file path here; a URL in the browser build) with `data` as its start data. */
-export function startWorkerThread(script: string, data: unknown): WorkerThread {
-  const worker = new Worker(script, { workerData: data });
+/**
+ * Starts `script` (a file path here; a URL in the browser build) with `data` as its start data; the
+ * buffers in `transfer` move to the worker instead of being copied (they are detached here).
+ */
+export function startWorkerThread(script: string, data: unknown, transfer: ArrayBuffer[] = []): WorkerThread {
+  const worker = new Worker(script, { workerData: data, transferList: transfer });
   return {
     postMessage: (message) => worker.postMessage(message),
     onMessage: (listener) => void worker.on('message', listener),

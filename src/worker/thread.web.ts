@@ -21,11 +21,11 @@ type WebWorkerConstructor = new (url: string, options?: { name?: string }) => We
 /** A cancel flag in shared memory only where the page is cross-origin isolated (vscode.dev is not). */
 export const SHARED_MEMORY = typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 
-export function startWorkerThread(script: string, data: unknown): WorkerThread {
+export function startWorkerThread(script: string, data: unknown, transfer: ArrayBuffer[] = []): WorkerThread {
   const WorkerClass = (globalThis as unknown as { Worker?: WebWorkerConstructor }).Worker;
   if (WorkerClass === undefined) throw new Error('expected Web Workers in this extension host, got no Worker constructor');
   const worker = new WorkerClass(script, { name: 'seq2seq-chat' });
-  worker.postMessage(data);
+  worker.postMessage(data, transfer);
   return {
     postMessage: (message) => worker.postMessage(message),
     onMessage: (listener) => worker.addEventListener('message', (e) => listener(e.data)),

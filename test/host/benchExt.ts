@@ -6,14 +6,9 @@
  * measured inside the host by test/suite/bench.ts on the files `heavyFiles` writes).
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ChatModel } from '../../src/chat/model';
-import { DEFAULT_TRAIN_OPTIONS } from '../../src/chat/defaults';
-import { serializeModel } from '../../src/chat/serialize';
-import { DEFAULT_PAIR_LIMITS } from '../../src/data/limits';
-import { createModel } from '../../src/models';
-import { Random } from '../../src/random';
-import { Vocabulary } from '../../src/text';
+import { largeModel, nearLimitPairs } from '../../bench/heavy-files';
 import { checkPrerequisites, makeHostDirs, ROOT, startCodeServer, VSIX } from './codeServer';
 import { runInHostSuite } from './inHost';
 import { makeWorkspace } from './workspace';
@@ -21,33 +16,26 @@ import { makeWorkspace } from './workspace';
 interface LoopStats { p50: number; p99: number; max: number; mean: number; samples: number }
 interface Replies { compute: number[]; total: number[] }
 interface Training { loop: LoopStats; status?: string; epochs?: number; wallMs: number }
-interface Heavy { loop: LoopStats; wallMs: number; result: unknown }
+interface Pause { at: number; ms: number; kind?: string }
+interface Heavy { loop: LoopStats; wallMs: number; result: unknown; blocks: Pause[]; gcs: Pause[]; heapMB: number; marks: Pause[] }
 interface BenchReport {
   hostNode: string; activationMs: number; modelLoadMs: number; idleReplies: Replies; idle: LoopStats;
-  trainingQuiet: Training; trainingChatting: Training & { replies: Replies }; trainingDashboard: Training & { livePosts: number };
+  /** Absent with BENCH_EXT_ONLY=heavy. */
+  trainingQuiet?: Training; trainingChatting?: Training & { replies: Replies }; trainingDashboard?: Training & { livePosts: number };
   heavy: { nearLimit: Heavy; evaluate: Heavy; importModel: Heavy; beamReply: Heavy };
 }
 
 /**
  * The files of the heavy operations, in the workspace: near-limit.tsv (200,001 pairs, just under the
  * 50 MiB limit, refused at its last line by maxPairs), eval.tsv (20,000 pairs cycling the default pairs)
- * and large.s2s (a peeky model with a 30,000-token vocabulary, the default maxVocabulary, and 20,000
- * trained questions). Returns their sizes in bytes.
+ * and large.s2s (bench/heavy-files.ts: a peeky model with a 30,000-token vocabulary, the default
+ * maxVocabulary, and 20,000 trained questions). Returns their sizes in bytes.
  */
 function heavyFiles(ws: string): Record<string, number> {
-  const pad = 'x'.repeat(200);
-  const lines: string[] = [];
-  for (let i = 0; i <= DEFAULT_PAIR_LIMITS.maxPairs; i++) lines.push(`question ${i} ${pad}\tanswer ${i % 977}\n`);
-  writeFileSync(join(ws, 'near-limit.tsv'), lines.join(''));
+  writeFileSync(join(ws, 'near-limit.tsv'), nearLimitPairs());
   const defaults = readFileSync(join(ROOT, 'data/default/pairs.tsv'), 'utf8').split('\n').filter((l) => l.includes('\t') && !l.startsWith('#'));
   writeFileSync(join(ws, 'eval.tsv'), Array.from({ length: 20_000 }, (_, i) => defaults[i % defaults.length]).join('\n') + '\n');
-  const V = 30_000;
-  const vocabulary = Vocabulary.fromTokens(['<pad>', '<s>', '</s>', '<unk>', ...Array.from({ length: V - 4 }, (_, i) => String.fromCodePoint(0x4e00 + i))]);
-  const engine = createModel('peeky', { vocabSize: V, wordvec: 32, hidden: 64, reverse: true }, new Random(1));
-  const answers = Array.from({ length: 1000 }, (_, i) => `answer ${i}`);
-  const questions = Array.from({ length: 20_000 }, (_, i) => ({ text: `question number ${i} about things`, answer: i % 1000 }));
-  const model = new ChatModel(engine, vocabulary, { ...DEFAULT_TRAIN_OPTIONS }, undefined, { answers, questions, maxReplyLength: 40, threshold: 0.5 });
-  writeFileSync(join(ws, 'large.s2s'), serializeModel(model));
+  writeFileSync(join(ws, 'large.s2s'), largeModel());
   return Object.fromEntries(['near-limit.tsv', 'eval.tsv', 'large.s2s'].map((f) => [f, statSync(join(ws, f)).size]));
 }
 
@@ -56,11 +44,14 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   checkPrerequisites(true);
+  const loadAtStart = loadavg();
   const ws = makeWorkspace();
   const sizes = heavyFiles(ws);
   const dirs = makeHostDirs('bench');
   const outFile = join(dirs.base, 'bench.json');
-  const server = await startCodeServer(dirs, ws, { smokeTestDriver: true, env: { SEQ2SEQ_BENCH_OUT: outFile } });
+  // BENCH_EXT_ONLY=heavy: only the heavy one-off operations (pairs file near the limit, Evaluate, Import, beam reply), no trainings
+  const only = process.env.BENCH_EXT_ONLY === 'heavy' ? { SEQ2SEQ_BENCH_ONLY: 'heavy' } : {};
+  const server = await startCodeServer(dirs, ws, { smokeTestDriver: true, env: { SEQ2SEQ_BENCH_OUT: outFile, ...only } });
   try {
     const r = await runInHostSuite(server, ws, join(dirs.base, 'unused.json'), 300_000, join(ROOT, 'out/test/suite/bench.js'));
     if (r.exitCode !== 0 || !existsSync(outFile)) throw new Error(`bench: expected exit 0 and ${outFile}, got exit ${r.exitCode}`);
@@ -82,25 +73,40 @@ async function main(): Promise<void> {
     ['reply compute, median of 5 (default model)', `${median(b.idleReplies.compute).toFixed(1)} ms`],
     ['reply incl. token streaming, median of 5', `${median(b.idleReplies.total).toFixed(0)} ms`],
     ['event-loop delay idle p50 / p99 / max', loop(b.idle)],
-    ['training big.tsv (400 pairs), chat idle', train(b.trainingQuiet)],
-    ['  event-loop delay p50 / p99 / max', loop(b.trainingQuiet.loop)],
-    ['training big.tsv while chatting', train(b.trainingChatting)],
-    ['  event-loop delay p50 / p99 / max', loop(b.trainingChatting.loop)],
-    ['  reply compute while training, median of 5', `${median(b.trainingChatting.replies.compute).toFixed(1)} ms`],
-    ['training big.tsv with the dashboard open', `${train(b.trainingDashboard)}, ${b.trainingDashboard.livePosts} live updates posted`],
-    ['  event-loop delay p50 / p99 / max', loop(b.trainingDashboard.loop)],
   ];
+  const { trainingQuiet, trainingChatting, trainingDashboard } = b;
+  if (trainingQuiet && trainingChatting && trainingDashboard) {
+    rows.push(
+      ['training big.tsv (400 pairs), chat idle', train(trainingQuiet)],
+      ['  event-loop delay p50 / p99 / max', loop(trainingQuiet.loop)],
+      ['training big.tsv while chatting', train(trainingChatting)],
+      ['  event-loop delay p50 / p99 / max', loop(trainingChatting.loop)],
+      ['  reply compute while training, median of 5', `${median(trainingChatting.replies.compute).toFixed(1)} ms`],
+      ['training big.tsv with the dashboard open', `${train(trainingDashboard)}, ${trainingDashboard.livePosts} live updates posted`],
+      ['  event-loop delay p50 / p99 / max', loop(trainingDashboard.loop)],
+    );
+  }
   const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
   const op = (h: Heavy): string => `${(h.wallMs / 1000).toFixed(1)} s; event-loop delay p50 / p99 / max ${loop(h.loop)}`;
   const { nearLimit, evaluate, importModel, beamReply } = b.heavy;
+  // what the delay is made of: the thread's blocks over 30 ms and the GC pauses over 10 ms, "ms @ ms after the start"
+  const pauses = (ps: Pause[]): string => (ps.length === 0 ? 'none' : [...ps].sort((a, b) => b.ms - a.ms).slice(0, 5).map((p) => `${p.kind ? `${p.kind} ` : ''}${p.ms} @ ${p.at}`).join(', '));
+  const marks = (h: Heavy): string => (h.marks.length === 0 ? '' : `; marks ${h.marks.map((m) => `${m.kind} @ ${m.at}`).join(', ')}`);
+  const parts = (h: Heavy): [string, string] => ['  blocks > 30 ms; GC pauses > 10 ms (ms @ ms)', `${pauses(h.blocks)}; ${pauses(h.gcs)} (heap ${h.heapMB} MB before)${marks(h)}`];
   rows.push(
     [`pairs file near the limit (${mb(sizes['near-limit.tsv'])}, 200,001 pairs, refused at its last line)`, op(nearLimit)],
+    parts(nearLimit),
     [`Evaluate on 20,000 pairs (${JSON.stringify(evaluate.result)})`, op(evaluate)],
+    parts(evaluate),
     [`Import Model, ${mb(sizes['large.s2s'])} (vocabulary 30,000, 20,000 questions)`, op(importModel)],
+    parts(importModel),
     ['reply at beamWidth 32, maxReplyLength 1000 (default model)', op(beamReply)],
+    parts(beamReply),
   );
   const w = Math.max(...rows.map(([k]) => k.length));
-  console.log('bench:ext — Seq2Seq Chat in code-server 4.139.1 (VS Code 1.139.1)');
+  console.log(`bench:ext — Seq2Seq Chat in code-server 4.139.1 (VS Code 1.139.1)${only.SEQ2SEQ_BENCH_ONLY ? ', heavy operations only (BENCH_EXT_ONLY=heavy)' : ''}`);
+  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(`  load average (1, 5, 15 min) at the start ${load(loadAtStart)}, at the end ${load(loadavg())} (${cpus().length} cores)`);
   for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
   console.log('  (event-loop delay: perf_hooks.monitorEventLoopDelay at 10 ms resolution inside the extension host; an idle loop reads ~10 ms)');
 }

@@ -7,6 +7,7 @@
  * file, and a reply at the maximum beam settings. Writes JSON to $SEQ2SEQ_BENCH_OUT.
  */
 import { writeFileSync } from 'node:fs';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { activeExtension, applySettings, restoreSettings } from './helpers';
 
@@ -31,15 +32,50 @@ async function askAll(): Promise<{ compute: number[]; total: number[] }> {
   return { compute, total };
 }
 
-interface Heavy { readonly loop: LoopStats; readonly wallMs: number; readonly result: unknown }
+/** A block of the host's thread or a GC pause: when it ended (ms after the operation started) and how long it took. */
+interface Pause { readonly at: number; readonly ms: number; readonly kind?: string }
+interface Heavy { readonly loop: LoopStats; readonly wallMs: number; readonly result: unknown; readonly blocks: Pause[]; readonly gcs: Pause[]; readonly heapMB: number; readonly marks: Pause[] }
 
-/** Runs one operation with the event-loop histogram reset first; its wall time and the loop's delay meanwhile. */
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+
+/**
+ * Runs one operation with the event-loop histogram reset first; its wall time and the loop's delay
+ * meanwhile, and what the delay is made of: the blocks over 30 ms (a 2 ms timer's gaps) and the GC pauses
+ * over 10 ms (perf_hooks 'gc' entries), each with its time after the start; the heap before it; the
+ * extension's user-timing marks (`seq2seq.*`) set meanwhile.
+ */
 async function heavy(run: () => Thenable<unknown>): Promise<Heavy> {
   await diag('reset');
   const t = performance.now();
+  const blocks: Pause[] = [];
+  const gcs: Pause[] = [];
+  let last = t;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    if (now - last > 32) blocks.push({ at: Math.round(now - t), ms: Math.round(now - last - 2) });
+    last = now;
+  }, 2);
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e.detail as { kind?: number } | null)?.kind;
+      if (e.duration > 10) gcs.push({ at: Math.round(e.startTime + e.duration - t), ms: Math.round(e.duration), kind: kind !== undefined ? (GC_KINDS[kind] ?? String(kind)) : 'gc' });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const heapMB = Math.round(process.memoryUsage().heapUsed / 1e6);
   const result = await run();
   const wallMs = performance.now() - t;
-  return { loop: (await diag()).eventLoop, wallMs, result };
+  await sleep(100); // the last GC entries are delivered after the operation
+  clearInterval(ticker);
+  observer.disconnect();
+  // the extension's user-timing marks set meanwhile (Import: file read, worker replied, model built, saved)
+  const marks = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('seq2seq.') && m.startTime >= t).map((m) => ({ at: Math.round(m.startTime - t), ms: 0, kind: m.name.slice('seq2seq.'.length) }));
+  return { loop: (await diag()).eventLoop, wallMs, result, blocks, gcs, heapMB, marks };
 }
 
 /** The heavy one-off operations on the files test/host/benchExt.ts wrote into the workspace. */
@@ -73,6 +109,13 @@ export async function run(): Promise<void> {
 
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) throw new Error('bench: expected a workspace folder with big.tsv, got none');
+  if (process.env.SEQ2SEQ_BENCH_ONLY === 'heavy') {
+    // the heavy one-off operations only (test/host/benchExt.ts BENCH_EXT_ONLY=heavy): no trainings
+    const heavyOps = await heavyOperations(folder);
+    await vscode.commands.executeCommand('seq2seqChat.resetModel');
+    writeFileSync(out, JSON.stringify({ hostNode: idle.hostNode, activationMs: idle.activationMs, modelLoadMs: first.modelLoadMs, idleReplies, idle: idle.eventLoop, heavy: heavyOps }, null, 2));
+    return;
+  }
   const big = vscode.Uri.joinPath(folder, 'big.tsv');
   await applySettings({ 'training.epochs': 3, 'training.validationSplit': 0, 'training.patience': 0 });
 

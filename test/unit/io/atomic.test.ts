@@ -1,10 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tempName, writeFileAtomic } from '../../../src/io/atomic';
+import { tempName, writeFileAtomic, writeFileAtomicAsync } from '../../../src/io/atomic';
 import { crc32 } from '../../../src/io/crc32';
 import { sha256Hex } from '../../../src/io/hash';
 
@@ -24,6 +24,29 @@ describe('writeFileAtomic', () => {
 
   test('fails without touching anything when the folder does not exist', () => {
     assert.throws(() => writeFileAtomic(join(tmpdir(), 'no-such-folder-s2s', 'x.bin'), new Uint8Array(1)), /ENOENT/);
+  });
+  test('writeFileAtomicAsync: the same replacement, the thread free meanwhile; a failed write leaves no temp file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's2s-atomic-'));
+    try {
+      const target = join(dir, 'model.s2s');
+      writeFileSync(target, 'old');
+      const bytes = Uint8Array.from({ length: 3_000_000 }, (_, i) => i % 251);
+      let turns = 0;
+      const ticking = setInterval(() => turns++, 0);
+      await writeFileAtomicAsync(target, bytes);
+      clearInterval(ticking);
+      assert.ok(turns > 0, 'no timer ran while the file was written');
+      assert.deepEqual(readFileSync(target), Buffer.from(bytes));
+      assert.deepEqual(readdirSync(dir), ['model.s2s']);
+      // a folder in the target's place: the rename fails, the temp file is removed, the folder kept
+      const folder = join(dir, 'taken');
+      mkdirSync(folder);
+      await assert.rejects(writeFileAtomicAsync(folder, new Uint8Array(1)), /EISDIR|ENOTEMPTY|EEXIST|EPERM/);
+      assert.deepEqual(readdirSync(dir).sort(), ['model.s2s', 'taken']);
+      await assert.rejects(writeFileAtomicAsync(join(dir, 'no-such-folder', 'x.bin'), new Uint8Array(1)), /ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

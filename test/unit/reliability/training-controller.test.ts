@@ -35,8 +35,8 @@ class FakeStore {
   readonly replaced: ModelMeta[] = [];
   // The previous model: a stand-in with what the status bar's model card reads.
   model: { model: ChatModel; meta: ModelMeta } | null = { model: { kind: 'peeky', options: { tokenizer: 'word', hidden: 8, wordvec: 4 }, report: undefined } as unknown as ChatModel, meta: { source: 'default', label: 'previous model' } };
-  decode(bytes: Uint8Array, source: string): Promise<ChatModel> {
-    return Promise.resolve(deserializeModel(bytes, source));
+  decode(bytes: Uint8Array, source: string): Promise<{ model: ChatModel; bytes: Uint8Array }> {
+    return Promise.resolve({ model: deserializeModel(bytes, source), bytes });
   }
   replace(model: ChatModel, meta: ModelMeta): Promise<vscode.Uri> {
     this.replaced.push(meta);

@@ -31,4 +31,21 @@ describe('Vocabulary', () => {
     assert.throws(() => Vocabulary.fromTokens(['a', '<s>', '</s>', '<unk>']), /expected "<pad>" at id 0, got "a"/);
     assert.equal(Vocabulary.fromTokens(vocab.tokens).size, vocab.size);
   });
+
+  test('fromTokensInSteps builds the same table, at most perStep tokens a step, with the same checks', () => {
+    const tokens = [...SPECIAL_TOKENS, ...Array.from({ length: 10 }, (_, i) => `t${i}`)];
+    const steps = Vocabulary.fromTokensInSteps(tokens, 4);
+    const counts: number[] = [];
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) counts.push(r.value);
+    assert.deepEqual(counts, [4, 4, 4, 2]);
+    assert.deepEqual(r.value.tokens, tokens);
+    assert.equal(r.value.id('t9'), 13);
+    assert.equal(r.value.id('never'), UNK_ID);
+    const drain = (t: string[]): void => {
+      for (const _ of Vocabulary.fromTokensInSteps(t, 4)) void _;
+    };
+    assert.throws(() => drain(['a', '<s>', '</s>', '<unk>']), /expected "<pad>" at id 0, got "a"/);
+    assert.throws(() => drain([...SPECIAL_TOKENS, 'x', 'y', 'z', 'w', 'x']), /token "x" appears twice \(ids 4 and 8\)/);
+  });
 });
