@@ -55,6 +55,9 @@ import { cliLayout } from './layout';
 
 export { EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED };
 
+/** Pair-file warnings printed one by one before the rest are counted. */
+const SHOWN_WARNINGS = 10;
+
 /** The package root (package.json, data/default/) and the training worker, compiled (out/) or bundled (dist/). */
 const { root: PACKAGE_ROOT, trainWorker: TRAIN_WORKER } = cliLayout(__dirname);
 
@@ -293,7 +296,12 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
   const bytes = await readInput(pairsPath, io.stdin, limits);
   const pairsName = displayName(pairsPath);
   const read = readPairs(bytes, pairsName, limits);
-  for (const w of read.warnings) io.stderr.write(`warning: ${w.file}:${w.line}: ${w.message}\n`);
+  // The first few, then a count: the book's date.txt has 6,700 duplicate lines, which would bury the training's output.
+  for (const w of read.warnings.slice(0, SHOWN_WARNINGS)) io.stderr.write(`warning: ${w.file}:${w.line}: ${w.message}\n`);
+  if (read.warnings.length > SHOWN_WARNINGS) {
+    const more = read.warnings.length - SHOWN_WARNINGS;
+    io.stderr.write(`warning: … and ${more.toLocaleString('en-US')} more warning${more === 1 ? '' : 's'} like these (--json lists them all)\n`);
+  }
   // The book's fixed-width format: its character tasks, trained as the book does (CHARACTER_TASK_OPTIONS).
   const characters = args.flags.get('characters');
   const trainOptions = optionsForFormat(read.format, options, typeof characters === 'boolean' ? characters : read.format === 'fixed');

@@ -151,6 +151,18 @@ describe('seq2seq-chat train', () => {
     assert.ok(r.stderr.indexOf('warning:') < r.stderr.indexOf('epoch 1/'));
   }));
 
+  test('many pair-file warnings: the first 10, then how many more and where they all are', withTemp((dir) => {
+    const pairs = join(dir, 'many.tsv');
+    writeFileSync(pairs, ['hello\tHi.', ...Array.from({ length: 25 }, () => 'hello\tHi.')].join('\n') + '\n');
+    const r = cli(['train', pairs, '--out', join(dir, 'm.s2s'), ...TINY_FLAGS.slice(0, -2), '--epochs', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+    assert.equal(lines.length, 11, lines.join('\n'));
+    assert.match(lines[0], /many\.tsv:2: duplicate of line 1$/);
+    assert.match(lines[9], /many\.tsv:11: duplicate of line 1$/);
+    assert.equal(lines[10], 'warning: … and 15 more warnings like these (--json lists them all)');
+  }));
+
   test('Ctrl+C saves the best model so far and exits 130', withTemp(async (dir) => {
     const pairs = join(dir, 'tiny.tsv');
     writeFileSync(pairs, TINY_PAIRS);
