@@ -42,11 +42,20 @@ export async function openWorkbench(page: Page, url: string, workspace: string, 
 }
 
 export async function runCommand(page: Page, label: string, timeout = 15_000): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
   const box = page.locator('.quick-input-widget .quick-input-box input');
-  await box.waitFor({ state: 'visible' });
-  await box.fill('>' + label);
+  // The palette can close between opening and typing (a notification or a view taking the focus as a
+  // command ends): then fill waits for an input that is gone, so open the palette again, up to 3 times.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    try {
+      await box.waitFor({ state: 'visible', timeout: 15_000 });
+      await box.fill('>' + label, { timeout: 10_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw new Error(`command palette: could not type ${JSON.stringify(label)} after ${attempt} tries: ${(e as Error).message}`);
+    }
+  }
   // "Open Chat" also matches "Open Chat in Editor" (which may be listed first as recently used): pick the exact label
   const exact = page.locator('.quick-input-list .monaco-list-row .label-name').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}…?\\s*$`) });
   await exact.first().waitFor({ timeout });
