@@ -5,8 +5,9 @@
  * (the Evaluate command), `/model` (the model card).
  *
  * Hosts without `vscode.chat.createChatParticipant` (forks, older builds) get nothing registered and
- * nothing shown. The reply is computed on the host thread exactly as the webview's is (one batched
- * decoder pass, milliseconds); training and evaluation run in the existing commands.
+ * nothing shown. The reply is computed exactly as the webview's is (ModelStore.reply: a small model's on the
+ * host thread, a few milliseconds; a large model's in the reply worker); training and evaluation run in
+ * the existing commands.
  */
 import * as vscode from 'vscode';
 import type { Reply } from '../src/chat';
@@ -28,7 +29,7 @@ export const TEST_COMMAND = 'seq2seqChat.participantRequest';
 
 /** What the handler needs of the extension: the answering model and the log. */
 export interface ParticipantDeps {
-  readonly models: Pick<ModelStore, 'model' | 'ready' | 'loading'>;
+  readonly models: Pick<ModelStore, 'model' | 'ready' | 'loading' | 'reply'>;
   readonly log: Logger;
 }
 
@@ -183,7 +184,8 @@ export function createChatHandler(deps: ParticipantDeps): (request: ParticipantR
       stream.markdown(NO_MODEL);
       return { metadata: { command: 'help' } };
     }
-    const reply: Reply = m.model.reply(question, readDecodeOptions());
+    const reply: Reply = await deps.models.reply(m, question, readDecodeOptions());
+    if (token.isCancellationRequested) return { metadata: { command: 'ask', stopped: true } };
     const shown = presentReply(question, reply, readConfidenceThreshold());
     const { confidence = 0, unsure = false, suggestions = [] } = shown.facts;
     deps.log.info(`@seq2seq (${m.meta.label}): ${JSON.stringify(question)} -> ${JSON.stringify(reply.text)} (confidence ${confidence.toFixed(3)}${unsure ? ', not sure' : ''})`);

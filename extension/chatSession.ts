@@ -1,14 +1,16 @@
 /**
  * The conversation shared by every chat surface (side panel view and editor panels): one list of
  * entries, kept in workspaceState so it survives hiding, moving and window reloads, and broadcast to
- * every attached webview. Replies are computed by the current model and streamed token by token.
+ * every attached webview. Replies are computed by the current model and streamed token by token: a small
+ * model's here at once, a large model's in the reply worker (ModelStore.reply), while the reply's entry
+ * shows as streaming; the next question waits for it, so entries keep their order.
  */
 import * as vscode from 'vscode';
 import { notSureMessage, type Reply } from '../src/chat';
 import { MAX_QUESTION_LENGTH, type ChatEntry, type ChatViewState, type ExtensionMessage, type TrainingStatus } from '../src/chat/protocol';
 import type { Logger } from './log';
 import { exampleQuestions, modelCard } from './modelCard';
-import type { ModelStore } from './modelStore';
+import type { CurrentModel, ModelStore } from './modelStore';
 import { readConfidenceThreshold, readDecodeOptions } from './settings';
 
 const ENTRIES_KEY = 'seq2seqChat.conversation';
@@ -43,10 +45,12 @@ export function presentReply(question: string, reply: Reply, threshold: number |
 
 interface Stream {
   readonly id: number;
-  readonly pieces: string[];
-  readonly facts: ReplyFacts;
+  pieces: string[];
+  facts: ReplyFacts;
   shown: number;
   timer: NodeJS.Timeout | undefined;
+  /** The reply is still being computed (in the reply worker): no pieces yet. */
+  computing: boolean;
 }
 
 export class ChatSession implements vscode.Disposable {
@@ -54,6 +58,8 @@ export class ChatSession implements vscode.Disposable {
   private nextId: number;
   private readonly surfaces = new Set<ChatSurface>();
   private stream: Stream | null = null;
+  /** Settles when the reply being computed in the reply worker has come (or failed); null when none is. */
+  private computing: Promise<void> | null = null;
   private training: TrainingStatus | null = null;
   /** The model the conversation last showed (label, kind, training date): another one gets a divider. */
   private shownModel: string | undefined;
@@ -137,12 +143,17 @@ export class ChatSession implements vscode.Disposable {
     this.refresh();
   }
 
-  /** Adds the question, computes the reply with the current model and streams it. Returns the reply entry. */
+  /**
+   * Adds the question, computes the reply with the current model and streams it. Returns the reply entry
+   * (a note instead when there is no model, or when the reply could not be computed).
+   */
   ask(question: string): Promise<ChatEntry> {
     // The first model load runs after activation; questions asked meanwhile wait for it, in order.
     if (this.models.loading) return this.models.ready.then(() => this.ask(question));
     const text = question.trim();
     if (text === '') return Promise.reject(new Error('expected a non-empty question, got only white space'));
+    // A reply still computed in the worker comes first: then this question, after it in the conversation.
+    if (this.computing) return this.computing.then(() => this.ask(question));
     // A question asked while the previous reply still streams completes that reply at once (not cut short:
     // a burst of questions gets every answer whole, in order).
     this.flushStream();
@@ -154,30 +165,74 @@ export class ChatSession implements vscode.Disposable {
       void this.persist();
       return Promise.resolve(note);
     }
-    const started = performance.now();
-    const reply = current.model.reply(text, readDecodeOptions());
-    this.lastReplyMs = Math.round((performance.now() - started) * 100) / 100;
-    const shown = presentReply(text, reply, readConfidenceThreshold());
-    // The question and the reply are the user's: only at the Debug level, never in the default log.
-    this.log.info(`reply in ${this.lastReplyMs} ms (${current.meta.label}, confidence ${reply.confidence.toFixed(3)}${shown.facts.unsure ? ', not sure' : ''}${reply.cut ? ', cut' : ''})`);
-    this.log.debug(
-      `reply in ${this.lastReplyMs} ms (${current.meta.label}): ${JSON.stringify(text)} -> ${JSON.stringify(reply.text)}` +
-        ` (confidence ${reply.confidence.toFixed(3)}${shown.facts.unsure ? `, not sure; suggestions ${JSON.stringify(shown.facts.suggestions)}` : ''}${reply.cut ? ', cut' : ''})`,
-    );
     const id = this.nextId++;
     this.push({ id, role: 'bot', text: '' });
-    // The not-sure message streams character by character, like a reply of the character tokenizer.
-    const pieces = shown.facts.unsure ? Array.from(shown.text) : splitForStreaming(shown.text, reply.tokens.map((t) => t.text));
-    return new Promise<ChatEntry>((resolve) => {
+    const done = new Promise<ChatEntry>((resolve) => {
       const dispose = this.onDidFinishReply((e) => {
         if (e.id === id) {
           dispose.dispose();
           resolve(e);
         }
       });
-      this.stream = { id, pieces, facts: shown.facts, shown: 0, timer: undefined };
-      this.tick();
     });
+    const stream: Stream = { id, pieces: [], facts: {}, shown: 0, timer: undefined, computing: true };
+    this.stream = stream;
+    const started = performance.now();
+    const decode = readDecodeOptions();
+    let reply: Reply | Promise<Reply>;
+    try {
+      reply = this.models.reply(current, text, decode);
+    } catch (err) {
+      this.failReply(stream, current, err);
+      return done;
+    }
+    if (!(reply instanceof Promise)) {
+      this.showReply(stream, current, text, reply, started);
+      return done;
+    }
+    // Computed in the worker by the model asked (`current`), even when another one answers by the time it
+    // comes: the reply then stands before the "Now answering" divider, as that model's, with its label in the log.
+    const computing = reply.then(
+      (r) => this.showReply(stream, current, text, r, started),
+      (err: unknown) => this.failReply(stream, current, err),
+    );
+    this.computing = computing;
+    void computing.finally(() => {
+      if (this.computing === computing) this.computing = null;
+    });
+    return done;
+  }
+
+  /** Starts streaming `reply` into `stream`'s entry, unless that entry was stopped or cleared meanwhile. */
+  private showReply(stream: Stream, current: CurrentModel, text: string, reply: Reply, started: number): void {
+    this.lastReplyMs = Math.round((performance.now() - started) * 100) / 100;
+    if (this.stream !== stream) return;
+    const shown = presentReply(text, reply, readConfidenceThreshold());
+    const where = this.models.answersOffThread(current) ? ', in the reply worker' : '';
+    // The question and the reply are the user's: only at the Debug level, never in the default log.
+    this.log.info(`reply in ${this.lastReplyMs} ms (${current.meta.label}${where}, confidence ${reply.confidence.toFixed(3)}${shown.facts.unsure ? ', not sure' : ''}${reply.cut ? ', cut' : ''})`);
+    this.log.debug(
+      `reply in ${this.lastReplyMs} ms (${current.meta.label}): ${JSON.stringify(text)} -> ${JSON.stringify(reply.text)}` +
+        ` (confidence ${reply.confidence.toFixed(3)}${shown.facts.unsure ? `, not sure; suggestions ${JSON.stringify(shown.facts.suggestions)}` : ''}${reply.cut ? ', cut' : ''})`,
+    );
+    // The not-sure message streams character by character, like a reply of the character tokenizer.
+    stream.pieces = shown.facts.unsure ? Array.from(shown.text) : splitForStreaming(shown.text, reply.tokens.map((t) => t.text));
+    stream.facts = shown.facts;
+    stream.computing = false;
+    this.tick();
+  }
+
+  /** The reply could not be computed: its entry becomes a note that says why (and the log has the details). */
+  private failReply(stream: Stream, current: CurrentModel, err: unknown): void {
+    this.log.error(`reply failed (${current.meta.label})`, err);
+    if (this.stream !== stream) return;
+    this.stream = null;
+    const message = err instanceof Error ? err.message : String(err);
+    const entry: ChatEntry = { id: stream.id, role: 'note', text: vscode.l10n.t('Seq2Seq Chat could not compute this reply: {0}', message) };
+    this.entries = this.entries.map((e) => (e.id === stream.id ? entry : e));
+    void this.persist();
+    this.broadcast({ type: 'replyEnd', entry });
+    this.finished.fire(entry);
   }
 
   /**
@@ -222,7 +277,7 @@ export class ChatSession implements vscode.Disposable {
 
   private tick(): void {
     const s = this.stream;
-    if (!s) return;
+    if (!s || s.computing) return;
     if (s.shown >= s.pieces.length) {
       this.finishStream(false);
       return;
@@ -245,6 +300,8 @@ export class ChatSession implements vscode.Disposable {
 
   private stopStream(markStopped: boolean): void {
     if (!this.stream) return;
+    // A reply still computed is dropped when it comes: the next question need not wait for it.
+    if (this.stream.computing) this.computing = null;
     if (markStopped) this.finishStream(true);
     else {
       clearTimeout(this.stream.timer);

@@ -4,8 +4,9 @@
  * (data/default/model.s2s). Saving is atomic, so a crash mid-save never leaves half a model.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel } from '../src/chat';
+import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel, type DecodeOptions, type Reply } from '../src/chat';
 import { writeFileAtomicAsync } from '../src/io/atomic';
+import { repliesOffThread, ReplyWorker } from '../src/worker/replyClient';
 import { loadModelInWorker } from '../src/worker/taskClient';
 import { yieldToEventLoop } from '../src/train/macrotask';
 import type { Logger } from './log';
@@ -45,11 +46,38 @@ export class ModelStore implements vscode.Disposable {
    * thread (checksum, header, weights); the host only builds the network from the decoded weights.
    * Without it (unit tests on a fake vscode) files are decoded in place.
    */
+  /** Computes the replies of a model too large to answer on this thread (created with the first such model). */
+  private replyWorker: ReplyWorker | undefined;
+
+  /**
+   * `offThread`: which models answer in the reply worker (src/worker/replyClient.ts: by weights and trained
+   * questions); tests lower it to use small models.
+   */
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: Logger,
     private readonly workerFile?: string,
+    private readonly offThread: (model: ChatModel) => boolean = repliesOffThread,
   ) {}
+
+  /** Whether `m` answers in the reply worker (a worker script is known and the model is over the size limit). */
+  answersOffThread(m: CurrentModel): boolean {
+    return this.workerFile !== undefined && this.offThread(m.model);
+  }
+
+  /**
+   * `m`'s reply to `question`: computed here, at once, for a small model (a few ms); for a large one in the
+   * reply worker, which holds the model (sent when it became the answering one): a promise then.
+   */
+  reply(m: CurrentModel, question: string, decode: DecodeOptions): Reply | Promise<Reply> {
+    if (!this.answersOffThread(m)) return m.model.reply(question, decode);
+    return this.replies().reply(m, m.bytes, m.meta.label, question, decode);
+  }
+
+  private replies(): ReplyWorker {
+    if (this.workerFile === undefined) throw new Error('expected a worker script for the replies of a large model, got none');
+    return (this.replyWorker ??= new ReplyWorker(this.workerFile));
+  }
 
   /**
    * A model file's bytes as a model: checked and decoded in the worker, built here in steps between which
@@ -62,6 +90,7 @@ export class ModelStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.replyWorker?.dispose();
     this.changed.dispose();
   }
 
@@ -168,6 +197,10 @@ export class ModelStore implements vscode.Disposable {
 
   private set(m: CurrentModel | null): void {
     this.current = m;
+    // A large model goes to the reply worker now, once, so that the first question finds it decoded and warm.
+    if (m !== null && this.answersOffThread(m)) {
+      this.replies().load(m, m.bytes, m.meta.label).catch((err: unknown) => this.log.error(`the reply worker could not load ${m.meta.label}; the next question tries again`, err));
+    } else this.replyWorker?.release();
     this.changed.fire(m);
   }
 }

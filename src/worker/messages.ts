@@ -6,7 +6,7 @@
  */
 import type { RegressionCheck } from '../chat/regression';
 import type { EvaluationFailure } from '../chat/evaluate';
-import type { DecodeOptions, EpochReport, Pair, PairsReadResult, PairWarning, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
+import type { DecodeOptions, EpochReport, Pair, PairsReadResult, PairWarning, Reply, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
 import type { PairLimits } from '../data/limits';
 import type { EvaluationReport } from '../insight/evaluation';
 import type { ModelKind } from '../chat/types';
@@ -147,3 +147,19 @@ export type TaskMessage =
       readonly reason?: string;
       readonly source?: string;
     };
+
+/**
+ * Host → reply worker (`workerData.role === 'replies'`, src/worker/replies.ts), a long-lived worker that holds
+ * the answering model when it is too large to answer on the host's thread (src/worker/replyClient.ts).
+ * `model`: the model file's bytes (transferred), sent once per model; `generation` numbers the models sent.
+ * `reply`: a question for the model of `generation`, which the worker holds by then (messages keep their order).
+ */
+export type ReplyRequest =
+  | { readonly type: 'model'; readonly generation: number; readonly bytes: Uint8Array; readonly name: string }
+  | { readonly type: 'reply'; readonly id: number; readonly generation: number; readonly question: string; readonly decode: DecodeOptions };
+
+/** Reply worker → host. `error` without `id`: loading the model of `generation` failed. */
+export type ReplyWorkerMessage =
+  | { readonly type: 'loaded'; readonly generation: number }
+  | { readonly type: 'reply'; readonly id: number; readonly generation: number; readonly reply: Reply }
+  | { readonly type: 'error'; readonly id?: number; readonly generation: number; readonly name: string; readonly message: string };

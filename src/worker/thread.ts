@@ -7,7 +7,8 @@
 import { Worker } from 'node:worker_threads';
 
 export interface WorkerThread {
-  postMessage(message: unknown): void;
+  /** `transfer`: buffers that move to the worker instead of being copied (detached here). */
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   onMessage(listener: (message: unknown) => void): void;
   onError(listener: (error: Error) => void): void;
   /** The thread ended on its own (a crash, process.exit); never fires for a Web Worker. */
@@ -28,7 +29,7 @@ export const SHARED_MEMORY = true;
 export function startWorkerThread(script: string, data: unknown, transfer: ArrayBuffer[] = []): WorkerThread {
   const worker = new Worker(script, { workerData: data, transferList: transfer });
   return {
-    postMessage: (message) => worker.postMessage(message),
+    postMessage: (message, transfer) => worker.postMessage(message, transfer),
     onMessage: (listener) => void worker.on('message', listener),
     onError: (listener) => void worker.on('error', listener),
     onExit: (listener) => void worker.on('exit', listener),

@@ -27,7 +27,7 @@ export function startWorkerThread(script: string, data: unknown, transfer: Array
   const worker = new WorkerClass(script, { name: 'seq2seq-chat' });
   worker.postMessage(data, transfer);
   return {
-    postMessage: (message) => worker.postMessage(message),
+    postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
     onMessage: (listener) => worker.addEventListener('message', (e) => listener(e.data)),
     onError: (listener) => {
       worker.addEventListener('error', (e) => {

@@ -16,6 +16,7 @@ import type { GradientWorkerData } from '../train/parallel';
 import { requestPairs, workerEnvironment } from './environment';
 import type { CancelMessage, TaskMessage, TaskRequest, TrainRequest, WorkerMessage } from './messages';
 import { connectToParent, type ParentChannel } from './parent';
+import { runReplyWorker } from './replies';
 import { runTaskWorker } from './tasks';
 
 let parent: ParentChannel | null = null;
@@ -103,13 +104,14 @@ async function fineTune(req: TrainRequest, signal: CancellationTokenLike): Promi
   post({ type: 'done', model: copy, report, epochs: r.epochs, check: r.check }, [copy.buffer as ArrayBuffer]);
 }
 
-// The same script also runs the helper threads of a data-parallel training (src/train/parallel.ts) and the
-// one-off tasks (src/worker/tasks.ts).
+// The same script also runs the helper threads of a data-parallel training (src/train/parallel.ts), the
+// one-off tasks (src/worker/tasks.ts) and the replies of a large model (src/worker/replies.ts).
 connectToParent((channel) => {
   parent = channel;
   const data = channel.data;
   const role = (data as { role?: string } | null)?.role;
   if (role === 'gradients') runGradientWorker(data as GradientWorkerData);
+  else if (role === 'replies') runReplyWorker((listener) => channel.onMessage(listener), (m) => channel.post(m));
   else if (role === 'task') runTaskWorker((data as { request: TaskRequest }).request, (m: TaskMessage, transfer?: ArrayBuffer[]) => channel.post(m, transfer));
   else void main(data as TrainRequest, channel);
 });

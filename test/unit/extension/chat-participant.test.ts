@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, notSureMessage } from '../../../src/chat';
+import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, notSureMessage, type DecodeOptions, type Reply } from '../../../src/chat';
 import {
   createChatHandler, escapeMarkdown, followupsFor, PARTICIPANT_ID, registerChatParticipant,
   type ParticipantRequest, type ParticipantResult, type ParticipantToken,
@@ -21,7 +21,7 @@ const ROOT = join(__dirname, '../../../..');
 const bytes = new Uint8Array(readFileSync(join(ROOT, DEFAULT_MODEL_RELATIVE_PATH)));
 const model = deserializeModel(bytes, DEFAULT_MODEL_RELATIVE_PATH);
 const current: CurrentModel = { model, meta: { source: 'default', label: 'default model' }, bytes };
-const models = { model: current, ready: Promise.resolve(), loading: false };
+const models = { model: current, ready: Promise.resolve(), loading: false, reply: (m: CurrentModel, q: string, d: DecodeOptions): Reply => m.model.reply(q, d) };
 
 interface Token extends ParticipantToken {
   isCancellationRequested: boolean;

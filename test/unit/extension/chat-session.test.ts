@@ -34,7 +34,9 @@ function session(replies: Record<string, Reply>, context = fakeContext('/nonexis
       return r;
     },
   };
-  const store = { model: { model, meta: { source: 'trained', label: 'canned' } } } as unknown as ModelStore;
+  const current = { model, meta: { source: 'trained', label: 'canned' } };
+  // A model this small answers on the host thread (ModelStore.reply), at once.
+  const store = { model: current, reply: (m: typeof current, q: string): Reply => m.model.reply(q), answersOffThread: () => false } as unknown as ModelStore;
   const s = new ChatSession(context as vscode.ExtensionContext, store, new MemoryLog());
   const posted: ExtensionMessage[] = [];
   s.attach({ post: (m) => posted.push(m) });

@@ -88,7 +88,7 @@ describe('insight panels', () => {
 
   test('"Why?" finds the question a reply answered', async () => {
     const r: Reply = { text: 'hi', tokens: [{ text: 'hi', prob: 0.9 }], finished: true, cut: false, confidence: 0.9, sure: true, suggestions: [] };
-    const store = { model: { model: { kind: 'peeky', reply: () => r }, meta: { source: 'trained', label: 'x' } } } as unknown as ModelStore;
+    const store = { model: { model: { kind: 'peeky' }, meta: { source: 'trained', label: 'x' } }, reply: () => r, answersOffThread: () => false } as unknown as ModelStore;
     const s = new ChatSession(fakeContext('/nonexistent') as unknown as vscode.ExtensionContext, store, new MemoryLog());
     const first = await s.ask('hello there');
     const second = await s.ask('and again');

@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MAX_CORRECTION_LENGTH, MAX_QUESTION_LENGTH, validateWebviewMessage, type ExtensionMessage } from '../../../src/chat/protocol';
-import { trainChatModel, type ChatModel } from '../../../src/chat';
+import { trainChatModel, type ChatModel, type DecodeOptions } from '../../../src/chat';
 import { ChatSession, presentReply } from '../../../extension/chatSession';
 import { connectWebview } from '../../../extension/chatWebview';
 import type { ModelStore } from '../../../extension/modelStore';
@@ -39,7 +39,12 @@ function harness(model: ChatModel | null): Harness {
       return Promise.resolve(true);
     },
   };
-  const store = { model: model ? { model, meta: { source: 'trained', label: 'test model' } } : null } as unknown as ModelStore;
+  // A model this small answers on the host thread (ModelStore.reply), at once.
+  const store = {
+    model: model ? { model, meta: { source: 'trained', label: 'test model' } } : null,
+    reply: (m: { model: ChatModel }, q: string, d: DecodeOptions) => m.model.reply(q, d),
+    answersOffThread: () => false,
+  } as unknown as ModelStore;
   const session = new ChatSession(fakeContext('/nonexistent') as vscode.ExtensionContext, store, log);
   connectWebview(webview as unknown as vscode.Webview, session, {
     train: () => actions.push('train'), useDefault: () => actions.push('useDefault'), showLog: () => actions.push('showLog'),
