@@ -100,6 +100,15 @@ export function registerTestCommands(s: Services, diagnostics: DiagnosticsMonito
     if (typeof question !== 'string') throw new Error(`expected a question string, got ${typeof question}`);
     return (await s.session.ask(question)).text;
   });
+  // The bench's "before" for a large model: its reply computed on this thread, as every reply was before the
+  // reply worker (ModelStore.reply); returns the reply's text and the milliseconds it held the thread.
+  registerSafeCommand(context, log, 'seq2seqChat.replyOnHost', 'Reply on the Host', (question: unknown) => {
+    if (typeof question !== 'string') throw new Error(`expected a question string, got ${typeof question}`);
+    const current = requireModel(s);
+    const started = performance.now();
+    const reply = current.model.reply(question, readDecodeOptions());
+    return { text: reply.text, ms: Math.round((performance.now() - started) * 100) / 100 };
+  });
   registerSafeCommand(context, log, 'seq2seqChat.diagnostics', 'Diagnostics', (what: unknown) => {
     if (what === 'reset') diagnostics.reset();
     return {

@@ -22,7 +22,8 @@ interface BenchReport {
   hostNode: string; activationMs: number; modelLoadMs: number; idleReplies: Replies; idle: LoopStats;
   /** Absent with BENCH_EXT_ONLY=heavy. */
   trainingQuiet?: Training; trainingChatting?: Training & { replies: Replies }; trainingDashboard?: Training & { livePosts: number };
-  heavy: { nearLimit: Heavy; evaluate: Heavy; importModel: Heavy; beamReply: Heavy };
+  /** With BENCH_EXT_ONLY=replies, only importModel and the large model's replies. */
+  heavy: { nearLimit?: Heavy; evaluate?: Heavy; importModel: Heavy; largeReplies: Heavy; largeRepliesOnHost: Heavy; beamReply?: Heavy };
 }
 
 /**
@@ -49,8 +50,10 @@ async function main(): Promise<void> {
   const sizes = heavyFiles(ws);
   const dirs = makeHostDirs('bench');
   const outFile = join(dirs.base, 'bench.json');
-  // BENCH_EXT_ONLY=heavy: only the heavy one-off operations (pairs file near the limit, Evaluate, Import, beam reply), no trainings
-  const only = process.env.BENCH_EXT_ONLY === 'heavy' ? { SEQ2SEQ_BENCH_ONLY: 'heavy' } : {};
+  // BENCH_EXT_ONLY=heavy: only the heavy one-off operations (pairs file near the limit, Evaluate, Import, the large
+  // model's replies, beam reply), no trainings; BENCH_EXT_ONLY=replies: only Import and the large model's replies
+  const onlyWhat = process.env.BENCH_EXT_ONLY;
+  const only = onlyWhat === 'heavy' || onlyWhat === 'replies' ? { SEQ2SEQ_BENCH_ONLY: onlyWhat } : {};
   const server = await startCodeServer(dirs, ws, { smokeTestDriver: true, env: { SEQ2SEQ_BENCH_OUT: outFile, ...only } });
   try {
     const r = await runInHostSuite(server, ws, join(dirs.base, 'unused.json'), 300_000, join(ROOT, 'out/test/suite/bench.js'));
@@ -88,23 +91,32 @@ async function main(): Promise<void> {
   }
   const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
   const op = (h: Heavy): string => `${(h.wallMs / 1000).toFixed(1)} s; event-loop delay p50 / p99 / max ${loop(h.loop)}`;
-  const { nearLimit, evaluate, importModel, beamReply } = b.heavy;
+  const { nearLimit, evaluate, importModel, largeReplies, largeRepliesOnHost, beamReply } = b.heavy;
   // what the delay is made of: the thread's blocks over 30 ms and the GC pauses over 10 ms, "ms @ ms after the start"
   const pauses = (ps: Pause[]): string => (ps.length === 0 ? 'none' : [...ps].sort((a, b) => b.ms - a.ms).slice(0, 5).map((p) => `${p.kind ? `${p.kind} ` : ''}${p.ms} @ ${p.at}`).join(', '));
   const marks = (h: Heavy): string => (h.marks.length === 0 ? '' : `; marks ${h.marks.map((m) => `${m.kind} @ ${m.at}`).join(', ')}`);
   const parts = (h: Heavy): [string, string] => ['  blocks > 30 ms; GC pauses > 10 ms (ms @ ms)', `${pauses(h.blocks)}; ${pauses(h.gcs)} (heap ${h.heapMB} MB before)${marks(h)}`];
+  const computed = (h: Heavy): string => `compute ${(h.result as number[]).map((ms) => ms.toFixed(0)).join(', ')} ms`;
+  if (nearLimit && evaluate) {
+    rows.push(
+      [`pairs file near the limit (${mb(sizes['near-limit.tsv'])}, 200,001 pairs, refused at its last line)`, op(nearLimit)],
+      parts(nearLimit),
+      [`Evaluate on 20,000 pairs (${JSON.stringify(evaluate.result)})`, op(evaluate)],
+      parts(evaluate),
+    );
+  }
   rows.push(
-    [`pairs file near the limit (${mb(sizes['near-limit.tsv'])}, 200,001 pairs, refused at its last line)`, op(nearLimit)],
-    parts(nearLimit),
-    [`Evaluate on 20,000 pairs (${JSON.stringify(evaluate.result)})`, op(evaluate)],
-    parts(evaluate),
     [`Import Model, ${mb(sizes['large.s2s'])} (vocabulary 30,000, 20,000 questions)`, op(importModel)],
     parts(importModel),
-    ['reply at beamWidth 32, maxReplyLength 1000 (default model)', op(beamReply)],
-    parts(beamReply),
+    ['5 replies of the imported model in the chat (reply worker), with streaming', `${op(largeReplies)}; ${computed(largeReplies)}`],
+    parts(largeReplies),
+    ['the same 5 replies computed on the host thread (as before the reply worker)', `${op(largeRepliesOnHost)}; ${computed(largeRepliesOnHost)}`],
+    parts(largeRepliesOnHost),
   );
+  if (beamReply) rows.push(['reply at beamWidth 32, maxReplyLength 1000 (default model)', op(beamReply)], parts(beamReply));
   const w = Math.max(...rows.map(([k]) => k.length));
-  console.log(`bench:ext — Seq2Seq Chat in code-server 4.139.1 (VS Code 1.139.1)${only.SEQ2SEQ_BENCH_ONLY ? ', heavy operations only (BENCH_EXT_ONLY=heavy)' : ''}`);
+  const onlyLine = only.SEQ2SEQ_BENCH_ONLY === 'heavy' ? ', heavy operations only (BENCH_EXT_ONLY=heavy)' : only.SEQ2SEQ_BENCH_ONLY === 'replies' ? ', Import and the large model\'s replies only (BENCH_EXT_ONLY=replies)' : '';
+  console.log(`bench:ext — Seq2Seq Chat in code-server 4.139.1 (VS Code 1.139.1)${onlyLine}`);
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`  load average (1, 5, 15 min) at the start ${load(loadAtStart)}, at the end ${load(loadavg())} (${cpus().length} cores)`);
   for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);

@@ -4,7 +4,9 @@
  * in the extension, read through `seq2seqChat.diagnostics`) when idle and while a training runs in the
  * worker (once untouched, once while chatting), and while the heavy one-off operations run (#10 item 10):
  * reading and checking a pairs file near the size limit, Evaluate on 20,000 pairs, importing a large model
- * file, and a reply at the maximum beam settings. Writes JSON to $SEQ2SEQ_BENCH_OUT.
+ * file, and a reply at the maximum beam settings; then the imported large model's replies, through the chat
+ * (in the reply worker) and computed on the host thread as before it (the test command seq2seqChat.replyOnHost).
+ * Writes JSON to $SEQ2SEQ_BENCH_OUT.
  */
 import { writeFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
@@ -51,6 +53,8 @@ const GC_KINDS: Record<number, string> = {
  */
 async function heavy(run: () => Thenable<unknown>): Promise<Heavy> {
   await diag('reset');
+  // The histogram's first sample after a reset is lost: a block that starts in the reset's turn would not count.
+  await sleep(30);
   const t = performance.now();
   const blocks: Pause[] = [];
   const gcs: Pause[] = [];
@@ -78,6 +82,35 @@ async function heavy(run: () => Thenable<unknown>): Promise<Heavy> {
   return { loop: (await diag()).eventLoop, wallMs, result, blocks, gcs, heapMB, marks };
 }
 
+/** Questions for the large model (bench/heavy-files.ts): trained ones, an untrained one, one of unknown characters. */
+const LARGE_QUESTIONS = ['question number 7 about things', 'question number 12345 about things', 'what is the weather like', '今日は何曜日ですか', 'question number 999 about things'];
+
+/**
+ * The large model's replies (it must be the answering one): through the chat, the first one just after the
+ * import (the reply worker is still loading the model), each with its token streaming; then the same questions
+ * computed on the host thread as before the reply worker (seq2seqChat.replyOnHost, 250 ms apart). Each
+ * result: the reply compute times (ms; the chat's includes the trip to the worker and any wait for its load).
+ */
+async function largeReplies(): Promise<{ largeReplies: Heavy; largeRepliesOnHost: Heavy }> {
+  const largeReplies = await heavy(async () => {
+    const compute: number[] = [];
+    for (const q of LARGE_QUESTIONS) {
+      await vscode.commands.executeCommand('seq2seqChat.ask', q);
+      compute.push((await diag()).lastReplyMs);
+    }
+    return compute;
+  });
+  const largeRepliesOnHost = await heavy(async () => {
+    const compute: number[] = [];
+    for (const q of LARGE_QUESTIONS) {
+      compute.push((await vscode.commands.executeCommand<{ ms: number }>('seq2seqChat.replyOnHost', q)).ms);
+      await sleep(250); // one question at a time, as the chat asked them (the streaming of a short reply)
+    }
+    return compute;
+  });
+  return { largeReplies, largeRepliesOnHost };
+}
+
 /** The heavy one-off operations on the files test/host/benchExt.ts wrote into the workspace. */
 async function heavyOperations(folder: vscode.Uri): Promise<Record<string, Heavy>> {
   const at = (name: string): vscode.Uri => vscode.Uri.joinPath(folder, name);
@@ -86,12 +119,20 @@ async function heavyOperations(folder: vscode.Uri): Promise<Record<string, Heavy
   const nearLimit = await heavy(() => vscode.commands.executeCommand('seq2seqChat.train', at('near-limit.tsv'), { interactive: false }));
   const evaluate = await heavy(() => vscode.commands.executeCommand('seq2seqChat.evaluate', at('eval.tsv')));
   const importModel = await heavy(() => vscode.commands.executeCommand('seq2seqChat.importModel', at('large.s2s')));
+  const replies = await largeReplies();
   await vscode.commands.executeCommand('seq2seqChat.resetModel');
   const beam = { 'decoding.strategy': 'beam', 'decoding.beamWidth': 32, 'decoding.maxReplyLength': 1000 };
   await applySettings(beam);
   const beamReply = await heavy(() => vscode.commands.executeCommand('seq2seqChat.ask', 'tell me something about the far side of the moon and its craters'));
   await restoreSettings(beam);
-  return { nearLimit, evaluate, importModel, beamReply };
+  return { nearLimit, evaluate, importModel, ...replies, beamReply };
+}
+
+/** Import Model of large.s2s and the large model's replies (BENCH_EXT_ONLY=replies). */
+async function importAndReplies(folder: vscode.Uri): Promise<Record<string, Heavy>> {
+  await vscode.commands.executeCommand('seq2seqChat.resetModel');
+  const importModel = await heavy(() => vscode.commands.executeCommand('seq2seqChat.importModel', vscode.Uri.joinPath(folder, 'large.s2s')));
+  return { importModel, ...(await largeReplies()) };
 }
 
 export async function run(): Promise<void> {
@@ -109,9 +150,11 @@ export async function run(): Promise<void> {
 
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) throw new Error('bench: expected a workspace folder with big.tsv, got none');
-  if (process.env.SEQ2SEQ_BENCH_ONLY === 'heavy') {
-    // the heavy one-off operations only (test/host/benchExt.ts BENCH_EXT_ONLY=heavy): no trainings
-    const heavyOps = await heavyOperations(folder);
+  const only = process.env.SEQ2SEQ_BENCH_ONLY;
+  if (only === 'heavy' || only === 'replies') {
+    // the heavy one-off operations only (test/host/benchExt.ts BENCH_EXT_ONLY=heavy), no trainings; or only
+    // Import and the large model's replies (BENCH_EXT_ONLY=replies)
+    const heavyOps = only === 'heavy' ? await heavyOperations(folder) : await importAndReplies(folder);
     await vscode.commands.executeCommand('seq2seqChat.resetModel');
     writeFileSync(out, JSON.stringify({ hostNode: idle.hostNode, activationMs: idle.activationMs, modelLoadMs: first.modelLoadMs, idleReplies, idle: idle.eventLoop, heavy: heavyOps }, null, 2));
     return;

@@ -236,7 +236,7 @@ describe('test-only commands', () => {
     assert.ok(start >= 0, 'registerTestCommands is in extension/commands.ts');
     const end = source.indexOf('\nexport function', start + 1);
     const testOnly = [...source.slice(start, end < 0 ? undefined : end).matchAll(/registerSafeCommand\(context, log, '([\w.]+)'/g)].map((m) => m[1]);
-    assert.deepEqual(testOnly.sort(), ['seq2seqChat.ask', 'seq2seqChat.diagnostics']);
+    assert.deepEqual(testOnly.sort(), ['seq2seqChat.ask', 'seq2seqChat.diagnostics', 'seq2seqChat.replyOnHost']);
     for (const c of testOnly) assert.ok(!contributed.has(c), `${c} is contributed in package.json but registered only for tests`);
     // and the commands the webview's buttons run are registered for everyone
     const everyone = source.slice(0, start) + (end < 0 ? '' : source.slice(end));
