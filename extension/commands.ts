@@ -5,7 +5,6 @@
  */
 import * as vscode from 'vscode';
 import type { DecodeOptions } from '../src/chat';
-import { explainReply } from '../src/insight/explain';
 import { MAX_MODEL_FILE_BYTES } from '../src/io/model-file';
 import { evaluateReportInWorker, mark } from '../src/worker/taskClient';
 import type { ChatSession } from './chatSession';
@@ -80,11 +79,12 @@ export function registerChatCommands(s: Services): void {
   registerSafeCommand(context, log, 'seq2seqChat.showLog', 'Show Training Log', () => log.show());
   registerSafeCommand(context, log, 'seq2seqChat.showDashboard', 'Show Training Dashboard', async () => (await s.insight.showDashboard()).runs.length);
   // "Why?" on a reply (the chat's button sends the entry id; tests may pass a question).
-  registerSafeCommand(context, log, 'seq2seqChat.why', 'Why This Answer', (arg: unknown) => {
+  registerSafeCommand(context, log, 'seq2seqChat.why', 'Why This Answer', async (arg: unknown) => {
     const current = requireModel(s);
     const question = typeof arg === 'number' ? s.session.questionFor(arg) : typeof arg === 'string' ? arg : undefined;
     if (question === undefined) throw new Error(`expected the id of a reply in the conversation or a question, got ${JSON.stringify(arg)}`);
-    const explanation = explainReply(current.model, question, chatDecodeOptions());
+    // Where the model's replies are computed: a large model's in the reply worker.
+    const explanation = await s.models.explain(current, question, chatDecodeOptions());
     s.insight.showWhy({ kind: 'why', explanation });
     return { reply: explanation.reply, attention: explanation.attention !== undefined, tokens: explanation.tokens.length };
   });

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel, type DecodeOptions, type Reply } from '../src/chat';
 import { writeFileAtomicAsync } from '../src/io/atomic';
+import { explainReply, type Explanation } from '../src/insight/explain';
 import { repliesOffThread, ReplyWorker } from '../src/worker/replyClient';
 import { loadModelInWorker } from '../src/worker/taskClient';
 import { yieldToEventLoop } from '../src/train/macrotask';
@@ -72,6 +73,12 @@ export class ModelStore implements vscode.Disposable {
   reply(m: CurrentModel, question: string, decode: DecodeOptions): Reply | Promise<Reply> {
     if (!this.answersOffThread(m)) return m.model.reply(question, decode);
     return this.replies().reply(m, m.bytes, m.meta.label, question, decode);
+  }
+
+  /** "Why?" for `m`'s reply to `question`: where its reply is computed (here at once, or in the reply worker). */
+  explain(m: CurrentModel, question: string, decode: DecodeOptions): Explanation | Promise<Explanation> {
+    if (!this.answersOffThread(m)) return explainReply(m.model, question, decode);
+    return this.replies().explain(m, m.bytes, m.meta.label, question, decode);
   }
 
   private replies(): ReplyWorker {

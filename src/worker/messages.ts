@@ -9,6 +9,7 @@ import type { EvaluationFailure } from '../chat/evaluate';
 import type { DecodeOptions, EpochReport, Pair, PairsReadResult, PairWarning, Reply, TrainOptions, TrainProgress, TrainingReport } from '../chat/types';
 import type { PairLimits } from '../data/limits';
 import type { EvaluationReport } from '../insight/evaluation';
+import type { Explanation } from '../insight/types';
 import type { ModelKind } from '../chat/types';
 import type { PackedModel } from '../io/packed-model';
 import type { TrainingRun } from '../train/curves';
@@ -152,14 +153,16 @@ export type TaskMessage =
  * Host → reply worker (`workerData.role === 'replies'`, src/worker/replies.ts), a long-lived worker that holds
  * the answering model when it is too large to answer on the host's thread (src/worker/replyClient.ts).
  * `model`: the model file's bytes (transferred), sent once per model; `generation` numbers the models sent.
- * `reply`: a question for the model of `generation`, which the worker holds by then (messages keep their order).
+ * `reply`: a question for the model of `generation`, which the worker holds by then (messages keep their order);
+ * `explain`: the same, answered with the reply explained ("Why?", src/insight/explain.ts).
  */
 export type ReplyRequest =
   | { readonly type: 'model'; readonly generation: number; readonly bytes: Uint8Array; readonly name: string }
-  | { readonly type: 'reply'; readonly id: number; readonly generation: number; readonly question: string; readonly decode: DecodeOptions };
+  | { readonly type: 'reply' | 'explain'; readonly id: number; readonly generation: number; readonly question: string; readonly decode: DecodeOptions };
 
 /** Reply worker → host. `error` without `id`: loading the model of `generation` failed. */
 export type ReplyWorkerMessage =
   | { readonly type: 'loaded'; readonly generation: number }
   | { readonly type: 'reply'; readonly id: number; readonly generation: number; readonly reply: Reply }
+  | { readonly type: 'explanation'; readonly id: number; readonly generation: number; readonly explanation: Explanation }
   | { readonly type: 'error'; readonly id?: number; readonly generation: number; readonly name: string; readonly message: string };

@@ -4,11 +4,12 @@
  * replyClient.ts). Each model arrives once, as its file's bytes; it is decoded here and warmed up (its
  * answer trie, question index and typo table are built on the first reply: 0.7–1.5 s for a 30,000-token,
  * 20,000-question model), so the user's first question does not wait for them. Questions are answered in
- * the order they come, by the model of the generation they name.
+ * the order they come, by the model of the generation they name; "Why?" (a reply explained) too.
  */
 import { deserializeModel } from '../chat/serialize';
 import type { ChatModel } from '../chat/model';
 import { DEFAULT_DECODE_OPTIONS } from '../chat/defaults';
+import { explainReply } from '../insight/explain';
 import type { ReplyRequest, ReplyWorkerMessage } from './messages';
 
 /** Asked once per model before any user question: a known word and an unknown one, so every lazy table is built. */
@@ -37,17 +38,21 @@ export function runReplyWorker(onMessage: (listener: (message: unknown) => void)
         }
         return;
       case 'reply':
-        if (held?.generation !== m.generation) {
+      case 'explain': {
+        const model = held?.generation === m.generation ? held.model : undefined;
+        if (model === undefined) {
           // The host sends a question after the model it names (replyClient.ts), so this is a fault, not a race.
           post({ type: 'error', id: m.id, generation: m.generation, name: 'ReplyWorkerError', message: `reply worker: expected to hold model ${m.generation}, held ${held ? held.generation : 'none'}` });
           return;
         }
+        const { id, generation } = m;
         try {
-          post({ type: 'reply', id: m.id, generation: m.generation, reply: held.model.reply(m.question, m.decode) });
+          post(m.type === 'reply' ? { type: 'reply', id, generation, reply: model.reply(m.question, m.decode) } : { type: 'explanation', id, generation, explanation: explainReply(model, m.question, m.decode) });
         } catch (e) {
-          post(errorMessage(e, m.generation, m.id));
+          post(errorMessage(e, generation, id));
         }
         return;
+      }
       default: {
         const never: never = m;
         post({ type: 'error', generation: -1, name: 'ReplyWorkerError', message: `reply worker: unknown message ${JSON.stringify(never)}` });

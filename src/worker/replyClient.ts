@@ -15,6 +15,7 @@
  */
 import type { ChatModel } from '../chat/model';
 import type { DecodeOptions, Reply } from '../chat/types';
+import type { Explanation } from '../insight/types';
 import type { ReplyRequest, ReplyWorkerMessage } from './messages';
 import { startWorkerThread, type WorkerThread } from './thread';
 
@@ -68,7 +69,8 @@ export class ReplyWorker {
   private generation = 0;
   private nextId = 1;
   private readonly loads = new Map<number, Waiting<void>>();
-  private readonly replies = new Map<number, Waiting<Reply>>();
+  /** Replies and explanations waiting, by request id. */
+  private readonly replies = new Map<number, Waiting<Reply | Explanation>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   /** Stop the worker once nothing waits on it (the answering model is back on the host). */
   private releasing = false;
@@ -111,15 +113,25 @@ export class ReplyWorker {
    * does not hold it). Rejects with a ReplyWorkerError when the worker fails or does not answer in time.
    */
   reply(key: object, bytes: Uint8Array, name: string, question: string, decode: DecodeOptions): Promise<Reply> {
+    return this.ask<Reply>(key, bytes, name, { type: 'reply', question, decode });
+  }
+
+  /** The same reply explained ("Why?", src/insight/explain.ts), computed in the worker like `reply`. */
+  explain(key: object, bytes: Uint8Array, name: string, question: string, decode: DecodeOptions): Promise<Explanation> {
+    return this.ask<Explanation>(key, bytes, name, { type: 'explain', question, decode });
+  }
+
+  /** Sends `job` for model `key` and settles with what the worker answers (T: the answer that job's type gets). */
+  private ask<T>(key: object, bytes: Uint8Array, name: string, job: Pick<Extract<ReplyRequest, { type: 'reply' | 'explain' }>, 'type' | 'question' | 'decode'>): Promise<T> {
     const ready = this.load(key, bytes, name);
     const worker = this.worker;
     const held = this.held;
     if (worker === null || held === null) return Promise.reject(new ReplyWorkerError('expected a reply worker after loading the model, got none'));
     const id = this.nextId++;
     const timeoutMs = this.options.replyTimeoutMs ?? REPLY_TIMEOUT_MS;
-    const result = new Promise<Reply>((resolve, reject) => {
+    const result = new Promise<T>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      this.replies.set(id, { resolve: (r) => (this.clear(timer), resolve(r)), reject: (e) => (this.clear(timer), reject(e)) });
+      this.replies.set(id, { resolve: (r) => (this.clear(timer), resolve(r as T)), reject: (e) => (this.clear(timer), reject(e)) });
       // The clock starts once the worker holds the model: a large model's load is not counted against the reply.
       ready.then(
         () => {
@@ -131,7 +143,7 @@ export class ReplyWorker {
       );
     });
     // Sent now, right after the model it names: the worker answers in order, so it is this model's reply.
-    worker.postMessage({ type: 'reply', id, generation: held.generation, question, decode } satisfies ReplyRequest);
+    worker.postMessage({ ...job, id, generation: held.generation } satisfies ReplyRequest);
     return result;
   }
 
@@ -169,6 +181,9 @@ export class ReplyWorker {
         break;
       case 'reply':
         this.take(this.replies, m.id)?.resolve(m.reply);
+        break;
+      case 'explanation':
+        this.take(this.replies, m.id)?.resolve(m.explanation);
         break;
       case 'error': {
         const error = new ReplyWorkerError(m.message, m.name);

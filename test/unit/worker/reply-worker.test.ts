@@ -1,7 +1,7 @@
 /**
  * The reply worker (src/worker/replies.ts) through its host side (replyClient.ts), in real worker_threads
- * Workers (#10 item 10, replies): the worker's replies equal the model's own on this thread; a question is
- * answered by the model it was asked of when another model is sent right after it; an error in a reply
+ * Workers (#10 item 10, replies): the worker's replies and "Why?" explanations equal the model's own on this
+ * thread; a question is answered by the model it was asked of when another model is sent right after it; an error in a reply
  * comes back with its message and the worker keeps answering; a worker that never answers or exits makes
  * the reply fail with a clear error within the timeout (never a hang), and the next question starts a new
  * one; the size policy keeps the default model on the calling thread and sends a 30,000-token one off it.
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, type ChatModel, type DecodeOptions } from '../../../src/chat';
 import { twoTinyModels } from '../helpers/tiny-model';
 import { ChatModel as ChatModelClass } from '../../../src/chat/model';
+import { explainReply } from '../../../src/insight/explain';
 import { DEFAULT_DECODE_OPTIONS, DEFAULT_TRAIN_OPTIONS } from '../../../src/chat/defaults';
 import { createModel } from '../../../src/models';
 import { Random } from '../../../src/random';
@@ -59,6 +60,15 @@ describe('reply worker', () => {
         assert.deepEqual(there, QUESTIONS.map((q) => a.model.reply(q, decode)));
       }
       assert.equal(a.bytes.byteLength, size, 'a copy went to the worker, not the caller\'s buffer');
+    } finally {
+      worker.dispose();
+    }
+  });
+
+  test('"Why?" in the worker: the explanation equals explainReply\'s here', async () => {
+    const worker = new ReplyWorker(WORKER);
+    try {
+      for (const q of ['hello', 'qwzx vbnm']) assert.deepEqual(await worker.explain(a, a.bytes, 'a', q, GREEDY), explainReply(a.model, q, GREEDY));
     } finally {
       worker.dispose();
     }
