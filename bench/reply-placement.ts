@@ -7,12 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deserializeModel, DEFAULT_MODEL_RELATIVE_PATH, type ChatModel } from '../src/chat';
-import { ChatModel as ChatModelClass } from '../src/chat/model';
-import { DEFAULT_DECODE_OPTIONS, DEFAULT_TRAIN_OPTIONS } from '../src/chat/defaults';
-import { createModel } from '../src/models';
-import { Random } from '../src/random';
-import { Vocabulary } from '../src/text';
+import { deserializeModel, DEFAULT_MODEL_RELATIVE_PATH } from '../src/chat';
+import { DEFAULT_DECODE_OPTIONS } from '../src/chat/defaults';
+import { syntheticModel } from './heavy-files';
 import { ReplyWorker, repliesOffThread, weightCount } from '../src/worker/replyClient';
 
 const ROOT = join(__dirname, '../..');
@@ -20,13 +17,6 @@ const WORKER = join(__dirname, '../src/worker/trainWorker.js');
 const QUESTIONS = ['hello', 'what is your name', 'how are you', 'thank you', 'good night', 'tell me about the moon'];
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function sized(V: number, questions: number, hidden: number): ChatModel {
-  const vocabulary = Vocabulary.fromTokens(['<pad>', '<s>', '</s>', '<unk>', ...Array.from({ length: V - 4 }, (_, i) => String.fromCodePoint(0x4e00 + i))]);
-  const engine = createModel('peeky', { vocabSize: V, wordvec: 32, hidden, reverse: true }, new Random(1));
-  const answers = Array.from({ length: Math.min(1000, questions) }, (_, i) => `answer ${i}`);
-  const qs = Array.from({ length: questions }, (_, i) => ({ text: `question number ${i} about things`, answer: i % answers.length }));
-  return new ChatModelClass(engine, vocabulary, { ...DEFAULT_TRAIN_OPTIONS }, undefined, { answers, questions: qs, maxReplyLength: 40, threshold: 0.5 });
-}
 
 function timed(f: () => void): number {
   const t = performance.now();
@@ -37,7 +27,7 @@ function timed(f: () => void): number {
 async function main(): Promise<void> {
   console.log('1) reply on this thread by size (ms): first, then median / worst of the next 5');
   for (const [V, Q, H] of [[500, 200, 64], [2000, 200, 64], [5000, 200, 64], [10000, 200, 64], [30000, 200, 64], [500, 20000, 64], [30000, 20000, 64], [5000, 200, 256]]) {
-    const m = sized(V, Q, H);
+    const m = syntheticModel(V, Q, H);
     const t = QUESTIONS.map((q) => timed(() => m.reply(q, DEFAULT_DECODE_OPTIONS)));
     const rest = t.slice(1);
     console.log(`  V ${V}, ${Q} questions, H ${H}: ${(weightCount(m) / 1e6).toFixed(2)} M weights, off the thread: ${repliesOffThread(m)}; first ${t[0].toFixed(1)}, ${median(rest).toFixed(1)} / ${Math.max(...rest).toFixed(1)}`);

@@ -3,14 +3,17 @@
  * (webPackage.ts: no `main`) installed in code-server, whose workbench then runs the extension in the
  * browser's web-worker extension host, with its training and tasks in a Web Worker. The default model
  * answers and streams, a workspace pairs file trains and the new model answers, export writes a model
- * file, import and evaluation read one. Prints the figures of docs/web.md (time to first reply, training
+ * file, import and evaluation read one, a model over the size limit answers from the reply worker. Prints the figures of docs/web.md (time to first reply, training
  * speed against the Node worker on the same pairs, bundle sizes) and writes them to bench/results/web.log.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { TrainOptions } from '../../src/chat/types';
+import { deserializeModel, notSureMessage, serializeModel } from '../../src/chat';
 import { decodeModelFile } from '../../src/io/model-file';
+import { OFF_THREAD_QUESTIONS, repliesOffThread } from '../../src/worker/replyClient';
+import { syntheticModel } from '../../bench/heavy-files';
 import { startTrainingJob } from '../../src/worker/trainingJob';
 import { ROOT, type CodeServer } from './codeServer';
 import { inBrowser, type ScenarioResult } from './e2e';
@@ -194,6 +197,28 @@ async function webScenarios(page: Page, scenario: Scenario, server: CodeServer, 
     await f.locator('.model-label', { hasText: 'imported from train.s2s' }).waitFor({ timeout: 15_000 });
     const reply = await ask(f, 'hello');
     if (reply !== TRAINED_HELLO) throw new Error(`reply to "hello" after import: expected ${JSON.stringify(TRAINED_HELLO)}, got ${JSON.stringify(reply)}`);
+  });
+
+  await scenario('web: a model over the size limit answers from the reply worker (a Web Worker), as in Node', async () => {
+    // 2,000 trained questions (OFF_THREAD_QUESTIONS): its replies are computed in the reply worker.
+    const file = join(workspace, 'many-questions.s2s');
+    const bytes = serializeModel(syntheticModel(500, OFF_THREAD_QUESTIONS));
+    writeFileSync(file, bytes);
+    const model = deserializeModel(bytes, file);
+    if (!repliesOffThread(model)) throw new Error('expected a model the reply worker answers');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'Seq2Seq Chat: Import Model');
+    await answerPathDialog(page, file);
+    await waitForNotification(page, /imported from many-questions\.s2s/, 60_000);
+    await openSidePanel(page);
+    const f = await chatFrame(page, 'view');
+    await f.locator('.model-label', { hasText: 'imported from many-questions.s2s' }).waitFor({ timeout: 15_000 });
+    for (const q of ['question number 7 about things', 'qwzx vbnm']) {
+      const r = model.reply(q);
+      const expected = r.sure ? r.text : notSureMessage(q);
+      const reply = await ask(f, q, 60_000);
+      if (reply !== expected) throw new Error(`reply to ${JSON.stringify(q)} from the reply worker: expected ${JSON.stringify(expected)} (as in Node), got ${JSON.stringify(reply)}`);
+    }
   });
 
   await scenario('web: training speed against the Node worker on the same pairs file', async () => {

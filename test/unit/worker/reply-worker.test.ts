@@ -13,12 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, type ChatModel, type DecodeOptions } from '../../../src/chat';
 import { twoTinyModels } from '../helpers/tiny-model';
-import { ChatModel as ChatModelClass } from '../../../src/chat/model';
 import { explainReply } from '../../../src/insight/explain';
-import { DEFAULT_DECODE_OPTIONS, DEFAULT_TRAIN_OPTIONS } from '../../../src/chat/defaults';
-import { createModel } from '../../../src/models';
-import { Random } from '../../../src/random';
-import { Vocabulary } from '../../../src/text';
+import { DEFAULT_DECODE_OPTIONS } from '../../../src/chat/defaults';
+import { syntheticModel } from '../../../bench/heavy-files';
 import { OFF_THREAD_QUESTIONS, OFF_THREAD_WEIGHTS, repliesOffThread, ReplyWorker, ReplyWorkerError, weightCount } from '../../../src/worker/replyClient';
 
 const WORKER = join(__dirname, '../../../src/worker/trainWorker.js');
@@ -166,16 +163,10 @@ describe('reply worker', () => {
     const def = deserializeModel(new Uint8Array(readFileSync(join(ROOT, DEFAULT_MODEL_RELATIVE_PATH))), 'default');
     assert.ok(weightCount(def) < OFF_THREAD_WEIGHTS / 4, `default model: ${weightCount(def)} weights`);
     assert.equal(repliesOffThread(def), false);
-    const sized = (V: number, questions: number): ChatModel => {
-      const vocabulary = Vocabulary.fromTokens(['<pad>', '<s>', '</s>', '<unk>', ...Array.from({ length: V - 4 }, (_, i) => String.fromCodePoint(0x4e00 + i))]);
-      const engine = createModel('peeky', { vocabSize: V, wordvec: 32, hidden: 64, reverse: true }, new Random(1));
-      const qs = Array.from({ length: questions }, (_, i) => ({ text: `question ${i}`, answer: 0 }));
-      return new ChatModelClass(engine, vocabulary, { ...DEFAULT_TRAIN_OPTIONS }, undefined, { answers: ['an answer'], questions: qs, maxReplyLength: 40, threshold: 0.5 });
-    };
-    const large = sized(30_000, 10);
+    const large = syntheticModel(30_000, 10);
     assert.ok(weightCount(large) > 5 * OFF_THREAD_WEIGHTS, `30,000 tokens: ${weightCount(large)} weights`);
     assert.equal(repliesOffThread(large), true);
-    assert.equal(repliesOffThread(sized(500, OFF_THREAD_QUESTIONS - 1)), false);
-    assert.equal(repliesOffThread(sized(500, OFF_THREAD_QUESTIONS)), true);
+    assert.equal(repliesOffThread(syntheticModel(500, OFF_THREAD_QUESTIONS - 1)), false);
+    assert.equal(repliesOffThread(syntheticModel(500, OFF_THREAD_QUESTIONS)), true);
   });
 });
