@@ -18,6 +18,7 @@ import { isCancelled, train } from '../train';
 import { autoThreads, DataParallel } from '../train/parallel';
 import { Random } from '../random';
 import { createTokenizer, normalizeAnswer, normalizeQuestion, Vocabulary } from '../text';
+import { MAX_PAD } from '../text/normalize';
 import { questionWords } from '../text/analyze';
 import { constrainedBatch } from '../decode/constrained';
 import { activeWasmBuild } from '../layers/wasm-layers';
@@ -221,6 +222,17 @@ export function answerWordQuestions(userPairs: readonly Pair[], pairs: readonly 
   return out;
 }
 
+/**
+ * A character task's questions padded to its longest training question, as the book's fixed-width files are
+ * (NormalizeOptions.padQuestions; at most MAX_PAD): on the book's dates, trimmed questions left the CLI on
+ * a loss plateau (docs/engine.md, *The CLI on the book's date task*). Other options are returned as they are.
+ */
+export function withQuestionWidth(o: TrainOptions, pairs: readonly Pair[]): TrainOptions {
+  if (!isCharacterTask(o) || o.normalize.padQuestions !== undefined) return o;
+  const width = Math.min(MAX_PAD, longestRow(pairs.map((p) => Array.from(normalizeQuestion(p.question, o.normalize)))));
+  return width > 0 ? { ...o, normalize: { ...o.normalize, padQuestions: width } } : o;
+}
+
 function meanLoss(engine: Seq2seqModel, examples: readonly Example[], batch = 64): number {
   let total = 0;
   for (let s = 0; s < examples.length; s += batch) {
@@ -238,9 +250,10 @@ export async function trainChatModel(
   dataHash = '',
   environment: TrainEnvironment = {},
 ): Promise<{ model: ChatModel; report: TrainingReport; epochs: EpochReport[] }> {
-  const o = resolveTrainOptions(options);
+  const resolved = resolveTrainOptions(options);
   if (userPairs.length === 0) throw new TrainingError('expected at least one question/answer pair, got none');
-  const pairs = o.includeDefaultPairs !== false && environment.defaultPairs ? withDefaultPairs(userPairs, environment.defaultPairs, o.normalize) : userPairs;
+  const pairs = resolved.includeDefaultPairs !== false && environment.defaultPairs ? withDefaultPairs(userPairs, environment.defaultPairs, resolved.normalize) : userPairs;
+  const o = withQuestionWidth(resolved, pairs);
   const started = Date.now();
   const tokenizer = createTokenizer(o.tokenizer);
   const words = o.questionTokens === 'words';

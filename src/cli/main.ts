@@ -79,7 +79,8 @@ const TRAIN_HELP = `train options (the pairs file \`-\` reads standard input):
   --no-default-pairs      leave out the embedded small talk (greetings, thanks), trained with yours by default
   --characters, --no-characters
                           train as the book's character tasks (dates, sums): questions and answers as characters,
-                          no question noise, no small talk (default on for the book's fixed-width files only)
+                          questions padded with spaces to the longest, no question noise, no small talk (default
+                          on for the book's fixed-width files only)
   --model KIND            simple | peeky | attention (default ${DEFAULT_TRAIN_OPTIONS.model})
   --reverse, --no-reverse reverse questions (default ${DEFAULT_TRAIN_OPTIONS.reverse ? 'on' : 'off'})
   --tokenizer KIND        char | word (default ${DEFAULT_TRAIN_OPTIONS.tokenizer}; questions are always read as words)

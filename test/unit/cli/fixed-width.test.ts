@@ -44,15 +44,19 @@ describe('seq2seq-chat train: the book\'s fixed-width format', () => {
     assert.equal(model.options.questionNoise ?? 0, 0);
     // No small talk: the answers the model knows are the file's dates only.
     assert.deepEqual([...new Set(model.knowledge?.answers)].sort(), [...new Set(data.map((d) => d.answer.slice(1)))].sort());
-    // The encoder's rows are the experiment's: one id per character of the (lower-cased, trimmed) question,
-    // in one table with the answers' characters; the same characters get one id each.
-    const vocab = new CharVocab(data.map((d) => d.question.trimEnd().toLowerCase()));
+    // The encoder's rows are the experiment's: one id per character of the (lower-cased) question padded with
+    // spaces to the file's widest question, as the book's fixed-width lines are, in one table with the answers'
+    // characters; the same characters get one id each. A question typed without its padding reads the same.
+    const width = Math.max(...data.map((d) => d.question.trimEnd().length));
+    assert.equal(model.options.normalize.padQuestions, width);
+    const vocab = new CharVocab(data.map((d) => d.question.trimEnd().padEnd(width, ' ').toLowerCase()));
     for (const d of data.slice(0, 20)) {
       const q = d.question.trimEnd();
       const ids = model.encodeQuestion(q);
-      assert.equal(ids.length, Array.from(q).length, q);
-      assert.deepEqual(ids.map((id) => model.vocabulary.tokens[id]).join(''), q.toLowerCase());
-      assert.equal(new Set(ids).size, new Set(vocab.encode(q.toLowerCase())).size, q);
+      assert.equal(ids.length, width, q);
+      assert.deepEqual(ids.map((id) => model.vocabulary.tokens[id]).join(''), q.padEnd(width, ' ').toLowerCase());
+      assert.equal(new Set(ids).size, new Set(vocab.encode(q.padEnd(width, ' ').toLowerCase())).size, q);
+      assert.deepEqual(model.encodeQuestion(d.question), ids);
     }
   });
 
