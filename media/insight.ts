@@ -283,6 +283,7 @@ function renderWhy(w: WhyView): void {
     reply.append(el('p', 'hint', s.agrees
       ? t('Confidence from: posterior among trained answers {0}, lowest token probability {1}, known words {2}, similarity to the closest question {3} (its answer is this reply).', ...signals)
       : t('Confidence from: posterior among trained answers {0}, lowest token probability {1}, known words {2}, similarity to the closest question {3} (its answer is another).', ...signals)));
+    if (s.answerCoverage !== undefined) reply.append(el('p', 'hint', t('Words of the question found in this answer: {0}.', pct(s.answerCoverage))));
   }
   app.append(reply, heatmap(w));
   const nb = el('section', 'nbest');

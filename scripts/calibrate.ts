@@ -36,8 +36,12 @@ const OFF_TOPIC = [
   '宇宙はいつできたの', 'サッカーのルールは', 'ギターの弾き方', '世界で一番大きい国は',
 ];
 const DOMAINS = ['product', 'devtools', 'hotel'];
-/** The threshold abstains on at least this share of the off-topic questions (issue #9's target). */
-const ABSTAIN = 0.9;
+/**
+ * The threshold abstains on at least this share of the calibration's off-topic questions: issue #9's target
+ * is 90 %, and a threshold chosen on two domains abstained on 2–3 points fewer in the third (--compare:
+ * 86.8 % at 90 %, 90.6 % at 92 %), so the margin keeps a new user's domain at about 90 %.
+ */
+const ABSTAIN = 0.92;
 
 /** A reply's signals with the encoder-space closeness (src/chat/encoded.ts), measured here only. */
 type Measured = ConfidenceFeatures & {
@@ -72,6 +76,9 @@ const CANDIDATES: Record<string, Features> = {
   'six + encoder similarity, support + log margin': (f) => [...six(f), f.encoderSimilarity, f.encoderSupport, lg(f.margin ?? 1)],
   'six + pmi (log posterior − log prior)': (f) => [...six(f), f.pmi ?? 0],
   'six with pmi for log posterior': (f) => [1, f.pmi ?? 0, lg(f.minProb), f.coverage, f.similarity, f.agrees ? 1 : 0, f.support ?? 0],
+  'six (before answer coverage)': six,
+  'current + encoder centroid': (f) => [...featureVector(f), f.encoderCentroid],
+  'six + max(coverage, answer coverage)': (f) => [...six(f), Math.max(f.topicCoverage ?? 0, f.answerCoverage ?? 0)],
   'six + hinges max(0, coverage − 0.6), max(0, support − 0.4)': (f) => [...six(f), Math.max(0, f.coverage - 0.6), Math.max(0, (f.support ?? 0) - 0.4)],
 };
 
@@ -266,7 +273,7 @@ async function run(): Promise<void> {
   const samples = await collect(root, folds, flag('--samples'));
   if (process.argv.includes('--compare')) compare(samples);
   const { w, t } = fitAndChoose(samples, featureVector);
-  console.log(`weights (bias, log posterior, log minProb, coverage, similarity, agrees, support): [${w.map((v) => v.toFixed(2)).join(', ')}]`);
+  console.log(`weights (bias, log posterior, log minProb, coverage, similarity, agrees, support, answer coverage): [${w.map((v) => v.toFixed(2)).join(', ')}]`);
   console.log(`current: [${CONFIDENCE_WEIGHTS.join(', ')}]`);
   console.log(`threshold: ${t} (the lowest that abstains on at least ${100 * ABSTAIN} % of the off-topic questions)`);
   console.log('threshold | held-out sure & right % | held-out right % | off-topic abstained % | trained sure & right %');

@@ -95,6 +95,15 @@ export class QuestionIndex {
     return this.share(words, (w) => topic.has(w));
   }
 
+  /**
+   * Share of the question's word weight that `answerWords` (the words of the reply's answer text, read as
+   * question words) have, in [0, 1] (0 for no words): a rephrasing often asks with the words of the answer it
+   * expects ("is it ok to bring a cat" for "Dogs and cats are welcome …"), an off-topic question rarely does.
+   */
+  answerCoverage(words: readonly string[], answerWords: ReadonlySet<string>): number {
+    return words.length === 0 ? 0 : this.share(words, (w) => answerWords.has(w));
+  }
+
   private share(words: readonly string[], has: (word: string) => boolean): number {
     let all = 0;
     let known = 0;

@@ -69,6 +69,7 @@ export class ChatModel {
   private trieCache: TrieNode | undefined;
   private answerIdsCache: number[][] | undefined;
   private indexCache: QuestionIndex | undefined;
+  private answerWordsCache: Set<string>[] | undefined;
   private gramsCache: { word: string; grams: Set<string> }[] | undefined;
 
   constructor(
@@ -165,6 +166,12 @@ export class ChatModel {
   /** Each trained answer's token ids (START and END excluded); empty for models that do not know them. */
   private get answerIds(): number[][] {
     return (this.answerIdsCache ??= (this.knowledge?.answers ?? []).map((a) => this.encodeAnswer(a).slice(1, -1)));
+  }
+
+  /** The words of trained answer `answer`'s text, read as question words (built at the first use of each). */
+  private answerWords(answer: number): ReadonlySet<string> {
+    const cache = (this.answerWordsCache ??= []);
+    return (cache[answer] ??= new Set(this.questionTokens(this.knowledge?.answers[answer] ?? '')));
   }
 
   private get questionIndex(): QuestionIndex | undefined {
@@ -282,6 +289,7 @@ export class ChatModel {
       agrees: top !== undefined && questions[top.question].answer === answer,
       support: neighbours.find((n) => questions[n.question].answer === answer)?.similarity ?? 0,
       topicCoverage: answer >= 0 ? index.topicCoverage(words, answer) : 0,
+      answerCoverage: answer >= 0 ? index.answerCoverage(words, this.answerWords(answer)) : 0,
       margin: decoded.margin,
       firstMargin: decoded.firstMargin,
     };

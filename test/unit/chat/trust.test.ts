@@ -101,10 +101,13 @@ describe('confidence', () => {
   test('is in [0, 1] and never falls when a signal gets better', () => {
     const c0 = confidenceOf(base);
     assert.ok(c0 > 0 && c0 < 1);
-    for (const better of [{ posterior: 0.9 }, { minProb: 0.9 }, { coverage: 0.9 }, { similarity: 0.9 }, { agrees: true }, { support: 0.9 }, { margin: 0.9 }, { firstMargin: 0.9 }, { topicCoverage: 0.9 }]) {
+    for (const better of [{ posterior: 0.9 }, { minProb: 0.9 }, { coverage: 0.9 }, { similarity: 0.9 }, { agrees: true }, { support: 0.9 }, { margin: 0.9 }, { firstMargin: 0.9 }, { topicCoverage: 0.9 }, { answerCoverage: 0.9 }]) {
       assert.ok(confidenceOf({ ...base, ...better }) >= c0, JSON.stringify(better));
     }
-    assert.ok(confidenceOf({ posterior: 1, minProb: 1, coverage: 1, similarity: 1, agrees: true }) > 0.9);
+    assert.ok(confidenceOf({ ...base, answerCoverage: 0.9 }) > confidenceOf(base) + 0.1, 'a question in the words of the answer is surer');
+    // a trained question asked as trained is sure, with or without the answer's words
+    assert.ok(confidenceOf({ posterior: 1, minProb: 1, coverage: 1, similarity: 1, agrees: true, support: 1 }) > 0.7);
+    assert.ok(confidenceOf({ posterior: 1, minProb: 1, coverage: 1, similarity: 1, agrees: true, support: 1, answerCoverage: 1 }) > 0.99);
     assert.ok(confidenceOf({ posterior: 0.2, minProb: 0.05, coverage: 0, similarity: 0, agrees: false }) < 0.1);
   });
 
@@ -142,6 +145,17 @@ describe('confidence', () => {
     const expected = Math.log(2.5) / (Math.log(2.5) + Math.log(4));
     assert.ok(Math.abs(index.topicCoverage(['password', 'peru'], 0) - expected) < 1e-12);
     assert.equal(index.topicCoverage([], 0), 1);
+  });
+
+  test('answer coverage: the share of the question\'s word weight that the reply\'s answer text has', () => {
+    const index = new QuestionIndex([{ text: 'a', answer: 0 }, { text: 'b', answer: 1 }], [['bring', 'pet'], ['check', 'time']]);
+    const answer = new Set(['dog', 'cat', 'welcom', 'pet']);
+    // 'cat' is in no trained question (the weight of an unseen word, log(1 + 2)), 'bring' in one (log(1 + 2)):
+    // the same weight, so half of the question is the answer's
+    assert.ok(Math.abs(index.answerCoverage(['bring', 'cat'], answer) - 0.5) < 1e-12);
+    assert.equal(index.answerCoverage(['dog', 'cat'], answer), 1);
+    assert.equal(index.answerCoverage(['capit', 'peru'], answer), 0);
+    assert.equal(index.answerCoverage([], answer), 0, 'no words: nothing backs the answer');
   });
 });
 
