@@ -8,12 +8,25 @@
  *   node out/bench/cli-dates.js <train-pairs> <test-pairs> [--iters N] [--probe K] [--variant NAME] [--seed S]
  *
  * Variants: cli (exactly what the CLI's flags give), no-noise, char (answers as characters), same (questions
- * in the answers' tokens), no-small-talk, book (all four: the book's character task).
+ * in the answers' tokens), no-small-talk, book (all four: the book's character task), and experiment: what
+ * `src/experiments/dates.ts` trains on the same file from the same seed (its book layout: the fixed-width
+ * questions as they are, spaces and case kept, reversed whole; `_` then the date, no END; one table of the
+ * train and test files' characters; the trainer's own shuffled batches of 128).
+ *
+ * `--epochs N` trains N whole epochs (with `--iters` past them) and prints, after each, the free greedy
+ * exact-match on the whole test file, every reply counted (the book's measure); `--threads N` runs the CLI
+ * variants on N threads as the CLI does (its training worker; default 1).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readDefaultPairs, readPairs, trainChatModel, type Pair, type TrainOptions } from '../src/chat';
+import { readDefaultPairs, readPairs, trainChatModel, type Pair, type TrainOptions, type TrainProgress } from '../src/chat';
 import { greedyReplies } from '../src/chat/evaluate';
+import type { ChatModel } from '../src/chat/model';
+import { additionAccuracy, CharVocab, charTrainTask, parseBookLines, type EncodedRows } from '../src/experiments/addition';
+import { createModel } from '../src/models';
+import { Adam } from '../src/optim';
+import { Random } from '../src/random';
+import { train } from '../src/train';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -32,7 +45,65 @@ const VARIANTS: Record<string, Partial<TrainOptions>> = {
   same: { questionTokens: 'same' },
   'no-small-talk': { includeDefaultPairs: false },
   book: { questionNoise: 0, tokenizer: 'char', questionTokens: 'same', includeDefaultPairs: false },
+  experiment: {},
 };
+
+/** Mean training loss per 50 iterations, counted across epochs (a report can cover several iterations). */
+class LossLog {
+  private readonly losses: number[] = [];
+  private readonly started = Date.now();
+
+  get count(): number {
+    return this.losses.length;
+  }
+
+  add(p: Pick<TrainProgress, 'epoch' | 'iteration' | 'iterations' | 'loss'>): number {
+    const at = (p.epoch - 1) * p.iterations + p.iteration;
+    while (this.losses.length < at) {
+      this.losses.push(p.loss);
+      if (this.losses.length % 50 === 0) {
+        const part = this.losses.slice(-50);
+        console.log(`iter ${String(this.losses.length).padStart(4)}  mean loss ${(part.reduce((a, b) => a + b, 0) / part.length).toFixed(4)}  ${Math.round((Date.now() - this.started) / 1000)} s`);
+      }
+    }
+    return at;
+  }
+}
+
+/** Free greedy exact-match of a chat model on pairs, every reply counted (the book's measure). */
+function freeRight(model: ChatModel, pairs: readonly Pair[]): number {
+  const replies = greedyReplies(model, pairs.map((p) => model.encodeQuestion(p.question)), model.maxReplyLength);
+  return replies.filter((r, i) => r.finished && r.text === model.expectedReply(pairs[i].answer)).length / Math.max(1, pairs.length);
+}
+
+/** src/experiments/dates.ts `runCharTask` on the train and test files as they are (`--variant experiment`). */
+async function experiment(trainFile: string, testFile: string, seed: number, iters: number, epochs: number, probeSize: number): Promise<void> {
+  const rng = new Random(seed);
+  const trainSet = parseBookLines(readFileSync(trainFile, 'utf8'), rng, trainFile, false);
+  const testSet = parseBookLines(readFileSync(testFile, 'utf8'), rng, testFile, false);
+  const vocab = new CharVocab([...trainSet, ...testSet].flatMap((d) => [d.question, d.answer]));
+  const encode = (set: typeof trainSet): EncodedRows => ({ xs: set.map((d) => vocab.encode(d.question)), ts: set.map((d) => vocab.encode(d.answer)) });
+  const tr = encode(trainSet);
+  const te = encode(testSet);
+  const model = createModel('attention', { vocabSize: vocab.size, wordvec: CLI.wordvec ?? 16, hidden: CLI.hidden ?? 256, reverse: true }, rng);
+  const log = new LossLog();
+  let stop = false;
+  await train(
+    charTrainTask(model, tr, () => ({ accuracy: additionAccuracy(model, te.xs, te.ts) })),
+    {
+      epochs, batchSize: CLI.batchSize ?? 128, optimizer: new Adam({ lr: CLI.learningRate ?? 0.001 }), rng, clip: 5, progressEveryMs: 0,
+      signal: { get isCancellationRequested(): boolean { return stop; } },
+      callbacks: {
+        onProgress: (p) => {
+          if (log.add(p) >= iters) stop = true;
+        },
+        onEpoch: (e) => console.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, free greedy exact-match on the ${te.xs.length} test pairs ${(100 * e.accuracy).toFixed(2)} %`),
+      },
+    },
+  );
+  const probe = additionAccuracy(model, te.xs.slice(0, probeSize), te.ts.slice(0, probeSize));
+  console.log(`variant experiment: V ${vocab.size}; free greedy exact-match on ${Math.min(probeSize, te.xs.length)} test pairs ${(100 * probe).toFixed(1)} %`);
+}
 
 function pairsOf(file: string): Pair[] {
   return readPairs(new Uint8Array(readFileSync(file)), file).pairs;
@@ -44,33 +115,40 @@ async function main(): Promise<void> {
   if (trainFile === undefined || testFile === undefined || VARIANTS[variant] === undefined) {
     throw new RangeError(`usage: node out/bench/cli-dates.js <train-pairs> <test-pairs> [--iters N] [--probe K] [--variant ${Object.keys(VARIANTS).join('|')}] [--seed S]`);
   }
-  const iters = Number(arg('--iters', '300'));
-  const probe = pairsOf(testFile).slice(0, Number(arg('--probe', '500')));
-  const options: Partial<TrainOptions> = { ...CLI, seed: Number(arg('--seed', '1')), ...VARIANTS[variant] };
-  const losses: number[] = [];
+  const epochsAsked = arg('--epochs', '');
+  const iters = Number(arg('--iters', epochsAsked === '' ? '300' : 'Infinity'));
+  const epochs = epochsAsked === '' ? CLI.epochs ?? 3 : Number(epochsAsked);
+  const seed = Number(arg('--seed', '1'));
+  const probeSize = Number(arg('--probe', '500'));
+  if (variant === 'experiment') return experiment(trainFile, testFile, seed, iters, epochs, probeSize);
+  const testPairs = pairsOf(testFile);
+  const probe = testPairs.slice(0, probeSize);
+  const threads = Number(arg('--threads', '1'));
+  const options: Partial<TrainOptions> = { ...CLI, epochs, threads, seed, ...VARIANTS[variant] };
+  const log = new LossLog();
   let stop = false;
-  const started = Date.now();
   const { model } = await trainChatModel(
     pairsOf(trainFile),
     options,
     {
       onProgress: (p) => {
-        losses.push(p.loss);
-        if (losses.length % 50 === 0) {
-          const part = losses.slice(-50);
-          console.log(`iter ${String(losses.length).padStart(4)}  mean loss ${(part.reduce((a, b) => a + b, 0) / part.length).toFixed(4)}  ${Math.round((Date.now() - started) / 1000)} s`);
-        }
-        if (losses.length >= iters) stop = true;
+        if (log.add(p) >= iters) stop = true;
       },
     },
     { get isCancellationRequested(): boolean { return stop; } },
     '',
-    options.includeDefaultPairs === false ? {} : { defaultPairs: readDefaultPairs(join(__dirname, '..', '..')) },
+    {
+      ...(options.includeDefaultPairs === false ? {} : { defaultPairs: readDefaultPairs(join(__dirname, '..', '..')) }),
+      workerFile: join(__dirname, '..', 'src', 'worker', 'trainWorker.js'),
+      cores: threads,
+      afterEpoch: (chat, e) => {
+        if (epochsAsked !== '') console.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, exact-match on the training pairs ${(100 * e.accuracy).toFixed(2)} %, free greedy exact-match on the ${testPairs.length} test pairs ${(100 * freeRight(chat, testPairs)).toFixed(2)} %`);
+      },
+    },
   );
   const replies = greedyReplies(model, probe.map((p) => model.encodeQuestion(p.question)), 16);
-  const right = replies.filter((r, i) => r.finished && r.text === model.expectedReply(probe[i].answer)).length;
   console.log(`variant ${variant}: ${JSON.stringify(VARIANTS[variant])}, vocabulary ${model.vocabulary.size}${model.knowledge?.questionVocabulary ? ` + questions ${model.knowledge.questionVocabulary.size}` : ''}`);
-  console.log(`after ${losses.length} iterations: free greedy exact-match on ${probe.length} test pairs ${((100 * right) / probe.length).toFixed(1)} %`);
+  console.log(`after ${log.count} iterations: free greedy exact-match on ${probe.length} test pairs ${(100 * freeRight(model, probe)).toFixed(1)} %`);
   for (const [i, r] of replies.slice(0, 3).entries()) console.log(`  Q ${probe[i].question}  T ${probe[i].answer}  got ${r.text}`);
 }
 

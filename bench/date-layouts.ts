@@ -11,7 +11,9 @@
  *       END (the book's ch. 8 `train.py`);
  * chat: what `seq2seq-chat train date.txt` feeds the model: questions normalised (normalizeQuestion:
  *       lowercase, NFKC, spaces collapsed, trailing spaces gone), PAD-padded per batch and reversed by the
- *       model (real tokens only, PAD masked), answers START YYYY-MM-DD END.
+ *       model (real tokens only, PAD masked), answers START YYYY-MM-DD END;
+ * padded: chat, but the questions keep their padding spaces (29 characters, lower-cased), so that reversed
+ *       they start with the spaces as in the book's layout.
  * Every 50 iterations it prints the mean training loss, and on a fixed probe of 640 questions (drawn from
  * the dump's last batches) the teacher-forced loss over the 10 date characters only (END excluded, so the
  * layouts compare) and the greedy exact-match of those 10 characters.
@@ -43,7 +45,7 @@ const padRows = (rows: number[][]): number[][] => {
 function main(): void {
   const file = process.argv[2];
   const layout = arg('--layout', 'book');
-  if (file === undefined || (layout !== 'book' && layout !== 'chat')) throw new RangeError('usage: node out/bench/date-layouts.js <dump.json> --layout book|chat [--iters N] [--seed S]');
+  if (file === undefined || !['book', 'chat', 'padded'].includes(layout)) throw new RangeError('usage: node out/bench/date-layouts.js <dump.json> --layout book|chat|padded [--iters N] [--seed S]');
   const dump = JSON.parse(fs.readFileSync(file, 'utf8')) as Dump;
   const N = 128;
   const iters = Number(arg('--iters', '500'));
@@ -64,6 +66,7 @@ function main(): void {
   const example = (k: number): { x: number[]; t: number[] } => {
     const { q, a } = text(k);
     if (layout === 'book') return { x: dump.xs[k].map((id) => id + FIRST_TOKEN_ID), t: [under, ...encode(a)] }; // reversed whole rows, as x[:, ::-1]
+    if (layout === 'padded') return { x: encode(q.toLowerCase()), t: [START, ...encode(a.trimEnd()), END] }; // the padding spaces kept
     return { x: encode(normalizeQuestion(q)), t: [START, ...encode(a.trimEnd()), END] };
   };
   const batch = (ks: number[]): { xs: number[][]; ts: number[][] } => {
@@ -72,7 +75,7 @@ function main(): void {
   };
   const total = dump.xs.length;
   const probe = Array.from({ length: 640 }, (_, i) => total - 640 + i);
-  const model = createModel('attention', { vocabSize: V, wordvec: 16, hidden: 256, reverse: layout === 'chat' }, new Random(seed));
+  const model = createModel('attention', { vocabSize: V, wordvec: 16, hidden: 256, reverse: layout !== 'book' }, new Random(seed));
   const opt = new Adam(0.001);
   const probeScore = (): { loss: number; exact: number } => {
     let loss = 0;

@@ -81,6 +81,19 @@ export function isCharacterTask(options: Partial<TrainOptions>): boolean {
 }
 
 /**
+ * How a model's replies are decoded and counted when the caller asked for `decode`. A character task
+ * (isCharacterTask) is measured as the book measures it: free generation, every reply counted. Its answers are
+ * computed from the question, so most test answers were never trained (7.2 % of the book's 5,000 test dates)
+ * and replies chosen among the trained answers cannot give them; and every test question is new by
+ * construction, so the confidence, which leans on the closest trained question, cannot judge a reply (on the
+ * book's test dates it left 7.4 % of the free replies "not sure", 338 of them right). An explicit threshold still
+ * applies. Dialog models keep `decode` as it is.
+ */
+export function decodeFor(options: Partial<TrainOptions>, decode: DecodeOptions): DecodeOptions {
+  return isCharacterTask(options) ? { ...decode, constrained: false, threshold: decode.threshold ?? 0 } : decode;
+}
+
+/**
  * Whether a training adds the bag of embeddings to the encoder (TrainOptions.bag): as asked, else for the
  * dialog defaults only (peeky, word questions). On the quality benchmark it lifts unseen phrasings answered
  * right (docs/trust.md).

@@ -6,7 +6,7 @@ export type {
   Pair, PairWarning, PairsReadResult, DecodeOptions, Reply, ReplyToken, TrainOptions, TrainProgress, EpochReport, TrainCallbacks,
   TrainingReport, CancelSignal, CancellationTokenLike, ModelKind, NormalizeOptions,
 } from './types';
-export { CHARACTER_TASK_OPTIONS, DEFAULT_TRAIN_OPTIONS, DEFAULT_DECODE_OPTIONS, isCharacterTask, optionsForFormat, DEFAULT_MODEL_RELATIVE_PATH, DEFAULT_PAIRS_RELATIVE_PATH, SMALL_TALK_RELATIVE_PATH } from './defaults';
+export { CHARACTER_TASK_OPTIONS, DEFAULT_TRAIN_OPTIONS, DEFAULT_DECODE_OPTIONS, decodeFor, isCharacterTask, optionsForFormat, DEFAULT_MODEL_RELATIVE_PATH, DEFAULT_PAIRS_RELATIVE_PATH, SMALL_TALK_RELATIVE_PATH } from './defaults';
 export { ChatModel } from './model';
 export { trainChatModel, resolveTrainOptions, MAX_SEED, MAX_THREADS } from './train';
 export type { TrainEnvironment } from './train';

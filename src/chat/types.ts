@@ -47,6 +47,14 @@ export interface NormalizeOptions {
    * false). Model files written before this option existed behaved so, and are read with it set to true.
    */
   readonly foldAnswers?: boolean;
+  /**
+   * Pad questions with spaces to this many characters, after the steps above (absent: no padding). The book's
+   * character tasks read fixed-width questions, and reversed their padding comes first, which tells the
+   * encoder the question's length before its first character; trained on trimmed questions, the attention
+   * model on the book's dates sat on a loss plateau for a whole epoch (docs/engine.md). A character task
+   * pads to its longest training question (src/chat/train.ts), and replies pad the same way.
+   */
+  readonly padQuestions?: number;
 }
 
 /** Options every decoding strategy shares. */

@@ -17,6 +17,7 @@ import {
   plural,
   readDefaultPairs,
   DEFAULT_TRAIN_OPTIONS,
+  decodeFor,
   deserializeModel,
   isCharacterTask,
   optionsForFormat,
@@ -55,6 +56,9 @@ import { cliLayout } from './layout';
 
 export { EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED };
 
+/** How a character task's exact-match is measured (src/chat/defaults.ts `decodeFor`), said where a figure is printed. */
+const CHARACTER_TASK_MEASURE = "a character task: exact-match of free greedy replies, every reply counted, as the book measures (--threshold X counts only sure replies)";
+
 /** Pair-file warnings printed one by one before the rest are counted. */
 const SHOWN_WARNINGS = 10;
 
@@ -75,7 +79,8 @@ const TRAIN_HELP = `train options (the pairs file \`-\` reads standard input):
   --no-default-pairs      leave out the embedded small talk (greetings, thanks), trained with yours by default
   --characters, --no-characters
                           train as the book's character tasks (dates, sums): questions and answers as characters,
-                          no question noise, no small talk (default on for the book's fixed-width files only)
+                          questions padded with spaces to the longest, no question noise, no small talk (default
+                          on for the book's fixed-width files only)
   --model KIND            simple | peeky | attention (default ${DEFAULT_TRAIN_OPTIONS.model})
   --reverse, --no-reverse reverse questions (default ${DEFAULT_TRAIN_OPTIONS.reverse ? 'on' : 'off'})
   --tokenizer KIND        char | word (default ${DEFAULT_TRAIN_OPTIONS.tokenizer}; questions are always read as words)
@@ -111,7 +116,8 @@ ${DECODE_HELP}
   --json                  one JSON object per question: reply, confidence, sure, suggestions, cut`;
 
 const EVAL_HELP = `eval: prints the first failures (--show N, default 10), then "answered: A/N (P%)" (replies given as sure)
-  and "exact-match: K/N (P%)" (sure and exactly right). With --unknown (one question per line that the
+  and "exact-match: K/N (P%)" (sure and exactly right). A model of the book's character tasks (trained from a
+  fixed-width file, or with --characters) replies with free generation and every reply counts, as the book measures. With --unknown (one question per line that the
   model must not know), the last line is "abstained: K/N (P%)". The file \`-\` reads standard input.
   --report FILE.html also writes a self-contained HTML report (exact-match, confidence histogram, misses with
   a character diff, model card); --compare OTHER.s2s adds which pairs changed from OTHER to this model.
@@ -312,7 +318,7 @@ async function train(argv: readonly string[], io: Io): Promise<number> {
     io.stderr.write(`${pairsName}: ${plural(read.pairs.length, 'pair')} (${read.format}); kernel ${currentKernel().name}, ${plural(threads, 'thread')}\n`);
     if (trainOptions !== options) {
       const why = characters === true ? '--characters' : "the book's fixed-width format";
-      io.stderr.write(`${pairsName}: ${why}, trained as the book's character tasks: characters, no question noise, no small talk\n`);
+      io.stderr.write(`${pairsName}: ${why}, trained as the book's character tasks: characters, no question noise, no small talk; ${CHARACTER_TASK_MEASURE}\n`);
     }
     const curves = new CurveRecorder(epochs);
     const callbacks = {
@@ -402,8 +408,9 @@ async function chat(argv: readonly string[], io: Io): Promise<number> {
     if (pos[0].endsWith('.s2s') || existsSync(pos[0])) modelPath = pos[0];
     else question = pos[0];
   }
-  const decode = decodeFrom(args);
+  const given = decodeFrom(args);
   const model = loadModel(modelPath);
+  const decode = decodeFor(model.options, given);
   if (question !== undefined) {
     printReply(model, question, decode, io, json);
     return EXIT_OK;
@@ -441,18 +448,6 @@ function gate(what: string, k: number, n: number, min: number | undefined, io: I
   return EXIT_BAD_INPUT;
 }
 
-/**
- * For a model of the book's character tasks (answers computed from the question: dates, sums), how many pairs
- * expect an answer it never trained, when `decode` constrains replies to the trained answers (0 otherwise:
- * for dialog an untrained answer is a plain failure).
- */
-function untrainedAnswers(model: ChatModel, pairs: readonly { answer: string }[], decode: DecodeOptions): number {
-  const trained = model.knowledge?.answers;
-  if (!isCharacterTask(model.options) || trained === undefined || trained.length === 0 || decode.strategy !== 'greedy' || decode.constrained === false) return 0;
-  const known = new Set(trained);
-  return pairs.filter((p) => !known.has(model.expectedReply(p.answer))).length;
-}
-
 async function evaluate(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, EVAL_FLAGS);
   const unknown = str(args, 'unknown');
@@ -463,7 +458,7 @@ async function evaluate(argv: readonly string[], io: Io): Promise<number> {
       : `eval --unknown: expected only <model-file> besides the questions file, got ${plural(args.positionals.length, 'argument')}`);
   }
   const [modelPath, pairsPath] = args.positionals;
-  const decode = decodeFrom(args); // usage errors before any work
+  const given = decodeFrom(args); // usage errors before any work
   const json = args.flags.get('json') === true;
   const minAccuracy = num(args, 'min-accuracy');
   const reportPath = str(args, 'report');
@@ -473,6 +468,8 @@ async function evaluate(argv: readonly string[], io: Io): Promise<number> {
   if (reportPath !== undefined) checkOutput(reportPath, pairsPath, '--report', 'the report');
   const modelBytes = readBytes(modelPath);
   const model = deserializeModel(modelBytes, modelPath);
+  const decode = decodeFor(model.options, given);
+  if (isCharacterTask(model.options)) io.stderr.write(`${modelPath}: ${CHARACTER_TASK_MEASURE}\n`);
   const limits = limitsFrom(args);
   const show = num(args, 'show') ?? 10;
   if (unknown !== undefined) {
@@ -492,12 +489,6 @@ async function evaluate(argv: readonly string[], io: Io): Promise<number> {
   }
   const pairsName = displayName(pairsPath);
   const read = readPairs(await readInput(pairsPath, io.stdin, limits), pairsName, limits);
-  const unseen = untrainedAnswers(model, read.pairs, decode);
-  if (unseen > 0) {
-    // A computed answer (a date, a sum) that training never saw cannot be replied when replies are chosen among the trained ones.
-    io.stderr.write(`note: ${percent(unseen, read.pairs.length)} of the expected answers were never trained, and replies constrained to ` +
-      'the trained answers cannot give them; --free generates any text (answers computed from the question, like the book\'s dates)\n');
-  }
   const outcomes = evaluatePairs(model, read.pairs, decode);
   const result = summarizeOutcomes(outcomes);
   if (json) {

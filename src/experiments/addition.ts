@@ -15,7 +15,7 @@ import { FIRST_TOKEN_ID } from '../models/tokens';
 import type { Seq2seqModel } from '../models/types';
 import { Adam } from '../optim/adam';
 import { Random } from '../random';
-import { train } from '../train/trainer';
+import { train, type Evaluation, type TrainTask } from '../train/trainer';
 import { readFileSync } from 'node:fs';
 
 export const QUESTION_WIDTH = 7;
@@ -187,6 +187,26 @@ export async function runAddition(o: AdditionOptions, log: (line: string) => voi
  * `data` (cut to `o.limit` / `o.testLimit`), char vocabulary, Adam, clip 5, test accuracy per epoch by
  * greedy generation of the answer's width after its first character. Returns the accuracies.
  */
+/** Encoded rows of a character task: question ids and answer ids (`_` first). */
+export interface EncodedRows {
+  readonly xs: number[][];
+  readonly ts: number[][];
+}
+
+/** The book's training step over encoded rows (a batch is a list of row indices), evaluated by `evaluate`. */
+export function charTrainTask(model: Seq2seqModel, tr: EncodedRows, evaluate: () => Evaluation): TrainTask<number> {
+  return {
+    model,
+    samples: tr.xs.map((_, i) => i),
+    computeGradients(batch) {
+      const loss = model.forward(batch.map((i) => tr.xs[i]), batch.map((i) => tr.ts[i]));
+      model.backward();
+      return loss;
+    },
+    evaluate,
+  };
+}
+
 export async function runCharTask(
   title: string, data: AdditionExample[], rng: Random, o: AdditionOptions, log: (line: string) => void,
 ): Promise<number[]> {
@@ -206,21 +226,12 @@ export async function runCharTask(
   const accuracies: number[] = [];
   let evalSeconds = 0;
   await train(
-    {
-      model,
-      samples: tr.xs.map((_, i) => i),
-      computeGradients(batch) {
-        const loss = model.forward(batch.map((i) => tr.xs[i]), batch.map((i) => tr.ts[i]));
-        model.backward();
-        return loss;
-      },
-      evaluate() {
-        const t0 = performance.now();
-        const accuracy = additionAccuracy(model, te.xs, te.ts);
-        evalSeconds = (performance.now() - t0) / 1000;
-        return { accuracy };
-      },
-    },
+    charTrainTask(model, tr, () => {
+      const t0 = performance.now();
+      const accuracy = additionAccuracy(model, te.xs, te.ts);
+      evalSeconds = (performance.now() - t0) / 1000;
+      return { accuracy };
+    }),
     {
       epochs: o.epochs, batchSize: o.batchSize, optimizer: new Adam({ lr: o.lr }), rng, clip: 5,
       callbacks: {

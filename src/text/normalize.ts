@@ -21,6 +21,9 @@ export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
   foldAnswers: false,
 };
 
+/** Widest question padding a model file may ask for (a reply reads at most 1,000 question tokens). */
+export const MAX_PAD = 1000;
+
 /** Characters dropped from the end of a question (ASCII and CJK full stops, question and exclamation marks, ellipses). */
 const TRAILING_PUNCTUATION = new Set(Array.from('?!.,;:。？！、，；：…‥・~〜'));
 
@@ -58,7 +61,10 @@ export function normalizeQuestion(text: string, options: NormalizeOptions = DEFA
   if (options.nfkc) s = s.normalize('NFKC');
   if (options.lowercase) s = s.toLowerCase();
   if (options.collapseSpaces) s = collapseSpaces(s);
-  return options.stripTrailingPunctuation ? stripTrailingPunctuation(s) : s;
+  if (options.stripTrailingPunctuation) s = stripTrailingPunctuation(s);
+  const width = options.padQuestions ?? 0;
+  const length = width > 0 ? Array.from(s).length : 0;
+  return length < width ? s + ' '.repeat(width - length) : s;
 }
 
 /** An answer as the model learns to say it: case, characters and trailing punctuation kept (see the file header). */
@@ -78,5 +84,9 @@ export function normalizeOptionsProblem(value: unknown): string | undefined {
     if (typeof record[key] !== 'boolean') return `expected normalize.${key} to be a boolean, got ${typeof record[key]}`;
   }
   if (record.foldAnswers !== undefined && typeof record.foldAnswers !== 'boolean') return `expected normalize.foldAnswers to be a boolean, got ${typeof record.foldAnswers}`;
+  const pad = record.padQuestions;
+  if (pad !== undefined && !(typeof pad === 'number' && Number.isInteger(pad) && pad >= 1 && pad <= MAX_PAD)) {
+    return `expected normalize.padQuestions to be an integer from 1 to ${MAX_PAD}, got ${String(pad)}`;
+  }
   return undefined;
 }

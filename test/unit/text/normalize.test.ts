@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeQuestion, normalizeAnswer, DEFAULT_NORMALIZE_OPTIONS } from '../../../src/text/normalize';
+import { normalizeQuestion, normalizeAnswer, normalizeOptionsProblem, DEFAULT_NORMALIZE_OPTIONS, MAX_PAD } from '../../../src/text/normalize';
 
 describe('normalizeQuestion', () => {
   test('applies NFKC, case folding and space collapsing', () => {
@@ -39,6 +39,20 @@ describe('normalizeAnswer', () => {
   test('foldAnswers applies NFKC and case folding to answers as well (model files written before the option)', () => {
     assert.equal(normalizeAnswer('Ｆine, Thanks.', { ...DEFAULT_NORMALIZE_OPTIONS, foldAnswers: true }), 'fine, thanks.');
     assert.equal(normalizeAnswer('Fine  Thanks', { ...DEFAULT_NORMALIZE_OPTIONS, foldAnswers: false }), 'Fine Thanks');
+  });
+
+  test('padQuestions pads a question with spaces to that many characters after the other steps, never cuts it, and leaves answers alone', () => {
+    const pad = { ...DEFAULT_NORMALIZE_OPTIONS, padQuestions: 12 };
+    assert.equal(normalizeQuestion('  Mar 25,  2003?', pad), 'mar 25, 2003');
+    assert.equal(normalizeQuestion('2/10/93', pad), '2/10/93     ');
+    assert.equal(normalizeQuestion('平成6年9月', pad), '平成6年9月      '); // characters, not UTF-16 units
+    assert.equal(normalizeQuestion('september 27, 1994', pad), 'september 27, 1994');
+    assert.equal(normalizeAnswer('1993-02-10', pad), '1993-02-10');
+  });
+
+  test('a model file\'s padQuestions must be a whole number from 1 to MAX_PAD', () => {
+    assert.equal(normalizeOptionsProblem({ ...DEFAULT_NORMALIZE_OPTIONS, padQuestions: 29 }), undefined);
+    for (const bad of [0, 2.5, MAX_PAD + 1, '29']) assert.match(normalizeOptionsProblem({ ...DEFAULT_NORMALIZE_OPTIONS, padQuestions: bad }) ?? '', /padQuestions/);
   });
 
   test('without collapseSpaces an answer is kept as written, apart from NFC', () => {
