@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { keywordQuestion, noisyQuestion } from '../../../src/chat/augment';
-import { buildTrie, QuestionIndex } from '../../../src/chat/answers';
+import { buildTrie, FUNCTION_WORD_FACTOR, QuestionIndex } from '../../../src/chat/answers';
 import { confidenceOf, type ConfidenceFeatures } from '../../../src/chat/confidence';
 import { EncodedQuestions, encodeStates } from '../../../src/chat/encoded';
 import { readDefaultPairs, withDefaultPairs } from '../../../src/chat/default-pairs';
@@ -130,6 +130,23 @@ describe('confidence', () => {
     assert.deepEqual(index.nearest(['capital', 'peru'], 1), []);
     assert.equal(index.coverage(['capital', 'peru']), 0);
     assert.equal(index.coverage(['password']), 1);
+  });
+
+  test('function words barely count: a question that shares only its frame with a trained one is far from it', () => {
+    const index = new QuestionIndex(
+      [{ text: 'a', answer: 0 }, { text: 'b', answer: 1 }],
+      [['how', 'do', 'i', 'reset', 'my', 'password'], ['track', 'order']],
+    );
+    // "how do i bake bread": three words of a trained question, but only its frame; the two content words unknown
+    const seen = Math.log(1 + 2) * FUNCTION_WORD_FACTOR;
+    const unseen = index.unseenWeight;
+    assert.ok(Math.abs(index.coverage(['how', 'do', 'i', 'bake', 'bread']) - (3 * seen) / (3 * seen + 2 * unseen)) < 1e-12);
+    assert.ok(index.coverage(['how', 'do', 'i', 'bake', 'bread']) < 0.2, 'weighed as any word, the frame would be 3/5 of it');
+    assert.ok(index.nearest(['how', 'do', 'i', 'bake', 'bread'], 1)[0].similarity < 0.05);
+    // one content word outweighs the frame: "password" alone is most of the way to the trained question
+    assert.ok(index.nearest(['how', 'do', 'i', 'change', 'password'], 1)[0].similarity > 0.4);
+    // a question of function words only still has weight (never read as "no words": coverage 1)
+    assert.equal(index.coverage(['what', 'is', 'it']), 0);
   });
 
   test('topic coverage: the share of the question\'s word weight that the answer\'s questions have, all together', () => {
