@@ -47,6 +47,8 @@ export class TimeLSTM {
   private readonly wasm = new WasmTimeLstm();
   /** Whether the last forward ran on `wasm` (then backward does too). */
   private onWasm = false;
+  /** Set by `forwardEmbeddedLast` for its call: the float32 path returns the last step's h alone. */
+  private lastOnly = false;
 
   constructor(Wx: Matrix, Wh: Matrix, b: Matrix, stateful = false) {
     lstmDims('TimeLSTM', Wx, Wh, b);
@@ -103,9 +105,10 @@ export class TimeLSTM {
     this.caches = [];
     this.onWasm = T > 0 && N > 0 && this.wasm.ready(H);
     if (this.onWasm) {
-      const { hs, c } = this.wasm.forward(this.fused === null ? { xs } : { ids: this.fused.ids, E: this.fused.embed.params[0] }, Wx, Wh, b, this.h, this.c, mask, peek, h0Zero);
+      const input = this.fused === null ? { xs } : { ids: this.fused.ids, E: this.fused.embed.params[0] };
+      const { hs, c } = this.wasm.forward(input, Wx, Wh, b, this.h, this.c, mask, peek, h0Zero, this.lastOnly);
       this.xStack = null;
-      this.h = hs[T - 1];
+      this.h = hs[hs.length - 1];
       this.c = c;
       return hs;
     }
@@ -145,6 +148,21 @@ export class TimeLSTM {
     const shapeOnly = Array.from({ length: T }, () => viewOfRows(new Array<Float64Array>(N).fill(EMPTY_ROW), E.columns));
     this.pendingFused = { embed, ids };
     return this.forward(shapeOnly, mask, peek);
+  }
+
+  /**
+   * As `forwardEmbedded`, for a caller that reads only the hidden state after the last step (the simple and
+   * peeky models' encoder) → that h (N×H), or null when there are no steps. The float32 path then copies only
+   * that step out of wasm memory instead of allocating and filling T float64 matrices; backward is unchanged.
+   */
+  forwardEmbeddedLast(embed: TimeEmbedding, ids: number[][], mask?: TimeMask): Matrix | null {
+    this.lastOnly = true;
+    try {
+      const hs = this.forwardEmbedded(embed, ids, mask);
+      return hs.length === 0 ? null : hs[hs.length - 1];
+    } finally {
+      this.lastOnly = false;
+    }
   }
 
   /** Backward of `forwardEmbedded`: dhs T × (N×H); writes this layer's and the embedding's gradients. */

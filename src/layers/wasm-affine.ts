@@ -15,7 +15,7 @@
 import type { Matrix } from 'ml-matrix';
 import { rowsOf, WasmCompute } from '../matrix';
 import { PAD } from '../models/tokens';
-import { getRows, LayerWasm, matrixAt, putRows } from './wasm-layers';
+import { getRows, LayerWasm, matrixAt, upload } from './wasm-layers';
 
 export class WasmAffineSoftmax {
   private readonly wasm = new LayerWasm();
@@ -68,11 +68,13 @@ export class WasmAffineSoftmax {
     a.dX = widths.map((D) => f(TN * D));
     const depth = Math.max(K, V, TN, N);
     a.work = arena.alloc(Math.max(g.workBytes(V, depth), ...widths.map((D) => g.workBytes(D, depth)), g.workBytes(P, depth)));
+    const stage = { at: 0, floats: Math.max(K * V, N * Math.max(P, ...widths)) }; // the largest matrix uploaded
+    stage.at = arena.alloc(stage.floats * 8);
     const m = arena.f32(); // after the last alloc: growing the memory detaches older views
-    putRows(m, a.W / 4, rowsOf(W));
-    putRows(m, a.b / 4, rowsOf(b));
-    if (peek !== null) putRows(m, a.PK / 4, rowsOf(peek));
-    series.forEach((xs, i) => xs.forEach((x, t) => putRows(m, a.X[i] / 4 + t * N * widths[i], rowsOf(x))));
+    upload(g, stage, a.W, W);
+    upload(g, stage, a.b, b);
+    if (peek !== null) upload(g, stage, a.PK, peek);
+    series.forEach((xs, i) => xs.forEach((x, t) => upload(g, stage, a.X[i] + t * N * widths[i] * 4, x)));
     const ids = new Int32Array(m.buffer, a.ID, TN);
     let count = 0;
     for (let t = 0; t < T; t++) {

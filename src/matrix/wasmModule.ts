@@ -25,6 +25,7 @@ interface ModuleExports {
   packedBytes(n: number, k: number): number;
   gemmPacked(transA: number, m: number, n: number, k: number, a: number, packed: number, c: number, work: number, accumulate: number): void;
   packedWorkBytes(): number;
+  demote(src: number, dst: number, count: number): void;
   gemm64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, work: number): void;
   work64Bytes(m: number, n: number, k: number): number;
   heapBase(): number;
@@ -36,6 +37,8 @@ interface ModuleExports {
   addTo(x: number, y: number, count: number): void;
   sumRows(x: number, out: number, rows: number, cols: number): void;
   adam64(p: number, g: number, m: number, v: number, count: number, a1: number, a2: number, lrT: number, eps: number): void;
+  sumSquares64(x: number, count: number): number;
+  scale64(x: number, count: number, factor: number): void;
   gatherRows(table: number, ids: number, dst: number, count: number, width: number): void;
   scatterAddRows(src: number, ids: number, table: number, count: number, width: number): void;
   attentionDots(q: number, k: number, out: number, tq: number, tk: number, n: number, h: number): void;
@@ -300,6 +303,14 @@ export class WasmCompute {
     return this.exports.work64Bytes(m, n, k);
   }
 
+  /**
+   * dst[i] = float32(src[i]) for i < count: float64 at byte address `src` (8-aligned) → float32 at `dst`,
+   * rounded to nearest as `Float32Array.prototype.set` rounds, in SIMD; dst must not overlap src.
+   */
+  demote(src: number, dst: number, count: number): void {
+    this.exports.demote(src, dst, count);
+  }
+
   /** y[i] = σ(x[i]), i < count (y may be x). Float32, relative error ≤ 2.3e-7 where σ ≥ 1e-30 (measured over ±100). */
   sigmoid(x: number, y: number, count: number): void {
     this.exports.sigmoid(x, y, count);
@@ -350,6 +361,16 @@ export class WasmCompute {
    */
   adam64(p: number, g: number, m: number, v: number, count: number, a1: number, a2: number, lrT: number, eps: number): void {
     this.exports.adam64(p, g, m, v, count, a1, a2, lrT, eps);
+  }
+
+  /** Σ x[i]² over `count` float64 at x: gradient clipping's squared norm (summed in another order than src/optim/clip.ts's loop). */
+  sumSquares64(x: number, count: number): number {
+    return this.exports.sumSquares64(x, count);
+  }
+
+  /** x[i] *= factor over `count` float64 at x, bit for bit as src/optim/clip.ts's loop. */
+  scale64(x: number, count: number, factor: number): void {
+    this.exports.scale64(x, count, factor);
   }
 
   /** dst row r = table row ids[r] for r < count (float32 rows of `width`; ids int32 at `ids`, unchecked: 0 ≤ id < rows). */

@@ -35,7 +35,8 @@ export class Encoder {
    */
   readonly bag: Matrix | null;
   private gradsCache: Matrix[] | undefined;
-  private hs: Matrix[] = [];
+  /** Time steps of the last forward. */
+  private steps = 0;
   private xs: number[][] = [];
 
   constructor(V: number, D: number, H: number, rng: Random, bag = false) {
@@ -54,15 +55,16 @@ export class Encoder {
 
   /** All hidden states, Tₑ × (N×H); PAD positions carry the previous state. */
   forwardAll(xs: number[][]): Matrix[] {
-    this.hs = this.lstm.forwardEmbedded(this.embed, xs, paddingMask(xs)); // N×T ids → T × (N×D) → T × (N×H)
-    return this.hs;
+    const hs = this.lstm.forwardEmbedded(this.embed, xs, paddingMask(xs)); // N×T ids → T × (N×D) → T × (N×H)
+    this.steps = hs.length;
+    return hs;
   }
 
   /** The hidden state after each row's last real token (N×H), plus the bag's mean when the model has one. */
   forward(xs: number[][]): Matrix {
-    const hs = this.forwardAll(xs);
     const H = this.lstm.hiddenSize;
-    const last = hs.length === 0 ? zeros(xs.length, H) : hs[hs.length - 1];
+    const last = this.lstm.forwardEmbeddedLast(this.embed, xs, paddingMask(xs)) ?? zeros(xs.length, H); // only the last of the T states is read
+    this.steps = xs.length === 0 ? 0 : xs[0].length;
     if (!this.bag) return last;
     this.xs = xs;
     const out = last.clone();
@@ -84,7 +86,7 @@ export class Encoder {
 
   /** dh (N×H) goes to the last step only, and to the bag's rows of the question's tokens (dh / count each). */
   backward(dh: Matrix): void {
-    const T = this.hs.length;
+    const T = this.steps;
     if (this.bag) this.bagBackward(dh);
     const zero = zeros(dh.rows, dh.columns); // one read-only zero for every earlier step
     const dhs = Array.from({ length: T }, (_, t) => (t === T - 1 ? dh : zero));

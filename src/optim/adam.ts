@@ -31,6 +31,8 @@ interface WasmState {
   readonly grad: number;
   readonly m: number;
   readonly v: number;
+  /** The row views `adopt` made, by region: `owns` compares rows by identity (reading each row's buffer cost more). */
+  readonly views: Map<number, Float64Array[][]>;
 }
 
 export interface AdamOptions {
@@ -118,20 +120,23 @@ function wasmState(g: WasmCompute, params: Matrix[]): WasmState {
   }
   const arena = g.arena;
   const region = (): number => arena.alloc(total * 8);
-  const state = { g, sizes, offsets, total, p: region(), grad: region(), m: region(), v: region() };
+  const state = { g, sizes, offsets, total, p: region(), grad: region(), m: region(), v: region(), views: new Map<number, Float64Array[][]>() };
   arena.f64().fill(0, state.p / 8, state.v / 8 + total); // padding entries stay 0: p, g, m, v of 0 step to 0
   return state;
 }
 
-/** Whether the matrices' rows are the views `adopt` made (another caller may have swapped a Matrix or its rows). */
-function owns(s: WasmState, ms: Matrix[], region: number): boolean {
-  const buffer = s.g.arena.f64().buffer;
+/**
+ * Whether the matrices' rows are the views `adopt` made for `region` (another caller may have swapped a
+ * Matrix or its rows). The memory never grows after `wasmState`, so those views stay attached and in place.
+ */
+function owns(s: WasmState, ms: readonly Matrix[], region: number): boolean {
+  const views = s.views.get(region);
+  if (views === undefined || views.length !== ms.length) return false;
   for (let i = 0; i < ms.length; i++) {
-    let at = region + s.offsets[i] * 8;
-    for (const row of rowsOf(ms[i])) {
-      if (row.buffer !== buffer || row.byteOffset !== at) return false;
-      at += row.byteLength;
-    }
+    const R = rowsOf(ms[i]);
+    const V = views[i];
+    if (R.length !== V.length) return false;
+    for (let r = 0; r < R.length; r++) if (R[r] !== V[r]) return false;
   }
   return true;
 }
@@ -149,13 +154,41 @@ function adopt(s: WasmState, ms: Matrix[], region: number): void {
       at += view.length;
     }
   });
+  s.views.set(region, ms.map((m) => [...rowsOf(m)]));
 }
 
 /** One Adam step over every param at once, in wasm memory; first moves any param or grad rows that are not there yet. */
 function updateInWasm(s: WasmState, params: Matrix[], grads: Matrix[], a1: number, a2: number, lrT: number): void {
   if (!owns(s, params, s.p)) adopt(s, params, s.p);
   if (!owns(s, grads, s.grad)) adopt(s, grads, s.grad);
+  resident.set(grads, s);
   s.g.adam64(s.p, s.grad, s.m, s.v, s.total, a1, a2, lrT, EPS);
+}
+
+/** The wasm state that last adopted a grads array, by that array (the model's `grads`, the same object every call). */
+const resident = new WeakMap<readonly Matrix[], WasmState>();
+
+/** Gradient clipping's two passes over every gradient at once (see `gradsInWasm`). */
+export interface WasmGrads {
+  /** Σ g² over every entry of every gradient. */
+  sumSquares(): number;
+  /** g *= factor, every entry, in place. */
+  scale(factor: number): void;
+}
+
+/**
+ * When an Adam holds these grads in its wasm memory (the rows it adopted, still the matrices' rows), their
+ * squared norm and scaling as single SIMD passes over that memory, for gradient clipping
+ * (src/optim/clip.ts), which otherwise loops over every row in TypeScript; null otherwise. The padding
+ * entries between params are 0, so they add nothing to the sum.
+ */
+export function gradsInWasm(grads: readonly Matrix[]): WasmGrads | null {
+  const s = resident.get(grads);
+  if (s === undefined || !owns(s, grads, s.grad)) return null;
+  return {
+    sumSquares: () => s.g.sumSquares64(s.grad, s.total),
+    scale: (factor) => s.g.scale64(s.grad, s.total, factor),
+  };
 }
 
 /**

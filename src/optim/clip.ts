@@ -1,9 +1,18 @@
 /** Gradient clipping by global norm (book ch. 5.5.3 `common/util.py` clip_grads). */
 import type { Matrix } from 'ml-matrix';
 import { rowsOf } from '../matrix';
+import { gradsInWasm, type WasmGrads } from './adam';
 
-/** Σ of squares over every gradient, square-rooted. */
+/**
+ * Σ of squares over every gradient, square-rooted. Gradients an Adam holds in its wasm memory are summed
+ * there in one SIMD pass (in another order: the norm can differ in its last bit).
+ */
 export function globalNorm(grads: Matrix[]): number {
+  return normOf(grads, gradsInWasm(grads));
+}
+
+function normOf(grads: Matrix[], wasm: WasmGrads | null): number {
+  if (wasm !== null) return Math.sqrt(wasm.sumSquares());
   let sum = 0;
   for (const g of grads) for (const row of rowsOf(g)) sum += sumSquares(row);
   return Math.sqrt(sum);
@@ -36,10 +45,12 @@ function sumSquares(row: Float64Array): number {
  * clipping (NaN or Infinity tells the caller training has diverged).
  */
 export function clipGrads(grads: Matrix[], maxNorm = 5.0): number {
-  const total = globalNorm(grads);
+  const wasm = gradsInWasm(grads);
+  const total = normOf(grads, wasm);
   const rate = maxNorm / (total + 1e-6);
   if (rate < 1) {
-    for (const g of grads) for (const row of rowsOf(g)) for (let j = 0; j < row.length; j++) row[j] *= rate;
+    if (wasm !== null) wasm.scale(rate);
+    else for (const g of grads) for (const row of rowsOf(g)) for (let j = 0; j < row.length; j++) row[j] *= rate;
   }
   return total;
 }

@@ -41,3 +41,42 @@ export function adam64(p: usize, g: usize, m: usize, v: usize, count: i32, a1: f
     store<f64>(p + o, load<f64>(p + o) - (lrT * mj) / (Math.sqrt(vj) + eps));
   }
 }
+
+/**
+ * Σ x[i]² over `count` float64 at x (16-byte aligned): the squared global norm of gradient clipping, in two
+ * lanes and two running sums per lane (the sum's order differs from the TypeScript loop's, so the norm can
+ * differ in its last bit).
+ */
+export function sumSquares64(x: usize, count: i32): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = <usize>i << 3;
+    const a = v128.load(x + o);
+    const b = v128.load(x + o, 16);
+    s0 = f64x2.add(s0, f64x2.mul(a, a));
+    s1 = f64x2.add(s1, f64x2.mul(b, b));
+  }
+  const s = f64x2.add(s0, s1);
+  let total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < count; i++) {
+    const v = load<f64>(x + (<usize>i << 3));
+    total += v * v;
+  }
+  return total;
+}
+
+/** x[i] *= factor over `count` float64 at x (16-byte aligned): the clipping step, bit for bit the TypeScript loop's. */
+export function scale64(x: usize, count: i32, factor: f64): void {
+  const F = f64x2.splat(factor);
+  let i = 0;
+  for (; i + 2 <= count; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(x + o, f64x2.mul(v128.load(x + o), F));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 3;
+    store<f64>(x + o, load<f64>(x + o) * factor);
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from 'ml-matrix';
-import { Adam } from '../../../src/optim/adam';
+import { Adam, gradsInWasm } from '../../../src/optim/adam';
 import { SGD } from '../../../src/optim/sgd';
 import { clipGrads, globalNorm } from '../../../src/optim/clip';
 import { availableKernels, rowsOf, ShapeError, withKernel } from '../../../src/matrix';
@@ -99,6 +99,43 @@ describe('optimizers and clipping', () => {
     assert.equal(clipGrads([a, b], 1), 5);
     assert.ok(Math.abs(globalNorm([a, b]) - 1) < 1e-6);
     assert.ok(Math.abs(a.get(0, 0) - 3 / (5 + 1e-6)) < 1e-15);
+  });
+
+  test('clipGrads on grads an Adam holds in wasm memory gives the row loops\' norm and scaled values', () => {
+    // odd sizes: the padding between params and the kernels' scalar tails
+    const shapes: [number, number][] = [[1, 1], [3, 5], [7, 1], [2, 64], [13, 16]];
+    const fill = (ms: Matrix[], rng: Random, scale: number): void => {
+      for (const m of ms) for (const row of rowsOf(m)) for (let j = 0; j < row.length; j++) row[j] = rng.normal() * scale;
+    };
+    for (const build of availableKernels().filter((k) => k !== 'typescript')) {
+      withKernel(build, () => {
+        const rng = new Random(3);
+        const params = shapes.map(([r, c]) => new Matrix(r, c));
+        const grads = shapes.map(([r, c]) => new Matrix(r, c));
+        const adam = new Adam();
+        fill(grads, rng, 1);
+        adam.update(params, grads); // adopts the grads' rows into its wasm memory
+        const wasmRow = rowsOf(grads[1])[0];
+        for (const scale of [0.01, 3]) {
+          fill(grads, rng, scale); // the layers write new gradients into the same rows
+          const plain = grads.map((g) => new Matrix(g.to2DArray())); // the same values in ordinary rows
+          const expected = clipGrads(plain, 5);
+          const norm = clipGrads(grads, 5);
+          assert.ok(Math.abs(norm - expected) <= 1e-15 * expected, `${build}: norm ${norm} against ${expected}`);
+          assert.ok((scale < 1) === (norm < 5), `${build}: scale ${scale} gives norm ${norm}`);
+          assert.notEqual(gradsInWasm(grads), null, `${build}: clipping ran on the optimizer's memory`);
+          grads.forEach((g, i) => {
+            const want = plain[i].to2DArray().flat();
+            g.to2DArray().flat().forEach((v, j) => assert.ok(Math.abs(v - want[j]) <= 1e-15 * Math.abs(want[j]), `${build}: grads[${i}][${j}] ${v} against ${want[j]} at scale ${scale}`));
+          });
+          assert.equal(rowsOf(grads[1])[0], wasmRow, 'the rows stay the optimizer\'s');
+        }
+        rowsOf(grads[2])[3] = new Float64Array([1e3]); // a row swapped out: clipping must see it (the row loops run)
+        assert.equal(gradsInWasm(grads), null, 'a swapped row takes clipping off the optimizer\'s memory');
+        assert.ok(Math.abs(globalNorm(grads) - 1e3) < 1, 'the swapped row counts');
+        adam.update(params, grads);
+      });
+    }
   });
 
   test('rejects grads that do not pair up with params', () => {
