@@ -98,20 +98,22 @@ export class TimeLSTM {
     this.peekColumns = P;
     if (mask !== undefined) checkMask(mask, T, N);
     const h0Zero = !this.stateful || this.h === null;
-    if (!this.stateful || this.h === null) this.h = zeros(N, H);
-    if (!this.stateful || this.c === null) this.c = zeros(N, H);
-    if (this.h.rows !== N) throw new ShapeError(`TimeLSTM.forward: state h is ${shapeOf(this.h)} but xs has N=${N} rows`);
+    const c0Zero = !this.stateful || this.c === null;
+    if (this.h !== null && !h0Zero && this.h.rows !== N) throw new ShapeError(`TimeLSTM.forward: state h is ${shapeOf(this.h)} but xs has N=${N} rows`);
     this.mask = mask;
     this.caches = [];
     this.onWasm = T > 0 && N > 0 && this.wasm.ready(H);
     if (this.onWasm) {
+      // a zero initial state is filled in wasm memory: no N×H float64 zeros to allocate and copy in
       const input = this.fused === null ? { xs } : { ids: this.fused.ids, E: this.fused.embed.params[0] };
-      const { hs, c } = this.wasm.forward(input, Wx, Wh, b, this.h, this.c, mask, peek, h0Zero, this.lastOnly);
+      const { hs, c } = this.wasm.forward(input, Wx, Wh, b, h0Zero ? null : this.h, c0Zero ? null : this.c, mask, peek, h0Zero, this.lastOnly);
       this.xStack = null;
       this.h = hs[hs.length - 1];
       this.c = c;
       return hs;
     }
+    if (h0Zero || this.h === null) this.h = zeros(N, H);
+    if (c0Zero || this.c === null) this.c = zeros(N, H);
     const hs: Matrix[] = [];
     let h = this.h;
     let c = this.c;

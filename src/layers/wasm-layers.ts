@@ -199,12 +199,13 @@ export class WasmTimeLstm {
 
   /**
    * input: T × (N×D) inputs, or token ids N×T with the embedding E (V×D) (TimeEmbedding fused in: x_t·Wx
-   * becomes a row lookup in E·Wx, V×4H, taken once per batch); h0, c0 (N×H) → hs T × (N×H), the last c.
+   * becomes a row lookup in E·Wx, V×4H, taken once per batch); h0, c0 (N×H; null: zeros, filled in wasm
+   * memory) → hs T × (N×H), the last c.
    * h0Zero: the caller knows h0 is all zeros (a fresh state), so step 0's product h0·Wh is skipped.
    * lastOnly: the caller reads only the last step's h, so hs holds that one alone (the others stay in wasm memory).
    */
   forward(
-    input: LstmInput, Wx: Matrix, Wh: Matrix, b: Matrix, h0: Matrix, c0: Matrix, mask: TimeMask | undefined, peek?: Matrix, h0Zero = false, lastOnly = false,
+    input: LstmInput, Wx: Matrix, Wh: Matrix, b: Matrix, h0: Matrix | null, c0: Matrix | null, mask: TimeMask | undefined, peek?: Matrix, h0Zero = false, lastOnly = false,
   ): { hs: Matrix[]; c: Matrix } {
     const g = this.wasm.get();
     if (g === null) throw new Error('WasmTimeLstm.forward: no wasm kernel is active');
@@ -215,7 +216,7 @@ export class WasmTimeLstm {
     this.ids = ids;
     const T = xs !== null ? xs.length : (ids?.[0]?.length ?? 0);
     const V = E?.rows ?? 0;
-    const N = h0.rows;
+    const N = xs !== null ? (xs[0]?.rows ?? 0) : (ids?.length ?? 0);
     const P = peek?.columns ?? 0;
     const D = Wx.rows - P;
     const H = Wh.rows;
@@ -268,8 +269,10 @@ export class WasmTimeLstm {
     upload(g, stage, a.b, b);
     if (xs !== null) for (let t = 0; t < T; t++) upload(g, stage, a.X + t * N * D * 4, xs[t]);
     if (peek !== undefined) upload(g, stage, a.PK, peek);
-    upload(g, stage, a.HS, h0);
-    upload(g, stage, a.CS, c0);
+    if (h0 === null) m.fill(0, a.HS / 4, a.HS / 4 + N * H);
+    else upload(g, stage, a.HS, h0);
+    if (c0 === null) m.fill(0, a.CS / 4, a.CS / 4 + N * H);
+    else upload(g, stage, a.CS, c0);
     const WxX = a.Wx + P * H4 * 4; // Wx[P:], the rows that multiply x_t
     if (xs !== null) g.gemmWith(false, false, T * N, H4, D, a.X, WxX, a.G, a.work); // (T·N×D)(D×4H) → (T·N×4H), every step at once
     else if (ids !== null && E !== null) {
@@ -277,14 +280,17 @@ export class WasmTimeLstm {
       g.gemmWith(false, false, V, H4, D, a.E, WxX, a.EW, a.work); // E·Wx: (V×D)(D×4H) → (V×4H)
       const I = new Int32Array(m.buffer, a.ID, T * N);
       for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) I[t * N + n] = ids[n][t];
-      g.gatherRows(a.EW, a.ID, a.G, T * N, H4); // x_t·Wx = (E·Wx)[id], every step at once
     }
+    const gather = xs === null && ids !== null && E !== null; // x_t·Wx = (E·Wx)[id], gathered at each step (below)
     if (P > 0) g.gemmWith(false, false, N, H4, P, a.PK, a.Wx, a.PW, a.work); // peek·Wx[:P]: the same for every step
     const stepA = N * H4 * 4; // bytes of one step's (N×4H)
     const stepH = N * H * 4; // bytes of one step's (N×H)
     g.packWith(false, H4, H, a.Wh, a.WhP); // Wh once for the T products below
     for (let t = 0; t < T; t++) {
       const Gt = a.G + t * stepA;
+      // the step's rows of (E·Wx)[id] just before its product adds to them, while they are in cache (all T steps
+      // gathered at once wrote 1.8 MB on the book's ch. 7 shapes, more than the L2, before the first product)
+      if (gather) g.gatherRows(a.EW, a.ID + t * N * 4, Gt, N, H4);
       // A = x·Wx + h_{t−1}·Wh (b is added by lstmForward): (N×H)(H×4H), accumulated into the step's x·Wx
       if (t > 0 || !h0Zero) g.gemmPackedWith(false, N, H4, H, a.HS + t * stepH, a.WhP, Gt, a.work, true);
       if (P > 0) g.addTo(a.PW, Gt, N * H4); // + peek·Wx[:P]
