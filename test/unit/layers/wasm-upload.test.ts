@@ -11,6 +11,7 @@ import { availableKernels, rowsOf, WasmCompute } from '../../../src/matrix';
 import { putRows, upload } from '../../../src/layers/wasm-layers';
 import { viewOfRows } from '../../../src/layers/util';
 import { Random } from '../../../src/random';
+import { requirePrerequisite, skipWithout } from '../helpers/prerequisites';
 
 const builds = availableKernels().filter((k): k is 'simd' | 'relaxed' => k !== 'typescript');
 const noWasm = builds.length === 0 ? 'no wasm SIMD in this runtime' : undefined;
@@ -21,7 +22,8 @@ function awkward(rows: number, cols: number, rng: Random): Matrix {
   return viewOfRows(Array.from({ length: rows }, (_, r) => Float64Array.from({ length: cols }, (_, j) => ((r * cols + j) % 7 === 3 ? special[(r + j) % special.length] : rng.normal() * 10 ** ((j % 9) - 4)))), cols);
 }
 
-describe('upload: float64 rows into float32 wasm memory', { skip: noWasm }, () => {
+describe('upload: float64 rows into float32 wasm memory', { skip: skipWithout(noWasm) }, () => {
+  test('runs where wasm SIMD does', () => requirePrerequisite(noWasm));
   for (const build of builds) {
     test(`writes exactly what putRows writes, in chunks when the stage is small (${build})`, () => {
       const g = new WasmCompute(build);
