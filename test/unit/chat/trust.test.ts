@@ -176,6 +176,27 @@ describe('confidence', () => {
   });
 });
 
+describe('unknown words read as known ones', () => {
+  test('a typo by its trigrams; a derived word by the known word that begins it or that it begins; nothing else', async () => {
+    const pairs: Pair[] = [
+      { question: 'can i reserve a table', answer: 'Yes, book online.', line: 1 },
+      { question: 'where can i print', answer: 'At the front desk.', line: 2 },
+      { question: 'how do i transfer money', answer: 'Use the app.', line: 3 },
+      { question: 'how do i cancel', answer: 'Write to us.', line: 4 },
+      { question: 'do you have audiobooks', answer: 'Yes, in the app.', line: 5 },
+    ];
+    const { model } = await trainChatModel(pairs, { epochs: 2, includeDefaultPairs: false });
+    assert.deepEqual(model.readTokens('a reservation'), ['a', 'reserv']);
+    assert.deepEqual(model.readTokens('printer'), ['print']);
+    assert.deepEqual(model.readTokens('cancellation'), ['cancel']);
+    assert.deepEqual(model.readTokens('audio'), ['audiobook']);
+    assert.deepEqual(model.readTokens('transfre'), ['transfer'], 'a typo, by trigrams');
+    // a shared beginning alone is not derivation, and a known word under half the unknown one is not read into it
+    assert.deepEqual(model.readTokens('translate'), ['translat']);
+    assert.deepEqual(model.readTokens('printability'), ['printabiliti']);
+  });
+});
+
 describe('default pairs', () => {
   test('join the user pairs; the user pair wins on the same question after normalisation', () => {
     const user: Pair[] = [{ question: 'Hello!', answer: 'Welcome to the planets FAQ.', line: 1 }];
