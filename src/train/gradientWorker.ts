@@ -8,7 +8,7 @@ import { receiveMessageOnPort } from 'node:worker_threads';
 import { kernelByName, setKernel } from '../matrix';
 import { createModel } from '../models/factory';
 import { Random } from '../random';
-import { CONTROL_SLOTS, DONE, JOB, packMatrices, unpackMatrices } from './parallel';
+import { CONTROL_SLOTS, DONE, JOB, packMatrices, sameRows, viewMatrices } from './parallel';
 import type { GradientJob, GradientReply, GradientWorkerData } from './parallel';
 
 export function runGradientWorker(data: GradientWorkerData): void {
@@ -24,6 +24,9 @@ export function runGradientWorker(data: GradientWorkerData): void {
   } catch (e) {
     setupError = e instanceof Error ? e.message : String(e);
   }
+  // the replica's params and grads are views of the shared memory (packMatrices' layout): the owner's params
+  // are read and the gradients left there with no copy per job; re-made if anything swapped a row
+  let views: { params: Float64Array[][]; grads: Float64Array[][] } | null = null;
   let seen = 0;
   for (;;) {
     Atomics.wait(control, JOB, seen);
@@ -37,10 +40,12 @@ export function runGradientWorker(data: GradientWorkerData): void {
     else {
       try {
         const { xs, ts, dout } = m.message as GradientJob;
-        unpackMatrices(params, model.params);
+        if (views === null || !sameRows(model.params, views.params) || !sameRows(model.grads, views.grads)) {
+          views = { params: viewMatrices(params, model.params), grads: viewMatrices(grads, model.grads) };
+        }
         const loss = model.forward(xs, ts) * dout;
         model.backward(dout);
-        packMatrices(model.grads, grads);
+        if (!sameRows(model.grads, views.grads)) packMatrices(model.grads, grads); // a layer swapped a gradient: copy it
         reply = { ok: true, loss };
       } catch (e) {
         reply = { ok: false, fatal: false, message: e instanceof Error ? e.message : String(e) };

@@ -77,15 +77,35 @@ export function packMatrices(ms: readonly Matrix[], out: Float64Array): void {
   }
 }
 
-/** Reads values written by packMatrices back into the matrices (same order and shapes). */
-export function unpackMatrices(src: Float64Array, ms: readonly Matrix[]): void {
+/**
+ * Makes the matrices' rows views of `src` in packMatrices' layout (same order and shapes), so that they read
+ * and write `src` itself: a worker's replica then takes the params and leaves its gradients in shared memory
+ * with no copy per job. Returns the views, for `sameRows`.
+ */
+export function viewMatrices(src: Float64Array, ms: readonly Matrix[]): Float64Array[][] {
+  const total = ms.reduce((s, m) => s + m.rows * m.columns, 0);
+  if (src.length !== total) throw new RangeError(`viewMatrices: expected ${total} values for the matrices, got ${src.length}`);
   let at = 0;
-  for (const m of ms) {
-    for (const row of rowsOf(m)) {
-      row.set(src.subarray(at, at + row.length));
-      at += row.length;
+  return ms.map((m) => {
+    const R = rowsOf(m);
+    for (let r = 0; r < R.length; r++) {
+      R[r] = src.subarray(at, at + m.columns);
+      at += m.columns;
     }
+    return [...R];
+  });
+}
+
+/** Whether the matrices still have exactly the rows `viewMatrices` gave them (nothing swapped a row or a matrix since). */
+export function sameRows(ms: readonly Matrix[], views: readonly Float64Array[][]): boolean {
+  if (ms.length !== views.length) return false;
+  for (let i = 0; i < ms.length; i++) {
+    const R = rowsOf(ms[i]);
+    const V = views[i];
+    if (R.length !== V.length) return false;
+    for (let r = 0; r < R.length; r++) if (R[r] !== V[r]) return false;
   }
+  return true;
 }
 
 interface Replica {

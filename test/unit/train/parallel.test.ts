@@ -16,7 +16,7 @@ import { createModel } from '../../../src/models/factory';
 import type { ModelKind } from '../../../src/chat/types';
 import type { ModelConfig } from '../../../src/models/types';
 import { Random } from '../../../src/random';
-import { autoThreads, DataParallel, targetCount } from '../../../src/train/parallel';
+import { autoThreads, DataParallel, sameRows, targetCount, viewMatrices } from '../../../src/train/parallel';
 
 const WORKER = join(__dirname, '..', '..', '..', 'src', 'worker', 'trainWorker.js');
 const GRADIENT_WORKER = join(__dirname, '..', '..', '..', 'src', 'train', 'gradientWorker.js');
@@ -62,6 +62,26 @@ function single(kind: ModelKind, xs: number[][], ts: number[][], config: ModelCo
 }
 
 const fastest = availableKernels()[0];
+
+describe('viewMatrices and sameRows: a replica\'s params and grads as views of shared memory', () => {
+  test('the matrices read and write the shared values in packMatrices\' layout; a swapped row is noticed', () => {
+    const model = createModel('peeky', CONFIG, new Random(4));
+    const total = model.params.reduce((s, p) => s + p.rows * p.columns, 0);
+    const shared = new Float64Array(new SharedArrayBuffer(total * 8));
+    for (let i = 0; i < total; i++) shared[i] = i / 7;
+    const views = viewMatrices(shared, model.params);
+    assert.ok(sameRows(model.params, views));
+    const flat = model.params.flatMap((p) => p.to2DArray().flat());
+    assert.deepEqual(flat, Array.from(shared), 'every value read from shared memory, in order');
+    const last = model.params[model.params.length - 1];
+    last.set(0, last.columns - 1, 42); // a write lands in shared memory
+    assert.equal(shared[total - 1], 42);
+    rowsOf(model.params[2])[1] = new Float64Array(model.params[2].columns); // a row swapped for another array
+    assert.equal(sameRows(model.params, views), false);
+    assert.equal(sameRows(model.params.slice(1), views), false);
+    assert.throws(() => viewMatrices(shared.subarray(1), model.params), /expected \d+ values for the matrices, got \d+/);
+  });
+});
 
 describe('DataParallel', () => {
   for (const kernel of [...new Set<KernelName>(['typescript', fastest])]) {
