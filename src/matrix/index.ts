@@ -1,5 +1,6 @@
 export { matmul, matmulTN, matmulNT, setKernel, currentKernel, withKernel, rowsOf, typescriptKernel, ShapeError } from './ops';
 export type { MatmulKernel } from './ops';
+export { sameRows } from './kernel';
 export { kernelByName, selectFastestKernel } from './wasmKernel';
 export {
   availableKernels,

@@ -12,6 +12,22 @@ export function rowsOf(m: Matrix): Float64Array[] {
   return (m as unknown as { data: Float64Array[] }).data;
 }
 
+/**
+ * Whether the matrices hold exactly these row arrays, by identity (`views[i]` the rows of `ms[i]` as someone
+ * made them): code that keeps rows as views of its own memory (the optimizer's wasm memory, a worker's shared
+ * memory) checks with it that nothing swapped a row or a matrix since. Faster than reading each row's buffer.
+ */
+export function sameRows(ms: readonly Matrix[], views: readonly (readonly Float64Array[])[]): boolean {
+  if (ms.length !== views.length) return false;
+  for (let i = 0; i < ms.length; i++) {
+    const R = rowsOf(ms[i]);
+    const V = views[i];
+    if (R.length !== V.length) return false;
+    for (let r = 0; r < R.length; r++) if (R[r] !== V[r]) return false;
+  }
+  return true;
+}
+
 /** A matrix-product implementation. Shapes are already checked when `product` is called. */
 export interface MatmulKernel {
   readonly name: string;

@@ -10,7 +10,7 @@
  * moved there at the next update.
  */
 import { Matrix } from 'ml-matrix';
-import { currentKernel, rowsOf, ShapeError, WasmCompute } from '../matrix';
+import { currentKernel, rowsOf, sameRows, ShapeError, WasmCompute } from '../matrix';
 import type { Optimizer } from './optimizer';
 
 const EPS = 1e-7;
@@ -131,14 +131,7 @@ function wasmState(g: WasmCompute, params: Matrix[]): WasmState {
  */
 function owns(s: WasmState, ms: readonly Matrix[], region: number): boolean {
   const views = s.views.get(region);
-  if (views === undefined || views.length !== ms.length) return false;
-  for (let i = 0; i < ms.length; i++) {
-    const R = rowsOf(ms[i]);
-    const V = views[i];
-    if (R.length !== V.length) return false;
-    for (let r = 0; r < R.length; r++) if (R[r] !== V[r]) return false;
-  }
-  return true;
+  return views !== undefined && sameRows(ms, views);
 }
 
 /** Copies the matrices' values into `region` and makes their rows views of it (in place: same Matrix objects). */

@@ -5,10 +5,10 @@
  * `role: 'gradients'`; it loops until the owner terminates it.
  */
 import { receiveMessageOnPort } from 'node:worker_threads';
-import { kernelByName, setKernel } from '../matrix';
+import { kernelByName, sameRows, setKernel } from '../matrix';
 import { createModel } from '../models/factory';
 import { Random } from '../random';
-import { CONTROL_SLOTS, DONE, JOB, packMatrices, sameRows, viewMatrices } from './parallel';
+import { CONTROL_SLOTS, DONE, JOB, packMatrices, viewMatrices } from './parallel';
 import type { GradientJob, GradientReply, GradientWorkerData } from './parallel';
 
 export function runGradientWorker(data: GradientWorkerData): void {

@@ -80,7 +80,7 @@ export function packMatrices(ms: readonly Matrix[], out: Float64Array): void {
 /**
  * Makes the matrices' rows views of `src` in packMatrices' layout (same order and shapes), so that they read
  * and write `src` itself: a worker's replica then takes the params and leaves its gradients in shared memory
- * with no copy per job. Returns the views, for `sameRows`.
+ * with no copy per job. Returns the views, for `sameRows` (src/matrix).
  */
 export function viewMatrices(src: Float64Array, ms: readonly Matrix[]): Float64Array[][] {
   const total = ms.reduce((s, m) => s + m.rows * m.columns, 0);
@@ -94,18 +94,6 @@ export function viewMatrices(src: Float64Array, ms: readonly Matrix[]): Float64A
     }
     return [...R];
   });
-}
-
-/** Whether the matrices still have exactly the rows `viewMatrices` gave them (nothing swapped a row or a matrix since). */
-export function sameRows(ms: readonly Matrix[], views: readonly Float64Array[][]): boolean {
-  if (ms.length !== views.length) return false;
-  for (let i = 0; i < ms.length; i++) {
-    const R = rowsOf(ms[i]);
-    const V = views[i];
-    if (R.length !== V.length) return false;
-    for (let r = 0; r < R.length; r++) if (R[r] !== V[r]) return false;
-  }
-  return true;
 }
 
 interface Replica {

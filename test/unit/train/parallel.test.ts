@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Matrix } from 'ml-matrix';
-import { availableKernels, rowsOf, withKernel } from '../../../src/matrix';
+import { availableKernels, rowsOf, sameRows, withKernel } from '../../../src/matrix';
 import type { KernelName } from '../../../src/matrix';
 import { createModel } from '../../../src/models/factory';
 import type { ModelKind } from '../../../src/chat/types';
 import type { ModelConfig } from '../../../src/models/types';
 import { Random } from '../../../src/random';
-import { autoThreads, DataParallel, sameRows, targetCount, viewMatrices } from '../../../src/train/parallel';
+import { autoThreads, DataParallel, targetCount, viewMatrices } from '../../../src/train/parallel';
 
 const WORKER = join(__dirname, '..', '..', '..', 'src', 'worker', 'trainWorker.js');
 const GRADIENT_WORKER = join(__dirname, '..', '..', '..', 'src', 'train', 'gradientWorker.js');
