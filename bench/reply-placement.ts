@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     worker.dispose();
     console.log(`  round ${round}: off the thread by the cost rule: ${repliesOffThread(def, widest, 'hello')} (estimated ${estimateReplyCost(replyShape(def), widest, 5).ms.toFixed(0)} ms); on this thread it blocks ${here.toFixed(0)} ms; through the worker this thread's longest block ${block.toFixed(1)} ms`);
   }
-  console.log('5) host memory of the large model (30,000 tokens, 20,000 questions), built as ModelStore.decode builds it (each in a child process, MiB while it is held): the bytes of weights it holds, this process's memory');
+  console.log('5) host memory of the large model (30,000 tokens, 20,000 questions), built as ModelStore.decode builds it (each in a child process, MiB while it is held): the bytes of weights it holds, this process\'s memory');
   const dir = mkdtempSync(join(tmpdir(), 's2s-bench-memory-'));
   const modelFile = join(dir, 'large.s2s');
   writeFileSync(modelFile, largeModel());

@@ -104,9 +104,11 @@ export function registerTestCommands(s: Services, diagnostics: DiagnosticsMonito
   // reply worker (ModelStore.reply); returns the reply's text and the milliseconds it held the thread.
   // The host keeps a large model without its weights (ModelStore.decode): a full copy is decoded on demand
   // first (in the worker, built in steps; kept for the next call), and only the reply is timed.
+  // Without a question it only prepares that copy (the bench does so before it measures).
   registerSafeCommand(context, log, 'seq2seqChat.replyOnHost', 'Reply on the Host', async (question: unknown) => {
-    if (typeof question !== 'string') throw new Error(`expected a question string, got ${typeof question}`);
     const model = await s.models.hostModel(requireModel(s));
+    if (question === undefined) return null;
+    if (typeof question !== 'string') throw new Error(`expected a question string, got ${typeof question}`);
     const started = performance.now();
     const reply = model.reply(question, readDecodeOptions());
     return { text: reply.text, ms: Math.round((performance.now() - started) * 100) / 100 };
