@@ -4,7 +4,7 @@
  * (data/default/model.s2s). Saving is atomic, so a crash mid-save never leaves half a model.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel, type DecodeOptions, type Reply } from '../src/chat';
+import { decodeFor, DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel, type DecodeOptions, type Reply } from '../src/chat';
 import { writeFileAtomicAsync } from '../src/io/atomic';
 import { explainReply, type Explanation } from '../src/insight/explain';
 import { repliesOffThread, ReplyWorker } from '../src/worker/replyClient';
@@ -68,17 +68,22 @@ export class ModelStore implements vscode.Disposable {
 
   /**
    * `m`'s reply to `question`: computed here, at once, for a small model (a few ms); for a large one in the
-   * reply worker, which holds the model (sent when it became the answering one): a promise then.
+   * reply worker, which holds the model (sent when it became the answering one): a promise then. Decoded as
+   * the CLI decodes `m` (src/chat/defaults.ts `decodeFor`): the decoding settings for a dialog model; free
+   * generation with every reply an answer for a character task (the book's dates and sums), unless `decode`
+   * carries a threshold.
    */
   reply(m: CurrentModel, question: string, decode: DecodeOptions): Reply | Promise<Reply> {
-    if (!this.answersOffThread(m)) return m.model.reply(question, decode);
-    return this.replies().reply(m, m.bytes, m.meta.label, question, decode);
+    const d = decodeFor(m.model.options, decode);
+    if (!this.answersOffThread(m)) return m.model.reply(question, d);
+    return this.replies().reply(m, m.bytes, m.meta.label, question, d);
   }
 
-  /** "Why?" for `m`'s reply to `question`: where its reply is computed (here at once, or in the reply worker). */
+  /** "Why?" for `m`'s reply to `question`, decoded as `reply` decodes it: here at once, or in the reply worker. */
   explain(m: CurrentModel, question: string, decode: DecodeOptions): Explanation | Promise<Explanation> {
-    if (!this.answersOffThread(m)) return explainReply(m.model, question, decode);
-    return this.replies().explain(m, m.bytes, m.meta.label, question, decode);
+    const d = decodeFor(m.model.options, decode);
+    if (!this.answersOffThread(m)) return explainReply(m.model, question, d);
+    return this.replies().explain(m, m.bytes, m.meta.label, question, d);
   }
 
   private replies(): ReplyWorker {
