@@ -28,6 +28,9 @@ const FALLBACK_MAX_LENGTH = 80;
 const SUGGESTIONS = 3;
 /** An unknown word is read as the known word whose trigrams match this well (typos: "shiping" → "ship"). */
 const TYPO_SIMILARITY = 0.6;
+/** Letters an unknown word shares with the start of a known one to be read as it (`derivedFrom`). */
+const PREFIX_LETTERS = 5;
+const LATIN = /^[a-z]+$/;
 /** Questions decoded together in one batched pass. */
 const BATCH = 64;
 
@@ -204,6 +207,29 @@ export class ChatModel {
       if (s >= bestSim && (s > bestSim || best === undefined)) {
         best = c.word;
         bestSim = s;
+      }
+    }
+    return best ?? this.derivedFrom(word);
+  }
+
+  /**
+   * The known word an unknown one is derived from, or derives: the longest known word that begins the
+   * unknown one or that it begins, of at least PREFIX_LETTERS letters and half the longer word
+   * ("reservation" → reserv, "printer" → print, "audio" → audiobook), which the light stemmer (suffixes of
+   * inflection only) leaves apart. Not a shared beginning alone: "translate" is not "transfer".
+   */
+  private derivedFrom(word: string): string | undefined {
+    if (!LATIN.test(word) || word.length < PREFIX_LETTERS) return undefined;
+    let best: string | undefined;
+    let bestShared = 0;
+    for (const c of this.gramsCache ?? []) {
+      const known = c.word;
+      if (known.length < PREFIX_LETTERS || !LATIN.test(known)) continue;
+      const shared = Math.min(known.length, word.length);
+      if (!(word.startsWith(known) || known.startsWith(word))) continue;
+      if (2 * shared >= Math.max(known.length, word.length) && shared > bestShared) {
+        best = known;
+        bestShared = shared;
       }
     }
     return best;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { keywordQuestion, noisyQuestion } from '../../../src/chat/augment';
-import { buildTrie, QuestionIndex } from '../../../src/chat/answers';
+import { buildTrie, FUNCTION_WORD_FACTOR, QuestionIndex } from '../../../src/chat/answers';
 import { confidenceOf, type ConfidenceFeatures } from '../../../src/chat/confidence';
 import { EncodedQuestions, encodeStates } from '../../../src/chat/encoded';
 import { readDefaultPairs, withDefaultPairs } from '../../../src/chat/default-pairs';
@@ -132,6 +132,23 @@ describe('confidence', () => {
     assert.equal(index.coverage(['password']), 1);
   });
 
+  test('function words barely count: a question that shares only its frame with a trained one is far from it', () => {
+    const index = new QuestionIndex(
+      [{ text: 'a', answer: 0 }, { text: 'b', answer: 1 }],
+      [['how', 'do', 'i', 'reset', 'my', 'password'], ['track', 'order']],
+    );
+    // "how do i bake bread": three words of a trained question, but only its frame; the two content words unknown
+    const seen = Math.log(1 + 2) * FUNCTION_WORD_FACTOR;
+    const unseen = index.unseenWeight;
+    assert.ok(Math.abs(index.coverage(['how', 'do', 'i', 'bake', 'bread']) - (3 * seen) / (3 * seen + 2 * unseen)) < 1e-12);
+    assert.ok(index.coverage(['how', 'do', 'i', 'bake', 'bread']) < 0.2, 'weighed as any word, the frame would be 3/5 of it');
+    assert.ok(index.nearest(['how', 'do', 'i', 'bake', 'bread'], 1)[0].similarity < 0.05);
+    // one content word outweighs the frame: "password" alone is most of the way to the trained question
+    assert.ok(index.nearest(['how', 'do', 'i', 'change', 'password'], 1)[0].similarity > 0.4);
+    // a question of function words only still has weight (never read as "no words": coverage 1)
+    assert.equal(index.coverage(['what', 'is', 'it']), 0);
+  });
+
   test('topic coverage: the share of the question\'s word weight that the answer\'s questions have, all together', () => {
     const index = new QuestionIndex(
       [{ text: 'a', answer: 0 }, { text: 'b', answer: 0 }, { text: 'c', answer: 1 }],
@@ -156,6 +173,27 @@ describe('confidence', () => {
     assert.equal(index.answerCoverage(['dog', 'cat'], answer), 1);
     assert.equal(index.answerCoverage(['capit', 'peru'], answer), 0);
     assert.equal(index.answerCoverage([], answer), 0, 'no words: nothing backs the answer');
+  });
+});
+
+describe('unknown words read as known ones', () => {
+  test('a typo by its trigrams; a derived word by the known word that begins it or that it begins; nothing else', async () => {
+    const pairs: Pair[] = [
+      { question: 'can i reserve a table', answer: 'Yes, book online.', line: 1 },
+      { question: 'where can i print', answer: 'At the front desk.', line: 2 },
+      { question: 'how do i transfer money', answer: 'Use the app.', line: 3 },
+      { question: 'how do i cancel', answer: 'Write to us.', line: 4 },
+      { question: 'do you have audiobooks', answer: 'Yes, in the app.', line: 5 },
+    ];
+    const { model } = await trainChatModel(pairs, { epochs: 2, includeDefaultPairs: false });
+    assert.deepEqual(model.readTokens('a reservation'), ['a', 'reserv']);
+    assert.deepEqual(model.readTokens('printer'), ['print']);
+    assert.deepEqual(model.readTokens('cancellation'), ['cancel']);
+    assert.deepEqual(model.readTokens('audio'), ['audiobook']);
+    assert.deepEqual(model.readTokens('transfre'), ['transfer'], 'a typo, by trigrams');
+    // a shared beginning alone is not derivation, and a known word under half the unknown one is not read into it
+    assert.deepEqual(model.readTokens('translate'), ['translat']);
+    assert.deepEqual(model.readTokens('printability'), ['printabiliti']);
   });
 });
 
