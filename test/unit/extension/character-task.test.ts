@@ -15,24 +15,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import { deserializeModel, isCharacterTask, notSureMessage, optionsForFormat, readPairs, serializeModel, trainChatModel, type ChatModel, type Reply } from '../../../src/chat';
-import { Random } from '../../../src/random';
+import { isCharacterTask, notSureMessage, type ChatModel, type Reply } from '../../../src/chat';
 import { createChatHandler } from '../../../extension/chatParticipant';
 import { ChatSession } from '../../../extension/chatSession';
 import { registerTrainingCommands, type Services } from '../../../extension/commands';
 import { ModelStore } from '../../../extension/modelStore';
-import { twoTinyModels } from '../helpers/tiny-model';
+import { copyLines, copyTaskModel, twoTinyModels } from '../helpers/tiny-model';
 
 const WORKER = join(__dirname, '../../../src/worker/trainWorker.js');
 const TMP = mkdtempSync(join(tmpdir(), 's2s-character-task-'));
-
-// Four letters of a–f: 300 words to train, 60 new ones whose answers (the words themselves) were never trained.
-const rng = new Random(11);
-const words = new Set<string>();
-while (words.size < 360) words.add(Array.from({ length: 4 }, () => 'abcdef'[rng.int(6)]).join(''));
-const TRAIN = [...words].slice(0, 300);
-const NEW = [...words].slice(300);
-const fixedWidth = (ws: readonly string[]): string => ws.map((w) => `${w}  _${w}\n`).join('');
 
 /** What `seq2seq-chat chat` prints for a character task (decodeFor: free greedy, threshold 0 unless given). */
 function cliReply(model: ChatModel, question: string, threshold = 0): Reply {
@@ -60,14 +51,11 @@ describe('a character-task model in the extension: replies and counts as the CLI
   let bytes: Uint8Array;
   /** New words the model copies right with free generation (constrained replies could never give them). */
   let right: string[];
+  let fresh: string[];
   before(async () => {
-    const read = readPairs(new TextEncoder().encode(fixedWidth(TRAIN)), 'copy.txt');
-    assert.equal(read.format, 'fixed');
-    const given = { model: 'attention', reverse: true, epochs: 4, patience: 0, batchSize: 16, hidden: 32, wordvec: 8, learningRate: 0.01, threads: 1, validation: 0, seed: 1 } as const;
-    bytes = serializeModel((await trainChatModel(read.pairs, optionsForFormat(read.format, given))).model);
-    model = deserializeModel(bytes, 'copy.s2s');
+    ({ model, bytes, fresh: fresh } = await copyTaskModel());
     assert.ok(isCharacterTask(model.options), 'precondition: trained as the CLI trains a fixed-width file');
-    right = NEW.filter((w) => cliReply(model, w).text === w);
+    right = fresh.filter((w) => cliReply(model, w).text === w);
     assert.ok(right.length > 0, 'precondition: some new words are copied right by free generation');
   });
   beforeEach(() => settings.clear());
@@ -82,7 +70,7 @@ describe('a character-task model in the extension: replies and counts as the CLI
       // What the panel showed before for a new word copied right: a trained answer, or "not sure" with suggestions.
       const dialog = model.reply(right[0], { strategy: 'greedy' });
       assert.ok(dialog.text !== right[0] || !dialog.sure, 'precondition: the dialog decoding does not give it');
-      for (const w of [right[0], ...NEW.slice(0, 5)]) {
+      for (const w of [right[0], ...fresh.slice(0, 5)]) {
         const expected = cliReply(model, w);
         const entry = await session.ask(w);
         assert.equal(entry.text, expected.text, w);
@@ -122,14 +110,14 @@ describe('a character-task model in the extension: replies and counts as the CLI
   test('Evaluate counts every free greedy reply, as `seq2seq-chat eval` does', async () => {
     const { store, session, log, ctx } = await setup(model, bytes);
     const file = join(TMP, 'copy-new.txt');
-    writeFileSync(file, fixedWidth(NEW));
+    writeFileSync(file, copyLines(fresh));
     const reports: unknown[] = [];
     const services = { context: ctx, log, models: store, session, insight: { showReport: (r: unknown) => void reports.push(r) }, workerFile: WORKER } as unknown as Services;
     registerTrainingCommands(services);
     const evaluate = commands.get('seq2seqChat.evaluate') ?? assert.fail('Evaluate was not registered');
     // Replies constrained to the trained answers (the dialog decoding) could get none of these right.
     const { correct, total } = (await evaluate(file)) as { correct: number; total: number };
-    assert.deepEqual({ correct, total }, { correct: right.length, total: NEW.length });
+    assert.deepEqual({ correct, total }, { correct: right.length, total: fresh.length });
     assert.equal(reports.length, 1);
   });
 
