@@ -38,3 +38,19 @@ export function nearLimitPairs(): string {
   for (let i = 0; i <= DEFAULT_PAIR_LIMITS.maxPairs; i++) lines.push(`question ${i} ${pad}\tanswer ${i % 977}\n`);
   return lines.join('');
 }
+
+/** The longest gap between the ticks of a 2 ms timer while `work` runs: this thread's longest block. */
+export async function longestBlock<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  let last = performance.now();
+  let ms = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    ms = Math.max(ms, now - last);
+    last = now;
+  }, 2);
+  try {
+    return { value: await work(), ms };
+  } finally {
+    clearInterval(ticker);
+  }
+}

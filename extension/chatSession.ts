@@ -187,13 +187,13 @@ export class ChatSession implements vscode.Disposable {
       return done;
     }
     if (!(reply instanceof Promise)) {
-      this.showReply(stream, current, text, reply, started);
+      this.showReply(stream, current, text, reply, started, false);
       return done;
     }
     // Computed in the worker by the model asked (`current`), even when another one answers by the time it
     // comes: the reply then stands before the "Now answering" divider, as that model's, with its label in the log.
     const computing = reply.then(
-      (r) => this.showReply(stream, current, text, r, started),
+      (r) => this.showReply(stream, current, text, r, started, true),
       (err: unknown) => this.failReply(stream, current, err),
     );
     this.computing = computing;
@@ -204,11 +204,11 @@ export class ChatSession implements vscode.Disposable {
   }
 
   /** Starts streaming `reply` into `stream`'s entry, unless that entry was stopped or cleared meanwhile. */
-  private showReply(stream: Stream, current: CurrentModel, text: string, reply: Reply, started: number): void {
+  private showReply(stream: Stream, current: CurrentModel, text: string, reply: Reply, started: number, inWorker: boolean): void {
     this.lastReplyMs = Math.round((performance.now() - started) * 100) / 100;
     if (this.stream !== stream) return;
     const shown = presentReply(text, reply, readConfidenceThreshold());
-    const where = this.models.answersOffThread(current) ? ', in the reply worker' : '';
+    const where = inWorker ? ', in the reply worker' : '';
     // The question and the reply are the user's: only at the Debug level, never in the default log.
     this.log.info(`reply in ${this.lastReplyMs} ms (${current.meta.label}${where}, confidence ${reply.confidence.toFixed(3)}${shown.facts.unsure ? ', not sure' : ''}${reply.cut ? ', cut' : ''})`);
     this.log.debug(

@@ -5,10 +5,12 @@
  */
 import * as vscode from 'vscode';
 import { decodeFor, DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel, type DecodeOptions, type Reply } from '../src/chat';
+import { hasWeights } from '../src/chat/serialize';
 import { writeFileAtomicAsync } from '../src/io/atomic';
 import { explainReply, type Explanation } from '../src/insight/explain';
 import { repliesOffThread, ReplyWorker } from '../src/worker/replyClient';
-import { loadModelInWorker } from '../src/worker/taskClient';
+import { isShared, loadModelInWorker, type DecodeModelOptions } from '../src/worker/taskClient';
+import { SHARED_MEMORY } from '../src/worker/thread';
 import { yieldToEventLoop } from '../src/train/macrotask';
 import type { Logger } from './log';
 import { readStorageScope } from './settings';
@@ -25,9 +27,18 @@ export interface ModelMeta {
 }
 
 export interface CurrentModel {
+  /**
+   * The model. One that answers in the reply worker by its size (src/chat/replyCost.ts `isLargeModel`) is
+   * held here without its weights (`hasWeights` false): its header only (kind, options, vocabularies, trained
+   * questions, report, history) for the model card and the chat; the reply worker holds the weights. Ask it
+   * through ModelStore.reply / explain, never directly (`hostModel` decodes a full copy on demand).
+   */
   readonly model: ChatModel;
   readonly meta: ModelMeta;
-  /** The model's file bytes (what Evaluate hands the worker, without serialising on the host). */
+  /**
+   * The model's file bytes (what Evaluate, the reply worker and a fine-tune get, without serialising on the
+   * host): in shared memory where there is any (Node), so handing them to a worker copies nothing.
+   */
   readonly bytes: Uint8Array;
 }
 
@@ -58,33 +69,57 @@ export class ModelStore implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: Logger,
     private readonly workerFile?: string,
-    private readonly offThread: (model: ChatModel) => boolean = repliesOffThread,
+    private readonly offThread: (model: ChatModel, decode?: DecodeOptions, question?: string, explain?: boolean) => boolean = repliesOffThread,
   ) {}
 
-  /** Whether `m` answers in the reply worker (a worker script is known and the model is over the size limit). */
-  answersOffThread(m: CurrentModel): boolean {
-    return this.workerFile !== undefined && this.offThread(m.model);
+  /**
+   * Whether `m` answers in the reply worker (a worker script is known, and the model is over the size limit,
+   * or the reply's estimated cost under `decode` is over the host's budget, or the host holds no weights).
+   * Without `decode`: by size alone (the worker holds a large model whatever the settings).
+   */
+  answersOffThread(m: CurrentModel, decode?: DecodeOptions, question?: string, explain = false): boolean {
+    return this.workerFile !== undefined && (!hasWeights(m.model) || this.offThread(m.model, decode, question, explain));
   }
 
   /**
-   * `m`'s reply to `question`: computed here, at once, for a small model (a few ms); for a large one in the
-   * reply worker, which holds the model (sent when it became the answering one): a promise then. Decoded as
-   * the CLI decodes `m` (src/chat/defaults.ts `decodeFor`): the decoding settings for a dialog model; free
-   * generation with every reply an answer for a character task (the book's dates and sums), unless `decode`
-   * carries a threshold.
+   * `m`'s reply to `question`: computed here, at once, when it fits the host's budget (a small model under
+   * the current decoding settings: a few ms); else in the reply worker, which holds the model (a large one is
+   * sent when it becomes the answering one; a small one with the first reply that needs it): a promise then.
+   * Decoded as the CLI decodes `m` (src/chat/defaults.ts `decodeFor`): the decoding settings for a dialog
+   * model; free generation with every reply an answer for a character task (the book's dates and sums),
+   * unless `decode` carries a threshold.
    */
   reply(m: CurrentModel, question: string, decode: DecodeOptions): Reply | Promise<Reply> {
     const d = decodeFor(m.model.options, decode);
-    if (!this.answersOffThread(m)) return m.model.reply(question, d);
+    if (!this.answersOffThread(m, d, question)) return m.model.reply(question, d);
     return this.replies().reply(m, m.bytes, m.meta.label, question, d);
   }
 
-  /** "Why?" for `m`'s reply to `question`, decoded as `reply` decodes it: here at once, or in the reply worker. */
+  /** "Why?" for `m`'s reply to `question`, decoded as `reply` decodes it: where it fits (here at once, or in the reply worker). */
   explain(m: CurrentModel, question: string, decode: DecodeOptions): Explanation | Promise<Explanation> {
     const d = decodeFor(m.model.options, decode);
-    if (!this.answersOffThread(m)) return explainReply(m.model, question, d);
+    if (!this.answersOffThread(m, d, question, true)) return explainReply(m.model, question, d);
     return this.replies().explain(m, m.bytes, m.meta.label, question, d);
   }
+
+  /**
+   * `m`'s model with its weights, for an operation that must run here (the bench's replies on the host):
+   * `m.model` when it has them, else a full copy decoded on demand (in the worker, built in steps) and kept
+   * with `m`. Never on the chat's path.
+   */
+  async hostModel(m: CurrentModel): Promise<ChatModel> {
+    if (hasWeights(m.model)) return m.model;
+    let full = this.fullModels.get(m);
+    if (!full) {
+      // `m.bytes` stay the model's: shared memory is shared, a plain buffer is copied (the task moves what it gets)
+      const bytes = isShared(m.bytes) ? m.bytes : m.bytes.slice();
+      full = this.workerFile === undefined ? Promise.resolve(deserializeModel(bytes, m.meta.label)) : loadModelInWorker(this.workerFile, bytes, m.meta.label, yieldToEventLoop).then((d) => d.model);
+      this.fullModels.set(m, full);
+    }
+    return full;
+  }
+
+  private readonly fullModels = new WeakMap<CurrentModel, Promise<ChatModel>>();
 
   private replies(): ReplyWorker {
     if (this.workerFile === undefined) throw new Error('expected a worker script for the replies of a large model, got none');
@@ -94,11 +129,14 @@ export class ModelStore implements vscode.Disposable {
   /**
    * A model file's bytes as a model: checked and decoded in the worker, built here in steps between which
    * other events run (a 25 MB model is many short blocks of the host's thread, not one). `bytes` may be
-   * detached (handed to the worker): keep the returned bytes.
+   * detached (handed to the worker): keep the returned bytes (in shared memory where there is any). A model
+   * that answers in the reply worker by its size comes without its weights (with the real size rule; a
+   * test's rule keeps them): the host never holds a large model's weights next to the reply worker's.
    */
   async decode(bytes: Uint8Array, source: string): Promise<{ model: ChatModel; bytes: Uint8Array }> {
     if (this.workerFile === undefined) return { model: deserializeModel(bytes, source), bytes };
-    return loadModelInWorker(this.workerFile, bytes, source, yieldToEventLoop);
+    const options: DecodeModelOptions = { weights: this.offThread === repliesOffThread ? 'unlessLarge' : 'always', share: SHARED_MEMORY };
+    return loadModelInWorker(this.workerFile, bytes, source, yieldToEventLoop, options);
   }
 
   dispose(): void {

@@ -115,7 +115,16 @@ export function* packedModelSteps(packed: PackedModel, source: string): Generato
   } catch (e) {
     throw new ModelFileError(source, `invalid header: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return yield* buildSteps(content, source, true);
+  return yield* buildSteps(content, source, true, packed.weightless === true);
+}
+
+/**
+ * Whether `model` holds its weights: false for a model built from a weightless packed model (a large model
+ * whose replies the reply worker computes; the extension host keeps its header only). Such a model must not
+ * be asked to reply: its matrices have no rows.
+ */
+export function hasWeights(model: ChatModel): boolean {
+  return model.engine.params.every((p) => p.rows === 0 || rowsOf(p)[0] !== undefined);
 }
 
 /** `steps`' counts reported as `what`. */
@@ -141,9 +150,10 @@ function* toFloat64(w: ArrayLike<number>): Generator<BuildStep, Float64Array, vo
 
 /**
  * The work of modelSteps. `adopt`: float64 weights become the network's rows as they are (the worker
- * transferred them to this thread); otherwise every parameter gets a new buffer.
+ * transferred them to this thread); otherwise every parameter gets a new buffer. `weightless`: the network's
+ * matrices keep no rows at all (`hasWeights` false; the content has no weights).
  */
-function* buildSteps(content: ModelFileContent, source: string, adopt: boolean): Generator<BuildStep, ChatModel, void> {
+function* buildSteps(content: ModelFileContent, source: string, adopt: boolean, weightless = false): Generator<BuildStep, ChatModel, void> {
   const { header, weights } = content;
   let vocabulary: Vocabulary;
   let questionVocabulary: Vocabulary | undefined;
@@ -174,7 +184,7 @@ function* buildSteps(content: ModelFileContent, source: string, adopt: boolean):
   const engine = createModel(header.kind, config, new LoadingRandom());
   checkShapes(source, header, engine.params.map((p) => [p.rows, p.columns] as const));
   yield { what: 'network', count: engine.params.length };
-  for (let i = 0; i < engine.params.length; i++) {
+  for (let i = 0; i < (weightless ? 0 : engine.params.length); i++) {
     const p: Matrix = engine.params[i];
     const w = weights[i];
     if (w.length !== p.rows * p.columns) throw new ModelFileError(source, `invalid weights: parameter ${i} holds ${w.length} values, expected ${p.rows}×${p.columns}`);

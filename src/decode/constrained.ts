@@ -174,7 +174,8 @@ export function answerLogPosteriors(model: Seq2seqModel, question: readonly numb
   let ids = new Array<number>(N).fill(START);
   const nodes: (TrieNode | undefined)[] = answers.map(() => trie);
   const out = new Array<number>(N).fill(0);
-  const T = Math.max(...targets.map((t) => t.length));
+  // a loop, not Math.max(...lengths): one argument per trained answer overflows the stack past ~125,000
+  const T = targets.reduce((m, t) => Math.max(m, t.length), 0);
   for (let s = 0; s < T; s++) {
     const r = model.step(state, ids);
     ids = ids.map((_, n) => {
@@ -183,7 +184,7 @@ export function answerLogPosteriors(model: Seq2seqModel, question: readonly numb
       if (node === undefined || next === undefined) return PAD;
       if (node.next.size > 1) {
         const scores = Array.from(node.next.keys(), (id) => r.scoreAt(n, id));
-        const top = Math.max(...scores);
+        const top = scores.reduce((m, v) => Math.max(m, v), -Infinity);
         out[n] += r.scoreAt(n, next) - top - Math.log(scores.reduce((m, v) => m + Math.exp(v - top), 0));
       }
       nodes[n] = node.next.get(next);

@@ -34,6 +34,8 @@ export interface PackedModel {
   };
   /** Every parameter, row-major, in header.shapes order, as float64: the receiver adopts these buffers. */
   readonly weights: readonly Float64Array[];
+  /** Packed without its weights (`weights` is empty): the model answers elsewhere (the reply worker). */
+  readonly weightless?: true;
 }
 
 export function packStrings(list: readonly string[]): PackedStrings {
@@ -63,8 +65,11 @@ export function* unpackStrings(p: PackedStrings, perStep: number): Generator<num
   return out;
 }
 
-/** `content` packed for the host (in the worker). */
-export function packModel(content: ModelFileContent): PackedModel {
+/**
+ * `content` packed for the host (in the worker). `weights: false`: without its weights (`weights` empty,
+ * `weightless` true): the host builds the network's shapes and the model's header only (serialize.ts).
+ */
+export function packModel(content: ModelFileContent, { weights = true }: { readonly weights?: boolean } = {}): PackedModel {
   const { vocabulary, knowledge, ...rest } = content.header;
   const lists: PackedModel['lists'] = {
     vocabulary: packStrings(vocabulary),
@@ -78,6 +83,7 @@ export function packModel(content: ModelFileContent): PackedModel {
       : {}),
   };
   const header: PackedHeader = { ...rest, ...(knowledge ? { knowledge: { maxReplyLength: knowledge.maxReplyLength, threshold: knowledge.threshold } } : {}) };
+  if (!weights) return { header, lists, weights: [], weightless: true };
   return { header, lists, weights: content.weights.map((w) => Float64Array.from(w)) };
 }
 

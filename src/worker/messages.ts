@@ -106,7 +106,23 @@ export type TaskRequest =
       /** Also build the evaluation report view's data (src/insight/evaluation.ts) for this file and model. */
       readonly report?: { readonly file: string; readonly label: string; readonly kind: ModelKind };
     }
-  | { readonly kind: 'decodeModel'; readonly bytes: Uint8Array; readonly name: string };
+  | {
+      readonly kind: 'decodeModel';
+      readonly bytes: Uint8Array;
+      readonly name: string;
+      /**
+       * 'unlessLarge': a model over the size rule (src/chat/replyCost.ts `isLargeModel`) comes back without its
+       * weights (it answers in the reply worker, which decodes its own copy; the host needs only its header).
+       * Default 'always'.
+       */
+      readonly weights?: 'always' | 'unlessLarge';
+      /**
+       * Hand the bytes back in shared memory (a SharedArrayBuffer, copied in the worker): Evaluate, the reply
+       * worker and a fine-tune then get them without a copy on the host. Only where shared memory exists
+       * (SHARED_MEMORY in thread.ts: Node; a browser page only when cross-origin isolated).
+       */
+      readonly share?: boolean;
+    };
 
 /** What the host learns of a pairs file before training: enough to show its warnings and name its size. */
 export interface PairsSummary {

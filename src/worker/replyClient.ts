@@ -13,16 +13,15 @@
  * reply waiting on it with a clear error (never a hang) and is started again, with the model, by the next
  * question. No vscode: unit-tested in plain Node, used by the extension (a Web Worker in the browser build).
  */
-import type { ChatModel } from '../chat/model';
+import { MAX_REPLY_QUESTION_TOKENS, type ChatModel } from '../chat/model';
+import { estimateReplyCost, HOST_REPLY_BUDGET_MS, isLargeModel, replyShape } from '../chat/replyCost';
 import type { DecodeOptions, Reply } from '../chat/types';
 import type { Explanation } from '../insight/types';
 import type { ReplyRequest, ReplyWorkerMessage } from './messages';
+import { isShared } from './taskClient';
 import { startWorkerThread, type WorkerThread } from './thread';
 
-/** Models with at least this many weights answer in the worker (about 20 ms a reply on the host, 39 at worst). */
-export const OFF_THREAD_WEIGHTS = 1_000_000;
-/** Models with at least this many trained questions answer in the worker (the question index of the first reply). */
-export const OFF_THREAD_QUESTIONS = 2_000;
+export { OFF_THREAD_QUESTIONS, OFF_THREAD_WEIGHTS } from '../chat/replyCost';
 /** A model must be decoded and warmed up within this time (a 24.5 MB file takes 1–3 s). */
 export const LOAD_TIMEOUT_MS = 120_000;
 /** A reply must come within this time once the worker holds its model. */
@@ -33,9 +32,17 @@ export function weightCount(model: ChatModel): number {
   return model.engine.params.reduce((n, p) => n + p.rows * p.columns, 0);
 }
 
-/** Whether `model` answers in the reply worker rather than on the calling (the extension host's) thread. */
-export function repliesOffThread(model: ChatModel): boolean {
-  return weightCount(model) >= OFF_THREAD_WEIGHTS || (model.knowledge?.questions.length ?? 0) >= OFF_THREAD_QUESTIONS;
+/**
+ * Whether `model`'s reply answers in the reply worker rather than on the calling (the extension host's)
+ * thread: always for a large model (weights or trained questions, `isLargeModel`); for a smaller one when
+ * the reply's worst-case cost under `decode` (src/chat/replyCost.ts) is over the host's budget, e.g. the
+ * default model at beam width 32 and 1,000 steps. Without `decode`: the size rule alone (where the model is
+ * held whatever the settings). `question`: its length bounds the encoder's steps (absent: the longest read).
+ */
+export function repliesOffThread(model: ChatModel, decode?: DecodeOptions, question?: string, explain = false): boolean {
+  if (isLargeModel(weightCount(model), model.knowledge?.questions.length ?? 0)) return true;
+  if (decode === undefined) return false;
+  return estimateReplyCost(replyShape(model), decode, question?.length ?? MAX_REPLY_QUESTION_TOKENS, explain).ms > HOST_REPLY_BUDGET_MS;
 }
 
 /** The reply worker failed, exited, did not answer in time or reported an error; `errorName` is the worker's error's. */
@@ -103,8 +110,13 @@ export class ReplyWorker {
     });
     ready.catch(() => undefined); // a load nobody awaits yet (the model just became the answering one) must not be an unhandled rejection
     this.held = { key, generation, ready };
-    const copy = bytes.slice(); // the caller keeps its bytes (Evaluate sends them to its own worker); the copy moves
-    worker.postMessage({ type: 'model', generation, bytes: copy, name } satisfies ReplyRequest, [copy.buffer as ArrayBuffer]);
+    if (isShared(bytes)) {
+      // shared memory (a model decoded with `share`): the message shares it, nothing is copied here
+      worker.postMessage({ type: 'model', generation, bytes, name } satisfies ReplyRequest);
+    } else {
+      const copy = bytes.slice(); // the caller keeps its bytes (Evaluate sends them to its own worker); the copy moves
+      worker.postMessage({ type: 'model', generation, bytes: copy, name } satisfies ReplyRequest, [copy.buffer as ArrayBuffer]);
+    }
     return ready;
   }
 

@@ -32,8 +32,19 @@ function rebuild(m: Extract<TaskMessage, { type: 'error' }>): Error {
  * is (a file as read), else a copy (a view into a larger buffer, whose other parts are not ours to move).
  */
 function ownBuffer(bytes: Uint8Array): Uint8Array {
+  if (isShared(bytes)) return bytes;
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
   return whole ? bytes : bytes.slice();
+}
+
+/** Whether `bytes` live in shared memory: a message to a worker shares them (no copy, nothing detached). */
+export function isShared(bytes: Uint8Array): boolean {
+  return typeof SharedArrayBuffer === 'function' && bytes.buffer instanceof SharedArrayBuffer;
+}
+
+/** `bytes`' buffer for a transfer list: none for shared memory, which a message shares anyway. */
+function movable(bytes: Uint8Array): ArrayBuffer[] {
+  return isShared(bytes) ? [] : [bytes.buffer as ArrayBuffer];
 }
 
 /**
@@ -45,14 +56,15 @@ function handOver(request: TaskRequest): { request: TaskRequest; transfer: Array
   switch (request.kind) {
     case 'readPairs': {
       const bytes = ownBuffer(request.file.bytes);
-      return { request: { ...request, file: { ...request.file, bytes } }, transfer: [bytes.buffer as ArrayBuffer] };
+      return { request: { ...request, file: { ...request.file, bytes } }, transfer: movable(bytes) };
     }
     case 'decodeModel': {
       const bytes = ownBuffer(request.bytes);
-      return { request: { ...request, bytes }, transfer: [bytes.buffer as ArrayBuffer] };
+      return { request: { ...request, bytes }, transfer: movable(bytes) };
     }
     case 'evaluate':
-      // the model's bytes stay the host's (the current model keeps them): cloned
+      // The model's bytes stay the host's (the current model keeps them): shared when they are in shared
+      // memory (a model decoded with `share`: no copy at all), else cloned by the message.
       return { request, transfer: [] };
   }
 }
@@ -105,22 +117,27 @@ export async function evaluateReportInWorker(
   return { evaluation: r.evaluation, ...(r.report ? { report: r.report } : {}) };
 }
 
+/** How decodeModel hands a model back (TaskRequest 'decodeModel'): with or without a large model's weights, bytes shared or not. */
+export type DecodeModelOptions = Pick<Extract<TaskRequest, { kind: 'decodeModel' }>, 'weights' | 'share'>;
+
 /**
  * The model file `bytes` checked and decoded in the worker, packed for this thread (src/io/packed-model.ts),
  * and its bytes handed back (`bytes` is detached: it went to the worker).
  */
-export async function decodeModelInWorker(workerFile: string, bytes: Uint8Array, name: string): Promise<{ model: PackedModel; bytes: Uint8Array }> {
-  const r = expect(await runWorkerTask(workerFile, { kind: 'decodeModel', bytes, name }), 'decodeModel');
+export async function decodeModelInWorker(workerFile: string, bytes: Uint8Array, name: string, options: DecodeModelOptions = {}): Promise<{ model: PackedModel; bytes: Uint8Array }> {
+  const r = expect(await runWorkerTask(workerFile, { kind: 'decodeModel', bytes, name, ...options }), 'decodeModel');
   return { model: r.model, bytes: r.bytes };
 }
 
 /**
  * A model file as a ChatModel without a long block of this thread: checked and decoded in the worker,
  * built here in steps (src/chat/serialize.ts) with `pause` between them (the extension host passes a turn
- * of its event loop). `bytes` is detached: use the returned bytes.
+ * of its event loop). `bytes` is detached: use the returned bytes. `options.weights` 'unlessLarge': a large
+ * model comes without its weights (`hasWeights` false: it answers in the reply worker); `options.share`:
+ * the returned bytes are in shared memory.
  */
-export async function loadModelInWorker(workerFile: string, bytes: Uint8Array, name: string, pause: () => Promise<void>): Promise<{ model: ChatModel; bytes: Uint8Array }> {
-  const decoded = await decodeModelInWorker(workerFile, bytes, name);
+export async function loadModelInWorker(workerFile: string, bytes: Uint8Array, name: string, pause: () => Promise<void>, options: DecodeModelOptions = {}): Promise<{ model: ChatModel; bytes: Uint8Array }> {
+  const decoded = await decodeModelInWorker(workerFile, bytes, name, options);
   mark('seq2seq.load.reply');
   const model = await runInSteps(packedModelSteps(decoded.model, name), pause);
   mark('seq2seq.load.built');

@@ -11,6 +11,7 @@ import { PairFileError } from '../data/errors';
 import { decodeModelFile, ModelFileError } from '../io/model-file';
 import { packedBuffers, packModel } from '../io/packed-model';
 import { sha256Hex } from '../io/hash';
+import { isLargeModel } from '../chat/replyCost';
 import { MAX_FAILURES_SENT, MAX_WARNINGS_SENT, type TaskMessage, type TaskRequest, type TaskResult } from './messages';
 
 /** Runs one task in this thread (the worker; unit tests call it directly too). */
@@ -35,13 +36,25 @@ export function runTask(req: TaskRequest): TaskResult {
         ...(req.report ? { report: buildEvaluationReport(req.report.file, { label: req.report.label, kind: req.report.kind }, outcomes) } : {}),
       };
     }
-    case 'decodeModel':
-      return { kind: 'decodeModel', model: packModel(decodeModelFile(req.bytes, req.name)), bytes: req.bytes };
+    case 'decodeModel': {
+      const content = decodeModelFile(req.bytes, req.name);
+      const { shapes, knowledge } = content.header;
+      const large = isLargeModel(shapes.reduce((n, [r, c]) => n + r * c, 0), knowledge?.questions.length ?? 0);
+      return { kind: 'decodeModel', model: packModel(content, { weights: !(large && req.weights === 'unlessLarge') }), bytes: req.share === true ? shared(req.bytes) : req.bytes };
+    }
     default: {
       const never: never = req;
       throw new Error(`worker task: unknown kind ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** `bytes` copied into shared memory (here, off the host's thread): a message to another thread then shares them. */
+function shared(bytes: Uint8Array): Uint8Array {
+  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  const view = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  view.set(bytes);
+  return view;
 }
 
 /** The buffers a result hands over without copying: a packed model's (weights, offsets), the bytes handed back. */
@@ -50,7 +63,8 @@ function transferables(result: TaskResult): ArrayBuffer[] {
     case 'readPairs':
       return [result.bytes.buffer as ArrayBuffer];
     case 'decodeModel':
-      return [result.bytes.buffer as ArrayBuffer, ...packedBuffers(result.model)];
+      // bytes in shared memory are shared by the message, not moved
+      return [...(result.bytes.buffer instanceof ArrayBuffer ? [result.bytes.buffer] : []), ...packedBuffers(result.model)];
     case 'evaluate':
       return [];
   }

@@ -100,6 +100,8 @@ async function largeReplies(): Promise<{ largeReplies: Heavy; largeRepliesOnHost
     }
     return compute;
   });
+  // The host holds the large model without its weights (ModelStore.decode): a full copy is decoded first.
+  await vscode.commands.executeCommand('seq2seqChat.replyOnHost');
   const largeRepliesOnHost = await heavy(async () => {
     const compute: number[] = [];
     for (const q of LARGE_QUESTIONS) {

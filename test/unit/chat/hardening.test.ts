@@ -4,6 +4,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolveTrainOptions, trainChatModel, TrainingError, type ChatModel } from '../../../src/chat';
 import { longestRow, padRows } from '../../../src/chat/greedy';
 import { MAX_REPLY_QUESTION_TOKENS } from '../../../src/chat/model';
@@ -20,6 +22,19 @@ describe('no data-sized spread into a call', () => {
     assert.deepEqual(padded[123_456], [5, 6, 7]);
     assert.equal(longestRow([]), 0);
     assert.deepEqual(padRows([[]]), [[PAD]]);
+  });
+  test('no Math.max / Math.min of a spread list anywhere in src/ or extension/ (answerLogPosteriors spread one length per trained answer)', () => {
+    const root = join(__dirname, '../../../..');
+    const found: string[] = [];
+    for (const dir of ['src', 'extension']) {
+      for (const file of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })) {
+        if (!file.endsWith('.ts')) continue;
+        readFileSync(join(root, dir, file), 'utf8').split('\n').forEach((line, i) => {
+          if (/Math\.(max|min)\(\s*\.\.\./.test(line) && !/^\s*(\/\/|\/?\*)/.test(line)) found.push(`${dir}/${file}:${i + 1}: ${line.trim()}`);
+        });
+      }
+    }
+    assert.deepEqual(found, []);
   });
 });
 

@@ -7,7 +7,7 @@
  * change shows the asked model's reply before the divider, and a failing worker becomes a note, not a hang.
  */
 import { fakeContext, MemoryLog, settings } from '../reliability/fake-vscode';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,12 @@ import { ChatModel as ChatModelClass } from '../../../src/chat/model';
 import type { ChatEntry, ExtensionMessage } from '../../../src/chat/protocol';
 import { ChatSession, presentReply } from '../../../extension/chatSession';
 import { ModelStore } from '../../../extension/modelStore';
-import { largeModel } from '../../../bench/heavy-files';
+import { largeModel, longestBlock } from '../../../bench/heavy-files';
+import { hasWeights } from '../../../src/chat/serialize';
+import { rowsOf } from '../../../src/matrix';
+import { modelCard } from '../../../src/insight/card';
+import { evaluateInWorker } from '../../../src/worker/taskClient';
+import { weightCount } from '../../../src/worker/replyClient';
 
 const WORKER = join(__dirname, '../../../src/worker/trainWorker.js');
 const ROOT = join(__dirname, '../../../..');
@@ -28,6 +33,8 @@ const EXITS = join(TMP, 'exits.js');
 writeFileSync(EXITS, "require('node:worker_threads').parentPort.on('message', () => process.exit(3));\n");
 
 let folders = 0;
+/** Every store and session made by `setup`, disposed after each test even when it fails: a live reply worker would keep this file's process from ever exiting. */
+const made: { dispose(): void }[] = [];
 /** A store and a session on a fresh extension folder; `offThread` as ModelStore takes it (absent: the real policy). */
 function setup(workerFile: string, offThread?: (m: ChatModel) => boolean): { store: ModelStore; session: ChatSession; posted: ExtensionMessage[]; log: MemoryLog } {
   const root = join(TMP, `ext${folders++}`);
@@ -36,6 +43,7 @@ function setup(workerFile: string, offThread?: (m: ChatModel) => boolean): { sto
   const log = new MemoryLog();
   const store = offThread ? new ModelStore(ctx, log, workerFile, offThread) : new ModelStore(ctx, log, workerFile);
   const session = new ChatSession(ctx, store, log);
+  made.push(session, store);
   const posted: ExtensionMessage[] = [];
   session.attach({ post: (m) => posted.push(m) });
   return { store, session, posted, log };
@@ -52,22 +60,16 @@ function countHostReplies(): { readonly count: () => number; restore(): void } {
   return { count: () => n, restore: () => void (ChatModelClass.prototype.replies = original) };
 }
 
-/** The longest gap between the ticks of a 2 ms timer while `work` runs: this thread's longest block. */
-async function longestBlock<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  let last = performance.now();
-  let ms = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    ms = Math.max(ms, now - last);
-    last = now;
-  }, 2);
-  try {
-    return { value: await work(), ms };
-  } finally {
-    clearInterval(ticker);
-  }
+/** Counts the copies of `bytes` made on this thread (`slice`, the copy the reply worker's load made of them). */
+function countCopies(bytes: Uint8Array): { readonly count: () => number; restore(): void } {
+  const original = Uint8Array.prototype.slice;
+  let n = 0;
+  Uint8Array.prototype.slice = function (this: Uint8Array, ...args: Parameters<Uint8Array['slice']>) {
+    if (this.buffer === bytes.buffer) n++;
+    return original.apply(this, args);
+  };
+  return { count: () => n, restore: () => void (Uint8Array.prototype.slice = original) };
 }
-
 
 const bots = (s: ChatSession): ChatEntry[] => s.state().entries.filter((e) => e.role === 'bot');
 
@@ -76,6 +78,9 @@ describe('chat replies of a large model, in the reply worker', () => {
   let b: typeof a;
   before(async () => ({ a, b } = await twoTinyModels()));
   beforeEach(() => settings.clear());
+  afterEach(() => {
+    for (const d of made.splice(0)) d.dispose();
+  });
   after(() => rmSync(TMP, { recursive: true, force: true }));
 
   test("a 30,000-token model's reply is computed off this thread: its ChatModel never replies here, the thread never blocks 100 ms, and the entry is the model's own reply", async () => {
@@ -111,6 +116,79 @@ describe('chat replies of a large model, in the reply worker', () => {
     assert.ok(posted.some((m) => m.type === 'token'), 'the first token was sent synchronously');
     await reply;
     session.dispose();
+    store.dispose();
+  });
+
+  test('the default model at the widest decoding settings (beam 32, 1,000 tokens: the schema maxima) answers in the reply worker, not on this thread; at the default settings here again', async () => {
+    const bytes = new Uint8Array(readFileSync(join(ROOT, DEFAULT_MODEL_RELATIVE_PATH)));
+    const model = deserializeModel(bytes, 'default');
+    const { store, session } = setup(WORKER);
+    await store.replace(model, { source: 'default', label: 'default model' }, bytes);
+    settings.set('decoding.strategy', 'beam');
+    settings.set('decoding.beamWidth', 32);
+    settings.set('decoding.maxReplyLength', 1000);
+    const host = countHostReplies();
+    let asked;
+    try {
+      asked = await longestBlock(() => session.ask('hello'));
+    } finally {
+      host.restore();
+    }
+    // (the thread's longest block meanwhile is a figure for bench:replies, part 4, not asserted on a shared machine)
+    assert.equal(host.count(), 0, `no reply computed on the host thread (its longest block meanwhile: ${asked.ms.toFixed(1)} ms)`);
+    assert.equal(asked.value.text, presentReply('hello', model.reply('hello', { strategy: 'beam', beamWidth: 32, maxLength: 1000, constrained: true }), null).text);
+    settings.clear();
+    const counted = countHostReplies();
+    try {
+      await session.ask('hello');
+    } finally {
+      counted.restore();
+    }
+    assert.equal(counted.count(), 1, 'at the default settings the default model answers here');
+    session.dispose();
+    store.dispose();
+  });
+
+  test("a large model is held once: decoded for the host without its weights (the reply worker holds them), with the model's card and questions; its replies are the model's own", async () => {
+    const original = deserializeModel(largeModel(), 'large.s2s');
+    const { store, session } = setup(WORKER);
+    const decoded = await store.decode(largeModel(), 'large.s2s');
+    // only the zero-initialised biases are allocated; no weight matrix has a row
+    const held = decoded.model.engine.params.filter((p) => rowsOf(p)[0] !== undefined).reduce((n, p) => n + p.rows * p.columns, 0);
+    assert.ok(held < weightCount(original) / 100, `${held} of ${weightCount(original)} weights held on the host`);
+    assert.equal(hasWeights(decoded.model), false);
+    assert.deepEqual(modelCard(decoded.model), modelCard(original));
+    assert.deepEqual(decoded.model.knowledge?.questions, original.knowledge?.questions);
+    await store.replace(decoded.model, { source: 'imported', label: 'imported from large.s2s' }, decoded.bytes);
+    assert.equal(store.answersOffThread(store.model ?? assert.fail('no model')), true);
+    const question = 'question number 7 about things';
+    assert.equal((await session.ask(question)).text, presentReply(question, original.reply(question), null).text);
+    // an operation that needs the weights here gets a full copy, decoded on demand
+    const full = await store.hostModel(store.model ?? assert.fail('no model'));
+    assert.equal(full.reply(question).text, original.reply(question).text);
+    session.dispose();
+    store.dispose();
+  });
+
+  test("the current model's bytes are in shared memory: the reply worker and Evaluate get them without a copy on this thread", async () => {
+    const { store } = setup(WORKER, () => true);
+    const decoded = await store.decode(a.bytes.slice(), 'a.s2s');
+    assert.ok(decoded.bytes.buffer instanceof SharedArrayBuffer, `the bytes live in a ${decoded.bytes.buffer.constructor.name}`);
+    assert.deepEqual(new Uint8Array(decoded.bytes), a.bytes);
+    // counted from the save on: the model goes to the reply worker as it becomes the answering one
+    const copies = countCopies(decoded.bytes);
+    try {
+      await store.replace(decoded.model, { source: 'trained', label: 'a' }, decoded.bytes);
+      const m = store.model ?? assert.fail('no model');
+      const reply = await store.reply(m, 'hello', { strategy: 'greedy' });
+      const evaluation = await evaluateInWorker(WORKER, { model: m.bytes, modelName: 'a', file: { bytes: new TextEncoder().encode('hello\thi there\n'), name: 'p.tsv', limits: {} }, decode: { strategy: 'greedy' } });
+      assert.equal(copies.count(), 0, "the model's bytes were not copied on this thread");
+      assert.equal(reply.text, a.model.reply('hello').text);
+      assert.equal(evaluation.total, 1);
+      assert.equal(m.bytes.byteLength, a.bytes.byteLength, 'the bytes stay the host\'s');
+    } finally {
+      copies.restore();
+    }
     store.dispose();
   });
 

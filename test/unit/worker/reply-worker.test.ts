@@ -17,6 +17,7 @@ import { explainReply } from '../../../src/insight/explain';
 import { DEFAULT_DECODE_OPTIONS } from '../../../src/chat/defaults';
 import { syntheticModel } from '../../../bench/heavy-files';
 import { OFF_THREAD_QUESTIONS, OFF_THREAD_WEIGHTS, repliesOffThread, ReplyWorker, ReplyWorkerError, weightCount } from '../../../src/worker/replyClient';
+import { estimateReplyCost, HOST_REPLY_BUDGET_MS, replyShape } from '../../../src/chat/replyCost';
 
 const WORKER = join(__dirname, '../../../src/worker/trainWorker.js');
 const ROOT = join(__dirname, '../../../..');
@@ -168,5 +169,18 @@ describe('reply worker', () => {
     assert.equal(repliesOffThread(large), true);
     assert.equal(repliesOffThread(syntheticModel(500, OFF_THREAD_QUESTIONS - 1)), false);
     assert.equal(repliesOffThread(syntheticModel(500, OFF_THREAD_QUESTIONS)), true);
+  });
+
+  test('the cost rule: a small model answers off the calling thread when its reply under the decoding settings is estimated over the host budget', () => {
+    const def = deserializeModel(new Uint8Array(readFileSync(join(ROOT, DEFAULT_MODEL_RELATIVE_PATH))), 'default');
+    const widest: DecodeOptions = { strategy: 'beam', beamWidth: 32, maxLength: 1000, constrained: true };
+    assert.equal(repliesOffThread(def, GREEDY, 'hello'), false, 'the default settings');
+    assert.equal(repliesOffThread(def, widest, 'hello'), true, 'beam 32 × 1,000 steps');
+    assert.equal(repliesOffThread(def, { strategy: 'greedy', constrained: false, maxLength: 1000 }, 'hello'), true, 'a free reply of 1,000 steps');
+    assert.equal(repliesOffThread(def, { strategy: 'greedy', maxLength: 1000 }, 'hello'), false, 'a constrained reply ends with the longest trained answer');
+    const estimate = estimateReplyCost(replyShape(def), widest, 'hello'.length);
+    assert.ok(estimate.ms > HOST_REPLY_BUDGET_MS, `${estimate.ms.toFixed(0)} ms estimated`);
+    // without settings, the size rule alone: where the model is held whatever the settings
+    assert.equal(repliesOffThread(def), false);
   });
 });
