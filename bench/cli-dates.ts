@@ -7,22 +7,26 @@
  *
  *   node out/bench/cli-dates.js <train-pairs> <test-pairs> [--iters N] [--probe K] [--variant NAME] [--seed S]
  *
- * Variants: cli (exactly what the CLI's flags give), no-noise, char (answers as characters), same (questions
- * in the answers' tokens), no-small-talk, book (all four: the book's character task), and experiment: what
+ * Variants: cli (the CLI's flags over the dialog defaults), no-noise, char (answers as characters), same
+ * (questions in the answers' tokens), no-small-talk, book (all four: the book's character task,
+ * CHARACTER_TASK_OPTIONS), file (what `seq2seq-chat train` gives this train file: optionsForFormat on its
+ * detected format, CHARACTER_TASK_OPTIONS for a fixed-width file, as src/cli/main.ts), and experiment: what
  * `src/experiments/dates.ts` trains on the same file from the same seed (its book layout: the fixed-width
  * questions as they are, spaces and case kept, reversed whole; `_` then the date, no END; one table of the
  * train and test files' characters; the trainer's own shuffled batches of 128).
  *
  * `--epochs N` trains N whole epochs (with `--iters` past them) and prints, after each, the free greedy
  * exact-match on the whole test file, every reply counted (the book's measure); `--threads N` runs the CLI
- * variants on N threads as the CLI does (its training worker; default 1).
+ * variants on N threads as the CLI does (its training worker; default 1); `--out FILE` saves the trained
+ * model as `seq2seq-chat train --out` does, for `seq2seq-chat eval`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readDefaultPairs, readPairs, trainChatModel, type Pair, type TrainOptions, type TrainProgress } from '../src/chat';
+import { CHARACTER_TASK_OPTIONS, optionsForFormat, readDefaultPairs, readPairs, serializeModel, trainChatModel, type Pair, type TrainOptions, type TrainProgress } from '../src/chat';
 import { greedyReplies } from '../src/chat/evaluate';
 import type { ChatModel } from '../src/chat/model';
 import { additionAccuracy, CharVocab, charTrainTask, parseBookLines, type EncodedRows } from '../src/experiments/addition';
+import { writeFileAtomic } from '../src/io/atomic';
 import { createModel } from '../src/models';
 import { Adam } from '../src/optim';
 import { Random } from '../src/random';
@@ -44,7 +48,8 @@ const VARIANTS: Record<string, Partial<TrainOptions>> = {
   char: { tokenizer: 'char' },
   same: { questionTokens: 'same' },
   'no-small-talk': { includeDefaultPairs: false },
-  book: { questionNoise: 0, tokenizer: 'char', questionTokens: 'same', includeDefaultPairs: false },
+  book: CHARACTER_TASK_OPTIONS,
+  file: {},
   experiment: {},
 };
 
@@ -105,8 +110,12 @@ async function experiment(trainFile: string, testFile: string, seed: number, ite
   console.log(`variant experiment: V ${vocab.size}; free greedy exact-match on ${Math.min(probeSize, te.xs.length)} test pairs ${(100 * probe).toFixed(1)} %`);
 }
 
+function read(file: string): ReturnType<typeof readPairs> {
+  return readPairs(new Uint8Array(readFileSync(file)), file);
+}
+
 function pairsOf(file: string): Pair[] {
-  return readPairs(new Uint8Array(readFileSync(file)), file).pairs;
+  return read(file).pairs;
 }
 
 async function main(): Promise<void> {
@@ -124,11 +133,15 @@ async function main(): Promise<void> {
   const testPairs = pairsOf(testFile);
   const probe = testPairs.slice(0, probeSize);
   const threads = Number(arg('--threads', '1'));
-  const options: Partial<TrainOptions> = { ...CLI, epochs, threads, seed, ...VARIANTS[variant] };
+  const trainRead = read(trainFile);
+  const given: Partial<TrainOptions> = { ...CLI, epochs, threads, seed, ...VARIANTS[variant] };
+  const options = variant === 'file' ? optionsForFormat(trainRead.format, given) : given;
+  if (variant === 'file') console.log(`${trainFile}: ${trainRead.pairs.length} pairs (${trainRead.format}); options ${JSON.stringify(options)}`);
   const log = new LossLog();
+  const started = Date.now();
   let stop = false;
   const { model } = await trainChatModel(
-    pairsOf(trainFile),
+    trainRead.pairs,
     options,
     {
       onProgress: (p) => {
@@ -142,10 +155,12 @@ async function main(): Promise<void> {
       workerFile: join(__dirname, '..', 'src', 'worker', 'trainWorker.js'),
       cores: threads,
       afterEpoch: (chat, e) => {
-        if (epochsAsked !== '') console.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, exact-match on the training pairs ${(100 * e.accuracy).toFixed(2)} %, free greedy exact-match on the ${testPairs.length} test pairs ${(100 * freeRight(chat, testPairs)).toFixed(2)} %`);
+        if (epochsAsked !== '') console.log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, exact-match on the training pairs ${(100 * e.accuracy).toFixed(2)} %, free greedy exact-match on the ${testPairs.length} test pairs ${(100 * freeRight(chat, testPairs)).toFixed(2)} %  ${Math.round((Date.now() - started) / 1000)} s`);
       },
     },
   );
+  const out = arg('--out', '');
+  if (out !== '') writeFileAtomic(out, serializeModel(model));
   const replies = greedyReplies(model, probe.map((p) => model.encodeQuestion(p.question)), 16);
   console.log(`variant ${variant}: ${JSON.stringify(VARIANTS[variant])}, vocabulary ${model.vocabulary.size}${model.knowledge?.questionVocabulary ? ` + questions ${model.knowledge.questionVocabulary.size}` : ''}`);
   console.log(`after ${log.count} iterations: free greedy exact-match on ${probe.length} test pairs ${(100 * freeRight(model, probe)).toFixed(1)} %`);

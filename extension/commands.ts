@@ -4,7 +4,7 @@
  * context menu, tests) and otherwise ask.
  */
 import * as vscode from 'vscode';
-import type { DecodeOptions } from '../src/chat';
+import { decodeFor, type DecodeOptions } from '../src/chat';
 import { MAX_MODEL_FILE_BYTES } from '../src/io/model-file';
 import { evaluateReportInWorker, mark } from '../src/worker/taskClient';
 import type { ChatSession } from './chatSession';
@@ -143,12 +143,13 @@ export function registerTrainingCommands(s: Services): void {
     const uri = await choosePairsFile(arg, vscode.l10n.t('Evaluate the Seq2Seq Chat model on a pairs file'));
     if (!uri) return undefined;
     // Read here (async); parsed, decoded, evaluated and made into the report in the worker: 20,000 pairs
-    // never block the host. Decoded as the chat replies (its threshold setting), so "sure" means the same.
+    // never block the host. Decoded as the chat replies (its threshold setting), so "sure" means the same,
+    // and as `seq2seq-chat eval` measures the model (decodeFor: a character task's every free reply counts).
     const file = await readPairsFile(uri);
     const date = current.model.report?.date;
     const label = `${current.meta.label}${date ? ` (${date.slice(0, 16).replace('T', ' ')})` : ''}`;
     const { evaluation: ev, report } = await evaluateReportInWorker(s.workerFile, {
-      model: current.bytes, modelName: current.meta.label, file, decode: chatDecodeOptions(),
+      model: current.bytes, modelName: current.meta.label, file, decode: decodeFor(current.model.options, chatDecodeOptions()),
       report: { file: baseName(uri.path), label, kind: current.model.kind },
     }).catch((e: unknown) => {
       throw pairsFileError(uri, e);

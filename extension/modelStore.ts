@@ -4,7 +4,7 @@
  * (data/default/model.s2s). Saving is atomic, so a crash mid-save never leaves half a model.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel, type DecodeOptions, type Reply } from '../src/chat';
+import { decodeFor, DEFAULT_MODEL_RELATIVE_PATH, deserializeModel, serializeModel, type ChatModel, type DecodeOptions, type Reply } from '../src/chat';
 import { hasWeights } from '../src/chat/serialize';
 import { writeFileAtomicAsync } from '../src/io/atomic';
 import { explainReply, type Explanation } from '../src/insight/explain';
@@ -85,16 +85,21 @@ export class ModelStore implements vscode.Disposable {
    * `m`'s reply to `question`: computed here, at once, when it fits the host's budget (a small model under
    * the current decoding settings: a few ms); else in the reply worker, which holds the model (a large one is
    * sent when it becomes the answering one; a small one with the first reply that needs it): a promise then.
+   * Decoded as the CLI decodes `m` (src/chat/defaults.ts `decodeFor`): the decoding settings for a dialog
+   * model; free generation with every reply an answer for a character task (the book's dates and sums),
+   * unless `decode` carries a threshold.
    */
   reply(m: CurrentModel, question: string, decode: DecodeOptions): Reply | Promise<Reply> {
-    if (!this.answersOffThread(m, decode, question)) return m.model.reply(question, decode);
-    return this.replies().reply(m, m.bytes, m.meta.label, question, decode);
+    const d = decodeFor(m.model.options, decode);
+    if (!this.answersOffThread(m, d, question)) return m.model.reply(question, d);
+    return this.replies().reply(m, m.bytes, m.meta.label, question, d);
   }
 
-  /** "Why?" for `m`'s reply to `question`: where it fits (here at once, or in the reply worker), as `reply`. */
+  /** "Why?" for `m`'s reply to `question`, decoded as `reply` decodes it: where it fits (here at once, or in the reply worker). */
   explain(m: CurrentModel, question: string, decode: DecodeOptions): Explanation | Promise<Explanation> {
-    if (!this.answersOffThread(m, decode, question, true)) return explainReply(m.model, question, decode);
-    return this.replies().explain(m, m.bytes, m.meta.label, question, decode);
+    const d = decodeFor(m.model.options, decode);
+    if (!this.answersOffThread(m, d, question, true)) return explainReply(m.model, question, d);
+    return this.replies().explain(m, m.bytes, m.meta.label, question, d);
   }
 
   /**

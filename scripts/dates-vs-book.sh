@@ -9,12 +9,24 @@
 # The book's code comes from a git directory of its repository (BOOK_GIT, default the mirror below) and
 # runs from a temporary folder; only its plotting import (matplotlib, not installed here) is stubbed.
 # Both use the book's split: sequence.load_data's NumPy shuffle with seed 1984, first 45,000 train, last
-# 5,000 test (our side reads the file written in that order, with --book-order). About an hour on a
-# quiet 2-core machine, one after the other (PARALLEL=1: both at once); run it in the background with a log.
+# 5,000 test (our side reads the file written in that order).
+#
+# OURS=cli (default): what `seq2seq-chat train` does with the train part as a fixed-width file and the issue's
+# flags (--model attention --reverse --epochs N --patience 0 --batch 128 --hidden 256 --wordvec 16 --lr 0.001
+# --seed 1 --val 0, two threads): bench/cli-dates.ts --variant file runs the CLI's training path
+# (trainChatModel with optionsForFormat, so padded character questions) and prints the test exact-match
+# after every epoch (the CLI itself has no test file); the model it saves is then measured by
+# `seq2seq-chat eval` on the test part (SEED: its --seed, default 1). OURS=experiment:
+# src/experiments/dates.ts --book-order. BOOK=0 runs our side alone (the book's code is deterministic: its
+# figures on a data set do not change from run to run).
+# About an hour on a quiet 2-core machine, one after the other (PARALLEL=1: both at once); run it in the
+# background with a log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${1:-hard}
 EPOCHS=${2:-3}
+OURS=${OURS:-cli}
+SEED=${SEED:-1}
 BOOK_GIT=${BOOK_GIT:-/work/.mirror/oreilly-japan+deep-learning-from-scratch-2/repo}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -60,23 +72,36 @@ for epoch in range(epochs):
 EOF
 # One BLAS thread: on a loaded machine NumPy's default threads spin and run several times slower.
 book() { (cd "$TMP/run" && PYTHONUTF8=1 PYTHONPATH="$TMP" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 python3 book.py "$EPOCHS"); }
-ours() { node out/src/experiments/dates.js --file "$TMP/run/ordered.txt" --book-order --epochs "$EPOCHS"; }
-if [ "${PARALLEL:-0}" = 1 ]; then
-  # Both at once, when one after the other takes longer than there is.
-  echo "== the book's code and ours at the same time ($DATA, $EPOCHS epochs), $(date -u +%FT%TZ)"
-  book > "$TMP/book.log" 2>&1 &
-  BOOK=$!
-  ours > "$TMP/ours.log" 2>&1 &
-  OURS=$!
-  wait $BOOK $OURS
-  cat "$TMP/book.log" "$TMP/ours.log"
+head -n 45000 "$TMP/run/ordered.txt" > "$TMP/run/train.txt"
+tail -n +45001 "$TMP/run/ordered.txt" > "$TMP/run/test.txt"
+case "$OURS" in
+  cli) ours() {
+      node out/bench/cli-dates.js "$TMP/run/train.txt" "$TMP/run/test.txt" --variant file --epochs "$EPOCHS" --threads 2 --seed "$SEED" --out "$TMP/run/ours.s2s"
+      echo "seq2seq-chat eval on the test part:"
+      node bin/seq2seq-chat.js eval "$TMP/run/ours.s2s" "$TMP/run/test.txt" --show 5
+    } ;;
+  experiment) ours() { node out/src/experiments/dates.js --file "$TMP/run/ordered.txt" --book-order --epochs "$EPOCHS"; } ;;
+  *) echo "OURS: expected cli or experiment, got $OURS" >&2; exit 2 ;;
+esac
+if [ "${BOOK:-1}" = 0 ]; then
+  echo "== ours ($OURS, seed $SEED, $DATA, $EPOCHS epochs), $(date -u +%FT%TZ)"
+  : > "$TMP/book.log"
+  ours 2>&1 | tee "$TMP/ours.log"
+elif [ "${PARALLEL:-0}" = 1 ]; then
+  # Both at once, when one after the other takes longer than there is; each line as it comes, marked with its side.
+  echo "== the book's code and ours ($OURS) at the same time ($DATA, $EPOCHS epochs), $(date -u +%FT%TZ)"
+  book 2>&1 | tee "$TMP/book.log" | sed -u 's/^/[book] /' &
+  BOOK_PID=$!
+  ours 2>&1 | tee "$TMP/ours.log" | sed -u 's/^/[ours] /' &
+  OURS_PID=$!
+  wait $BOOK_PID $OURS_PID
 else
   echo "== the book's code ($DATA, $EPOCHS epochs), $(date -u +%FT%TZ)"
   book | tee "$TMP/book.log"
-  echo "== ours ($DATA, $EPOCHS epochs), $(date -u +%FT%TZ)"
-  ours | tee "$TMP/ours.log"
+  echo "== ours ($OURS, $DATA, $EPOCHS epochs), $(date -u +%FT%TZ)"
+  ours 2>&1 | tee "$TMP/ours.log"
 fi
 echo "== test exact-match % per epoch, $(date -u +%FT%TZ)"
 echo "epoch  book  ours"
 paste <(grep -o 'book epoch [0-9]*/[0-9]*  test acc [0-9.]*' "$TMP/book.log" | awk '{print $3, $6}') \
-      <(grep -o 'test acc [0-9.]*' "$TMP/ours.log" | awk '{print $3}') | awk '{split($1, e, "/"); printf "%5s  %s  %s\n", e[1], $2, $3}'
+      <(grep -o 'test acc [0-9.]*\|on the [0-9]* test pairs [0-9.]*' "$TMP/ours.log" | awk '{print $NF}') | awk -F'\t' '{split($1, b, " "); split(b[1], e, "/"); printf "%5s  %s  %s\n", NR, (b[2] == "" ? "-" : b[2]), $2}'

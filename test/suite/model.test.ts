@@ -1,7 +1,8 @@
 /** In-host: the answering model, its storage round trip (export, import, reset) and the chat session. */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { copyLines, copyTaskModel } from '../unit/helpers/tiny-model';
 import { activeExtension, scratchFiles } from './helpers';
 
 suite('model storage', () => {
@@ -41,6 +42,23 @@ suite('model storage', () => {
     const r = await vscode.commands.executeCommand<string | undefined>('seq2seqChat.importModel', files['bad.s2s']);
     assert.equal(r, undefined, 'expected the import to fail (handled by handleError)');
     assert.equal(await vscode.commands.executeCommand<string>('seq2seqChat.ask', 'hello'), before);
+  });
+
+  test('an imported model of a character task replies and is evaluated as the CLI does: free greedy, every reply an answer', async function () {
+    this.timeout(120_000);
+    // A copy task trained as `seq2seq-chat train` trains a fixed-width file; its new words' answers were never trained.
+    const { model, bytes, fresh } = await copyTaskModel();
+    const right = fresh.filter((w) => model.reply(w, { strategy: 'greedy', constrained: false, threshold: 0 }).text === w);
+    assert.ok(right.length > 0, 'precondition: some new words are copied right by free generation');
+    const files = scratchFiles({ 'copy-new.txt': copyLines(fresh) });
+    const target = vscode.Uri.joinPath(files['copy-new.txt'], '..', 'copy.s2s');
+    writeFileSync(target.fsPath, bytes);
+    assert.equal(await vscode.commands.executeCommand<string>('seq2seqChat.importModel', target), 'attention');
+    // The chat's default settings (constrained replies, the model's threshold) could give neither.
+    assert.equal(await vscode.commands.executeCommand<string>('seq2seqChat.ask', right[0]), right[0]);
+    const ev = await vscode.commands.executeCommand<{ correct: number; total: number }>('seq2seqChat.evaluate', files['copy-new.txt']);
+    assert.deepEqual(ev && { correct: ev.correct, total: ev.total }, { correct: right.length, total: fresh.length });
+    assert.equal(await vscode.commands.executeCommand<string | null>('seq2seqChat.resetModel'), 'default model');
   });
 
   test('New Chat clears the conversation kept in workspace state', async () => {

@@ -21,6 +21,8 @@ export const contextKeys: [string, unknown][] = [];
 export const settings = new Map<string, unknown>();
 /** What vscode.env.clipboard.writeText received, in order. */
 export const clipboard: string[] = [];
+/** Commands registered through vscode.commands.registerCommand, by id: a test runs one as the palette would. */
+export const commands = new Map<string, (...args: unknown[]) => unknown>();
 
 type Listener<T> = (e: T) => unknown;
 
@@ -141,6 +143,10 @@ export const vscodeStub = {
     },
   },
   commands: {
+    registerCommand: (id: string, run: (...args: unknown[]) => unknown): Disposable => {
+      commands.set(id, run);
+      return new Disposable(() => commands.delete(id));
+    },
     executeCommand: (command: string, ...args: unknown[]): Promise<undefined> => {
       if (command === 'setContext') contextKeys.push([String(args[0]), args[1]]);
       return Promise.resolve(undefined);
