@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_PAIR_LIMITS, type PairLimits } from '../src/data';
 import type { DecodeOptions, ModelKind, NormalizeOptions, TrainOptions } from '../src/chat/types';
+import { CHARACTER_TASK_OPTIONS } from '../src/chat/defaults';
 
 export type StorageScope = 'global' | 'workspace';
 
@@ -89,6 +90,35 @@ export function readTrainOptions(defaults: TrainOptions): TrainOptions {
     maxVocabulary: pick(c, 'limits.maxVocabulary', defaults.maxVocabulary ?? 30_000),
     includeDefaultPairs: pick(c, 'training.includeDefaultPairs', defaults.includeDefaultPairs ?? true) !== false,
     normalize,
+  };
+}
+
+/**
+ * Whether the user set `key` anywhere (user, workspace, folder, language), as against the default the manifest
+ * contributes, which `get` also returns.
+ */
+function userSet(c: vscode.WorkspaceConfiguration, key: string): boolean {
+  const i = typeof c.inspect === 'function' ? c.inspect(key) : undefined;
+  if (i === undefined) return c.get(key) !== undefined;
+  return [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue].some((v) => v !== undefined);
+}
+
+/**
+ * Training options for a pairs file of `format`, as `seq2seq-chat train` chooses them (optionsForFormat): a
+ * fixed-width file (the book's character tasks) trains with CHARACTER_TASK_OPTIONS, character questions and
+ * answers, no question noise, no small talk, except for a setting the user set (model.tokenizer,
+ * training.includeDefaultPairs); every other format with the settings as they read.
+ */
+export function readTrainOptionsFor(format: string, defaults: TrainOptions): TrainOptions {
+  const options = readTrainOptions(defaults);
+  if (format !== 'fixed') return options;
+  const c = cfg();
+  return {
+    ...options,
+    questionTokens: CHARACTER_TASK_OPTIONS.questionTokens,
+    questionNoise: CHARACTER_TASK_OPTIONS.questionNoise,
+    ...(userSet(c, 'model.tokenizer') ? {} : { tokenizer: CHARACTER_TASK_OPTIONS.tokenizer }),
+    ...(userSet(c, 'training.includeDefaultPairs') ? {} : { includeDefaultPairs: CHARACTER_TASK_OPTIONS.includeDefaultPairs }),
   };
 }
 

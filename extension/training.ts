@@ -17,7 +17,7 @@ import { modelCard } from './modelCard';
 import type { ModelStore } from './modelStore';
 import { confirmWarnings, loadPairs } from './pairsFile';
 import { defaultPairsSource, fitTrainOptions, workerScript } from './platform';
-import { readTrainOptions } from './settings';
+import { readTrainOptionsFor } from './settings';
 import { baseName } from './uriNames';
 
 export const TRAINING_CONTEXT_KEY = 'seq2seqChat.training';
@@ -140,7 +140,7 @@ export class TrainingController implements vscode.Disposable {
       if (summary.pairs === 0) throw new Error(`${file}: expected at least 1 question/answer pair, got 0`);
       if (!(await confirmWarnings(uri, summary, interactive))) return { status: 'aborted' };
       if (pending.stopRequested) return { status: 'cancelled' };
-      options = fitTrainOptions(readTrainOptions(DEFAULT_TRAIN_OPTIONS), (m) => this.log.info(m));
+      options = fitTrainOptions(readTrainOptionsFor(summary.format, DEFAULT_TRAIN_OPTIONS), (m) => this.log.info(m));
       // The small talk (data/default/smalltalk.tsv, shipped in the .vsix): its folder, or its bytes in the browser.
       defaultPairs = options.includeDefaultPairs === false ? {} : await defaultPairsSource(this.extensionUri);
     } finally {

@@ -7,8 +7,8 @@ import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clampSetting, readDecodeOptions, readPairLimits, readTrainOptions, SETTING_RANGES } from '../../../extension/settings';
-import { DEFAULT_TRAIN_OPTIONS } from '../../../src/chat/defaults';
+import { clampSetting, readDecodeOptions, readPairLimits, readTrainOptions, readTrainOptionsFor, SETTING_RANGES } from '../../../extension/settings';
+import { DEFAULT_TRAIN_OPTIONS, isCharacterTask, optionsForFormat } from '../../../src/chat/defaults';
 import { settingsOf } from '../helpers/manifest';
 
 interface Schema {
@@ -62,6 +62,26 @@ describe('settings', () => {
     assert.equal(train.hidden, DEFAULT_TRAIN_OPTIONS.hidden);
     assert.equal(train.learningRate, DEFAULT_TRAIN_OPTIONS.learningRate);
     assert.equal(clampSetting('training.validationSplit', 5, 0), 0.9);
+  });
+
+  test('a fixed-width file trains as the CLI trains it: a character task, except for the settings the user set', () => {
+    settings.set('training.epochs', 3);
+    const fixed = readTrainOptionsFor('fixed', DEFAULT_TRAIN_OPTIONS);
+    assert.ok(isCharacterTask(fixed), JSON.stringify(fixed));
+    assert.equal(fixed.includeDefaultPairs, false);
+    assert.equal(fixed.epochs, 3, 'the other settings still apply');
+    // the CLI's choice for the same file and flags
+    const cli = { ...DEFAULT_TRAIN_OPTIONS, ...optionsForFormat('fixed', { epochs: 3 }) };
+    for (const key of ['tokenizer', 'questionTokens', 'questionNoise', 'includeDefaultPairs', 'epochs'] as const) assert.equal(fixed[key], cli[key], key);
+    // a dialog file reads the settings as they are
+    assert.deepEqual(readTrainOptionsFor('tsv', DEFAULT_TRAIN_OPTIONS), readTrainOptions(DEFAULT_TRAIN_OPTIONS));
+    assert.equal(isCharacterTask(readTrainOptionsFor('tsv', DEFAULT_TRAIN_OPTIONS)), false);
+    // what the user set wins, as a CLI flag does
+    settings.set('model.tokenizer', 'word');
+    settings.set('training.includeDefaultPairs', true);
+    const chosen = readTrainOptionsFor('fixed', DEFAULT_TRAIN_OPTIONS);
+    assert.equal(chosen.tokenizer, 'word');
+    assert.equal(chosen.includeDefaultPairs, true);
   });
 
   test('an untrusted workspace cannot set the limits, threads or decoding bounds', () => {

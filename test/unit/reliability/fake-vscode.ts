@@ -162,7 +162,8 @@ export const vscodeStub = {
     clipboard: { writeText: (text: string): Promise<void> => Promise.resolve(void clipboard.push(text)) },
   },
   workspace: {
-    getConfiguration: () => ({ get: (key: string): unknown => settings.get(key) }),
+    // inspect: only what a test set is the user's (a user value); nothing else is set anywhere.
+    getConfiguration: () => ({ get: (key: string): unknown => settings.get(key), inspect: (key: string) => ({ key, globalValue: settings.get(key) }) }),
     fs: {
       stat: (uri: FakeUri) => {
         const st = statSync(uri.fsPath);
