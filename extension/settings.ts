@@ -3,9 +3,9 @@
  * engine's option objects. The only place that reads settings: src/ takes plain option objects.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_PAIR_LIMITS, type PairLimits } from '../src/data';
+import { DEFAULT_PAIR_LIMITS, type PairFormat, type PairLimits } from '../src/data';
 import type { DecodeOptions, ModelKind, NormalizeOptions, TrainOptions } from '../src/chat/types';
-import { CHARACTER_TASK_OPTIONS } from '../src/chat/defaults';
+import { optionsForFormat } from '../src/chat/defaults';
 
 export type StorageScope = 'global' | 'workspace';
 
@@ -98,28 +98,24 @@ export function readTrainOptions(defaults: TrainOptions): TrainOptions {
  * contributes, which `get` also returns.
  */
 function userSet(c: vscode.WorkspaceConfiguration, key: string): boolean {
-  const i = typeof c.inspect === 'function' ? c.inspect(key) : undefined;
-  if (i === undefined) return c.get(key) !== undefined;
-  return [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue].some((v) => v !== undefined);
+  const i = c.inspect(key);
+  return i !== undefined && [i.globalValue, i.workspaceValue, i.workspaceFolderValue, i.globalLanguageValue, i.workspaceLanguageValue, i.workspaceFolderLanguageValue].some((v) => v !== undefined);
 }
 
 /**
- * Training options for a pairs file of `format`, as `seq2seq-chat train` chooses them (optionsForFormat): a
- * fixed-width file (the book's character tasks) trains with CHARACTER_TASK_OPTIONS, character questions and
- * answers, no question noise, no small talk, except for a setting the user set (model.tokenizer,
- * training.includeDefaultPairs); every other format with the settings as they read.
+ * Training options for a pairs file of `format`, chosen as `seq2seq-chat train` chooses them (optionsForFormat):
+ * a fixed-width file (the book's character tasks) trains with CHARACTER_TASK_OPTIONS, except for what the user
+ * set (model.tokenizer, training.includeDefaultPairs), as a CLI flag wins; every other format with the
+ * settings as they read.
  */
-export function readTrainOptionsFor(format: string, defaults: TrainOptions): TrainOptions {
+export function readTrainOptionsFor(format: PairFormat, defaults: TrainOptions): TrainOptions {
   const options = readTrainOptions(defaults);
-  if (format !== 'fixed') return options;
   const c = cfg();
-  return {
-    ...options,
-    questionTokens: CHARACTER_TASK_OPTIONS.questionTokens,
-    questionNoise: CHARACTER_TASK_OPTIONS.questionNoise,
-    ...(userSet(c, 'model.tokenizer') ? {} : { tokenizer: CHARACTER_TASK_OPTIONS.tokenizer }),
-    ...(userSet(c, 'training.includeDefaultPairs') ? {} : { includeDefaultPairs: CHARACTER_TASK_OPTIONS.includeDefaultPairs }),
+  const chosen: Partial<TrainOptions> = {
+    ...(userSet(c, 'model.tokenizer') ? { tokenizer: options.tokenizer } : {}),
+    ...(userSet(c, 'training.includeDefaultPairs') ? { includeDefaultPairs: options.includeDefaultPairs } : {}),
   };
+  return { ...options, ...optionsForFormat(format, chosen) };
 }
 
 /** Decoding options from settings. */

@@ -9,7 +9,7 @@
  * (`constrained: false`, beam search, sampling) remains available.
  */
 import { createTokenizer, normalizeAnswer, normalizeQuestion, Vocabulary, type Tokenizer } from '../text';
-import { questionWords, trigramSimilarity, trigrams } from '../text/analyze';
+import { LATIN_WORD, questionWords, trigramSimilarity, trigrams } from '../text/analyze';
 import { END, START, UNK } from '../models/tokens';
 import type { Seq2seqModel } from '../models/types';
 import { constrainedBatch, type AnswerPrior, type ConstrainedRow } from '../decode/constrained';
@@ -30,7 +30,6 @@ const SUGGESTIONS = 3;
 const TYPO_SIMILARITY = 0.6;
 /** Letters an unknown word shares with the start of a known one to be read as it (`derivedFrom`). */
 const PREFIX_LETTERS = 5;
-const LATIN = /^[a-z]+$/;
 /** Questions decoded together in one batched pass. */
 const BATCH = 64;
 
@@ -219,14 +218,12 @@ export class ChatModel {
    * inflection only) leaves apart. Not a shared beginning alone: "translate" is not "transfer".
    */
   private derivedFrom(word: string): string | undefined {
-    if (!LATIN.test(word) || word.length < PREFIX_LETTERS) return undefined;
+    if (!LATIN_WORD.test(word) || word.length < PREFIX_LETTERS) return undefined;
     let best: string | undefined;
     let bestShared = 0;
-    for (const c of this.gramsCache ?? []) {
-      const known = c.word;
-      if (known.length < PREFIX_LETTERS || !LATIN.test(known)) continue;
+    for (const { word: known } of this.gramsCache ?? []) {
+      if (known.length < PREFIX_LETTERS || !(word.startsWith(known) || known.startsWith(word)) || !LATIN_WORD.test(known)) continue;
       const shared = Math.min(known.length, word.length);
-      if (!(word.startsWith(known) || known.startsWith(word))) continue;
       if (2 * shared >= Math.max(known.length, word.length) && shared > bestShared) {
         best = known;
         bestShared = shared;

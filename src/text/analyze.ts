@@ -11,7 +11,8 @@
  */
 
 const SEGMENTER = new Intl.Segmenter('ja', { granularity: 'word' });
-const LATIN_WORD = /^[a-z]+$/;
+/** A word of lower-case Latin letters only (what the stemmer and the derived-word rule read). */
+export const LATIN_WORD = /^[a-z]+$/;
 const VOWEL = /[aeiouy]/;
 
 /** Contractions that are words of their own; "'s" (is / possessive) is dropped. */

@@ -39,10 +39,7 @@ let table: ReadonlySet<string> | undefined;
 
 function functionWords(): ReadonlySet<string> {
   if (table === undefined) {
-    const words = new Set<string>();
-    for (const w of ENGLISH.split(/\s+/)) if (w) for (const p of questionWords(w)) words.add(p);
-    for (const w of JAPANESE.split(/\s+/)) if (w) for (const p of questionWords(w)) words.add(p);
-    table = words;
+    table = new Set(`${ENGLISH} ${JAPANESE}`.split(/\s+/).filter((w) => w !== '').flatMap(questionWords));
   }
   return table;
 }
