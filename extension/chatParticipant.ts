@@ -10,7 +10,7 @@
  * the existing commands.
  */
 import * as vscode from 'vscode';
-import type { Reply } from '../src/chat';
+import { isCharacterTask, type Reply } from '../src/chat';
 import { presentReply, splitForStreaming, streamDelayMs } from './chatSession';
 import type { Logger } from './log';
 import type { CurrentModel, ModelStore } from './modelStore';
@@ -63,6 +63,18 @@ const percent = (x: number): string => `${Math.round(100 * x)} %`;
 /** The line under a reply: how sure the model is, and which model answered. */
 export function confidenceLine(confidence: number, unsure: boolean, label: string): string {
   return `\n\n*${unsure ? 'Not sure' : 'Confidence'}: ${percent(confidence)} · ${escapeMarkdown(label)}*`;
+}
+
+/**
+ * The line under a character-task model's reply (the book's dates and sums) when no confidence threshold is set:
+ * its replies are computed from the question, not chosen among trained answers, so the dialog confidence
+ * (which leans on the closest trained question) says nothing of them and every reply is shown, as the CLI
+ * shows it (src/chat/defaults.ts `decodeFor`). The lowest probability the model gave a character of the
+ * reply tells instead how close it came to writing another one.
+ */
+export function generatedLine(reply: Reply, label: string): string {
+  const lowest = reply.tokens.length === 0 ? 0 : reply.tokens.reduce((m, t) => Math.min(m, t.prob), 1);
+  return `\n\n*Generated character by character: lowest character probability ${percent(lowest)} · ${escapeMarkdown(label)}*`;
 }
 
 /** "Did you mean" list shown with a not-sure reply (the same questions come back as followups). */
@@ -186,8 +198,10 @@ export function createChatHandler(deps: ParticipantDeps): (request: ParticipantR
     }
     const reply: Reply = await deps.models.reply(m, question, readDecodeOptions());
     if (token.isCancellationRequested) return { metadata: { command: 'ask', stopped: true } };
-    const shown = presentReply(question, reply, readConfidenceThreshold());
+    const threshold = readConfidenceThreshold();
+    const shown = presentReply(question, reply, threshold);
     const { confidence = 0, unsure = false, suggestions = [] } = shown.facts;
+    const generated = threshold === null && isCharacterTask(m.model.options);
     deps.log.info(`@seq2seq (${m.meta.label}): ${JSON.stringify(question)} -> ${JSON.stringify(reply.text)} (confidence ${confidence.toFixed(3)}${unsure ? ', not sure' : ''})`);
     const pieces = unsure ? [shown.text] : splitForStreaming(shown.text, reply.tokens.map((t) => t.text));
     for (let i = 0; i < pieces.length; i++) {
@@ -195,7 +209,7 @@ export function createChatHandler(deps: ParticipantDeps): (request: ParticipantR
       if (token.isCancellationRequested) return { metadata: { command: 'ask', confidence, unsure, suggestions, stopped: true } };
       stream.markdown(escapeMarkdown(pieces[i]));
     }
-    stream.markdown(confidenceLine(confidence, unsure, m.meta.label) + (unsure ? suggestionsMarkdown(suggestions) : ''));
+    stream.markdown(generated ? generatedLine(reply, m.meta.label) : confidenceLine(confidence, unsure, m.meta.label) + (unsure ? suggestionsMarkdown(suggestions) : ''));
     return { metadata: { command: 'ask', confidence, unsure, suggestions } };
   }
 

@@ -107,6 +107,28 @@ describe('a character-task model in the extension: replies and counts as the CLI
     assert.deepEqual(result.metadata, { command: 'ask', confidence: cliReply(model, w).confidence, unsure: false, suggestions: [] });
   });
 
+  test('@seq2seq: the line under a character-task reply gives its lowest character probability, not a confidence of 0 %', async () => {
+    const { store } = await setup(model, bytes);
+    const ask = async (w: string): Promise<string> => {
+      const parts: string[] = [];
+      const stream = { markdown: (v: string | vscode.MarkdownString): void => void parts.push(typeof v === 'string' ? v : v.value), progress: (): void => undefined };
+      const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
+      await createChatHandler({ models: store, log: new MemoryLog() })({ prompt: w, command: undefined, references: [] }, stream, token);
+      return parts[parts.length - 1];
+    };
+    const w = right[0];
+    const expected = cliReply(model, w);
+    const lowest = Math.min(...expected.tokens.map((t) => t.prob));
+    assert.ok(expected.confidence < 0.01, 'precondition: the dialog confidence of a free reply is about 0');
+    const line = await ask(w);
+    assert.doesNotMatch(line, /Confidence/);
+    assert.ok(line.includes(`lowest character probability ${Math.round(100 * lowest)} %`), line);
+    assert.ok(line.includes('copy\\.s2s'), line); // the label, escaped as markdown
+    // With a threshold set, the confidence judges the reply (as --threshold does) and the line says so.
+    settings.set('decoding.confidenceThreshold', 0.5);
+    assert.match(await ask(w), /Not sure: 0 %/);
+  });
+
   test('Evaluate counts every free greedy reply, as `seq2seq-chat eval` does', async () => {
     const { store, session, log, ctx } = await setup(model, bytes);
     const file = join(TMP, 'copy-new.txt');
