@@ -17,8 +17,10 @@
 # (trainChatModel with optionsForFormat, so padded character questions) and prints the test exact-match
 # after every epoch (the CLI itself has no test file); the model it saves is then measured by
 # `seq2seq-chat eval` on the test part (SEED: its --seed, default 1). OURS=experiment:
-# src/experiments/dates.ts --book-order. BOOK=0 runs our side alone (the book's code is deterministic: its
-# figures on a data set do not change from run to run).
+# src/experiments/dates.ts --book-order; OURS=none runs the book's code alone. BOOK=0 runs our side alone (the
+# book's code is deterministic: load_data seeds NumPy's global generator with 1984, so its initial weights, batch
+# order and figures on a data set do not change from run to run). BOOK_SEED=s reseeds that generator with s
+# after load_data (same split, other initial weights and batch order): the book's own seed-to-seed spread.
 # About an hour on a quiet 2-core machine, one after the other (PARALLEL=1: both at once); run it in the
 # background with a log.
 set -euo pipefail
@@ -59,6 +61,10 @@ from ch08.attention_seq2seq import AttentionSeq2seq
 
 epochs = int(sys.argv[1])
 (x_train, t_train), (x_test, t_test) = sequence.load_data('dates.txt')  # seeds NumPy with 1984
+if len(sys.argv) > 2:
+    import numpy
+    numpy.random.seed(int(sys.argv[2]))  # BOOK_SEED: other initial weights and batch order, same split
+    print('book: NumPy reseeded with %s after load_data' % sys.argv[2], flush=True)
 char_to_id, id_to_char = sequence.get_vocab()
 x_train, x_test = x_train[:, ::-1], x_test[:, ::-1]
 print('book: V=%d, train %d, test %d, question width %d' % (len(char_to_id), len(x_train), len(x_test), x_train.shape[1]), flush=True)
@@ -71,7 +77,7 @@ for epoch in range(epochs):
     print('book epoch %d/%d  test acc %.3f %%  %.0f s' % (epoch + 1, epochs, 100.0 * correct / len(x_test), time.time() - t0), flush=True)
 EOF
 # One BLAS thread: on a loaded machine NumPy's default threads spin and run several times slower.
-book() { (cd "$TMP/run" && PYTHONUTF8=1 PYTHONPATH="$TMP" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 python3 book.py "$EPOCHS"); }
+book() { (cd "$TMP/run" && PYTHONUTF8=1 PYTHONPATH="$TMP" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 python3 book.py "$EPOCHS" ${BOOK_SEED:+"$BOOK_SEED"}); }
 head -n 45000 "$TMP/run/ordered.txt" > "$TMP/run/train.txt"
 tail -n +45001 "$TMP/run/ordered.txt" > "$TMP/run/test.txt"
 case "$OURS" in
@@ -81,7 +87,8 @@ case "$OURS" in
       node bin/seq2seq-chat.js eval "$TMP/run/ours.s2s" "$TMP/run/test.txt" --show 5
     } ;;
   experiment) ours() { node out/src/experiments/dates.js --file "$TMP/run/ordered.txt" --book-order --epochs "$EPOCHS"; } ;;
-  *) echo "OURS: expected cli or experiment, got $OURS" >&2; exit 2 ;;
+  none) ours() { echo "(our side not run: OURS=none)"; } ;;
+  *) echo "OURS: expected cli, experiment or none, got $OURS" >&2; exit 2 ;;
 esac
 if [ "${BOOK:-1}" = 0 ]; then
   echo "== ours ($OURS, seed $SEED, $DATA, $EPOCHS epochs), $(date -u +%FT%TZ)"
