@@ -6,7 +6,8 @@
  *    characters, answers of 11) against the book's own ch08/attention_seq2seq.py, run from a checkout of its
  *    repository by bench/book_attention.py on the same batches (our own generator, src/experiments/dates.ts).
  * Each task runs `rounds` rounds; a round times ours on one thread, NumPy on one BLAS thread, ours on two
- * threads (data parallel) and NumPy on its default threads, in turn, so all four see the same load.
+ * threads (data parallel) and NumPy on its default threads, in turn, so all four see the same load. Every
+ * round of each starts with WARMUP untimed iterations and times only training steps (batches made before).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -67,6 +68,8 @@ interface Task {
 }
 
 const N = 128;
+/** Untimed iterations at the start of every round, ours and NumPy's (its scripts' --warmup). */
+const WARMUP = 2;
 
 interface Trainer {
   /** Seconds per training iteration (forward, backward, clip, Adam) over `iters` iterations. */
@@ -96,8 +99,8 @@ function trainer(engine: Engine, task: Task, threads = 1): Trainer | null {
     peak.heap = Math.max(peak.heap, u.heapUsed);
   };
   let k = 0;
-  const step = (): number => {
-    const { xs, ts } = task.batch(k++);
+  const step = (batch: Batch = task.batch(k++)): number => {
+    const { xs, ts } = batch;
     let loss: number;
     if (parallel !== null) loss = parallel.computeGradients(xs, ts);
     else {
@@ -112,9 +115,15 @@ function trainer(engine: Engine, task: Task, threads = 1): Trainer | null {
   for (let i = 0; i < 2; i++) step(); // warm-up: JIT, wasm compile, memory growth
   return {
     measure(iters) {
+      // As the NumPy side's rounds, each a fresh process with WARMUP untimed iterations and its batches made
+      // before the clock starts: the other side's round has just run on these cores. (Measured: no difference
+      // on ch. 7 within the rounds' spread, 0.98–1.00 either way, bench/results/bench-warmup.log; kept so that
+      // both sides are timed alike.)
+      for (let i = 0; i < WARMUP; i++) step();
+      const batches = Array.from({ length: iters }, () => task.batch(k++));
       const start = performance.now();
       let loss = 0;
-      for (let i = 0; i < iters; i++) loss = step();
+      for (const b of batches) loss = step(b);
       return { perIter: (performance.now() - start) / 1000 / iters, loss };
     },
     model,
@@ -133,7 +142,7 @@ export function additionTask(): Task {
     spec: { vocabSize: PAD_IDS + CHARS.length, wordvec: 16, hidden: 128, reverse: true },
     batch: () => additionBatch(rng, N),
     epochQuestions: 45000,
-    numpy: (iters, threads) => runNumpy(['--iters', String(iters), '--warmup', '2'], threads) as NumpyTraining,
+    numpy: (iters, threads) => runNumpy(['--iters', String(iters), '--warmup', String(WARMUP)], threads) as NumpyTraining,
     numpyWhat: 'bench/numpy_seq2seq.py, float32',
   };
 }
@@ -161,7 +170,7 @@ export function dateTask(book: string): Task {
     spec: { vocabSize: vocab.size, wordvec: 16, hidden: 256, reverse: true },
     batch: (k) => batches[k % batches.length],
     epochQuestions: 45000,
-    numpy: (iters, threads) => runNumpy(['--book', book, '--iters', String(iters), '--warmup', '2'], threads, BOOK_ATTENTION, input) as NumpyTraining,
+    numpy: (iters, threads) => runNumpy(['--book', book, '--iters', String(iters), '--warmup', String(WARMUP)], threads, BOOK_ATTENTION, input) as NumpyTraining,
     numpyWhat: "the book's ch08/attention_seq2seq.py and Trainer step, float32",
   };
 }
