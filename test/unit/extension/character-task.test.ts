@@ -46,6 +46,15 @@ async function setup(model: ChatModel, bytes: Uint8Array, offThread = false): Pr
   return { store, session, log, ctx };
 }
 
+/** `question` asked of @seq2seq on `store`'s model: the markdown pieces it streamed, and its result. */
+async function askParticipant(store: ModelStore, question: string): Promise<{ parts: string[]; result: Awaited<ReturnType<ReturnType<typeof createChatHandler>>> }> {
+  const parts: string[] = [];
+  const stream = { markdown: (v: string | vscode.MarkdownString): void => void parts.push(typeof v === 'string' ? v : v.value), progress: (): void => undefined };
+  const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
+  const result = await createChatHandler({ models: store, log: new MemoryLog() })({ prompt: question, command: undefined, references: [] }, stream, token);
+  return { parts, result };
+}
+
 describe('a character-task model in the extension: replies and counts as the CLI gives them', () => {
   let model: ChatModel;
   let bytes: Uint8Array;
@@ -97,25 +106,16 @@ describe('a character-task model in the extension: replies and counts as the CLI
   });
 
   test('@seq2seq answers with the free greedy reply, not sure of nothing', async () => {
-    const { store, log } = await setup(model, bytes);
-    const parts: string[] = [];
-    const stream = { markdown: (v: string | vscode.MarkdownString): void => void parts.push(typeof v === 'string' ? v : v.value), progress: (): void => undefined };
-    const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
+    const { store } = await setup(model, bytes);
     const w = right[0];
-    const result = await createChatHandler({ models: store, log })({ prompt: w, command: undefined, references: [] }, stream, token);
+    const { parts, result } = await askParticipant(store, w);
     assert.equal(parts.slice(0, -1).join(''), w);
     assert.deepEqual(result.metadata, { command: 'ask', confidence: cliReply(model, w).confidence, unsure: false, suggestions: [] });
   });
 
   test('@seq2seq: the line under a character-task reply gives its lowest character probability, not a confidence of 0 %', async () => {
     const { store } = await setup(model, bytes);
-    const ask = async (w: string): Promise<string> => {
-      const parts: string[] = [];
-      const stream = { markdown: (v: string | vscode.MarkdownString): void => void parts.push(typeof v === 'string' ? v : v.value), progress: (): void => undefined };
-      const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
-      await createChatHandler({ models: store, log: new MemoryLog() })({ prompt: w, command: undefined, references: [] }, stream, token);
-      return parts[parts.length - 1];
-    };
+    const ask = async (w: string): Promise<string> => (await askParticipant(store, w)).parts.at(-1) ?? '';
     const w = right[0];
     const expected = cliReply(model, w);
     const lowest = Math.min(...expected.tokens.map((t) => t.prob));
