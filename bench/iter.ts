@@ -1,8 +1,8 @@
 /**
  * Short training-speed probe for before/after comparisons (no GEMM table, no NumPy): ms per iteration of
- * the book's ch. 7 addition setup (PeekySeq2seq, reverse, D = 16, H = 128, N = 128) with clipping and Adam.
+ * the book's ch. 7 addition setup (PeekySeq2seq, reverse, D = 16, H = 128, N = 128 or --batch) with clipping and Adam.
  *
- *   node out/bench/iter.js [--iters N] [--kernel typescript|simd|relaxed] [--model peeky|simple|attention] [--threads T]
+ *   node out/bench/iter.js [--iters N] [--kernel typescript|simd|relaxed] [--model peeky|simple|attention] [--threads T] [--batch N]
  *
  * Prints the median and the best of three windows of N/3 iterations each, after 3 warm-up iterations, and the
  * best CPU time per iteration (process.cpuUsage), which a machine shared with other work disturbs less.
@@ -34,7 +34,8 @@ const model = createModel(kind, { vocabSize: FIRST + CHARS.length, wordvec: 16, 
 const opt = new Adam(0.001);
 const threads = Number(arg('--threads', '1'));
 const parallel = threads > 1 ? new DataParallel(model, { threads, workerFile: path.join(__dirname, '..', 'src', 'worker', 'trainWorker.js') }) : null;
-const data = Array.from({ length: 8 }, () => batch(rng, 128));
+const rows = Number(arg('--batch', '128'));
+const data = Array.from({ length: 8 }, () => batch(rng, rows));
 let k = 0;
 const step = (): number => {
   const { xs, ts } = data[k++ % data.length];

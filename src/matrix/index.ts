@@ -8,6 +8,7 @@ export {
   isKernelAvailable,
   tryEnableRelaxedSimd,
   KERNEL_NAMES,
+  SharedOptim,
   WasmArena,
   WasmCompute,
 } from './wasmModule';

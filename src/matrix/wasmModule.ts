@@ -35,6 +35,7 @@ interface ModuleExports {
   lstmBackward(gates: number, cPrev: number, tanhC: number, dhNext: number, dcNext: number, dA: number, dcPrev: number, n: number, h: number): void;
   softmaxRows(x: number, y: number, rows: number, cols: number): void;
   addTo(x: number, y: number, count: number): void;
+  add64(x: number, y: number, count: number): void;
   sumRows(x: number, out: number, rows: number, cols: number): void;
   adam64(p: number, g: number, m: number, v: number, count: number, a1: number, a2: number, lrT: number, eps: number): void;
   sumSquares64(x: number, count: number): number;
@@ -52,6 +53,7 @@ interface ModuleExports {
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
 }
@@ -72,6 +74,7 @@ function decodeBase64(text: string): Uint8Array {
 interface Binaries {
   readonly simdWasm: string;
   readonly relaxedWasm: string;
+  readonly sharedOptimWasm?: string;
 }
 
 let binaries: Binaries | null | undefined;
@@ -439,4 +442,76 @@ export class WasmCompute {
 export function createWasmCompute(): WasmCompute | null {
   const name = availableKernels()[0];
   return name === 'typescript' ? null : new WasmCompute(name);
+}
+
+/** The shared optimizer module's exports (src/matrix/asm/optim.ts built alone, memory imported). */
+type SharedOptimExports = Pick<ModuleExports, 'adam64' | 'sumSquares64' | 'scale64' | 'add64'>;
+
+let sharedOptimModule: object | null | undefined;
+
+/**
+ * The optimizer kernels (float64 Adam step, squared norm, scaling, adding) on one shared wasm memory that
+ * several threads address at once: the data-parallel trainer (src/train/parallel.ts) keeps the params, every
+ * thread's gradients and Adam's moments there, so that its helper threads read the params and leave their
+ * gradients with no copy, and this thread adds them in wasm. The memory is sized once, at `bytes` plus the
+ * first page (left to the module), and never grows: views of it stay valid for its life. Its `buffer` is a
+ * SharedArrayBuffer, to hand to worker threads. Byte addresses, 16-byte aligned, as WasmCompute's.
+ */
+export class SharedOptim {
+  /** First byte callers may use (the first page is the module's). */
+  readonly base = PAGE;
+  readonly buffer: SharedArrayBuffer;
+  /** As WasmCompute's: Adam's step, Σ x², x *= factor (float64, byte addresses on this memory). */
+  readonly adam64: SharedOptimExports['adam64'];
+  readonly sumSquares64: SharedOptimExports['sumSquares64'];
+  readonly scale64: SharedOptimExports['scale64'];
+  /** y[i] += x[i] over `count` float64 at x and y, bit for bit the TypeScript loop's. */
+  readonly add64: SharedOptimExports['add64'];
+  private readonly view: Float64Array;
+
+  private constructor(api: WasmApi, module: object, bytes: number) {
+    const pages = 1 + Math.ceil(bytes / PAGE);
+    const memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
+    const exports = new api.Instance(module, { env: { memory } }).exports as SharedOptimExports;
+    this.adam64 = exports.adam64; // wasm exports need no `this`
+    this.sumSquares64 = exports.sumSquares64;
+    this.scale64 = exports.scale64;
+    this.add64 = exports.add64;
+    this.buffer = memory.buffer as unknown as SharedArrayBuffer;
+    this.view = new Float64Array(this.buffer);
+  }
+
+  /**
+   * A module on a new shared memory with `bytes` for the caller, or null where this runtime cannot make one
+   * (no WebAssembly SIMD or threads, no SharedArrayBuffer, as in a browser without cross-origin isolation,
+   * or no generated module): the caller then keeps its data in plain memory.
+   */
+  static create(bytes: number): SharedOptim | null {
+    if (!(Number.isInteger(bytes) && bytes >= 0)) throw new RangeError(`SharedOptim.create: expected a byte count ≥ 0, got ${bytes}`);
+    const api = wasmApi();
+    if (api === undefined || typeof SharedArrayBuffer === 'undefined') return null;
+    if (sharedOptimModule === undefined) {
+      const text = loadBinaries()?.sharedOptimWasm;
+      sharedOptimModule = null;
+      if (text !== undefined) {
+        const code = decodeBase64(text);
+        try {
+          if (api.validate(code)) sharedOptimModule = new api.Module(code);
+        } catch {
+          sharedOptimModule = null;
+        }
+      }
+    }
+    if (sharedOptimModule === null) return null;
+    try {
+      return new SharedOptim(api, sharedOptimModule, bytes);
+    } catch {
+      return null; // no memory for it: plain memory will do
+    }
+  }
+
+  /** A Float64Array over the whole memory, index = byte address / 8. */
+  f64(): Float64Array {
+    return this.view;
+  }
 }

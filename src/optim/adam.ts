@@ -7,7 +7,8 @@
  *
  * Under a wasm kernel the params' and grads' rows become views of the optimizer's wasm memory at the first
  * update (the Matrix objects stay the same); code that swaps a row or a Matrix is noticed and its values
- * moved there at the next update.
+ * moved there at the next update. The data-parallel trainer chooses that memory instead (`setOptimizerHome`):
+ * a shared one that its helper threads read the params from and leave their gradients in.
  */
 import { Matrix } from 'ml-matrix';
 import { currentKernel, rowsOf, sameRows, ShapeError, WasmCompute } from '../matrix';
@@ -15,15 +16,24 @@ import type { Optimizer } from './optimizer';
 
 const EPS = 1e-7;
 
+/** The float64 kernels an Adam step and clipping run: WasmCompute's or SharedOptim's (src/matrix). */
+interface OptimKernel {
+  adam64(p: number, g: number, m: number, v: number, count: number, a1: number, a2: number, lrT: number, eps: number): void;
+  sumSquares64(x: number, count: number): number;
+  scale64(x: number, count: number, factor: number): void;
+  /** A Float64Array over the whole memory, index = byte address / 8. */
+  f64(): Float64Array;
+}
+
 /**
  * Adam's wasm memory (float64): four regions of `total` floats — the params, the grads, m and v — with
- * param i's run at `offsets[i]` in each (its size rounded up to even, for the two-lane loop). The params'
- * and grads' ml-matrix rows are moved there (each Matrix keeps its identity; its rows become views of this
- * memory), so a step is one wasm call with no copies. The memory is sized once and never grows afterwards,
- * which would detach the views. Kept for the optimizer's life.
+ * param i's run at `offsets[i]` in each (its size rounded up to even, for the two-lane loop: `paddedLayout`).
+ * The params' and grads' ml-matrix rows are moved there (each Matrix keeps its identity; its rows become
+ * views of this memory), so a step is one wasm call with no copies. The memory is sized once and never
+ * grows afterwards, which would detach the views. Kept for the optimizer's life.
  */
 interface WasmState {
-  readonly g: WasmCompute;
+  readonly g: OptimKernel;
   readonly sizes: number[];
   readonly offsets: number[];
   readonly total: number;
@@ -33,6 +43,40 @@ interface WasmState {
   readonly v: number;
   /** The row views `adopt` made, by region: `owns` compares rows by identity (reading each row's buffer cost more). */
   readonly views: Map<number, Float64Array[][]>;
+}
+
+/**
+ * Where an Adam keeps a model's params, grads and moments when another part of the engine chose the place:
+ * the data-parallel trainer (src/train/parallel.ts) puts them on a shared memory its helper threads read.
+ * Regions are byte addresses of `paddedLayout(params).total` float64 each, zero-filled.
+ */
+export interface OptimizerHome {
+  readonly kernel: OptimKernel;
+  readonly p: number;
+  readonly grad: number;
+  readonly m: number;
+  readonly v: number;
+  /** Set by the Adam that took the home: one optimizer per home (a second one keeps its own memory). */
+  taken: boolean;
+}
+
+const homes = new WeakMap<readonly Matrix[], OptimizerHome>();
+
+/** The next Adam that starts updating exactly this `params` array puts its state in `home` (see OptimizerHome). */
+export function setOptimizerHome(params: readonly Matrix[], home: OptimizerHome): void {
+  homes.set(params, home);
+}
+
+/** Param i's run starts at offsets[i] floats; each run is rounded up to even, so that every run is 16-byte aligned. */
+export function paddedLayout(params: readonly Matrix[]): { sizes: number[]; offsets: number[]; total: number } {
+  const sizes = params.map((p) => p.rows * p.columns);
+  const offsets: number[] = [];
+  let total = 0;
+  for (const n of sizes) {
+    offsets.push(total);
+    total += n + (n & 1);
+  }
+  return { sizes, offsets, total };
 }
 
 export interface AdamOptions {
@@ -75,7 +119,11 @@ export class Adam implements Optimizer {
       // params' and grads' rows move into wasm memory (same arithmetic, bit for bit; no copies per step),
       // else float64 matrices beside the params.
       const build = currentKernel().name;
-      if (build === 'simd' || build === 'relaxed') this.wasm = wasmState(new WasmCompute(build), params);
+      const home = homes.get(params);
+      if (home !== undefined && !home.taken) {
+        home.taken = true;
+        this.wasm = homeState(home, params);
+      } else if (build === 'simd' || build === 'relaxed') this.wasm = wasmState(new WasmCompute(build), params);
       else {
         this.m = params.map((p) => new Matrix(p.rows, p.columns));
         this.v = params.map((p) => new Matrix(p.rows, p.columns));
@@ -110,19 +158,22 @@ export class Adam implements Optimizer {
   }
 }
 
-function wasmState(g: WasmCompute, params: Matrix[]): WasmState {
-  const sizes = params.map((p) => p.rows * p.columns);
-  const offsets: number[] = [];
-  let total = 0;
-  for (const n of sizes) {
-    offsets.push(total);
-    total += n + (n & 1); // keep every run 16-byte aligned for the two-lane loads
-  }
-  const arena = g.arena;
+function wasmState(c: WasmCompute, params: Matrix[]): WasmState {
+  const { sizes, offsets, total } = paddedLayout(params);
+  const arena = c.arena;
   const region = (): number => arena.alloc(total * 8);
+  const g: OptimKernel = { adam64: (...a) => c.adam64(...a), sumSquares64: (x, n) => c.sumSquares64(x, n), scale64: (x, n, f) => c.scale64(x, n, f), f64: () => arena.f64() };
   const state = { g, sizes, offsets, total, p: region(), grad: region(), m: region(), v: region(), views: new Map<number, Float64Array[][]>() };
   arena.f64().fill(0, state.p / 8, state.v / 8 + total); // padding entries stay 0: p, g, m, v of 0 step to 0
   return state;
+}
+
+/** The state in a home another part of the engine made (regions already there); m and v start at 0. */
+function homeState(home: OptimizerHome, params: Matrix[]): WasmState {
+  const { sizes, offsets, total } = paddedLayout(params);
+  const f64 = home.kernel.f64();
+  for (const region of [home.m, home.v]) f64.fill(0, region / 8, region / 8 + total);
+  return { g: home.kernel, sizes, offsets, total, p: home.p, grad: home.grad, m: home.m, v: home.v, views: new Map<number, Float64Array[][]>() };
 }
 
 /**
@@ -136,7 +187,7 @@ function owns(s: WasmState, ms: readonly Matrix[], region: number): boolean {
 
 /** Copies the matrices' values into `region` and makes their rows views of it (in place: same Matrix objects). */
 function adopt(s: WasmState, ms: Matrix[], region: number): void {
-  const f64 = s.g.arena.f64();
+  const f64 = s.g.f64();
   ms.forEach((m, i) => {
     const R = rowsOf(m);
     let at = region / 8 + s.offsets[i];

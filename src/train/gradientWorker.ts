@@ -8,20 +8,26 @@ import { receiveMessageOnPort } from 'node:worker_threads';
 import { kernelByName, sameRows, setKernel } from '../matrix';
 import { createModel } from '../models/factory';
 import { Random } from '../random';
+import { paddedLayout } from '../optim/adam';
 import { CONTROL_SLOTS, DONE, JOB, packMatrices, viewMatrices } from './parallel';
 import type { GradientJob, GradientReply, GradientWorkerData } from './parallel';
 
 export function runGradientWorker(data: GradientWorkerData): void {
   const control = new Int32Array(data.control);
   if (control.length !== CONTROL_SLOTS) throw new RangeError(`gradient worker: control expected ${CONTROL_SLOTS} slots, got ${control.length}`);
-  const params = new Float64Array(data.params);
-  const grads = new Float64Array(data.grads);
   let model: ReturnType<typeof createModel> | null = null;
   let setupError = '';
+  let layout = { offsets: [] as number[], total: 0 };
+  let params: Float64Array = new Float64Array(0);
+  let grads: Float64Array = new Float64Array(0);
   try {
     setKernel(kernelByName(data.kernel));
     model = createModel(data.kind, data.config, new Random(0)); // weights come from the owner at each job
+    layout = paddedLayout(model.params); // the owner's: same kind and config, same shapes
+    params = new Float64Array(data.memory, data.paramsAt, layout.total);
+    grads = new Float64Array(data.memory, data.gradsAt, layout.total);
   } catch (e) {
+    model = null;
     setupError = e instanceof Error ? e.message : String(e);
   }
   // the replica's params and grads are views of the shared memory (packMatrices' layout): the owner's params
@@ -41,11 +47,11 @@ export function runGradientWorker(data: GradientWorkerData): void {
       try {
         const { xs, ts, dout } = m.message as GradientJob;
         if (views === null || !sameRows(model.params, views.params) || !sameRows(model.grads, views.grads)) {
-          views = { params: viewMatrices(params, model.params), grads: viewMatrices(grads, model.grads) };
+          views = { params: viewMatrices(params, model.params, layout), grads: viewMatrices(grads, model.grads, layout) };
         }
         const loss = model.forward(xs, ts) * dout;
         model.backward(dout);
-        if (!sameRows(model.grads, views.grads)) packMatrices(model.grads, grads); // a layer swapped a gradient: copy it
+        if (!sameRows(model.grads, views.grads)) packMatrices(model.grads, grads, layout); // a layer swapped a gradient: copy it
         reply = { ok: true, loss };
       } catch (e) {
         reply = { ok: false, fatal: false, message: e instanceof Error ? e.message : String(e) };

@@ -6,8 +6,14 @@
  * The loss is a mean over the batch's non-PAD targets (TimeSoftmaxWithLoss), so a part with c of the C
  * targets runs backward(c / C): its gradients are then its share of the whole batch's, and the sum of the
  * parts equals the gradient of the whole batch (up to float rounding in the sums: every row's forward is
- * the same arithmetic as in one thread). The optimizer stays on this thread; each step ships the current
- * params to the replicas through shared memory.
+ * the same arithmetic as in one thread). The optimizer stays on this thread.
+ *
+ * Everything the threads exchange lies in one shared memory: the params, and each helper's gradients. Under a
+ * wasm kernel that memory is the optimizer kernels' own (SharedOptim), and it is also where this thread's
+ * Adam keeps the params, the gradients and its moments (setOptimizerHome): the params the helpers read are
+ * then the ones Adam has just updated, with no copy, and a helper's gradients are added to this thread's in
+ * wasm. Otherwise (the TypeScript kernel, another optimizer) the params are copied there before each batch
+ * and the gradients added in TypeScript: the same numbers either way.
  *
  * `computeGradients` is synchronous, like the trainer's callback: this thread waits with Atomics.wait
  * (allowed in Node's main thread and in workers). When a worker's part throws (bad data), the whole batch
@@ -19,7 +25,8 @@ import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { Matrix } from 'ml-matrix';
-import { currentKernel, KERNEL_NAMES, rowsOf } from '../matrix';
+import { currentKernel, KERNEL_NAMES, rowsOf, SharedOptim } from '../matrix';
+import { paddedLayout, setOptimizerHome } from '../optim/adam';
 import type { KernelName } from '../matrix';
 import type { ModelKind } from '../chat/types';
 import type { ModelConfig, Seq2seqModel } from '../models/types';
@@ -31,10 +38,12 @@ export interface GradientWorkerData {
   readonly kind: ModelKind;
   readonly config: ModelConfig;
   readonly kernel: KernelName;
-  /** Float64, Σ rows×columns: the params, written by the owner before each job, shared by every worker. */
-  readonly params: SharedArrayBuffer;
-  /** Float64, the same length: this worker's gradients, written by it for each job. */
-  readonly grads: SharedArrayBuffer;
+  /** The shared memory: the params and this worker's gradients, float64 each in `paddedLayout` order. */
+  readonly memory: SharedArrayBuffer;
+  /** Byte address of the params (the owner's, read by every worker). */
+  readonly paramsAt: number;
+  /** Byte address of this worker's gradients, written by it for each job. */
+  readonly gradsAt: number;
   /** Int32Array(CONTROL_SLOTS): the job counter this side bumps, the counter the worker bumps when done. */
   readonly control: SharedArrayBuffer;
   readonly port: MessagePort;
@@ -66,15 +75,32 @@ export function targetCount(ts: readonly (readonly number[])[]): number {
   return count;
 }
 
-/** Writes the matrices' values one after another into `out`. */
-export function packMatrices(ms: readonly Matrix[], out: Float64Array): void {
-  let at = 0;
+/** Where matrix i's values start in a flat array (offsets[i], in floats, rows one after another), and its length. */
+export interface Layout {
+  readonly offsets: readonly number[];
+  readonly total: number;
+}
+
+/** The matrices one after another with no gaps. */
+function contiguous(ms: readonly Matrix[]): Layout {
+  const offsets: number[] = [];
+  let total = 0;
   for (const m of ms) {
+    offsets.push(total);
+    total += m.rows * m.columns;
+  }
+  return { offsets, total };
+}
+
+/** Writes the matrices' values into `out` at the layout's offsets (default: one after another). */
+export function packMatrices(ms: readonly Matrix[], out: Float64Array, layout: Layout = contiguous(ms)): void {
+  ms.forEach((m, i) => {
+    let at = layout.offsets[i];
     for (const row of rowsOf(m)) {
       out.set(row, at);
       at += row.length;
     }
-  }
+  });
 }
 
 /**
@@ -82,12 +108,11 @@ export function packMatrices(ms: readonly Matrix[], out: Float64Array): void {
  * and write `src` itself: a worker's replica then takes the params and leaves its gradients in shared memory
  * with no copy per job. Returns the views, for `sameRows` (src/matrix).
  */
-export function viewMatrices(src: Float64Array, ms: readonly Matrix[]): Float64Array[][] {
-  const total = ms.reduce((s, m) => s + m.rows * m.columns, 0);
-  if (src.length !== total) throw new RangeError(`viewMatrices: expected ${total} values for the matrices, got ${src.length}`);
-  let at = 0;
-  return ms.map((m) => {
+export function viewMatrices(src: Float64Array, ms: readonly Matrix[], layout: Layout = contiguous(ms)): Float64Array[][] {
+  if (src.length !== layout.total) throw new RangeError(`viewMatrices: expected ${layout.total} values for the matrices, got ${src.length}`);
+  return ms.map((m, i) => {
     const R = rowsOf(m);
+    let at = layout.offsets[i];
     for (let r = 0; r < R.length; r++) {
       R[r] = src.subarray(at, at + m.columns);
       at += m.columns;
@@ -96,11 +121,26 @@ export function viewMatrices(src: Float64Array, ms: readonly Matrix[]): Float64A
   });
 }
 
+/** Whether every row of the matrices is the view of `memory` that viewMatrices would make at byte address `at`. */
+function viewsOf(ms: readonly Matrix[], memory: ArrayBufferLike, at: number, layout: Layout): boolean {
+  return ms.every((m, i) => {
+    const R = rowsOf(m);
+    const start = at + layout.offsets[i] * 8;
+    for (let r = 0; r < R.length; r++) {
+      const row = R[r];
+      if (row.buffer !== memory || row.byteOffset !== start + r * m.columns * 8 || row.length !== m.columns) return false;
+    }
+    return true;
+  });
+}
+
 interface Replica {
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly control: Int32Array;
+  /** Its gradients in the shared memory, at byte address `gradsAt`. */
   readonly grads: Float64Array;
+  readonly gradsAt: number;
   jobs: number;
   /** Set when the worker emitted 'error' or exited (seen between batches, when this thread's event loop runs). */
   failure: string | null;
@@ -131,33 +171,52 @@ export interface DataParallelOptions {
 
 export class DataParallel {
   private replicas: Replica[] = [];
-  /** The params as the workers read them (one copy for all, written once per batch). */
+  private readonly layout: Layout;
+  /** The memory shared with the workers, and where the params lie in it (byte address). */
+  private readonly memory: SharedArrayBuffer;
+  private readonly paramsAt: number;
+  /** The params as the workers read them (one copy for all: Adam's own, or written once per batch). */
   private readonly params: Float64Array;
+  /** The optimizer kernels on `memory`, and where this thread's gradients lie there once Adam has taken them; null under the TypeScript kernel. */
+  private readonly shared: { readonly optim: SharedOptim; readonly gradsAt: number } | null = null;
   private readonly timeoutMs: number;
 
   constructor(private readonly model: Seq2seqModel, private readonly options: DataParallelOptions) {
     if (!(Number.isInteger(options.threads) && options.threads >= 1)) {
       throw new RangeError(`DataParallel: threads must be an integer ≥ 1, got ${options.threads}`);
     }
-    const size = model.params.reduce((s, p) => s + p.rows * p.columns, 0);
-    const params = new SharedArrayBuffer(options.threads > 1 ? size * 8 : 0);
-    this.params = new Float64Array(params);
     this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.layout = paddedLayout(model.params);
+    const bytes = this.layout.total * 8;
     const name = currentKernel().name;
     const kernel = (KERNEL_NAMES as readonly string[]).includes(name) ? (name as KernelName) : 'typescript'; // the replicas compute as this thread does
-    if (options.threads > 1 && !existsSync(options.workerFile)) {
+    const missing = options.threads > 1 && !existsSync(options.workerFile);
+    const workers = missing ? 0 : options.threads - 1;
+    // regions of `bytes` each: the params, then (with the optimizer kernels) this thread's gradients and
+    // Adam's m and v, then one per worker for its gradients
+    const optim = workers > 0 && (kernel === 'simd' || kernel === 'relaxed') ? SharedOptim.create((4 + workers) * bytes) : null;
+    const base = optim?.base ?? 0;
+    const own = optim === null ? 1 : 4;
+    this.memory = optim?.buffer ?? new SharedArrayBuffer(workers > 0 ? (own + workers) * bytes : 0);
+    this.paramsAt = base;
+    this.params = new Float64Array(this.memory, base, workers > 0 ? this.layout.total : 0);
+    if (optim !== null) {
+      this.shared = { optim, gradsAt: base + bytes };
+      setOptimizerHome(model.params, { kernel: optim, p: base, grad: base + bytes, m: base + 2 * bytes, v: base + 3 * bytes, taken: false });
+    }
+    if (missing) {
       // say so now rather than after a job's timeout
       options.onWorkerLost?.(`the training worker script ${options.workerFile} is missing, so no helper thread could start; training goes on without them`);
       return;
     }
-    for (let i = 1; i < options.threads; i++) {
-      const grads = new SharedArrayBuffer(size * 8);
+    for (let i = 0; i < workers; i++) {
+      const gradsAt = base + (own + i) * bytes;
       const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
       const { port1, port2 } = new MessageChannel();
-      const data: GradientWorkerData = { role: 'gradients', kind: model.kind, config: model.config, kernel, params, grads, control, port: port2 };
+      const data: GradientWorkerData = { role: 'gradients', kind: model.kind, config: model.config, kernel, memory: this.memory, paramsAt: base, gradsAt, control, port: port2 };
       const worker = new Worker(options.workerFile, { workerData: data, transferList: [port2] });
       worker.unref(); // a forgotten close() must not keep the process alive
-      const replica: Replica = { worker, port: port1, control: new Int32Array(control), grads: new Float64Array(grads), jobs: 0, failure: null };
+      const replica: Replica = { worker, port: port1, control: new Int32Array(control), grads: new Float64Array(this.memory, gradsAt, this.layout.total), gradsAt, jobs: 0, failure: null };
       // without an 'error' listener a worker's uncaught exception would throw in this thread
       worker.on('error', (e) => (replica.failure ??= `a training worker thread failed (${e.message}); training goes on without it`));
       worker.on('exit', (code) => (replica.failure ??= `a training worker thread exited (code ${code}); training goes on without it`));
@@ -185,8 +244,9 @@ export class DataParallel {
     if (parts <= 1 || total === 0) return this.alone(xs, ts);
     const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * N) / parts));
     const slice = (k: number): { xs: number[][]; ts: number[][] } => ({ xs: xs.slice(bounds[k], bounds[k + 1]), ts: ts.slice(bounds[k], bounds[k + 1]) });
-    // ship the params, then the jobs (parts 1.. to the workers; part 0 stays here)
-    packMatrices(this.model.params, this.params);
+    // the params where the workers read them (there already once Adam has taken them), then the jobs
+    // (parts 1.. to the workers; part 0 stays here)
+    if (!viewsOf(this.model.params, this.memory, this.paramsAt, this.layout)) packMatrices(this.model.params, this.params, this.layout);
     const posted: { replica: Replica; part: { xs: number[][]; ts: number[][] }; count: number }[] = [];
     for (let k = 1; k < parts; k++) {
       const replica = this.replicas[k - 1];
@@ -219,7 +279,7 @@ export class DataParallel {
       const reply = this.await(replica);
       if (reply.ok) {
         loss += reply.loss;
-        if (count > 0) addPacked(replica.grads, this.model.grads);
+        if (count > 0) this.addGradients(replica);
       } else if (!reply.fatal) {
         failed = true; // bad data in that part: the whole batch again below, for one thread's error
       } else {
@@ -242,6 +302,13 @@ export class DataParallel {
     const replicas = this.replicas;
     this.replicas = [];
     await Promise.all(replicas.map((r) => this.stop(r)));
+  }
+
+  /** This thread's gradients += the replica's: in wasm where Adam keeps them in the shared memory, else in TypeScript. */
+  private addGradients(replica: Replica): void {
+    const s = this.shared;
+    if (s !== null && viewsOf(this.model.grads, this.memory, s.gradsAt, this.layout)) s.optim.add64(replica.gradsAt, s.gradsAt, this.layout.total);
+    else addPacked(replica.grads, this.model.grads, this.layout);
   }
 
   private alone(xs: number[][], ts: number[][]): number {
@@ -277,11 +344,11 @@ export class DataParallel {
   }
 }
 
-/** grads += the values packMatrices wrote for matrices of the same shapes. */
-function addPacked(values: Float64Array, grads: readonly Matrix[]): void {
-  let at = 0;
-  for (const g of grads) {
-    for (const row of rowsOf(g)) {
+/** grads += the values packMatrices wrote (in `layout`) for matrices of the same shapes. */
+function addPacked(values: Float64Array, grads: readonly Matrix[], layout: Layout): void {
+  for (let i = 0; i < grads.length; i++) {
+    let at = layout.offsets[i];
+    for (const row of rowsOf(grads[i])) {
       // four at a time, read into locals first (as in the optimizer's loops): the same sums, about 1.5× faster
       // on this path, which runs while the worker waits
       const n = row.length;

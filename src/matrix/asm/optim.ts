@@ -3,7 +3,8 @@
  * f64x2. They compute exactly what the TypeScript loops in src/optim/ compute, element by element and in the
  * same order of operations (wasm never fuses a multiply and an add on its own, and √ and ÷ are correctly
  * rounded), so the results are bit-identical; only the speed differs: two lanes per instruction, no bounds
- * checks. Compiled into the same modules as gemm.ts (entry: index.ts).
+ * checks. Compiled into the same modules as gemm.ts (entry: index.ts), and alone on an imported shared memory
+ * (scripts/build-wasm.js), for the data-parallel trainer's threads (src/matrix/wasmModule.ts SharedOptim).
  */
 
 /**
@@ -78,5 +79,21 @@ export function scale64(x: usize, count: i32, factor: f64): void {
   for (; i < count; i++) {
     const o = <usize>i << 3;
     store<f64>(x + o, load<f64>(x + o) * factor);
+  }
+}
+
+/**
+ * y[i] += x[i] over `count` float64 at x and y (16-byte aligned): the data-parallel trainer adding a helper
+ * thread's gradients to this thread's (src/train/parallel.ts), bit for bit the TypeScript loop's.
+ */
+export function add64(x: usize, y: usize, count: i32): void {
+  let i = 0;
+  for (; i + 2 <= count; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(y + o, f64x2.add(v128.load(y + o), v128.load(x + o)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 3;
+    store<f64>(y + o, load<f64>(y + o) + load<f64>(x + o));
   }
 }

@@ -16,6 +16,8 @@ import { createModel } from '../../../src/models/factory';
 import type { ModelKind } from '../../../src/chat/types';
 import type { ModelConfig } from '../../../src/models/types';
 import { Random } from '../../../src/random';
+import { Adam } from '../../../src/optim/adam';
+import { clipGrads } from '../../../src/optim/clip';
 import { autoThreads, DataParallel, targetCount, viewMatrices } from '../../../src/train/parallel';
 
 const WORKER = join(__dirname, '..', '..', '..', 'src', 'worker', 'trainWorker.js');
@@ -198,6 +200,49 @@ describe('DataParallel', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  const wasm = availableKernels().filter((k) => k !== 'typescript');
+  test(`with Adam under a wasm kernel (${wasm.join(', ') || 'none here'}), the params, gradients and moments live in the memory shared with the workers, and training gives the copying path's numbers bit for bit`, async () => {
+    assert.ok(wasm.length > 0, 'this runtime runs no wasm kernel (WebAssembly SIMD is required for the product\'s training speed)');
+    await withKernel(wasm[0], async () => {
+      for (const threads of [2, 3]) {
+        const batches = [batch(21, 9), batch(22, 9), batch(23, 9)];
+        // `early`: Adam steps once (on zero gradients) before DataParallel exists, so its state stays in its own
+        // memory and DataParallel copies the params out and adds the gradients in TypeScript; otherwise Adam
+        // takes the shared memory DataParallel made for these params at that first step
+        const run = async (early: boolean): Promise<{ params: Matrix[]; shared: boolean }> => {
+          const model = createModel('peeky', CONFIG, new Random(3));
+          const adam = new Adam(0.01);
+          const zeroStep = (): void => {
+            for (const g of model.grads) for (const row of rowsOf(g)) row.fill(0);
+            adam.update(model.params, model.grads);
+          };
+          if (early) zeroStep();
+          const parallel = new DataParallel(model, { threads, workerFile: WORKER });
+          try {
+            assert.equal(parallel.workers, threads - 1);
+            if (!early) zeroStep();
+            for (const { xs, ts } of batches) {
+              parallel.computeGradients(xs, ts);
+              clipGrads(model.grads, 0.5); // small enough to clip: the scaling runs on that memory too
+              adam.update(model.params, model.grads);
+            }
+          } finally {
+            await parallel.close();
+          }
+          const shared = [...model.params, ...model.grads].every((m) => rowsOf(m).every((r) => r.buffer instanceof SharedArrayBuffer));
+          return { params: model.params.map((p) => p.clone()), shared };
+        };
+        const copying = await run(true);
+        const home = await run(false);
+        assert.equal(copying.shared, false, `${threads} threads: Adam's own memory when it started before DataParallel`);
+        assert.equal(home.shared, true, `${threads} threads: params and grads in the shared memory`);
+        home.params.forEach((p, i) => assert.deepEqual(p.to2DArray(), copying.params[i].to2DArray(), `${threads} threads, params[${i}]`));
+        const start = createModel('peeky', CONFIG, new Random(3)).params;
+        assert.ok(maxRelDiff(start, home.params) > 1e-3, 'the steps moved the params');
+      }
+    });
   });
 
   test('threads must be a whole number ≥ 1', () => {
