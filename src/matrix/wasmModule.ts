@@ -376,6 +376,11 @@ export class WasmCompute {
     this.exports.scale64(x, count, factor);
   }
 
+  /** The arena's Float64Array over the whole memory (index = byte address / 8), as SharedOptim.f64. */
+  f64(): Float64Array {
+    return this.arena.f64();
+  }
+
   /** dst row r = table row ids[r] for r < count (float32 rows of `width`; ids int32 at `ids`, unchecked: 0 ≤ id < rows). */
   gatherRows(table: number, ids: number, dst: number, count: number, width: number): void {
     this.exports.gatherRows(table, ids, dst, count, width);

@@ -158,11 +158,10 @@ export class Adam implements Optimizer {
   }
 }
 
-function wasmState(c: WasmCompute, params: Matrix[]): WasmState {
+function wasmState(g: WasmCompute, params: Matrix[]): WasmState {
   const { sizes, offsets, total } = paddedLayout(params);
-  const arena = c.arena;
+  const arena = g.arena;
   const region = (): number => arena.alloc(total * 8);
-  const g: OptimKernel = { adam64: (...a) => c.adam64(...a), sumSquares64: (x, n) => c.sumSquares64(x, n), scale64: (x, n, f) => c.scale64(x, n, f), f64: () => arena.f64() };
   const state = { g, sizes, offsets, total, p: region(), grad: region(), m: region(), v: region(), views: new Map<number, Float64Array[][]>() };
   arena.f64().fill(0, state.p / 8, state.v / 8 + total); // padding entries stay 0: p, g, m, v of 0 step to 0
   return state;
